@@ -1,0 +1,83 @@
+package io.trueroi.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.try_parse_url;
+
+import io.trueroi.ingest.RawFormat.CsvColumn;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Ad click logs (click id, epoch-millisecond time, campaign, device id, openid for WeChat
+ * placements, IP, landing URL), one JSON object per line, into {@code silver.ad_clicks}. The IP
+ * is personal data and is stored only as a hash (invalid-traffic rules need equality, not value).
+ */
+final class AdClicksReader implements SourceReader {
+  private static final StructType JSON = new StructType()
+      .add("platform", DataTypes.StringType)
+      .add("click_id", DataTypes.StringType)
+      .add("click_time_ms", DataTypes.StringType)
+      .add("campaign_id", DataTypes.StringType)
+      .add("adgroup_id", DataTypes.StringType)
+      .add("device_id", DataTypes.StringType)
+      .add("openid", DataTypes.StringType)
+      .add("app_id", DataTypes.StringType)
+      .add("ip", DataTypes.StringType)
+      .add("landing_url", DataTypes.StringType);
+
+  @Override
+  public String table() {
+    return "ad_clicks";
+  }
+
+  @Override
+  public String sourceGroup() {
+    return "ads";
+  }
+
+  @Override
+  public List<CsvColumn> csvColumns() {
+    return List.of();
+  }
+
+  @Override
+  public List<String> naturalKey() {
+    return List.of("platform", "click_id");
+  }
+
+  @Override
+  public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
+    Dataset<Row> j = lines.withColumn("j", SourceReader.json(JSON))
+        .withColumn("landing", Parse.text(col("j.landing_url")));
+    Column platform = lower(Parse.text(col("j.platform")));
+    Column clickId = Parse.id(col("j.click_id"));
+    Column timeText = Parse.text(col("j.click_time_ms"));
+    Column time = Parse.epochMillis(timeText);
+    Rejects r = new Rejects()
+        .check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object")
+        .required(platform, "platform")
+        .required(clickId, "click_id")
+        .required(timeText, "click_time_ms");
+    Parse.checkInstant(r, timeText, time, "click_time_ms");
+    return j.select(SourceReader.withLineage(new Column[] {
+        platform.as("platform"),
+        clickId.as("click_id"),
+        time.as("click_time"),
+        Parse.id(col("j.campaign_id")).as("campaign_id"),
+        Parse.id(col("j.adgroup_id")).as("adgroup_id"),
+        Parse.id(col("j.device_id")).as("device_id"),
+        Parse.id(col("j.openid")).as("openid"),
+        Parse.id(col("j.app_id")).as("app_id"),
+        context.pii().hash(Parse.text(col("j.ip"))).as("ip_hash"),
+        col("landing").as("landing_url"),
+        Parse.text(try_parse_url(col("landing"), lit("QUERY"), lit("utm_source"))).as("utm_source"),
+        Parse.text(try_parse_url(col("landing"), lit("QUERY"), lit("utm_medium"))).as("utm_medium"),
+        Parse.text(try_parse_url(col("landing"), lit("QUERY"), lit("utm_campaign"))).as("utm_campaign")}, r));
+  }
+}

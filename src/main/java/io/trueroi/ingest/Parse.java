@@ -1,0 +1,118 @@
+package io.trueroi.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.to_utc_timestamp;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+
+/**
+ * Column expressions that turn raw text into typed values, each paired with the check that
+ * rejects a value present but unparseable (absent values are the caller's to require).
+ * All built-in functions, in their try_ forms, so bad input gives null, never an exception.
+ */
+final class Parse {
+  /** Money: 18 digits with 2 decimals; amounts in every currency we see fit. */
+  static final String MONEY = "decimal(18,2)";
+
+  /** Identifier values that mean "none" in the exports we read. */
+  static final List<String> PLACEHOLDERS = List.of("null", "none", "nil", "unknown", "undefined", "n/a", "na",
+      "-", "--", "0", "(null)", "#n/a");
+
+  /** Earliest and latest instants accepted: anything outside is a unit or typing error. */
+  static final String MIN_INSTANT = "2000-01-01 00:00:00";
+  static final String MAX_INSTANT = "2100-01-01 00:00:00";
+
+  private Parse() {}
+
+  /** Trimmed text; blank becomes null. */
+  static Column text(Column raw) {
+    return nullif(trim(raw), lit(""));
+  }
+
+  /** Trimmed identifier; blank, placeholder words and one-character repeats (0000, ----) become null. */
+  static Column id(Column raw) {
+    Column t = text(raw);
+    Column squeezed = regexp_replace(t, "[-_ ]", "");
+    return when(t.isNull(), lit(null).cast("string"))
+        .when(lower(t).isin(PLACEHOLDERS.toArray()), lit(null).cast("string"))
+        .when(squeezed.rlike("^(.)\\1*$"), lit(null).cast("string"))
+        .otherwise(t);
+  }
+
+  static Column decimal(Column text) {
+    return regexp_replace(text, ",", "").try_cast(MONEY);
+  }
+
+  static Rejects checkDecimal(Rejects r, Column text, Column parsed, String name) {
+    return r.check(text.isNotNull().and(parsed.isNull()), Rejects.BAD_DECIMAL,
+        concat(lit(name + " is not a decimal: '"), text, lit("'")));
+  }
+
+  static Column integer(Column text) {
+    return regexp_replace(text, ",", "").try_cast("bigint");
+  }
+
+  static Rejects checkInteger(Rejects r, Column text, Column parsed, String name) {
+    return r.check(text.isNotNull().and(parsed.isNull()), Rejects.BAD_INTEGER,
+        concat(lit(name + " is not a whole number: '"), text, lit("'")));
+  }
+
+  static Column epochSeconds(Column text) {
+    return timestamp_seconds(text.try_cast("bigint"));
+  }
+
+  static Column epochMillis(Column text) {
+    return timestamp_millis(text.try_cast("bigint"));
+  }
+
+  /**
+   * An instant from ISO-8601 with an offset ("2026-10-01T10:00:00+08:00", "...Z"), or from a
+   * wall-clock time ("2026-10-01 10:00:00", "2026/10/01 10:00") in the given zone.
+   */
+  static Column instant(Column text, Column zone) {
+    Column withOffset = coalesce(
+        try_to_timestamp(text, lit("yyyy-MM-dd'T'HH:mm:ssXXX")),
+        try_to_timestamp(text, lit("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")));
+    // The session clock is UTC, so a wall-clock string parses "as if UTC" and is then shifted.
+    Column wall = coalesce(
+        try_to_timestamp(text, lit("yyyy-MM-dd HH:mm:ss")),
+        try_to_timestamp(text, lit("yyyy/MM/dd HH:mm:ss")),
+        try_to_timestamp(text, lit("yyyy-MM-dd HH:mm")),
+        try_to_timestamp(text, lit("yyyy/MM/dd HH:mm")));
+    return coalesce(withOffset, to_utc_timestamp(wall, zone));
+  }
+
+  /** Rejects a present value that did not parse, or parsed outside 2000..2100. */
+  static Rejects checkInstant(Rejects r, Column text, Column parsed, String name) {
+    Column bad = text.isNotNull().and(parsed.isNull()
+        .or(parsed.lt(lit(MIN_INSTANT).cast("timestamp")))
+        .or(parsed.geq(lit(MAX_INSTANT).cast("timestamp"))));
+    return r.check(bad, Rejects.BAD_TIMESTAMP, concat(lit(name + " is not a valid time: '"), text, lit("'")));
+  }
+
+  static Column date(Column text) {
+    return coalesce(try_to_timestamp(text, lit("yyyy-MM-dd")), try_to_timestamp(text, lit("yyyy/MM/dd")),
+        try_to_timestamp(text, lit("yyyyMMdd"))).cast("date");
+  }
+
+  static Column currency(Column text) {
+    return upper(text(text));
+  }
+
+  static Rejects checkCurrency(Rejects r, Column currency, List<String> accepted) {
+    return r.check(currency.isNull().or(currency.isin(accepted.toArray()).unary_$bang()), Rejects.BAD_CURRENCY,
+        concat(lit("currency is not one of " + accepted + ": '"), coalesce(currency, lit("")), lit("'")));
+  }
+}

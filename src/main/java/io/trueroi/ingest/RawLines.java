@@ -1,0 +1,387 @@
+package io.trueroi.ingest;
+
+import io.trueroi.ingest.RawFormat.CsvColumn;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Turns raw export files into one row per physical line, with the file, the line number and,
+ * for a line that cannot be read, a reason instead of data.
+ *
+ * <p>Each file is streamed by one task, never loaded whole: files are the unit of parallelism
+ * (a night's exports are many files; one file is read sequentially so line numbers are exact
+ * without a second pass). Cost: one pass over the bytes, no shuffle. Lines longer than
+ * {@code maxLineBytes} are skipped to their end and reported as LINE_TOO_LONG, so an oversized
+ * line cannot exhaust memory. Bytes are decoded strictly in the file's declared charset: a line
+ * that is not valid in it is BAD_ENCODING, not silently mangled. A UTF-8 byte-order mark is
+ * dropped.
+ *
+ * <p>CSV files: the first line is the header; each reader column is found in it by name or
+ * alias (case-insensitive). A file whose header lacks a required column yields one MISSING_COLUMN
+ * row (a file-level error the job fails on). Data lines become the reader's columns in order;
+ * a line with a different number of fields than the header is FIELD_COUNT, bad quoting is
+ * MALFORMED_CSV. Blank lines are skipped.
+ */
+public final class RawLines {
+  /** Codes for lines (or files) that never reach a reader. */
+  public static final String BAD_ENCODING = "BAD_ENCODING";
+  public static final String LINE_TOO_LONG = "LINE_TOO_LONG";
+  public static final String MALFORMED_CSV = "MALFORMED_CSV";
+  public static final String FIELD_COUNT = "FIELD_COUNT";
+  /** File-level: the job fails and names the file and column. */
+  public static final String MISSING_COLUMN = "MISSING_COLUMN";
+
+  /** Longest prefix of a bad line kept for the quarantine table. */
+  static final int SNIPPET_CHARS = 2000;
+
+  public static final StructType SCHEMA = new StructType()
+      .add("feed", DataTypes.StringType, false)
+      .add("dt", DataTypes.StringType, false)
+      .add("source_file", DataTypes.StringType, false)
+      .add("source_line", DataTypes.LongType, false)
+      .add("line", DataTypes.StringType, true)
+      .add("fields", DataTypes.createArrayType(DataTypes.StringType, true), true)
+      .add("attrs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
+      .add("error_code", DataTypes.StringType, true)
+      .add("error_detail", DataTypes.StringType, true);
+
+  private RawLines() {}
+
+  /**
+   * Reads every file into a Dataset with {@link #SCHEMA}. Lazy: nothing is read until an action.
+   */
+  public static Dataset<Row> read(SparkSession spark, List<RawFile> files, Map<String, RawFormat> formats,
+      int maxLineBytes) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    // Big files first so the longest tasks start early; a slice per file up to 4 per core.
+    List<RawFile> ordered = new ArrayList<>(files);
+    ordered.sort((a, b) -> Long.compare(b.length(), a.length()));
+    int slices = Math.max(1, Math.min(ordered.size(), jsc.defaultParallelism() * 4));
+    Map<String, RawFormat> fmt = Map.copyOf(formats);
+    JavaRDD<Row> rows = jsc.parallelize(ordered, slices)
+        .flatMap(f -> new FileLines(f, fmt.get(f.feed()), maxLineBytes, conf.get()));
+    return spark.createDataFrame(rows, SCHEMA);
+  }
+
+  /** Streams one file's lines as rows. */
+  static final class FileLines implements Iterator<Row> {
+    private final RawFile file;
+    private final RawFormat format;
+    private final LineSplitter lines;
+    private final CharsetDecoder decoder;
+    private final boolean utf8;
+    private final scala.collection.immutable.Map<String, String> attrs;
+    private long lineNumber;
+    private Row next;
+    private boolean headerSeen;
+    private int headerFields;
+    private int[] columnIndex; // reader column -> header position, -1 if absent
+    private boolean done;
+
+    FileLines(RawFile file, RawFormat format, int maxLineBytes, Configuration conf) {
+      this.file = file;
+      this.format = format;
+      Charset cs = Charset.forName(file.encoding());
+      this.utf8 = cs.equals(StandardCharsets.UTF_8);
+      this.decoder = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      this.attrs = toScala(file.attributes());
+      try {
+        Path path = new Path(file.uri());
+        FileSystem fs = path.getFileSystem(conf);
+        this.lines = new LineSplitter(fs.open(path), maxLineBytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open " + file.relativePath() + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static scala.collection.immutable.Map<String, String> toScala(Map<String, String> m) {
+      return scala.collection.immutable.Map.from(CollectionConverters.asScala(m));
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && !done) {
+        next = advance();
+      }
+      return next != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Row r = next;
+      next = null;
+      return r;
+    }
+
+    /** The next row, or null for a line that yields none (blank, header); sets done at EOF. */
+    private Row advance() {
+      byte[] bytes;
+      try {
+        bytes = lines.nextLine();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file.relativePath() + " after line " + lineNumber + ": "
+            + e.getMessage(), e);
+      }
+      if (bytes == null) {
+        done = true;
+        lines.closeQuietly();
+        return null;
+      }
+      lineNumber++;
+      if (lines.lastLineTooLong()) {
+        return error(LINE_TOO_LONG, "line is longer than " + lines.maxLineBytes() + " bytes (trueroi.ingest.max-line-bytes)",
+            lenient(bytes));
+      }
+      int offset = 0;
+      if (lineNumber == 1 && utf8 && bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
+          && (bytes[2] & 0xff) == 0xBF) {
+        offset = 3;
+      }
+      String text;
+      try {
+        text = decoder.reset().decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset)).toString();
+      } catch (CharacterCodingException e) {
+        return error(BAD_ENCODING, "line is not valid " + file.encoding(), lenient(bytes));
+      }
+      if (text.isBlank()) {
+        return null;
+      }
+      if (format.kind() == RawFormat.Kind.JSON_LINES) {
+        return row(text, null, null, null);
+      }
+      List<String> fields;
+      try {
+        fields = CsvLine.split(text);
+      } catch (CsvLine.MalformedCsv e) {
+        if (!headerSeen) {
+          done = true; // a file whose header cannot be read has no usable line
+          return error(MISSING_COLUMN, "header line is not valid CSV: " + e.getMessage(), snippet(text));
+        }
+        return error(MALFORMED_CSV, e.getMessage(), snippet(text));
+      }
+      if (!headerSeen) {
+        headerSeen = true;
+        return readHeader(fields, text);
+      }
+      if (fields.size() != headerFields) {
+        return error(FIELD_COUNT, "expected " + headerFields + " fields as in the header, found " + fields.size(),
+            snippet(text));
+      }
+      String[] ordered = new String[columnIndex.length];
+      for (int i = 0; i < columnIndex.length; i++) {
+        ordered[i] = columnIndex[i] < 0 ? null : fields.get(columnIndex[i]);
+      }
+      return row(text, CollectionConverters.asScala(java.util.Arrays.asList(ordered)).toSeq(), null, null);
+    }
+
+    private Row readHeader(List<String> header, String text) {
+      headerFields = header.size();
+      Map<String, Integer> position = new HashMap<>();
+      for (int i = 0; i < header.size(); i++) {
+        position.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
+      }
+      List<CsvColumn> columns = format.columns();
+      columnIndex = new int[columns.size()];
+      List<String> missing = new ArrayList<>();
+      for (int c = 0; c < columns.size(); c++) {
+        CsvColumn column = columns.get(c);
+        List<String> names = new ArrayList<>();
+        names.add(column.name());
+        names.addAll(format.headerAliases().getOrDefault(column.name(), List.of()));
+        columnIndex[c] = -1;
+        for (String name : names) {
+          Integer at = position.get(name.trim().toLowerCase(Locale.ROOT));
+          if (at != null) {
+            columnIndex[c] = at;
+            break;
+          }
+        }
+        if (columnIndex[c] < 0 && column.required()) {
+          missing.add(column.name() + " (accepted header names: " + String.join(", ", names) + ")");
+        }
+      }
+      if (!missing.isEmpty()) {
+        done = true;
+        return error(MISSING_COLUMN, "header has no column for required " + String.join("; ", missing), snippet(text));
+      }
+      return null;
+    }
+
+    private String lenient(byte[] bytes) {
+      int n = Math.min(bytes.length, SNIPPET_CHARS * 4);
+      return snippet(new String(bytes, 0, n, Charset.forName(file.encoding())));
+    }
+
+    private static String snippet(String s) {
+      return s.length() <= SNIPPET_CHARS ? s : s.substring(0, SNIPPET_CHARS);
+    }
+
+    private Row error(String code, String detail, String line) {
+      return row(line, null, code, detail);
+    }
+
+    private Row row(String line, scala.collection.immutable.Seq<String> fields, String code, String detail) {
+      return RowFactory.create(file.feed(), file.dt(), file.relativePath(), lineNumber, line, fields, attrs, code, detail);
+    }
+  }
+
+  /**
+   * Splits a byte stream on '\n' (dropping a trailing '\r'), never holding more than
+   * maxLineBytes of one line: the rest of an oversized line is skipped.
+   */
+  static final class LineSplitter {
+    private final InputStream in;
+    private final int maxLineBytes;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    private boolean eof;
+    private boolean tooLong;
+    private byte[] line = new byte[256];
+
+    LineSplitter(InputStream in, int maxLineBytes) {
+      this.in = in;
+      this.maxLineBytes = maxLineBytes;
+    }
+
+    int maxLineBytes() {
+      return maxLineBytes;
+    }
+
+    boolean lastLineTooLong() {
+      return tooLong;
+    }
+
+    /** The next line's bytes (at most maxLineBytes of it), or null at end of stream. */
+    byte[] nextLine() throws IOException {
+      int len = 0;
+      tooLong = false;
+      boolean any = false;
+      while (true) {
+        if (pos == limit) {
+          if (eof || !fill()) {
+            if (!any) {
+              return null;
+            }
+            break;
+          }
+        }
+        any = true;
+        int start = pos;
+        while (pos < limit && buf[pos] != '\n') {
+          pos++;
+        }
+        int chunk = pos - start;
+        if (!tooLong) {
+          if (len + chunk > maxLineBytes) {
+            int keep = maxLineBytes - len;
+            append(start, keep, len);
+            len += keep;
+            tooLong = true;
+          } else {
+            append(start, chunk, len);
+            len += chunk;
+          }
+        }
+        if (pos < limit) { // at '\n'
+          pos++;
+          break;
+        }
+      }
+      if (!tooLong && len > 0 && line[len - 1] == '\r') {
+        len--;
+      }
+      byte[] out = new byte[len];
+      System.arraycopy(line, 0, out, 0, len);
+      return out;
+    }
+
+    private void append(int start, int n, int at) {
+      if (at + n > line.length) {
+        byte[] bigger = new byte[Math.max(line.length * 2, at + n)];
+        System.arraycopy(line, 0, bigger, 0, at);
+        line = bigger;
+      }
+      System.arraycopy(buf, start, line, at, n);
+    }
+
+    private boolean fill() throws IOException {
+      int n = in.read(buf, 0, buf.length);
+      if (n <= 0) {
+        eof = true;
+        return false;
+      }
+      pos = 0;
+      limit = n;
+      return true;
+    }
+
+    void closeQuietly() {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // read to the end already; nothing to lose
+      }
+    }
+  }
+
+  /** Hadoop's Configuration is Writable but not Serializable; this ships it to executors. */
+  static final class HadoopConf implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private transient Configuration conf;
+
+    HadoopConf(Configuration conf) {
+      this.conf = conf;
+    }
+
+    Configuration get() {
+      return conf;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+      conf.write(out);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      conf = new Configuration(false);
+      conf.readFields(in);
+    }
+  }
+
+}

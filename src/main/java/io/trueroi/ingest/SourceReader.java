@@ -1,0 +1,86 @@
+package io.trueroi.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+
+import io.trueroi.ingest.RawFormat.CsvColumn;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads one kind of raw export into one silver table. Implementations hold no state; the ingest
+ * action frames the lines ({@link RawLines}), calls {@link #parse}, splits rejects from rows,
+ * deduplicates on {@link #naturalKey} and writes.
+ */
+public interface SourceReader {
+  /** Column every parse result carries: the reject code, null for a good row. */
+  String REJECT_CODE = "_reject_code";
+  String REJECT_DETAIL = "_reject_detail";
+  /** The raw line, kept for quarantine; dropped before silver. */
+  String RAW_LINE = "_raw_line";
+
+  /** The silver table (and config feed) name, e.g. {@code ecommerce_orders}. */
+  String table();
+
+  /** The source system group: wechat, ecommerce, pos or ads. */
+  String sourceGroup();
+
+  /** The CSV columns read, in order (header names are matched by name or alias); empty for JSON lines. */
+  List<CsvColumn> csvColumns();
+
+  /**
+   * Typed silver columns, in table order, from lines with {@link RawLines#SCHEMA} that framing
+   * accepted; plus dt, source_file, source_line, {@link #REJECT_CODE}, {@link #REJECT_DETAIL}
+   * and {@link #RAW_LINE}.
+   */
+  Dataset<Row> parse(Dataset<Row> lines, ReaderContext context);
+
+  /** Columns that identify one source record within a delivery. */
+  List<String> naturalKey();
+
+  /** The CSV field of a reader column, by its position in {@link #csvColumns()}. */
+  default Column field(String name) {
+    List<CsvColumn> columns = csvColumns();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(name)) {
+        return col("fields").getItem(i);
+      }
+    }
+    throw new IllegalArgumentException(table() + " reads no CSV column named " + name);
+  }
+
+  /** The attribute of the file rule that matched the line's file (platform, time-zone, currency). */
+  static Column attribute(String name) {
+    return element_at(col("attrs"), lit(name));
+  }
+
+  /** JSON lines parsed with a schema; a line that is not a JSON object sets {@link #CORRUPT}. */
+  static Column json(StructType schema) {
+    return from_json(col("line"), schema.add(CORRUPT, DataTypes.StringType, true),
+        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
+  }
+
+  /** The field JSON parsing fills for a malformed line. */
+  String CORRUPT = "_corrupt_record";
+
+  /** Lineage and reject columns every parse result ends with. */
+  static Column[] withLineage(Column[] silver, Rejects rejects) {
+    List<Column> all = new ArrayList<>();
+    all.add(col("dt").cast("date").as("dt"));
+    all.addAll(List.of(silver));
+    all.add(col("source_file"));
+    all.add(col("source_line"));
+    all.add(rejects.code().as(REJECT_CODE));
+    all.add(rejects.detail().as(REJECT_DETAIL));
+    all.add(col("line").as(RAW_LINE));
+    return all.toArray(new Column[0]);
+  }
+}

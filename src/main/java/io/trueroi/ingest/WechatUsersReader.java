@@ -1,0 +1,77 @@
+package io.trueroi.ingest;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.trueroi.ingest.RawFormat.CsvColumn;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * WeChat user-info exports (the {@code cgi-bin/user/info} response, one JSON object per line, with
+ * the exporting tool's {@code app_id}) into {@code silver.wechat_users}: the openid-to-unionid
+ * link and how the user subscribed. Remarks and nicknames are not read.
+ */
+final class WechatUsersReader implements SourceReader {
+  private static final StructType JSON = new StructType()
+      .add("app_id", DataTypes.StringType)
+      .add("openid", DataTypes.StringType)
+      .add("unionid", DataTypes.StringType)
+      .add("subscribe", DataTypes.StringType)
+      .add("subscribe_time", DataTypes.StringType)
+      .add("subscribe_scene", DataTypes.StringType)
+      .add("qr_scene_str", DataTypes.StringType)
+      .add("language", DataTypes.StringType);
+
+  @Override
+  public String table() {
+    return "wechat_users";
+  }
+
+  @Override
+  public String sourceGroup() {
+    return "wechat";
+  }
+
+  @Override
+  public List<CsvColumn> csvColumns() {
+    return List.of();
+  }
+
+  @Override
+  public List<String> naturalKey() {
+    return List.of("app_id", "openid");
+  }
+
+  @Override
+  public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
+    Dataset<Row> j = lines.withColumn("j", SourceReader.json(JSON));
+    Column appId = Parse.id(col("j.app_id"));
+    Column openid = Parse.id(col("j.openid"));
+    Column subscribeText = Parse.text(col("j.subscribe"));
+    Column subscribed = subscribeText.try_cast("int").equalTo(1);
+    Column timeText = Parse.text(col("j.subscribe_time"));
+    // An unsubscribed user has subscribe_time 0: no time, not a bad one.
+    Column timeOrNull = functions.nullif(timeText, functions.lit("0"));
+    Rejects r = new Rejects()
+        .check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object")
+        .required(appId, "app_id")
+        .required(openid, "openid")
+        .check(subscribeText.isNotNull().and(subscribeText.isin("0", "1").unary_$bang()), Rejects.BAD_VALUE,
+            "subscribe is neither 0 nor 1");
+    Parse.checkInstant(r, timeOrNull, Parse.epochSeconds(timeOrNull), "subscribe_time");
+    return j.select(SourceReader.withLineage(new Column[] {
+        appId.as("app_id"),
+        openid.as("openid"),
+        Parse.id(col("j.unionid")).as("unionid"),
+        subscribed.as("subscribed"),
+        Parse.epochSeconds(timeOrNull).as("subscribe_time"),
+        Parse.text(col("j.subscribe_scene")).as("subscribe_scene"),
+        Parse.text(col("j.qr_scene_str")).as("qr_scene_str"),
+        Parse.text(col("j.language")).as("language")}, r));
+  }
+}

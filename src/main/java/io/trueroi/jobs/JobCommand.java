@@ -1,0 +1,195 @@
+package io.trueroi.jobs;
+
+import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.ingest.Readers;
+import io.trueroi.ops.JobRuns;
+import io.trueroi.ops.RunContext;
+import io.trueroi.spark.SparkSessions;
+import io.trueroi.spark.Warehouse;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Options every job takes, and the run loop: config, session, stages, job_runs, summary. */
+abstract class JobCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+      description = "The business date to run.")
+  LocalDate date;
+
+  @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+      description = "First date of a range (with --to); the range is processed in one pass.")
+  LocalDate from;
+
+  @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+      description = "Last date of a range, inclusive.")
+  LocalDate to;
+
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "Config file layered over the defaults; repeat to layer several (later wins).")
+  List<Path> confFiles = new ArrayList<>();
+
+  @Option(names = "--source", paramLabel = "SOURCE", split = ",",
+      description = "Only these sources for ingest: wechat, ecommerce, pos, ads (default: all).")
+  List<String> sources = new ArrayList<>();
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  private Map<String, String> env = System.getenv();
+
+  void environment(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** The stages this job runs, in order. */
+  abstract List<Stage> stages();
+
+  /** A pipeline records its own job_runs row and one per stage (with itself as parent). */
+  boolean pipeline() {
+    return false;
+  }
+
+  @Override
+  public Integer call() {
+    LocalDate[] range = range();
+    Set<String> groups = new LinkedHashSet<>(sources.isEmpty() ? Readers.groups() : sources);
+    try {
+      Readers.ofGroups(groups);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--source: " + e.getMessage());
+    }
+    TrueRoiConfig config = TrueRoiConfig.load(confFiles, env);
+    String job = spec.name();
+    RunContext run = RunContext.start(job, range[0], range[1], null);
+    var out = spec.commandLine().getOut();
+    long t0 = System.nanoTime();
+    SparkSession spark = SparkSessions.create(config);
+    Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    if (config.usesDevHashKey()) {
+      LOG.warn("PII hashes use the public development key: set {} for real data",
+          config.raw().getString("trueroi.security.hash-key-env"));
+    }
+    LOG.info("{} {} run {}: raw {} -> warehouse {}", job, run.dates(), run.runId(), config.rawRoot(), warehouse.root());
+    List<Stage.TableWritten> written = new ArrayList<>();
+    List<Stage> stages = stages();
+    String current = job;
+    try {
+      for (Stage stage : stages) {
+        current = stage.name();
+        RunContext stageRun = pipeline() ? run.stage(stage.name()) : run;
+        long s0 = System.nanoTime();
+        Stage.Result result;
+        try {
+          result = stage.run(new JobContext(spark, config, warehouse, stageRun, groups));
+        } catch (RuntimeException e) {
+          JobRuns.record(warehouse, stageRun, JobRuns.FAILED, TrueRoi.oneLine(Failures.describe(e)), List.of(),
+              Map.of());
+          throw e;
+        }
+        JobRuns.record(warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters());
+        written.addAll(result.tables());
+        LOG.info("{}: done in {}s, counters {}", stage.name(), seconds(s0), result.counters());
+      }
+      if (pipeline()) {
+        JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of());
+      }
+    } catch (RuntimeException e) {
+      if (pipeline()) {
+        JobRuns.record(warehouse, run, JobRuns.FAILED, "stage " + current + ": " + TrueRoi.oneLine(Failures.describe(e)),
+            List.of(), Map.of());
+      }
+      throw new StageFailed(current, e);
+    }
+    out.printf("%s %s finished in %ss (run %s)%n", job, run.dates(), seconds(t0), run.runId());
+    out.printf("  %-36s %10s  %s%n", "table", "rows", "location");
+    for (Stage.TableWritten t : written) {
+      out.printf("  %-36s %10d  %s%n", t.name(), t.rows(), t.location());
+    }
+    out.printf("  %-36s %10s  %s%n", "ops.job_runs", "+" + (pipeline() ? stages.size() + 1 : 1),
+        warehouse.path(JobRuns.LAYER, JobRuns.TABLE));
+    out.flush();
+    return 0;
+  }
+
+  private static String seconds(long startNanos) {
+    return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  private LocalDate[] range() {
+    if (date != null && (from != null || to != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give either --date or --from/--to, not both");
+    }
+    if (date != null) {
+      return new LocalDate[] {date, date};
+    }
+    if (from == null && to == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "a date is required: --date D or --from D --to D");
+    }
+    if (from == null || to == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--from and --to go together");
+    }
+    if (to.isBefore(from)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--to must not be before --from, cannot be: " + from + " .. " + to);
+    }
+    return new LocalDate[] {from, to};
+  }
+
+  /** A stage failed: its name leads the one-line message. */
+  static final class StageFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StageFailed(String stage, Throwable cause) {
+      super("stage " + stage + ": " + TrueRoi.oneLine(Failures.describe(cause)), cause);
+    }
+  }
+
+  static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
+    @Override
+    public LocalDate convert(String value) {
+      try {
+        return LocalDate.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a date in the form YYYY-MM-DD");
+      }
+    }
+  }
+
+  @Command(name = "ingest", description = "Raw exports -> silver.* tables (quarantine for bad rows).")
+  static final class Ingest extends JobCommand {
+    @Override
+    List<Stage> stages() {
+      return List.of(new IngestStage());
+    }
+  }
+
+  @Command(name = "nightly", description = "Every stage in order: ingest (more stages arrive with their jobs).")
+  static final class Nightly extends JobCommand {
+    @Override
+    List<Stage> stages() {
+      return List.of(new IngestStage());
+    }
+
+    @Override
+    boolean pipeline() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.trueroi.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Config layering and the start-up errors, each of which must name the key (and file). */
+class TrueRoiConfigTest {
+  static final Map<String, String> ENV = Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length");
+
+  @TempDir
+  Path tmp;
+
+  Path conf(String text) throws Exception {
+    Path p = tmp.resolve("c" + Math.abs(text.hashCode()) + ".conf");
+    Files.writeString(p, text);
+    return p;
+  }
+
+  String error(String text, Map<String, String> env) throws Exception {
+    Path p = conf(text);
+    return assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(p), env)).getMessage();
+  }
+
+  @Test
+  void defaultsLoadWithAKeyInTheEnvironment() {
+    TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);
+    assertEquals("warehouse", c.warehouse());
+    assertEquals(ZoneId.of("Asia/Shanghai"), c.businessTimeZone());
+    assertEquals(0.05, c.ingest().maxRejectRate());
+    assertEquals("GBK", c.ingest().feed("ecommerce_orders").files().get(0).encoding());
+    assertArrayEquals("a-test-key-of-enough-length".getBytes(StandardCharsets.UTF_8), c.hashKey());
+  }
+
+  @Test
+  void laterFilesAndEnvironmentWin() throws Exception {
+    Path a = conf("trueroi.warehouse = \"/a\"\ntrueroi.raw-root = \"/raw-a\"");
+    Path b = conf("trueroi.warehouse = \"/b\"");
+    TrueRoiConfig c = TrueRoiConfig.load(List.of(a, b), ENV);
+    assertEquals("/b", c.warehouse());
+    assertEquals("/raw-a", c.rawRoot());
+    Map<String, String> env = Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length", "TRUEROI_WAREHOUSE", "s3a://w/x",
+        "CONFIG_FORCE_trueroi_ingest_max__reject__rate", "0.2");
+    TrueRoiConfig e = TrueRoiConfig.load(List.of(a, b), env);
+    assertEquals("s3a://w/x", e.warehouse());
+    assertEquals(0.2, e.ingest().maxRejectRate());
+  }
+
+  @Test
+  void wrongTypeNamesKeyAndFile() throws Exception {
+    String msg = error("trueroi.ingest.max-reject-rate = lots", ENV);
+    assertTrue(msg.contains("trueroi.ingest.max-reject-rate"), msg);
+    assertTrue(msg.contains("STRING rather than NUMBER"), msg);
+    assertTrue(msg.matches(".*c[0-9]+\\.conf: 1: .*"), msg);
+  }
+
+  @Test
+  void outOfRangeNamesKey() throws Exception {
+    String msg = error("trueroi.ingest.max-reject-rate = 1.5", ENV);
+    assertTrue(msg.startsWith("trueroi.ingest.max-reject-rate: must be between 0 and 1, cannot be: 1.5"), msg);
+  }
+
+  @Test
+  void unknownKeyIsRejected() throws Exception {
+    String msg = error("trueroi.warehose = \"/typo\"", ENV);
+    assertTrue(msg.contains("unknown configuration key(s): trueroi.warehose"), msg);
+  }
+
+  @Test
+  void badTimeZoneNamesKey() throws Exception {
+    String msg = error("trueroi.ingest.pos-store-time-zones { SH009 = \"Mars/Olympus\" }", ENV);
+    assertTrue(msg.startsWith("trueroi.ingest.pos-store-time-zones.SH009: must be a time zone id"), msg);
+  }
+
+  @Test
+  void badEncodingInFileRuleNamesKey() throws Exception {
+    String msg = error("trueroi.ingest.feeds.wechat_events.files = [{ glob = \"*\", encoding = \"KLINGON\" }]", ENV);
+    assertTrue(msg.startsWith("trueroi.ingest.feeds.wechat_events.files[0].encoding: must be a charset name"), msg);
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Path missing = tmp.resolve("nope.conf");
+    String msg = assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(missing), ENV)).getMessage();
+    assertTrue(msg.contains("nope.conf") && msg.contains("does not exist"), msg);
+  }
+
+  @Test
+  void syntaxErrorNamesFileAndLine() throws Exception {
+    String msg = error("trueroi {\n  warehouse = \n", ENV);
+    // The value is missing at the end of the file: line 3.
+    assertTrue(msg.matches(".*c[0-9]+\\.conf: 3: .*"), msg);
+  }
+
+  @Test
+  void hashKeyComesOnlyFromTheEnvironment() {
+    String msg = assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(), Map.of())).getMessage();
+    assertTrue(msg.contains("TRUEROI_HASH_KEY") && msg.contains("trueroi.security.hash-key-env"), msg);
+    String shortKey = assertThrows(ConfigError.class,
+        () -> TrueRoiConfig.load(List.of(), Map.of("TRUEROI_HASH_KEY", "short"))).getMessage();
+    assertTrue(shortKey.contains("at least 16"), shortKey);
+  }
+
+  @Test
+  void localConfigMayUseTheDevelopmentKey() throws Exception {
+    TrueRoiConfig c = TrueRoiConfig.load(List.of(conf("trueroi.security.allow-dev-hash-key = true")), Map.of());
+    assertTrue(c.usesDevHashKey());
+    assertArrayEquals(TrueRoiConfig.DEV_HASH_KEY.getBytes(StandardCharsets.UTF_8), c.hashKey());
+  }
+
+  @Test
+  void shippedConfFilesAreValid() {
+    for (String f : List.of("conf/local.conf", "conf/production.conf")) {
+      TrueRoiConfig c = TrueRoiConfig.load(List.of(Path.of(f)), ENV);
+      assertTrue(!c.warehouse().isEmpty(), f);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.trueroi.testing;
+
+import io.trueroi.spark.SparkSessions;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit 5 extension that gives every test class the same local SparkSession: one per JVM (the
+ * suite runs in one fork), created on first use, stopped when the suite ends. Delta enabled, UTC
+ * clock, two cores, two shuffle partitions, no UI: tiny inputs want little parallelism.
+ *
+ * <p>Use {@code @ExtendWith(SharedSpark.class)} and take a {@code SparkSession} parameter.
+ */
+public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
+  private static final String KEY = "trueroi.spark";
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    session(context);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+    return p.getParameter().getType() == SparkSession.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+    return session(e);
+  }
+
+  public static SparkSession session(ExtensionContext context) {
+    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(KEY, k -> new Holder(build()), Holder.class).spark;
+  }
+
+  static SparkSession build() {
+    SparkSession.Builder b = SparkSession.builder()
+        .master("local[2]")
+        .appName("trueroi-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.debug.maxToStringFields", "500")
+        .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/trueroi-test-spark-warehouse");
+    SparkSessions.REQUIRED.forEach(b::config);
+    return b.getOrCreate();
+  }
+
+  /** Stops the session when the root context closes (end of the suite). */
+  static final class Holder implements ExtensionContext.Store.CloseableResource {
+    final SparkSession spark;
+
+    Holder(SparkSession spark) {
+      this.spark = spark;
+    }
+
+    @Override
+    public void close() {
+      spark.stop();
+    }
+  }
+}
