@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.try_parse_url;
 
-import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -18,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
  * placements, IP, landing URL), one JSON object per line, into {@code silver.ad_clicks}. The IP
  * is personal data and is stored only as a hash (invalid-traffic rules need equality, not value).
  */
-final class AdClicksReader implements SourceReader {
+final class AdClicksReader extends BaseReader {
   private static final StructType JSON = new StructType()
       .add("platform", DataTypes.StringType)
       .add("click_id", DataTypes.StringType)
@@ -31,36 +30,19 @@ final class AdClicksReader implements SourceReader {
       .add("ip", DataTypes.StringType)
       .add("landing_url", DataTypes.StringType);
 
-  @Override
-  public String table() {
-    return "ad_clicks";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "ads";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of();
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("platform", "click_id");
+  AdClicksReader() {
+    super("ad_clicks", "ads", List.of("platform", "click_id"));
   }
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    Dataset<Row> j = lines.withColumn("j", SourceReader.json(JSON))
+    Dataset<Row> j = parseJson(lines, JSON)
         .withColumn("landing", Parse.text(col("j.landing_url")));
     Column platform = lower(Parse.text(col("j.platform")));
     Column clickId = Parse.id(col("j.click_id"));
     Column timeText = Parse.text(col("j.click_time_ms"));
     Column time = Parse.epochMillis(timeText);
-    Rejects r = new Rejects()
-        .check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object")
+    Rejects r = jsonRejects()
         .required(platform, "platform")
         .required(clickId, "click_id")
         .required(timeText, "click_time_ms");

@@ -15,28 +15,13 @@ import org.apache.spark.sql.Row;
  * platform per day, into {@code silver.ad_spend}: one row per platform, day, account, campaign and
  * ad group. Each platform's header names are mapped by aliases; cost keeps its own currency.
  */
-final class AdSpendReader implements SourceReader {
-  @Override
-  public String table() {
-    return "ad_spend";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "ads";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of(CsvColumn.required("report_date"), CsvColumn.optional("account_id"),
+final class AdSpendReader extends BaseReader {
+  AdSpendReader() {
+    super("ad_spend", "ads", List.of("platform", "report_date", "account_id", "campaign_id", "adgroup_id"),
+        List.of(CsvColumn.required("report_date"), CsvColumn.optional("account_id"),
         CsvColumn.required("campaign_id"), CsvColumn.optional("campaign_name"), CsvColumn.optional("adgroup_id"),
         CsvColumn.required("impressions"), CsvColumn.required("clicks"), CsvColumn.required("cost"),
-        CsvColumn.required("currency"));
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("platform", "report_date", "account_id", "campaign_id", "adgroup_id");
+        CsvColumn.required("currency")));
   }
 
   @Override

@@ -23,7 +23,7 @@ import org.apache.spark.sql.functions;
  * column names. Receiver phones (usually masked by the platform) and emails are hashed; names
  * are never read. utm fields and the ad click id are taken from the landing URL.
  */
-final class EcommerceOrdersReader implements SourceReader {
+final class EcommerceOrdersReader extends BaseReader {
   /** Platform status texts mapped to one vocabulary; anything else is OTHER (raw kept). */
   static final Map<String, String> STATUS = Map.ofEntries(
       Map.entry("交易成功", "COMPLETED"),
@@ -45,29 +45,14 @@ final class EcommerceOrdersReader implements SourceReader {
   /** Ad click id parameters in landing URLs, by platform convention. */
   static final List<String> CLICK_ID_PARAMS = List.of("gclid", "gdt_vid", "qz_gdt", "bd_vid", "clickid", "fbclid");
 
-  @Override
-  public String table() {
-    return "ecommerce_orders";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "ecommerce";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of(CsvColumn.required("order_id"), CsvColumn.optional("buyer_id"),
+  EcommerceOrdersReader() {
+    super("ecommerce_orders", "ecommerce", List.of("platform", "order_id"),
+        List.of(CsvColumn.required("order_id"), CsvColumn.optional("buyer_id"),
         CsvColumn.required("payment_amount"), CsvColumn.optional("shipping_amount"),
         CsvColumn.optional("discount_amount"), CsvColumn.required("status"), CsvColumn.optional("phone"),
         CsvColumn.optional("email"), CsvColumn.optional("device_id"), CsvColumn.optional("member_id"),
         CsvColumn.required("created_at"), CsvColumn.optional("paid_at"), CsvColumn.optional("currency"),
-        CsvColumn.optional("landing_site"));
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("platform", "order_id");
+        CsvColumn.optional("landing_site")));
   }
 
   @Override

@@ -15,27 +15,12 @@ import org.apache.spark.sql.Row;
  * Refund records from the order-management export into {@code silver.ecommerce_refunds}, one row
  * per refund (an order may have several, partial ones). Amounts are positive money refunded.
  */
-final class EcommerceRefundsReader implements SourceReader {
-  @Override
-  public String table() {
-    return "ecommerce_refunds";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "ecommerce";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of(CsvColumn.required("platform"), CsvColumn.required("refund_id"), CsvColumn.required("order_id"),
+final class EcommerceRefundsReader extends BaseReader {
+  EcommerceRefundsReader() {
+    super("ecommerce_refunds", "ecommerce", List.of("platform", "refund_id"),
+        List.of(CsvColumn.required("platform"), CsvColumn.required("refund_id"), CsvColumn.required("order_id"),
         CsvColumn.required("refund_amount"), CsvColumn.required("currency"), CsvColumn.required("refund_time"),
-        CsvColumn.optional("status"), CsvColumn.optional("reason"));
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("platform", "refund_id");
+        CsvColumn.optional("status"), CsvColumn.optional("reason")));
   }
 
   @Override

@@ -40,6 +40,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingests the raw exports of a date range into the silver tables, in one pass over the files.
@@ -57,6 +59,7 @@ import org.apache.spark.storage.StorageLevel;
  * table for counts; one shuffle per table for deduplication.
  */
 public final class IngestAction {
+  private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
   public static final String SILVER = "silver";
   public static final String QUARANTINE_LAYER = "quarantine";
   public static final String QUARANTINE_TABLE = "rejected_records";
@@ -223,7 +226,10 @@ public final class IngestAction {
           r.table(), quarantined, lines, rate * 100, config.ingest().maxRejectRate() * 100,
           examples(framed, typed)));
     }
-    return new SourceStats(r.sourceGroup(), r.table(), files, lines, kept, quarantined, rows - rejected - kept);
+    SourceStats s = new SourceStats(r.sourceGroup(), r.table(), files, lines, kept, quarantined, rows - rejected - kept);
+    LOG.info("ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates", r.table(), lines, files, kept,
+        quarantined, s.rowsDuplicate());
+    return s;
   }
 
   private static String examples(Dataset<Row> framed, Dataset<Row> typed) {

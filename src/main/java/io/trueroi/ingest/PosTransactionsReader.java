@@ -22,28 +22,13 @@ import org.apache.spark.sql.Row;
  * wrote, and links to the sale it returns. A SALE with a negative amount is not a return: it is
  * rejected, because netting it silently would hide a till error.
  */
-final class PosTransactionsReader implements SourceReader {
-  @Override
-  public String table() {
-    return "pos_transactions";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "pos";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of(CsvColumn.required("store_id"), CsvColumn.optional("city"), CsvColumn.required("transaction_id"),
+final class PosTransactionsReader extends BaseReader {
+  PosTransactionsReader() {
+    super("pos_transactions", "pos", List.of("store_id", "transaction_id"),
+        List.of(CsvColumn.required("store_id"), CsvColumn.optional("city"), CsvColumn.required("transaction_id"),
         CsvColumn.required("local_time"), CsvColumn.optional("member_card"), CsvColumn.optional("phone"),
         CsvColumn.required("amount"), CsvColumn.required("currency"), CsvColumn.required("type"),
-        CsvColumn.optional("original_transaction_id"));
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("store_id", "transaction_id");
+        CsvColumn.optional("original_transaction_id")));
   }
 
   @Override

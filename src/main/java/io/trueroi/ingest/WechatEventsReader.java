@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
-import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -19,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * follower's openid, CreateTime epoch seconds. For subscribe events the QR scene comes as
  * {@code qrscene_<scene>}; for SCAN the EventKey is the scene itself; both land in {@code scene}.
  */
-final class WechatEventsReader implements SourceReader {
+final class WechatEventsReader extends BaseReader {
   private static final StructType JSON = new StructType()
       .add("ToUserName", DataTypes.StringType)
       .add("FromUserName", DataTypes.StringType)
@@ -28,29 +27,13 @@ final class WechatEventsReader implements SourceReader {
       .add("Event", DataTypes.StringType)
       .add("EventKey", DataTypes.StringType);
 
-  @Override
-  public String table() {
-    return "wechat_events";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "wechat";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of();
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("app_id", "openid", "event_time", "event", "event_key");
+  WechatEventsReader() {
+    super("wechat_events", "wechat", List.of("app_id", "openid", "event_time", "event", "event_key"));
   }
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    Dataset<Row> j = lines.withColumn("j", SourceReader.json(JSON));
+    Dataset<Row> j = parseJson(lines, JSON);
     Column appId = Parse.id(col("j.ToUserName"));
     Column openid = Parse.id(col("j.FromUserName"));
     Column timeText = Parse.text(col("j.CreateTime"));
@@ -61,8 +44,7 @@ final class WechatEventsReader implements SourceReader {
     Column scene = when(event.equalTo("SUBSCRIBE").and(eventKey.startsWith("qrscene_")),
         regexp_replace(eventKey, "^qrscene_", ""))
         .when(event.equalTo("SCAN"), eventKey);
-    Rejects r = new Rejects()
-        .check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object")
+    Rejects r = jsonRejects()
         .required(appId, "ToUserName")
         .required(openid, "FromUserName")
         .required(timeText, "CreateTime");

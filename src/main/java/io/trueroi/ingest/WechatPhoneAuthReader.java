@@ -15,26 +15,11 @@ import org.apache.spark.sql.Row;
  * The phone is normalised with the export's country code and stored only as a hash; a masked or
  * placeholder number keeps the row (the openid/unionid are still facts) with no hash.
  */
-final class WechatPhoneAuthReader implements SourceReader {
-  @Override
-  public String table() {
-    return "wechat_phone_auth";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "wechat";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of(CsvColumn.required("app_id"), CsvColumn.required("openid"), CsvColumn.optional("unionid"),
-        CsvColumn.required("phone_number"), CsvColumn.optional("country_code"), CsvColumn.required("auth_time"));
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("app_id", "openid", "auth_time");
+final class WechatPhoneAuthReader extends BaseReader {
+  WechatPhoneAuthReader() {
+    super("wechat_phone_auth", "wechat", List.of("app_id", "openid", "auth_time"),
+        List.of(CsvColumn.required("app_id"), CsvColumn.required("openid"), CsvColumn.optional("unionid"),
+        CsvColumn.required("phone_number"), CsvColumn.optional("country_code"), CsvColumn.required("auth_time")));
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.trueroi.ingest;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -16,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
  * the exporting tool's {@code app_id}) into {@code silver.wechat_users}: the openid-to-unionid
  * link and how the user subscribed. Remarks and nicknames are not read.
  */
-final class WechatUsersReader implements SourceReader {
+final class WechatUsersReader extends BaseReader {
   private static final StructType JSON = new StructType()
       .add("app_id", DataTypes.StringType)
       .add("openid", DataTypes.StringType)
@@ -27,29 +26,13 @@ final class WechatUsersReader implements SourceReader {
       .add("qr_scene_str", DataTypes.StringType)
       .add("language", DataTypes.StringType);
 
-  @Override
-  public String table() {
-    return "wechat_users";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "wechat";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of();
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("app_id", "openid");
+  WechatUsersReader() {
+    super("wechat_users", "wechat", List.of("app_id", "openid"));
   }
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    Dataset<Row> j = lines.withColumn("j", SourceReader.json(JSON));
+    Dataset<Row> j = parseJson(lines, JSON);
     Column appId = Parse.id(col("j.app_id"));
     Column openid = Parse.id(col("j.openid"));
     Column subscribeText = Parse.text(col("j.subscribe"));
@@ -57,8 +40,7 @@ final class WechatUsersReader implements SourceReader {
     Column timeText = Parse.text(col("j.subscribe_time"));
     // An unsubscribed user has subscribe_time 0: no time, not a bad one.
     Column timeOrNull = functions.nullif(timeText, functions.lit("0"));
-    Rejects r = new Rejects()
-        .check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object")
+    Rejects r = jsonRejects()
         .required(appId, "app_id")
         .required(openid, "openid")
         .check(subscribeText.isNotNull().and(subscribeText.isin("0", "1").unary_$bang()), Rejects.BAD_VALUE,

@@ -3,7 +3,6 @@ package io.trueroi.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode_outer;
 
-import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -17,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code state} channel code of the "contact me" QR that was scanned. The contact's name is not
  * read. A contact with no follow_user still gives one row (follow_userid null), so none vanishes.
  */
-final class WecomContactsReader implements SourceReader {
+final class WecomContactsReader extends BaseReader {
   private static final StructType FOLLOW = new StructType()
       .add("userid", DataTypes.StringType)
       .add("createtime", DataTypes.StringType)
@@ -30,37 +29,20 @@ final class WecomContactsReader implements SourceReader {
           .add("type", DataTypes.StringType))
       .add("follow_user", DataTypes.createArrayType(FOLLOW));
 
-  @Override
-  public String table() {
-    return "wecom_contacts";
-  }
-
-  @Override
-  public String sourceGroup() {
-    return "wechat";
-  }
-
-  @Override
-  public List<CsvColumn> csvColumns() {
-    return List.of();
-  }
-
-  @Override
-  public List<String> naturalKey() {
-    return List.of("external_userid", "follow_userid");
+  WecomContactsReader() {
+    super("wecom_contacts", "wechat", List.of("external_userid", "follow_userid"));
   }
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    Dataset<Row> j = lines.withColumn("j", SourceReader.json(JSON))
+    Dataset<Row> j = parseJson(lines, JSON)
         .withColumn("f", explode_outer(col("j.follow_user")));
     Column externalId = Parse.id(col("j.external_contact.external_userid"));
     Column timeText = Parse.text(col("f.createtime"));
     Column addTime = Parse.epochSeconds(timeText);
     Column addWayText = Parse.text(col("f.add_way"));
     Column addWay = addWayText.try_cast("int");
-    Rejects r = new Rejects()
-        .check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object")
+    Rejects r = jsonRejects()
         .required(externalId, "external_contact.external_userid");
     Parse.checkInstant(r, timeText, addTime, "follow_user.createtime");
     Parse.checkInteger(r, addWayText, addWay, "follow_user.add_way");

@@ -1,0 +1,60 @@
+package io.trueroi.ingest;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.trueroi.ingest.RawFormat.CsvColumn;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/** Names, key and format of a reader, so each reader class is only its parsing rules. */
+abstract class BaseReader implements SourceReader {
+  private final String table;
+  private final String group;
+  private final List<String> naturalKey;
+  private final List<CsvColumn> csvColumns;
+
+  /** A JSON-lines reader. */
+  BaseReader(String table, String group, List<String> naturalKey) {
+    this(table, group, naturalKey, List.of());
+  }
+
+  /** A CSV reader with these columns, in the order its fields are addressed. */
+  BaseReader(String table, String group, List<String> naturalKey, List<CsvColumn> csvColumns) {
+    this.table = table;
+    this.group = group;
+    this.naturalKey = List.copyOf(naturalKey);
+    this.csvColumns = List.copyOf(csvColumns);
+  }
+
+  @Override
+  public final String table() {
+    return table;
+  }
+
+  @Override
+  public final String sourceGroup() {
+    return group;
+  }
+
+  @Override
+  public final List<String> naturalKey() {
+    return naturalKey;
+  }
+
+  @Override
+  public final List<CsvColumn> csvColumns() {
+    return csvColumns;
+  }
+
+  /** JSON lines parsed into column {@code j}. */
+  static Dataset<Row> parseJson(Dataset<Row> lines, StructType schema) {
+    return lines.withColumn("j", SourceReader.json(schema));
+  }
+
+  /** The first check of every JSON reader: the line must be a JSON object. */
+  static Rejects jsonRejects() {
+    return new Rejects().check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object");
+  }
+}
