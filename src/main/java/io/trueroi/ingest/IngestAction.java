@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -145,6 +147,7 @@ public final class IngestAction {
     try {
       Path rootPath = new Path(root);
       FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      CompressionCodecFactory codecs = new CompressionCodecFactory(spark.sparkContext().hadoopConfiguration());
       for (SourceReader r : readers) {
         FeedSettings feed = config.ingest().feed(r.table());
         List<PathMatcher> matchers = feed.files().stream()
@@ -160,12 +163,18 @@ public final class IngestAction {
           Arrays.sort(listed, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
           for (FileStatus st : listed) {
             String name = st.getPath().getName();
-            if (st.isDirectory() || name.startsWith(".") || name.startsWith("_")) {
-              continue; // _SUCCESS markers, .crc files
+            if (name.startsWith(".") || name.startsWith("_")) {
+              continue; // _SUCCESS markers, .crc files, _temporary folders
             }
+            if (st.isDirectory()) {
+              throw new JobFailure("ingest: unexpected folder " + rel + "/" + name
+                  + " (files must be directly in the dt= folder; nothing below it is read)");
+            }
+            // Globs match the name without a compression suffix: tmall_*.csv matches tmall_1.csv.gz.
+            String plain = CompressionCodecFactory.removeSuffix(name, codecSuffix(codecs, st.getPath()));
             FileRule rule = null;
             for (int i = 0; i < matchers.size(); i++) {
-              if (matchers.get(i).matches(Paths.get(name))) {
+              if (matchers.get(i).matches(Paths.get(plain))) {
                 rule = feed.files().get(i);
                 break;
               }
@@ -183,6 +192,11 @@ public final class IngestAction {
       throw new UncheckedIOException("ingest: cannot list raw exports under " + root + ": " + e.getMessage(), e);
     }
     return out;
+  }
+
+  private static String codecSuffix(CompressionCodecFactory codecs, Path path) {
+    CompressionCodec codec = codecs.getCodec(path);
+    return codec == null ? "" : codec.getDefaultExtension();
   }
 
   private static void failOnFileErrors(Dataset<Row> lines) {

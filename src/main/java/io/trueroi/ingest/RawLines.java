@@ -23,6 +23,8 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -43,7 +45,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code maxLineBytes} are skipped to their end and reported as LINE_TOO_LONG, so an oversized
  * line cannot exhaust memory. Bytes are decoded strictly in the file's declared charset: a line
  * that is not valid in it is BAD_ENCODING, not silently mangled. A UTF-8 byte-order mark is
- * dropped.
+ * dropped. Compressed files (Hadoop codecs by suffix: .gz, .bz2, .zst, ...) are decompressed as they
+ * stream; a file that cannot be opened or read to its end fails the task, naming the file.
  *
  * <p>CSV files: the first line is the header; each reader column is found in it by name or
  * alias (case-insensitive). A file whose header lacks a required column yields one MISSING_COLUMN
@@ -119,7 +122,10 @@ public final class RawLines {
       try {
         Path path = new Path(file.uri());
         FileSystem fs = path.getFileSystem(conf);
-        this.lines = new LineSplitter(fs.open(path), maxLineBytes);
+        InputStream in = fs.open(path);
+        // Compressed exports (.gz, .bz2, ...) are decompressed as they stream, by file suffix.
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+        this.lines = new LineSplitter(codec == null ? in : codec.createInputStream(in), maxLineBytes);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open " + file.relativePath() + ": " + e.getMessage(), e);
       }
@@ -153,7 +159,7 @@ public final class RawLines {
       try {
         bytes = lines.nextLine();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file.relativePath() + " after line " + lineNumber + ": "
+        throw new UncheckedIOException("cannot read " + file.relativePath() + " at line " + (lineNumber + 1) + ": "
             + e.getMessage(), e);
       }
       if (bytes == null) {

@@ -9,6 +9,9 @@ final class Failures {
   private Failures() {}
 
   static String describe(Throwable t) {
+    if (t instanceof JobCommand.StageFailed) {
+      return t.getMessage(); // already "stage <name>: <reason>"
+    }
     Throwable ours = null;
     Throwable deepest = t;
     for (Throwable c = t; c != null; c = c.getCause()) {

@@ -98,10 +98,10 @@ abstract class JobCommand implements Callable<Integer> {
         Stage.Result result;
         try {
           result = stage.run(new JobContext(spark, config, warehouse, stageRun, groups));
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
           JobRuns.record(warehouse, stageRun, JobRuns.FAILED, TrueRoi.oneLine(Failures.describe(e)), List.of(),
               Map.of());
-          throw e;
+          throw e instanceof RuntimeException re ? re : new StageFailed(stage.name(), e);
         }
         JobRuns.record(warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters());
         written.addAll(result.tables());
@@ -110,12 +110,12 @@ abstract class JobCommand implements Callable<Integer> {
       if (pipeline()) {
         JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (pipeline()) {
         JobRuns.record(warehouse, run, JobRuns.FAILED, "stage " + current + ": " + TrueRoi.oneLine(Failures.describe(e)),
             List.of(), Map.of());
       }
-      throw new StageFailed(current, e);
+      throw e instanceof StageFailed sf ? sf : new StageFailed(current, e);
     }
     out.printf("%s %s finished in %ss (run %s)%n", job, run.dates(), seconds(t0), run.runId());
     out.printf("  %-36s %10s  %s%n", "table", "rows", "location");

@@ -138,4 +138,41 @@ class IngestRunsTest {
         e.getMessage());
     assertFalse(new Warehouse(spark, config.warehouse()).exists("silver", "pos_transactions"));
   }
+
+  static byte[] gzip(String text) throws Exception {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+      z.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return b.toByteArray();
+  }
+
+  @Test
+  void compressedExportsAreReadAndACorruptOneFailsNamingIt(SparkSession spark) throws Exception {
+    TestWorld world = world();
+    world.bytes("pos_transactions", D2, "pos_BJ002.csv.gz", gzip(HEADER
+        + "BJ002,北京,B1,2026-10-02 10:00:00,,,30.00,CNY,SALE,\n"));
+    TrueRoiConfig config = world.config("trueroi.ingest.max-reject-rate = 0.5");
+    Warehouse w = new Warehouse(spark, config.warehouse());
+    run(spark, config, D1, D2);
+    assertEquals(1, w.read("silver", "pos_transactions").filter("transaction_id = 'B1'").count());
+    long v = version(spark, w, "silver", "pos_transactions");
+
+    byte[] good = gzip(HEADER + "BJ002,北京,B2,2026-10-02 11:00:00,,,30.00,CNY,SALE,\n".repeat(50));
+    byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+    world.bytes("pos_transactions", D2, "pos_BJ002.csv.gz", truncated);
+    Exception e = assertThrows(Exception.class, () -> run(spark, config, D1, D2));
+    String reason = io.trueroi.jobs.FailuresAccess.describe(e);
+    assertTrue(reason.startsWith("cannot read pos/transactions/dt=2026-10-02/pos_BJ002.csv.gz at line "), reason);
+    assertEquals(v, version(spark, w, "silver", "pos_transactions"), "nothing written");
+  }
+
+  @Test
+  void aFolderInsideADeliveryFailsNamingIt(SparkSession spark) {
+    TestWorld world = world();
+    world.file("pos_transactions", D2, "late/pos_SH001.csv", HEADER);
+    TrueRoiConfig config = world.config("");
+    JobFailure e = assertThrows(JobFailure.class, () -> run(spark, config, D1, D2));
+    assertTrue(e.getMessage().contains("unexpected folder pos/transactions/dt=2026-10-02/late"), e.getMessage());
+  }
 }

@@ -59,7 +59,7 @@ public final class TestWorld {
 
   public TestWorld bytes(String feed, LocalDate dt, String name, byte[] content) {
     Path dir = raw.resolve(FEED_PATHS.get(feed)).resolve("dt=" + dt);
-    mkdirs(dir);
+    mkdirs(dir.resolve(name).getParent());
     try {
       Files.write(dir.resolve(name), content);
     } catch (IOException e) {
