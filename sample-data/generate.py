@@ -47,6 +47,8 @@ TMALL_STATUS = ["交易成功", "交易成功", "交易成功", "卖家已发货
 JD_STATUS = ["完成", "完成", "等待收货", "已取消"]
 
 rng = random.Random(SEED)
+STORE_RNG = random.Random(SEED + 1)
+STORE_PHONE = "021-62888888"        # head office landline typed at the tills: the junk hub the identity guard must catch
 
 
 class Expect:
@@ -124,8 +126,9 @@ def make_person(i):
     hk = rng.random() < 0.08
     p = {"id": i, "hk": hk}
     if rng.random() < 0.95:
-        p["phone"] = ("+852" + rng.choice("569") + rand_digits(7)) if hk else \
-            ("+861" + rng.choice("3456789") + rand_digits(9))
+        # Prefixes every numbering-plan check accepts, so "valid" here means valid to libphonenumber.
+        p["phone"] = ("+852" + rng.choice(["51", "61", "91"]) + rand_digits(6)) if hk else \
+            ("+86" + rng.choice(["13", "18"]) + rand_digits(9))
     p["unionid"] = "o6_bm" + rand_digits(10) + "u%03d" % i if rng.random() < 0.75 else None
     p["oa_openid"] = "oAbC" + rand_digits(12) + "%03d" % i if p["unionid"] and rng.random() < 0.8 else None
     p["mp_openid"] = "oMpX" + rand_digits(12) + "%03d" % i if p["unionid"] and rng.random() < 0.5 else None
@@ -341,6 +344,9 @@ def pos(today, di, p, t, amount):
     phone = ""
     if not card and p.get("phone"):
         phone = p["phone"][3:] if p["phone"].startswith("+86") else p["phone"]
+    elif card and store in ("SH001", "BJ002") and STORE_RNG.random() < 0.8:
+        phone = STORE_PHONE         # the cashier typed the head office number for a member
+
     today.pos[store].append([store, city, txn, t.strftime("%Y-%m-%d %H:%M:%S"), card, phone, "%.2f" % amount,
                              currency, "SALE", ""])
     pos_sales.append((di, store, txn, amount, currency, p))
@@ -555,6 +561,102 @@ def write_day(di, today):
     write_bytes(os.path.join(folder("ads", "clicks", d), "clicks.jsonl"), raw.encode("utf-8"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Identity reference: the OneIDs the identity job must find, by an independent union-find over
+# the identifiers of every good row, with the same rules (README, "Identity").
+# ---------------------------------------------------------------------------------------------
+ID_RECORDS = []
+CLICK_PARAMS = ["gclid", "gdt_vid", "qz_gdt", "bd_vid", "clickid", "fbclid"]
+MAX_LINKS = {"phone": 10, "email": 10, "member": 10, "device": 10}
+EVENT_LEVEL = {"click"}
+
+
+def e164(shown, country_code="86"):
+    if not shown or "*" in shown or shown.strip().lower() in ("unknown", "null", "0", "-"):
+        return None
+    if shown == STORE_PHONE:
+        return "+862162888888"
+    digits = "".join(ch for ch in shown if ch.isdigit())
+    if shown.startswith("+"):
+        return "+" + digits
+    if len(set(digits)) == 1:
+        return None                      # placeholder
+    return ("+852" + digits[-8:]) if country_code == "852" else ("+86" + digits[-11:])
+
+
+def add_ids(pairs):
+    ids = [(t, v) for t, v in pairs if v]
+    if ids:
+        ID_RECORDS.append(ids)
+
+
+def click_from(landing):
+    if not landing or "?" not in landing:
+        return None
+    for kv in landing.split("?", 1)[1].split("&"):
+        k, _, v = kv.partition("=")
+        if k in CLICK_PARAMS and v:
+            return v
+    return None
+
+
+def collect_ids(today):
+    for e in today.oa_events:
+        add_ids([("openid", OA_APP + ":" + e["FromUserName"])])
+    for u in today.users:
+        add_ids([("openid", u["app_id"] + ":" + u["openid"]), ("unionid", u["unionid"])])
+    for r in today.phone_auth:
+        add_ids([("openid", r[0] + ":" + r[1]), ("unionid", r[2]), ("phone", e164(r[3], r[4]))])
+    for c in today.wecom:
+        for _ in c["follow_user"]:
+            add_ids([("wecom", c["external_contact"]["external_userid"]), ("unionid", c["external_contact"]["unionid"])])
+    for r in today.tmall:
+        add_ids([("buyer", "tmall:" + r[1]), ("phone", e164(r[6]))])
+    for r in today.jd:
+        add_ids([("buyer", "jd:" + r[1]), ("phone", e164(r[8]))])
+    for r in today.ownsite:
+        email = r[1].strip().lower() or None
+        device = r[3] if r[3] and r[3] != "00000000-0000-0000-0000-000000000000" else None
+        add_ids([("email", email), ("phone", e164(r[2])), ("device", device), ("member", r[4]),
+                 ("click", click_from(r[12]))])
+    for store in today.pos:
+        for r in today.pos[store]:
+            add_ids([("member", r[4] if r[4] != "0" else None), ("phone", e164(r[5]))])
+    for c in today.clicks:
+        add_ids([("click", c["click_id"]), ("device", c["device_id"]),
+                 ("openid", (c["app_id"] + ":" + c["openid"]) if c["app_id"] and c["openid"] else None)])
+
+
+def expected_identity():
+    neighbours = defaultdict(lambda: defaultdict(set))
+    for ids in ID_RECORDS:
+        for x in ids:
+            for y in ids:
+                if x[0] != y[0] and y[0] not in EVENT_LEVEL:
+                    neighbours[x][y[0]].add(y)
+    ambiguous = {x for x, by_type in neighbours.items()
+                 if max(len(v) for v in by_type.values()) > MAX_LINKS.get(x[0], 20)}
+    parent = {}
+
+    def find(a):
+        parent.setdefault(a, a)
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for ids in ID_RECORDS:
+        usable = [x for x in ids if x not in ambiguous]
+        for x in usable:
+            find(x)
+        for x in usable[1:]:
+            parent[find(x)] = find(usable[0])
+    nodes = list(parent)
+    return {"identifiers": len(nodes), "one_ids": len({find(x) for x in nodes}),
+            "ambiguous_identifiers": len(ambiguous),
+            "ambiguous": sorted("%s:%s" % x for x in ambiguous)}
+
+
 def plant_bot():
     """One device clicks a Douyin ad 60 times within an hour: the invalid traffic the journeys job flags."""
     today = days[85]
@@ -575,6 +677,10 @@ def main():
     plant_bot()
     for di, today in enumerate(days):
         write_day(di, today)
+        collect_ids(today)
+    # The two placeholder phone authorisations planted on day 30 are good rows with an openid.
+    for openid in ("oMpXplaceholder01", "oMpXplaceholder02"):
+        add_ids([("openid", MP_APP + ":" + openid)])
     out = {
         "first_day": FIRST_DAY.isoformat(), "last_day": day(DAYS - 1).isoformat(), "seed": SEED,
         "customers": CUSTOMERS,
@@ -582,6 +688,7 @@ def main():
         "lines_read": dict(sorted(EXPECT.read.items())),
         "duplicates": dict(sorted(EXPECT.duplicates.items())),
         "rejected": {t: dict(sorted(c.items())) for t, c in sorted(EXPECT.rejects.items())},
+        "identity": expected_identity(),
     }
     with open(os.path.join(ROOT, "expected_counts.json"), "w") as f:
         json.dump(out, f, indent=2, ensure_ascii=False)

@@ -46,7 +46,7 @@ public final class TrueRoiConfig {
 
   /** Subtrees whose keys are free-form (Spark settings, per-store zones, header names). */
   private static final List<String> OPEN_MAPS =
-      List.of("trueroi.spark.conf", "trueroi.ingest.pos-store-time-zones");
+      List.of("trueroi.spark.conf", "trueroi.ingest.pos-store-time-zones", "trueroi.identity.max-links");
 
   /** Keys of a feed's file rule besides glob and encoding that readers understand. */
   public static final Set<String> FILE_RULE_KEYS =
@@ -63,6 +63,7 @@ public final class TrueRoiConfig {
   private final String reportingCurrency;
   private final SparkSettings spark;
   private final IngestSettings ingest;
+  private final IdentitySettings identity;
 
   private TrueRoiConfig(Config config, Map<String, String> env) {
     this.config = config;
@@ -76,6 +77,7 @@ public final class TrueRoiConfig {
         nonBlank("trueroi.spark.app-name"),
         stringMap("trueroi.spark.conf"));
     this.ingest = readIngest();
+    this.identity = readIdentity();
     hashKey(); // fail at start-up, not at the first hashed column
   }
 
@@ -213,6 +215,10 @@ public final class TrueRoiConfig {
     return ingest;
   }
 
+  public IdentitySettings identity() {
+    return identity;
+  }
+
   /** The PII hash key from the environment; a dev key only where local config allows it. */
   public byte[] hashKey() {
     String var = nonBlank("trueroi.security.hash-key-env");
@@ -270,6 +276,48 @@ public final class TrueRoiConfig {
     }
     return new IngestSettings(maxRejectRate, maxLineBytes, region, List.copyOf(currencies),
         Collections.unmodifiableMap(storeZones), posDefault, Collections.unmodifiableMap(feeds));
+  }
+
+  private IdentitySettings readIdentity() {
+    String p = "trueroi.identity.";
+    Map<String, Integer> limits = new TreeMap<>();
+    Set<String> types = Set.of("default", "openid", "unionid", "phone", "email", "member", "device", "wecom", "click",
+        "buyer");
+    for (Map.Entry<String, String> e : stringMap(p + "max-links").entrySet()) {
+      String key = p + "max-links." + e.getKey();
+      if (!types.contains(e.getKey())) {
+        throw error(key, "unknown identifier type; expected one of " + new TreeSet<>(types));
+      }
+      int n;
+      try {
+        n = Integer.parseInt(e.getValue());
+      } catch (NumberFormatException x) {
+        throw error(key, "must be a whole number, cannot be: " + e.getValue());
+      }
+      if (n < 1) {
+        throw error(key, "must be at least 1, cannot be: " + n);
+      }
+      limits.put(e.getKey(), n);
+    }
+    if (!limits.containsKey("default")) {
+      throw error(p + "max-links.default", "is required");
+    }
+    String checkpoint = config.getString(p + "checkpoint");
+    if (!checkpoint.equals("local") && !checkpoint.equals("reliable")) {
+      throw error(p + "checkpoint", "must be local or reliable, cannot be: " + checkpoint);
+    }
+    String dir = config.getString(p + "checkpoint-dir").trim();
+    if (checkpoint.equals("reliable") && dir.isEmpty()) {
+      throw error(p + "checkpoint-dir", "is required when trueroi.identity.checkpoint = reliable");
+    }
+    List<String> eventLevel = config.getStringList(p + "event-level-types");
+    for (String t : eventLevel) {
+      if (!types.contains(t) || t.equals("default")) {
+        throw error(p + "event-level-types", "unknown identifier type " + t);
+      }
+    }
+    return new IdentitySettings(Collections.unmodifiableMap(limits), List.copyOf(eventLevel),
+        checkpoint.equals("reliable"), dir);
   }
 
   private FeedSettings readFeed(String key, String feed) {
@@ -399,6 +447,16 @@ public final class TrueRoiConfig {
         throw new ConfigError("trueroi.ingest.feeds." + name + " is missing");
       }
       return f;
+    }
+  }
+
+  /** Settings of the identity job. */
+  public record IdentitySettings(Map<String, Integer> maxLinksByType, List<String> eventLevelTypes,
+      boolean reliableCheckpoint,
+      String checkpointDir) {
+    /** The link limit for an identifier type (or the default). */
+    public int maxLinks(String type) {
+      return maxLinksByType.getOrDefault(type, maxLinksByType.get("default"));
     }
   }
 

@@ -180,11 +180,20 @@ abstract class JobCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "nightly", description = "Every stage in order: ingest (more stages arrive with their jobs).")
+  @Command(name = "identity", description = "silver identifiers -> identity.identity_map (OneIDs), "
+      + "ambiguous_identifiers, one_id_history.")
+  static final class Identity extends JobCommand {
+    @Override
+    List<Stage> stages() {
+      return List.of(new IdentityStage());
+    }
+  }
+
+  @Command(name = "nightly", description = "Every stage in order: ingest, identity (more stages arrive with their jobs).")
   static final class Nightly extends JobCommand {
     @Override
     List<Stage> stages() {
-      return List.of(new IngestStage());
+      return List.of(new IngestStage(), new IdentityStage());
     }
 
     @Override

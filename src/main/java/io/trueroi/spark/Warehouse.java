@@ -77,6 +77,28 @@ public final class Warehouse {
     register(layer, table);
   }
 
+  /** Replaces the whole table in one transaction (readers of the old version are unaffected). */
+  public void overwrite(Dataset<Row> data, String layer, String table) {
+    data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "false").save(path(layer, table));
+    register(layer, table);
+  }
+
+  /**
+   * Inserts the rows whose key is not in the table yet, in one MERGE transaction; rows already
+   * there are left as they are, so inserting the same rows twice changes nothing.
+   */
+  public void insertNew(Dataset<Row> data, String layer, String table, String key) {
+    if (!exists(layer, table)) {
+      data.write().format("delta").mode(SaveMode.ErrorIfExists).save(path(layer, table));
+    } else {
+      io.delta.tables.DeltaTable.forPath(spark, path(layer, table)).as("t")
+          .merge(data.as("s"), "t." + key + " = s." + key)
+          .whenNotMatched().insertAll()
+          .execute();
+    }
+    register(layer, table);
+  }
+
   /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
   public void append(Dataset<Row> data, String layer, String table) {
     data.write().format("delta").mode(SaveMode.Append).save(path(layer, table));

@@ -9,6 +9,12 @@ import io.trueroi.spark.Warehouse;
 import io.trueroi.testing.SharedSpark;
 import io.trueroi.testing.TestWorld;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.spark.sql.Dataset;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,10 +96,11 @@ class SampleDataNightlyTest {
   @Test
   void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
     List<Row> runs = warehouse.read("ops", "job_runs").orderBy("started_at").collectAsList();
-    assertEquals(List.of("ingest", "nightly"), runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
+    assertEquals(List.of("identity", "ingest", "nightly"), runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
     Row ingest = runs.stream().filter(r -> r.getAs("job").equals("ingest")).findFirst().orElseThrow();
     Row nightly = runs.stream().filter(r -> r.getAs("job").equals("nightly")).findFirst().orElseThrow();
     assertEquals("SUCCEEDED", ingest.getAs("status"));
+    assertTrue(runs.stream().allMatch(r -> "SUCCEEDED".equals(r.getAs("status"))), runs.toString());
     assertEquals("SUCCEEDED", nightly.getAs("status"));
     assertEquals(nightly.<String>getAs("run_id"), ingest.getAs("parent_run_id"));
     Map<String, Long> read = longs(expected.get("lines_read"));
@@ -109,6 +116,26 @@ class SampleDataNightlyTest {
             + s.<Long>getAs("rows_duplicate"), table + ": read = written + quarantined + duplicate");
       }
     }
+  }
+
+  @Test
+  void identityFindsTheOneIdsOfTheGeneratorsUnionFind() throws Exception {
+    // expected_counts.json "identity" comes from generate.py's own union-find over the identifiers
+    // of every good row, with the same rules (scoped openids, guard limits, clicks not counted).
+    JsonNode want = expected.get("identity");
+    Dataset<Row> map = warehouse.read("identity", "identity_map");
+    assertEquals(want.get("identifiers").asLong(), map.count());
+    assertEquals(want.get("one_ids").asLong(), map.select("one_id").distinct().count());
+    List<Row> ambiguous = warehouse.read("identity", "ambiguous_identifiers").collectAsList();
+    assertEquals(want.get("ambiguous_identifiers").asLong(), ambiguous.size());
+    // The planted hub: head office's landline typed at the tills for many members.
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(TestWorld.HASH_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String phoneHash = HexFormat.of().formatHex(mac.doFinal("+862162888888".getBytes(StandardCharsets.UTF_8)));
+    String idHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(("phone:" + phoneHash).getBytes(StandardCharsets.UTF_8)));
+    assertEquals(idHash, ambiguous.get(0).getAs("id_value_hash"));
+    assertEquals("member", ambiguous.get(0).getAs("neighbour_type"));
   }
 
   @Test

@@ -1,0 +1,196 @@
+package io.trueroi.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.ops.RunContext;
+import io.trueroi.spark.Warehouse;
+import io.trueroi.testing.DatasetAssert;
+import io.trueroi.testing.SharedSpark;
+import io.trueroi.testing.TestWorld;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OneIDs on hand-built silver tables: a long chain, a merge across runs (survivor, history,
+ * idempotent re-run), a junk hub that must not merge, and app-scoped openids. Only the columns
+ * the identity job reads are written.
+ */
+@ExtendWith(SharedSpark.class)
+class IdentityActionTest {
+  static final LocalDate D1 = LocalDate.of(2026, 10, 1);
+  static final LocalDate D2 = LocalDate.of(2026, 10, 2);
+  static final StructType ORDERS = StructType.fromDDL(
+      "dt DATE, platform STRING, order_id STRING, buyer_id STRING, phone_hash STRING, email_hash STRING,"
+          + " device_id STRING, member_id STRING, click_id STRING, created_at TIMESTAMP");
+  static final StructType POS = StructType.fromDDL(
+      "dt DATE, store_id STRING, transaction_id STRING, member_card STRING, phone_hash STRING,"
+          + " transaction_time TIMESTAMP");
+  static final StructType USERS = StructType.fromDDL(
+      "dt DATE, app_id STRING, openid STRING, unionid STRING, subscribe_time TIMESTAMP");
+
+  @TempDir
+  Path tmp;
+
+  Warehouse warehouse(SparkSession spark) {
+    return new Warehouse(spark, tmp.resolve("warehouse").toString());
+  }
+
+  TrueRoiConfig config() {
+    return new TestWorld(tmp).config("");
+  }
+
+  static Timestamp t(String iso) {
+    return Timestamp.from(Instant.parse(iso));
+  }
+
+  void write(SparkSession spark, String table, StructType schema, List<Row> rows) {
+    spark.createDataFrame(rows, schema).write().format("delta").mode(SaveMode.Overwrite)
+        .save(warehouse(spark).path("silver", table));
+  }
+
+  Map<String, Long> identity(SparkSession spark, LocalDate d) {
+    return new IdentityAction(spark, config(), warehouse(spark), RunContext.start("identity", d, d, null)).execute();
+  }
+
+  /** one_id of an identifier given by type and raw value. */
+  String oneId(SparkSession spark, String type, String value) {
+    List<Row> r = warehouse(spark).read("identity", "identity_map")
+        .filter(org.apache.spark.sql.functions.col("id_value_hash")
+            .equalTo(Identifiers.hash(type, org.apache.spark.sql.functions.lit(value))))
+        .select("one_id").collectAsList();
+    return r.isEmpty() ? null : r.get(0).getString(0);
+  }
+
+  static Row order(String id, String member, String device, String phone, String at) {
+    return RowFactory.create(Date.valueOf(D1), "ownsite", id, null, phone, null, device, member, null, t(at));
+  }
+
+  @Test
+  void longChainBecomesOnePerson(SparkSession spark) {
+    // member m0 - device d0 - member m1 - device d1 - ... : 200 orders, 201 identifiers in a path.
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      rows.add(order("A" + i, "m" + i, "d" + i, null, "2026-10-01T01:00:00Z"));
+      rows.add(order("B" + i, "m" + (i + 1), "d" + i, null, "2026-10-01T02:00:00Z"));
+    }
+    write(spark, "ecommerce_orders", ORDERS, rows);
+    Map<String, Long> c = identity(spark, D1);
+    assertEquals(201L, c.get("identifiers"), "m0..m100 and d0..d99");
+    assertEquals(1L, c.get("one_ids"));
+    assertTrue(c.get("cc_rounds") >= 3, "a 201-node path takes several rounds: " + c);
+    assertEquals(oneId(spark, "member", "m0"), oneId(spark, "member", "m100"));
+  }
+
+  @Test
+  void laterEvidenceMergesTwoPeopleKeepingTheOlderOneId(SparkSession spark) {
+    write(spark, "pos_transactions", POS, List.of(
+        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M2", "P2", t("2026-10-01T03:00:00Z"))));
+    identity(spark, D1);
+    String first = oneId(spark, "member", "M1");
+    String second = oneId(spark, "member", "M2");
+    assertNotEquals(first, second);
+    // The one_id of a new person is "oid_" + 24 hex digits of the smallest identifier hash.
+    assertTrue(first.matches("oid_[0-9a-f]{24}"), first);
+
+    // Day two: someone pays with card M2 and gives phone P1: both are one person. M1/P1 were seen
+    // first (02:00 < 03:00), so their OneID survives and M2's is retired.
+    write(spark, "pos_transactions", POS, List.of(
+        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M2", "P2", t("2026-10-01T03:00:00Z")),
+        RowFactory.create(Date.valueOf(D2), "SH001", "T3", "M2", "P1", t("2026-10-02T03:00:00Z"))));
+    Map<String, Long> c = identity(spark, D2);
+    assertEquals(1L, c.get("merged_one_ids"));
+    for (String[] id : new String[][] {{"member", "M1"}, {"member", "M2"}, {"phone", "P1"}, {"phone", "P2"}}) {
+      assertEquals(first, oneId(spark, id[0], id[1]), id[1]);
+    }
+    List<Row> history = warehouse(spark).read("identity", "one_id_history").collectAsList();
+    assertEquals(1, history.size());
+    assertEquals(second, history.get(0).getAs("retired_one_id"));
+    assertEquals(first, history.get(0).getAs("surviving_one_id"));
+
+    // Re-running the same date changes nothing.
+    Dataset<Row> before = warehouse(spark).read("identity", "identity_map");
+    List<Row> snapshot = before.collectAsList();
+    Map<String, Long> again = identity(spark, D2);
+    assertEquals(0L, again.get("merged_one_ids"));
+    DatasetAssert.assertDatasetEquals(spark.createDataFrame(snapshot, before.schema()),
+        warehouse(spark).read("identity", "identity_map"));
+    assertEquals(1, warehouse(spark).read("identity", "one_id_history").count());
+  }
+
+  @Test
+  void junkHubPhoneDoesNotMergeItsCustomers(SparkSession spark) {
+    // A store types its own phone for 500 walk-in customers, each with their own member card.
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "T" + i, "M" + i, "STORE_PHONE", t("2026-10-01T02:00:00Z")));
+    }
+    // One customer also links two cards with her real phone: that merge must still happen.
+    rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X1", "M1", "REAL", t("2026-10-01T04:00:00Z")));
+    rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X2", "M2", "REAL", t("2026-10-01T05:00:00Z")));
+    write(spark, "pos_transactions", POS, rows);
+    Map<String, Long> c = identity(spark, D1);
+    assertEquals(1L, c.get("ambiguous_identifiers"));
+    // 500 cards, M1 and M2 one person: 499 OneIDs. The store phone is in no component.
+    assertEquals(499L, c.get("one_ids"));
+    assertEquals(null, oneId(spark, "phone", "STORE_PHONE"));
+    assertNotEquals(oneId(spark, "member", "M3"), oneId(spark, "member", "M4"));
+    assertEquals(oneId(spark, "member", "M1"), oneId(spark, "member", "M2"));
+    Row amb = warehouse(spark).read("identity", "ambiguous_identifiers").first();
+    assertEquals("phone", amb.getAs("id_type"));
+    assertEquals(500L, (long) amb.<Long>getAs("degree"));
+    assertEquals("member", amb.getAs("neighbour_type"));
+  }
+
+  @Test
+  void openidsAreScopedByAppUnlessAUnionidLinksThem(SparkSession spark) {
+    write(spark, "wechat_users", USERS, List.of(
+        RowFactory.create(Date.valueOf(D1), "gh_A", "o1", null, t("2026-10-01T01:00:00Z")),
+        RowFactory.create(Date.valueOf(D1), "wxMP", "o1", null, t("2026-10-01T01:00:00Z"))));
+    identity(spark, D1);
+    assertNotEquals(oneId(spark, "openid", "gh_A:o1"), oneId(spark, "openid", "wxMP:o1"),
+        "the same openid string in two apps is two people");
+
+    write(spark, "wechat_users", USERS, List.of(
+        RowFactory.create(Date.valueOf(D1), "gh_A", "o1", "U1", t("2026-10-01T01:00:00Z")),
+        RowFactory.create(Date.valueOf(D1), "wxMP", "o1", "U1", t("2026-10-01T01:00:00Z"))));
+    identity(spark, D1);
+    assertEquals(oneId(spark, "openid", "gh_A:o1"), oneId(spark, "openid", "wxMP:o1"));
+    assertEquals(oneId(spark, "unionid", "U1"), oneId(spark, "openid", "wxMP:o1"));
+  }
+
+  @Test
+  void firstAndLastSeenSpanTheIdentifiersRecords(SparkSession spark) {
+    write(spark, "pos_transactions", POS, List.of(
+        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+        RowFactory.create(Date.valueOf(D2), "SH001", "T2", "M1", null, t("2026-10-02T09:00:00Z"))));
+    identity(spark, D2);
+    Map<String, Row> byType = new HashMap<>();
+    for (Row r : warehouse(spark).read("identity", "identity_map").collectAsList()) {
+      byType.put(r.getAs("id_type"), r);
+    }
+    assertEquals(t("2026-10-01T02:00:00Z"), byType.get("member").getAs("first_seen"));
+    assertEquals(t("2026-10-02T09:00:00Z"), byType.get("member").getAs("last_seen"));
+    assertEquals(t("2026-10-01T02:00:00Z"), byType.get("phone").getAs("last_seen"));
+  }
+}
