@@ -657,6 +657,17 @@ def expected_identity():
             "ambiguous": sorted("%s:%s" % x for x in ambiguous)}
 
 
+def expected_journeys():
+    """Touches and conversions the journeys job must find (README, "Journeys")."""
+    landings = sum(1 for d in days for r in d.ownsite
+                   if "utm_source=" in r[12] and click_from(r[12]) is None)
+    return {
+        "touchpoints": EXPECT.rows["ad_clicks"] + EXPECT.rows["wechat_events"] + EXPECT.rows["wecom_contacts"] + landings,
+        "conversions": sum(len(v) for v in orders_by_day.values()) + len(pos_sales),
+        "invalid_clicks": 60,
+    }
+
+
 def plant_bot():
     """One device clicks a Douyin ad 60 times within an hour: the invalid traffic the journeys job flags."""
     today = days[85]
@@ -689,6 +700,7 @@ def main():
         "duplicates": dict(sorted(EXPECT.duplicates.items())),
         "rejected": {t: dict(sorted(c.items())) for t, c in sorted(EXPECT.rejects.items())},
         "identity": expected_identity(),
+        "journeys": expected_journeys(),
     }
     with open(os.path.join(ROOT, "expected_counts.json"), "w") as f:
         json.dump(out, f, indent=2, ensure_ascii=False)

@@ -45,8 +45,12 @@ public final class TrueRoiConfig {
       Map.of("TRUEROI_WAREHOUSE", "trueroi.warehouse", "TRUEROI_RAW_ROOT", "trueroi.raw-root");
 
   /** Subtrees whose keys are free-form (Spark settings, per-store zones, header names). */
-  private static final List<String> OPEN_MAPS =
-      List.of("trueroi.spark.conf", "trueroi.ingest.pos-store-time-zones", "trueroi.identity.max-links");
+  private static final List<String> OPEN_MAPS = List.of("trueroi.spark.conf", "trueroi.ingest.pos-store-time-zones",
+      "trueroi.identity.max-links", "trueroi.fx-rates");
+
+  /** Conditions a channel rule may test. */
+  public static final Set<String> CHANNEL_FIELDS =
+      Set.of("source_system", "platform", "touch_type", "utm_source", "utm_medium", "code");
 
   /** Keys of a feed's file rule besides glob and encoding that readers understand. */
   public static final Set<String> FILE_RULE_KEYS =
@@ -64,6 +68,9 @@ public final class TrueRoiConfig {
   private final SparkSettings spark;
   private final IngestSettings ingest;
   private final IdentitySettings identity;
+  private final Map<String, java.math.BigDecimal> fxRates;
+  private final JourneySettings journeys;
+  private final List<ChannelRule> channels;
 
   private TrueRoiConfig(Config config, Map<String, String> env) {
     this.config = config;
@@ -78,6 +85,9 @@ public final class TrueRoiConfig {
         stringMap("trueroi.spark.conf"));
     this.ingest = readIngest();
     this.identity = readIdentity();
+    this.fxRates = readFx();
+    this.journeys = readJourneys();
+    this.channels = readChannels();
     hashKey(); // fail at start-up, not at the first hashed column
   }
 
@@ -219,6 +229,20 @@ public final class TrueRoiConfig {
     return identity;
   }
 
+  /** Units of the reporting currency per unit of each currency. */
+  public Map<String, java.math.BigDecimal> fxRates() {
+    return fxRates;
+  }
+
+  public JourneySettings journeys() {
+    return journeys;
+  }
+
+  /** The channel taxonomy, in order (first match wins). */
+  public List<ChannelRule> channels() {
+    return channels;
+  }
+
   /** The PII hash key from the environment; a dev key only where local config allows it. */
   public byte[] hashKey() {
     String var = nonBlank("trueroi.security.hash-key-env");
@@ -276,6 +300,94 @@ public final class TrueRoiConfig {
     }
     return new IngestSettings(maxRejectRate, maxLineBytes, region, List.copyOf(currencies),
         Collections.unmodifiableMap(storeZones), posDefault, Collections.unmodifiableMap(feeds));
+  }
+
+  private Map<String, java.math.BigDecimal> readFx() {
+    Map<String, java.math.BigDecimal> out = new TreeMap<>();
+    stringMap("trueroi.fx-rates").forEach((cur, v) -> {
+      String key = "trueroi.fx-rates." + cur;
+      currency(key, cur);
+      java.math.BigDecimal rate;
+      try {
+        rate = new java.math.BigDecimal(v);
+      } catch (NumberFormatException e) {
+        throw error(key, "must be a decimal number, cannot be: " + v);
+      }
+      if (rate.signum() <= 0) {
+        throw error(key, "must be positive, cannot be: " + v);
+      }
+      out.put(cur, rate);
+    });
+    if (!out.containsKey(reportingCurrency)) {
+      throw error("trueroi.fx-rates", "has no rate for the reporting currency " + reportingCurrency);
+    }
+    for (String c : ingest.currencies()) {
+      if (!out.containsKey(c)) {
+        throw error("trueroi.fx-rates", "has no rate for " + c + ", which trueroi.ingest.currencies accepts");
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private JourneySettings readJourneys() {
+    String p = "trueroi.journeys.";
+    int lookback = config.getInt(p + "lookback-days");
+    if (lookback < 1) {
+      throw error(p + "lookback-days", "must be at least 1, cannot be: " + lookback);
+    }
+    int device = config.getInt(p + "max-clicks-per-device-hour");
+    if (device < 1) {
+      throw error(p + "max-clicks-per-device-hour", "must be at least 1, cannot be: " + device);
+    }
+    int ip = config.getInt(p + "max-clicks-per-ip-hour");
+    if (ip < 1) {
+      throw error(p + "max-clicks-per-ip-hour", "must be at least 1, cannot be: " + ip);
+    }
+    return new JourneySettings(lookback, device, ip);
+  }
+
+  private List<ChannelRule> readChannels() {
+    List<ChannelRule> rules = new ArrayList<>();
+    List<? extends ConfigObject> list;
+    try {
+      list = config.getObjectList("trueroi.channels");
+    } catch (ConfigException.WrongType e) {
+      throw error("trueroi.channels", "must be a list of { channel, group, when { ... } } rules");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String key = "trueroi.channels[" + i + "]";
+      Config rule = list.get(i).toConfig();
+      for (String k : rule.root().keySet()) {
+        if (!Set.of("channel", "group", "when").contains(k)) {
+          throw error(key + "." + k, "unknown key; a rule has channel, group and when");
+        }
+      }
+      if (!rule.hasPath("channel") || rule.getString("channel").isBlank()) {
+        throw error(key + ".channel", "is required");
+      }
+      Map<String, List<String>> when = new TreeMap<>();
+      if (rule.hasPath("when")) {
+        ConfigObject w = rule.getObject("when");
+        for (String field : w.keySet()) {
+          if (!CHANNEL_FIELDS.contains(field)) {
+            throw error(key + ".when." + field, "unknown condition; expected one of " + new TreeSet<>(CHANNEL_FIELDS));
+          }
+          List<String> values;
+          try {
+            values = rule.getStringList("when." + field);
+          } catch (ConfigException.WrongType e) {
+            values = List.of(rule.getString("when." + field));
+          }
+          when.put(field, List.copyOf(values));
+        }
+      }
+      if (when.isEmpty()) {
+        throw error(key + ".when", "must hold at least one condition (a catch-all would hide unmapped touches)");
+      }
+      String group = rule.hasPath("group") ? rule.getString("group") : rule.getString("channel");
+      rules.add(new ChannelRule(rule.getString("channel"), group, Collections.unmodifiableMap(when)));
+    }
+    return List.copyOf(rules);
   }
 
   private IdentitySettings readIdentity() {
@@ -449,6 +561,12 @@ public final class TrueRoiConfig {
       return f;
     }
   }
+
+  /** Settings of the journeys job. */
+  public record JourneySettings(int lookbackDays, int maxClicksPerDeviceHour, int maxClicksPerIpHour) {}
+
+  /** One channel rule: every condition (field in values) must hold. */
+  public record ChannelRule(String channel, String group, Map<String, List<String>> when) {}
 
   /** Settings of the identity job. */
   public record IdentitySettings(Map<String, Integer> maxLinksByType, List<String> eventLevelTypes,

@@ -84,6 +84,36 @@ public final class Identifiers {
       "pos_transactions", List.of("store_id", "transaction_id"),
       "ad_clicks", List.of("platform", "click_id"));
 
+  /** The record key of a silver row (table, delivery, natural key), as {@link #records} builds it. */
+  static Column recordKey(String table) {
+    List<Column> key = new ArrayList<>();
+    key.add(lit(table));
+    key.add(col("dt").cast("string"));
+    KEYS.get(table).forEach(k -> key.add(coalesce(col(k).cast("string"), lit(""))));
+    return concat_ws("|", key.toArray(new Column[0]));
+  }
+
+  /**
+   * Adds {@code one_id} to rows of a silver table: the OneID of any of the row's identifiers in
+   * the map (they agree by construction), or null when none is mapped (no identifier, or only
+   * ambiguous ones). Two shuffles: identifiers to the map, OneIDs back to the rows.
+   */
+  public static Dataset<Row> withOneId(Dataset<Row> rows, String table, Dataset<Row> map) {
+    Column[] spec = idsByTable().get(table);
+    if (spec == null) {
+      throw new IllegalArgumentException("no identifiers are defined for silver." + table);
+    }
+    List<Column> ids = new ArrayList<>(List.of(spec).subList(1, spec.length));
+    Dataset<Row> keyed = rows.withColumn("_record_key", recordKey(table));
+    Dataset<Row> resolved = keyed
+        .select(col("_record_key"), org.apache.spark.sql.functions.explode(
+            filter(array(ids.toArray(new Column[0])), x -> x.isNotNull())).as("_id"))
+        .join(map.select(col("id_value_hash"), col("one_id")),
+            col("_id.id_value_hash").equalTo(col("id_value_hash")))
+        .groupBy("_record_key").agg(org.apache.spark.sql.functions.min("one_id").as("one_id"));
+    return keyed.join(resolved, "_record_key", "left_outer").drop("_record_key");
+  }
+
   /**
    * One row per silver record delivered on or before {@code upTo} that carries at least one
    * identifier: {@code record_key} (table, delivery and natural key), {@code seen_at}, and
@@ -98,14 +128,10 @@ public final class Identifiers {
       }
       Column[] spec = e.getValue();
       List<Column> ids = new ArrayList<>(List.of(spec).subList(1, spec.length));
-      List<Column> key = new ArrayList<>();
-      key.add(lit(table));
-      key.add(col("dt").cast("string"));
-      KEYS.get(table).forEach(k -> key.add(coalesce(col(k).cast("string"), lit(""))));
       Dataset<Row> r = warehouse.read("silver", table)
           .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
           .select(
-              concat_ws("|", key.toArray(new Column[0])).as("record_key"),
+              recordKey(table).as("record_key"),
               spec[0].as("seen_at"),
               filter(array(ids.toArray(new Column[0])), x -> x.isNotNull()).as("ids"))
           .filter("size(ids) > 0");

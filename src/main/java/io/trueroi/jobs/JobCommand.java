@@ -189,11 +189,20 @@ abstract class JobCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "nightly", description = "Every stage in order: ingest, identity (more stages arrive with their jobs).")
+  @Command(name = "journeys", description = "silver + OneIDs -> journey.touchpoints, conversions, journeys.")
+  static final class Journeys extends JobCommand {
+    @Override
+    List<Stage> stages() {
+      return List.of(new JourneysStage());
+    }
+  }
+
+  @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys (attribution and marts "
+      + "arrive with their jobs).")
   static final class Nightly extends JobCommand {
     @Override
     List<Stage> stages() {
-      return List.of(new IngestStage(), new IdentityStage());
+      return List.of(new IngestStage(), new IdentityStage(), new JourneysStage());
     }
 
     @Override

@@ -96,7 +96,8 @@ class SampleDataNightlyTest {
   @Test
   void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
     List<Row> runs = warehouse.read("ops", "job_runs").orderBy("started_at").collectAsList();
-    assertEquals(List.of("identity", "ingest", "nightly"), runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
+    assertEquals(List.of("identity", "ingest", "journeys", "nightly"),
+        runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
     Row ingest = runs.stream().filter(r -> r.getAs("job").equals("ingest")).findFirst().orElseThrow();
     Row nightly = runs.stream().filter(r -> r.getAs("job").equals("nightly")).findFirst().orElseThrow();
     assertEquals("SUCCEEDED", ingest.getAs("status"));
@@ -136,6 +137,26 @@ class SampleDataNightlyTest {
         .digest(("phone:" + phoneHash).getBytes(StandardCharsets.UTF_8)));
     assertEquals(idHash, ambiguous.get(0).getAs("id_value_hash"));
     assertEquals("member", ambiguous.get(0).getAs("neighbour_type"));
+  }
+
+  @Test
+  void journeysFindEveryTouchAndConversionThatWasGenerated() {
+    // expected_counts.json "journeys": touches = clicks + OA events + WeCom adds + utm landings
+    // without a click id; conversions = paid, not cancelled/closed orders + till sales; the bot's
+    // 60 clicks in one hour are the only invalid traffic.
+    JsonNode want = expected.get("journeys");
+    Dataset<Row> touchpoints = warehouse.read("journey", "touchpoints");
+    assertEquals(want.get("touchpoints").asLong(), touchpoints.count());
+    assertEquals(want.get("invalid_clicks").asLong(), touchpoints.filter("is_invalid").count());
+    assertEquals(0, touchpoints.filter("channel = '(unmapped)'").count(), "every sample touch has a channel rule");
+    Dataset<Row> conversions = warehouse.read("journey", "conversions");
+    assertEquals(want.get("conversions").asLong(), conversions.count());
+    Dataset<Row> journeys = warehouse.read("journey", "journeys");
+    assertEquals(conversions.filter("one_id IS NOT NULL").count(), journeys.filter("converted").count(),
+        "one journey per conversion with a OneID");
+    // Net revenue is carried unchanged from conversions to journeys.
+    assertEquals(conversions.filter("one_id IS NOT NULL").agg(org.apache.spark.sql.functions.sum("net_revenue"))
+        .first().get(0), journeys.agg(org.apache.spark.sql.functions.sum("net_revenue")).first().get(0));
   }
 
   @Test

@@ -1,0 +1,24 @@
+package io.trueroi.jobs;
+
+import io.trueroi.journey.JourneysAction;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code journeys} job: touchpoints, conversions and journeys (see {@link JourneysAction}). */
+final class JourneysStage implements Stage {
+  @Override
+  public String name() {
+    return "journeys";
+  }
+
+  @Override
+  public Result run(JobContext c) {
+    Map<String, Long> counters = new JourneysAction(c.spark(), c.config(), c.warehouse(), c.run()).execute();
+    String l = JourneysAction.LAYER;
+    return new Result(List.of(), counters, List.of(
+        new TableWritten(l + ".touchpoints", c.warehouse().path(l, "touchpoints"), counters.get("touchpoints")),
+        new TableWritten(l + ".conversions", c.warehouse().path(l, "conversions"), counters.get("conversions")),
+        new TableWritten(l + ".journeys", c.warehouse().path(l, "journeys"),
+            counters.get("converting_journeys") + counters.get("non_converting_journeys"))));
+  }
+}

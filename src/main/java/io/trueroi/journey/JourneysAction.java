@@ -1,0 +1,102 @@
+package io.trueroi.journey;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.identity.IdentityAction;
+import io.trueroi.ops.JobFailure;
+import io.trueroi.ops.RunContext;
+import io.trueroi.spark.JobGroup;
+import io.trueroi.spark.Warehouse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Rebuilds {@code journey.touchpoints}, {@code journey.conversions} and {@code journey.journeys}
+ * from silver as of the run's last date and the current OneID map ({@link Touchpoints},
+ * {@link Conversions}, {@link Journeys}). The tables are rebuilt whole, because a merge of two
+ * OneIDs can change any past journey; each is replaced in one transaction.
+ *
+ * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
+ * shuffle each), identifier joins to the map, and one shuffle by one_id for the journeys.
+ */
+public final class JourneysAction {
+  public static final String LAYER = "journey";
+
+  private final SparkSession spark;
+  private final TrueRoiConfig config;
+  private final Warehouse warehouse;
+  private final RunContext run;
+
+  public JourneysAction(SparkSession spark, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+    this.spark = spark;
+    this.config = config;
+    this.warehouse = warehouse;
+    this.run = run;
+  }
+
+  /** Counters for ops.job_runs. */
+  public Map<String, Long> execute() {
+    if (!warehouse.exists(IdentityAction.LAYER, IdentityAction.MAP)) {
+      throw new JobFailure("journeys: " + IdentityAction.LAYER + "." + IdentityAction.MAP
+          + " does not exist: run identity first");
+    }
+    String group = run.runId();
+    List<Dataset<Row>> cached = new ArrayList<>();
+    try {
+      Dataset<Row> map = warehouse.read(IdentityAction.LAYER, IdentityAction.MAP);
+      Dataset<Row> touchpoints = Touchpoints.build(warehouse, config, map, run.to())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(touchpoints);
+      Dataset<Row> conversions = Conversions.build(warehouse, config, map, run.to())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(conversions);
+      Dataset<Row> journeys = Journeys.build(touchpoints, conversions, config.journeys().lookbackDays())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(journeys);
+
+      Map<String, Long> counters = new LinkedHashMap<>();
+      JobGroup.run(spark, group, "journeys: count", () -> {
+        Row t = touchpoints.agg(count(lit(1)),
+            sum(when(col("channel").equalTo(ChannelTaxonomy.UNMAPPED), 1L).otherwise(0L)),
+            sum(when(col("is_invalid"), 1L).otherwise(0L)),
+            sum(when(col("one_id").isNull(), 1L).otherwise(0L))).first();
+        counters.put("touchpoints", t.getLong(0));
+        counters.put("unmapped_touches", t.getLong(1));
+        counters.put("invalid_clicks", t.getLong(2));
+        counters.put("unresolved_touches", t.getLong(3));
+        Row c = conversions.agg(count(lit(1)), sum(when(col("one_id").isNull(), 1L).otherwise(0L))).first();
+        counters.put("conversions", c.getLong(0));
+        counters.put("anonymous_conversions", c.isNullAt(1) ? 0 : c.getLong(1));
+        Row j = journeys.agg(sum(when(col("converted"), 1L).otherwise(0L)),
+            sum(when(col("converted"), 0L).otherwise(1L))).first();
+        counters.put("converting_journeys", j.isNullAt(0) ? 0 : j.getLong(0));
+        counters.put("non_converting_journeys", j.isNullAt(1) ? 0 : j.getLong(1));
+        long[] unlinked = Conversions.unlinked(warehouse, run.to(), conversions);
+        counters.put("refunds_without_order", unlinked[0]);
+        counters.put("returns_without_sale", unlinked[1]);
+      });
+      for (String[] t : new String[][] {{"touchpoints"}, {"conversions"}, {"journeys"}}) {
+        Dataset<Row> d = switch (t[0]) {
+          case "touchpoints" -> touchpoints;
+          case "conversions" -> conversions;
+          default -> journeys;
+        };
+        JobGroup.run(spark, group, "journeys: write " + LAYER + "." + t[0], () -> warehouse.overwrite(d, LAYER, t[0]));
+      }
+      return counters;
+    } finally {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.trueroi.journey;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.identity.Identifiers;
+import io.trueroi.spark.Warehouse;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * {@code journey.touchpoints}: every marketing touch with its OneID and channel.
+ *
+ * <p>Touches: ad clicks (flagged {@code is_invalid} when their device or IP clicks more than the
+ * configured count within one UTC hour), Official Account subscribe/SCAN (with the QR scene as
+ * {@code code}) and menu CLICK/VIEW, WeCom adds (with the {@code state} code), and own-site
+ * landings tagged with utm parameters but no ad click id (a landing with a click id is the
+ * platform's click, already a touch). Ad impressions are reported only in aggregate by the
+ * platforms, so they appear in spend, not here.
+ */
+final class Touchpoints {
+  static final List<String> COLUMNS = List.of("touchpoint_id", "one_id", "touch_time", "touch_date", "channel",
+      "channel_group", "source_system", "platform", "source", "medium", "campaign_id", "touch_type", "code",
+      "is_invalid", "source_table", "source_record");
+
+  private Touchpoints() {}
+
+  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, Dataset<Row> map, LocalDate upTo) {
+    Dataset<Row> all = null;
+    if (w.exists("silver", "ad_clicks")) {
+      all = union(all, adClicks(w, config, map, upTo));
+    }
+    if (w.exists("silver", "wechat_events")) {
+      all = union(all, oaEvents(w, map, upTo));
+    }
+    if (w.exists("silver", "wecom_contacts")) {
+      all = union(all, wecom(w, map, upTo));
+    }
+    if (w.exists("silver", "ecommerce_orders")) {
+      all = union(all, landings(w, map, upTo));
+    }
+    if (all == null) {
+      throw new IllegalStateException("no silver touch tables under " + w.root() + ": run ingest first");
+    }
+    ChannelTaxonomy taxonomy = new ChannelTaxonomy(config.channels());
+    return all
+        .withColumn("channel", taxonomy.channel())
+        .withColumn("channel_group", taxonomy.group())
+        .withColumn("source", coalesce(col("utm_source"), col("platform")))
+        .withColumn("medium", coalesce(col("utm_medium"), col("touch_type")))
+        .withColumn("touch_date", from_utc_timestamp(col("touch_time"), config.businessTimeZone().getId()).cast("date"))
+        .select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  private static Dataset<Row> union(Dataset<Row> a, Dataset<Row> b) {
+    return a == null ? b : a.unionByName(b);
+  }
+
+  static Dataset<Row> adClicks(Warehouse w, TrueRoiConfig config, Dataset<Row> map, LocalDate upTo) {
+    Dataset<Row> clicks = Identifiers.withOneId(
+        Silver.latest(w, "ad_clicks", List.of("platform", "click_id"), upTo), "ad_clicks", map);
+    Column hour = date_trunc("hour", col("click_time"));
+    Column perDevice = when(col("device_id").isNotNull(),
+        count(lit(1)).over(Window.partitionBy(col("device_id"), hour)));
+    Column perIp = when(col("ip_hash").isNotNull(), count(lit(1)).over(Window.partitionBy(col("ip_hash"), hour)));
+    var j = config.journeys();
+    return clicks
+        .withColumn("_dev", perDevice)
+        .withColumn("_ip", perIp)
+        .select(
+            concat_ws("|", lit("ad_clicks"), col("platform"), col("click_id")).as("touchpoint_id"),
+            col("one_id"), col("click_time").as("touch_time"), lit("ads").as("source_system"), col("platform"),
+            lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
+            coalesce(col("campaign_id"), col("utm_campaign")).as("campaign_id"), lit(null).cast("string").as("code"),
+            coalesce(col("_dev").gt(j.maxClicksPerDeviceHour()), lit(false))
+                .or(coalesce(col("_ip").gt(j.maxClicksPerIpHour()), lit(false))).as("is_invalid"),
+            lit("ad_clicks").as("source_table"),
+            concat_ws("|", col("platform"), col("click_id")).as("source_record"));
+  }
+
+  static Dataset<Row> oaEvents(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+    Dataset<Row> ev = Identifiers.withOneId(Silver.latest(w, "wechat_events",
+        List.of("app_id", "openid", "event_time", "event", "event_key"), upTo), "wechat_events", map);
+    Column type = when(col("event").equalTo("SUBSCRIBE"), lit("oa_subscribe"))
+        .when(col("event").equalTo("SCAN"), lit("oa_scan"))
+        .when(col("event").equalTo("CLICK"), lit("oa_menu_click"))
+        .when(col("event").equalTo("VIEW"), lit("oa_menu_view"));
+    Column record = concat_ws("|", col("app_id"), col("openid"), col("event_time").cast("string"), col("event"),
+        coalesce(col("event_key"), lit("")));
+    return ev.withColumn("touch_type", type)
+        .filter(col("touch_type").isNotNull())
+        .select(
+            concat_ws("|", lit("wechat_events"), record).as("touchpoint_id"),
+            col("one_id"), col("event_time").as("touch_time"), lit("wechat_oa").as("source_system"),
+            lit("wechat_oa").as("platform"), col("touch_type"), lit(null).cast("string").as("utm_source"),
+            lit(null).cast("string").as("utm_medium"),
+            coalesce(col("scene"), when(col("event").equalTo("CLICK"), col("event_key"))).as("campaign_id"),
+            col("scene").as("code"), lit(false).as("is_invalid"), lit("wechat_events").as("source_table"),
+            record.as("source_record"));
+  }
+
+  static Dataset<Row> wecom(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+    Dataset<Row> c = Identifiers.withOneId(Silver.latest(w, "wecom_contacts",
+        List.of("external_userid", "follow_userid"), upTo), "wecom_contacts", map);
+    Column record = concat_ws("|", col("external_userid"), coalesce(col("follow_userid"), lit("")));
+    return c.filter(col("add_time").isNotNull())
+        .select(
+            concat_ws("|", lit("wecom_contacts"), record).as("touchpoint_id"),
+            col("one_id"), col("add_time").as("touch_time"), lit("wecom").as("source_system"),
+            lit("wecom").as("platform"), lit("wecom_add").as("touch_type"), lit(null).cast("string").as("utm_source"),
+            lit(null).cast("string").as("utm_medium"), col("state").as("campaign_id"), col("state").as("code"),
+            lit(false).as("is_invalid"), lit("wecom_contacts").as("source_table"), record.as("source_record"));
+  }
+
+  static Dataset<Row> landings(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+    Dataset<Row> o = Identifiers.withOneId(Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
+        .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), "ecommerce_orders", map);
+    Column record = concat_ws("|", col("platform"), col("order_id"));
+    return o.select(
+        concat_ws("|", lit("ecommerce_orders"), record).as("touchpoint_id"),
+        col("one_id"), col("created_at").as("touch_time"), lit("ownsite").as("source_system"),
+        col("platform"), lit("utm_landing").as("touch_type"), col("utm_source"), col("utm_medium"),
+        col("utm_campaign").as("campaign_id"), lit(null).cast("string").as("code"), lit(false).as("is_invalid"),
+        lit("ecommerce_orders").as("source_table"), record.as("source_record"));
+  }
+}
