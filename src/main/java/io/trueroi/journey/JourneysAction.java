@@ -82,6 +82,10 @@ public final class JourneysAction {
             sum(when(col("converted"), 0L).otherwise(1L))).first();
         counters.put("converting_journeys", j.isNullAt(0) ? 0 : j.getLong(0));
         counters.put("non_converting_journeys", j.isNullAt(1) ? 0 : j.getLong(1));
+        // Invalid clicks per campaign: one row per campaign reaches the driver.
+        for (Row r : touchpoints.filter(col("is_invalid")).groupBy("campaign_id").count().collectAsList()) {
+          counters.put("invalid_clicks:" + (r.isNullAt(0) ? "(none)" : r.getString(0)), r.getLong(1));
+        }
         long[] unlinked = Conversions.unlinked(warehouse, run.to(), conversions);
         counters.put("refunds_without_order", unlinked[0]);
         counters.put("returns_without_sale", unlinked[1]);

@@ -50,6 +50,7 @@ class JourneysTest {
   Warehouse warehouse;
   Map<String, Row> journeys = new HashMap<>();
   Map<String, Row> conversions = new HashMap<>();
+  Map<String, Long> counters;
 
   static long ms(String iso) {
     return Instant.parse(iso).toEpochMilli();
@@ -106,6 +107,8 @@ class JourneysTest {
     int code = TrueRoiAccess.run("nightly", "--date", D.toString(), "--conf", w.confFile("").toString());
     assertEquals(0, code);
     warehouse = new Warehouse(spark, w.warehouse.toString());
+    counters = warehouse.read("ops", "job_runs").filter("job = 'journeys'").first().getJavaMap(
+        warehouse.read("ops", "job_runs").schema().fieldIndex("counters"));
     for (Row r : warehouse.read("journey", "journeys").collectAsList()) {
       journeys.put(r.getAs("journey_id"), r);
     }
@@ -166,6 +169,8 @@ class JourneysTest {
   @Test
   void invalidClicksAreFlaggedAndLeftOutOfPaths() {
     assertEquals(25, warehouse.read("journey", "touchpoints").filter("is_invalid").count());
+    assertEquals(25L, counters.get("invalid_clicks:cmp_ocean_engine"), "counted per campaign in ops.job_runs");
+    assertEquals(25L, counters.get("invalid_clicks"));
     assertEquals(0, warehouse.read("journey", "touchpoints").filter("is_invalid AND touchpoint_id NOT LIKE '%|d%'")
         .count(), "only Dave's clicks");
     Row dave = journeys.get("c|ownsite|O2");
