@@ -276,10 +276,7 @@ public final class TrueRoiConfig {
     if (!(maxRejectRate >= 0 && maxRejectRate <= 1)) {
       throw error(p + "max-reject-rate", "must be between 0 and 1, cannot be: " + maxRejectRate);
     }
-    int maxLineBytes = config.getInt(p + "max-line-bytes");
-    if (maxLineBytes < 1024) {
-      throw error(p + "max-line-bytes", "must be at least 1024, cannot be: " + maxLineBytes);
-    }
+    int maxLineBytes = atLeast(p + "max-line-bytes", 1024);
     String region = config.getString(p + "default-phone-region").toUpperCase(Locale.ROOT);
     if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
       throw error(p + "default-phone-region", "must be an ISO 3166 region such as CN or HK, cannot be: " + region);
@@ -331,19 +328,16 @@ public final class TrueRoiConfig {
 
   private JourneySettings readJourneys() {
     String p = "trueroi.journeys.";
-    int lookback = config.getInt(p + "lookback-days");
-    if (lookback < 1) {
-      throw error(p + "lookback-days", "must be at least 1, cannot be: " + lookback);
+    return new JourneySettings(atLeast(p + "lookback-days", 1), atLeast(p + "max-clicks-per-device-hour", 1),
+        atLeast(p + "max-clicks-per-ip-hour", 1));
+  }
+
+  private int atLeast(String key, int min) {
+    int v = config.getInt(key);
+    if (v < min) {
+      throw error(key, "must be at least " + min + ", cannot be: " + v);
     }
-    int device = config.getInt(p + "max-clicks-per-device-hour");
-    if (device < 1) {
-      throw error(p + "max-clicks-per-device-hour", "must be at least 1, cannot be: " + device);
-    }
-    int ip = config.getInt(p + "max-clicks-per-ip-hour");
-    if (ip < 1) {
-      throw error(p + "max-clicks-per-ip-hour", "must be at least 1, cannot be: " + ip);
-    }
-    return new JourneySettings(lookback, device, ip);
+    return v;
   }
 
   private List<ChannelRule> readChannels() {
