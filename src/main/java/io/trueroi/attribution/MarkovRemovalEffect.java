@@ -2,7 +2,6 @@ package io.trueroi.attribution;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,10 @@ import org.ejml.interfaces.linsol.LinearSolverSparse;
 import org.ejml.ops.DConvertMatrixStruct;
 import org.ejml.sparse.FillReducing;
 import org.ejml.sparse.csc.factory.LinearSolverFactory_DSCC;
+import org.ojalgo.equation.Equation;
+import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.task.iterative.GaussSeidelSolver;
+import org.ojalgo.type.context.NumberContext;
 
 /**
  * Markov-chain removal-effect attribution, solved exactly.
@@ -50,75 +53,45 @@ public final class MarkovRemovalEffect {
   public record Result(int order, double conversionProbability, double expectedValue, double totalConversions,
       double totalValue, Map<String, ChannelResult> channels, List<Transition> transitions) {}
 
-  static final String START = "(start)";
-  static final String CONVERSION = "(conversion)";
-  static final String NULL = "(null)";
-  static final String SEP = " > ";
+  /** Systems up to this many states are solved by sparse LU, larger ones iteratively. */
+  static final int DIRECT_MAX_STATES = 1_000;
+  static final int ITERATIONS_MAX = 100_000;
+  static final double RESIDUAL_MAX = 1e-9;
 
   private MarkovRemovalEffect() {}
 
+  /** Fits the chain of these path aggregates. */
   public static Result fit(List<PathCount> paths, int order) {
-    if (order < 1 || order > 4) {
-      throw new IllegalArgumentException("order must be between 1 and 4, cannot be: " + order);
-    }
-    // States: 0 is (start); others are channel tuples, numbered in first-seen order.
-    Map<String, Integer> index = new HashMap<>();
-    List<List<String>> tuples = new ArrayList<>();
-    index.put(START, 0);
-    tuples.add(List.of());
-    TreeSet<String> channels = new TreeSet<>();
-    Map<Long, Double> q = new HashMap<>();
-    List<double[]> ends = new ArrayList<>(); // per state: {to conversion, to null, value, out}
-    ends.add(new double[4]);
-    double totalConversions = 0;
-    double totalValue = 0;
-    for (PathCount p : paths) {
-      double journeys = p.conversions() + p.nulls();
-      totalConversions += p.conversions();
-      totalValue += p.value();
-      int from = 0;
-      List<String> c = p.channels();
-      channels.addAll(c);
-      for (int i = 0; i < c.size(); i++) {
-        List<String> tuple = c.subList(Math.max(0, i + 1 - order), i + 1);
-        String key = String.join(SEP, tuple);
-        Integer to = index.get(key);
-        if (to == null) {
-          to = tuples.size();
-          index.put(key, to);
-          tuples.add(List.copyOf(tuple));
-          ends.add(new double[4]);
-        }
-        q.merge(((long) from << 32) | to, journeys, Double::sum);
-        ends.get(from)[3] += journeys;
-        from = to;
-      }
-      double[] e = ends.get(from);
-      e[0] += p.conversions();
-      e[1] += p.nulls();
-      e[2] += p.value();
-      e[3] += journeys;
-    }
-    int n = tuples.size();
-    double[] base = solve(n, q, ends, null, tuples);
-    Map<String, ChannelResult> out = new LinkedHashMap<>();
-    double[] re = new double[channels.size()];
-    double[] reValue = new double[channels.size()];
-    List<String> names = new ArrayList<>(channels);
+    return fit(MarkovChain.fromPaths(paths, order));
+  }
+
+  public static Result fit(MarkovChain chain) {
+    return fit(chain, DIRECT_MAX_STATES);
+  }
+
+  /** With the size up to which systems are solved directly (tests compare both solvers). */
+  static Result fit(MarkovChain chain, int directMaxStates) {
+    Solver solver = new Solver(chain, directMaxStates);
+    double[] base = solver.solve(-1);
+    List<String> names = new ArrayList<>(new TreeSet<>(chain.channels()));
+    double[] re = new double[names.size()];
+    double[] reValue = new double[names.size()];
     for (int i = 0; i < names.size(); i++) {
-      double[] without = solve(n, q, ends, names.get(i), tuples);
+      double[] without = solver.solve(chain.channelId(names.get(i)));
       re[i] = removal(base[0], without[0]);
       reValue[i] = removal(base[1], without[1]);
     }
     double sum = Arrays.stream(re).sum();
     double sumValue = Arrays.stream(reValue).sum();
+    Map<String, ChannelResult> out = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       double share = sum > 0 ? re[i] / sum : 0;
       double valueShare = sumValue > 0 ? reValue[i] / sumValue : 0;
-      out.put(names.get(i), new ChannelResult(names.get(i), re[i], share, share * totalConversions,
-          reValue[i], valueShare, valueShare * totalValue));
+      out.put(names.get(i), new ChannelResult(names.get(i), re[i], share, share * chain.totalConversions(),
+          reValue[i], valueShare, valueShare * chain.totalValue()));
     }
-    return new Result(order, base[0], base[1], totalConversions, totalValue, out, transitions(q, ends, tuples));
+    return new Result(chain.order(), base[0], base[1], chain.totalConversions(), chain.totalValue(), out,
+        transitions(chain));
   }
 
   /** 1 − without/with, kept in [0, 1] (rounding can leave a hair outside); 0 when with is 0. */
@@ -129,73 +102,177 @@ public final class MarkovRemovalEffect {
     return Math.min(1, Math.max(0, 1 - without / with));
   }
 
-  /** {P(conversion | start), expected value from start}, with a channel removed or none. */
-  static double[] solve(int n, Map<Long, Double> q, List<double[]> ends, String removed, List<List<String>> tuples) {
-    boolean[] gone = new boolean[n];
-    if (removed != null) {
-      for (int s = 1; s < n; s++) {
-        gone[s] = tuples.get(s).contains(removed);
+  /**
+   * The absorbing chain as arrays, solved with everything kept or with one channel's states
+   * removed. Removed states are dropped from the system rather than zeroed: a transition into one
+   * goes to (null), which contributes nothing to either right-hand side, and the smaller matrix
+   * factorises faster.
+   */
+  static final class Solver {
+    private final int n;
+    private final int[] from;
+    private final int[] to;
+    private final double[] p;
+    private final double[] toConversion;
+    private final double[] value;
+    private final MarkovChain chain;
+    private final int directMaxStates;
+
+    Solver(MarkovChain chain, int directMaxStates) {
+      this.chain = chain;
+      this.directMaxStates = directMaxStates;
+      n = chain.states();
+      Map<Long, double[]> q = chain.transitionCounts();
+      from = new int[q.size()];
+      to = new int[q.size()];
+      p = new double[q.size()];
+      int i = 0;
+      for (Map.Entry<Long, double[]> e : q.entrySet()) {
+        from[i] = (int) (e.getKey() >>> 32);
+        to[i] = (int) (e.getKey() & 0xffffffffL);
+        p[i] = e.getValue()[0] / chain.end(from[i])[3];
+        i++;
+      }
+      toConversion = new double[n];
+      value = new double[n];
+      for (int s = 0; s < n; s++) {
+        double[] e = chain.end(s);
+        if (e[3] > 0) {
+          toConversion[s] = e[0] / e[3];
+          value[s] = e[2] / e[3];
+        }
       }
     }
-    DMatrixSparseTriplet a = new DMatrixSparseTriplet(n, n, q.size() + n);
-    double[] diagonal = new double[n];
-    Arrays.fill(diagonal, 1.0);
-    for (Map.Entry<Long, Double> e : q.entrySet()) {
-      int from = (int) (e.getKey() >>> 32);
-      int to = (int) (e.getKey() & 0xffffffffL);
-      if (gone[to]) {
-        continue; // a transition into a removed state goes to (null)
+
+    /** {P(conversion | start), expected value from start}, without a channel (id) or none (-1). */
+    double[] solve(int removedChannel) {
+      int[] index = new int[n];
+      int m = 0;
+      for (int s = 0; s < n; s++) {
+        index[s] = s == 0 || !contains(chain.tuple(s), removedChannel) ? m++ : -1;
       }
-      double p = e.getValue() / ends.get(from)[3];
-      if (from == to) {
-        diagonal[from] -= p; // a repeated channel's self-loop: one entry per cell, the triplet keeps duplicates
-      } else {
-        a.addItem(from, to, -p);
+      double[] diagonal = new double[m];
+      Arrays.fill(diagonal, 1.0);
+      double[] rhsConversion = new double[m];
+      double[] rhsValue = new double[m];
+      for (int s = 0; s < n; s++) {
+        if (index[s] >= 0) {
+          rhsConversion[index[s]] = toConversion[s];
+          rhsValue[index[s]] = value[s];
+        }
       }
-    }
-    for (int s = 0; s < n; s++) {
-      a.addItem(s, s, diagonal[s]);
-    }
-    DMatrixRMaj b = new DMatrixRMaj(n, 2);
-    for (int s = 0; s < n; s++) {
-      double out = ends.get(s)[3];
-      if (out > 0) {
-        b.set(s, 0, ends.get(s)[0] / out);
-        b.set(s, 1, ends.get(s)[2] / out);
+      for (int i = 0; i < from.length; i++) {
+        int f = index[from[i]];
+        if (f >= 0 && f == index[to[i]]) {
+          diagonal[f] -= p[i]; // a repeated channel's self-loop
+        }
       }
+      return m <= directMaxStates ? direct(index, m, diagonal, rhsConversion, rhsValue)
+          : iterative(index, m, diagonal, rhsConversion, rhsValue);
     }
-    DMatrixSparseCSC matrix = DConvertMatrixStruct.convert(a, (DMatrixSparseCSC) null);
-    LinearSolverSparse<DMatrixSparseCSC, DMatrixRMaj> solver = LinearSolverFactory_DSCC.lu(FillReducing.NONE);
-    if (!solver.setA(matrix)) {
-      throw new IllegalStateException("the absorbing chain's system is singular (a state never reaches an end)");
+
+    /** Sparse LU (EJML): exact to rounding; fill-in makes it the slower choice past a few thousand states. */
+    private double[] direct(int[] index, int m, double[] diagonal, double[] rhsConversion, double[] rhsValue) {
+      DMatrixSparseTriplet a = new DMatrixSparseTriplet(m, m, from.length + m);
+      for (int i = 0; i < from.length; i++) {
+        int f = index[from[i]];
+        int t = index[to[i]];
+        if (f >= 0 && t >= 0 && f != t) { // out of a removed state is unreachable; into one goes to (null)
+          a.addItem(f, t, -p[i]);
+        }
+      }
+      DMatrixRMaj b = new DMatrixRMaj(m, 2);
+      for (int s = 0; s < m; s++) {
+        a.addItem(s, s, diagonal[s]);
+        b.set(s, 0, rhsConversion[s]);
+        b.set(s, 1, rhsValue[s]);
+      }
+      DMatrixSparseCSC matrix = DConvertMatrixStruct.convert(a, (DMatrixSparseCSC) null);
+      LinearSolverSparse<DMatrixSparseCSC, DMatrixRMaj> solver = LinearSolverFactory_DSCC.lu(FillReducing.NONE);
+      if (!solver.setA(matrix)) {
+        throw new IllegalStateException("the absorbing chain's system is singular (a state never reaches an end)");
+      }
+      DMatrixRMaj x = new DMatrixRMaj(m, 2);
+      solver.solve(b, x);
+      return new double[] {x.get(0, 0), x.get(0, 1)};
     }
-    DMatrixRMaj x = new DMatrixRMaj(n, 2);
-    solver.solve(b, x);
-    return new double[] {x.get(0, 0), x.get(0, 1)};
+
+    /**
+     * Gauss-Seidel (ojAlgo) to a relative residual of 1e-12, checked afterwards. It converges
+     * because every state of an absorbing chain built from finite paths reaches an end (the
+     * spectral radius of Q is below 1); rows are swept from the last-numbered state back, since
+     * states are numbered in path order and each row needs its successors' values.
+     */
+    private double[] iterative(int[] index, int m, double[] diagonal, double[] rhsConversion, double[] rhsValue) {
+      List<Equation> rows = new ArrayList<>(m);
+      Equation[] byState = new Equation[m];
+      for (int s = m - 1; s >= 0; s--) {
+        byState[s] = Equation.sparse(s, m);
+        byState[s].set(s, diagonal[s]);
+        rows.add(byState[s]);
+      }
+      for (int i = 0; i < from.length; i++) {
+        int f = index[from[i]];
+        int t = index[to[i]];
+        if (f >= 0 && t >= 0 && f != t) {
+          byState[f].set(t, -p[i]);
+        }
+      }
+      double[] out = new double[2];
+      double[][] rhs = {rhsConversion, rhsValue};
+      for (int k = 0; k < 2; k++) {
+        GaussSeidelSolver solver = new GaussSeidelSolver();
+        solver.configurator().accuracy(NumberContext.of(14)).iterations(ITERATIONS_MAX);
+        for (int s = 0; s < m; s++) {
+          byState[s].setRHS(rhs[k][s]);
+        }
+        R064Store x = R064Store.FACTORY.make(m, 1);
+        solver.resolve(rows, x);
+        double residual = 0;
+        double norm = 0;
+        for (int s = 0; s < m; s++) {
+          residual = Math.max(residual, Math.abs(byState[s].dot(x) - rhs[k][s]));
+          norm = Math.max(norm, Math.abs(rhs[k][s]));
+        }
+        if (residual > RESIDUAL_MAX * Math.max(norm, 1e-300) && norm > 0) {
+          throw new IllegalStateException(String.format(
+              "the absorbing chain did not converge in %d iterations: relative residual %.3g", ITERATIONS_MAX,
+              residual / norm));
+        }
+        out[k] = x.doubleValue(0);
+      }
+      return out;
+    }
+
+    private static boolean contains(int[] tuple, int channel) {
+      for (int c : tuple) {
+        if (c == channel) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
-  static List<Transition> transitions(Map<Long, Double> q, List<double[]> ends, List<List<String>> tuples) {
+  static List<Transition> transitions(MarkovChain chain) {
     Map<String, Transition> sorted = new TreeMap<>();
-    for (Map.Entry<Long, Double> e : q.entrySet()) {
+    for (Map.Entry<Long, double[]> e : chain.transitionCounts().entrySet()) {
       int from = (int) (e.getKey() >>> 32);
       int to = (int) (e.getKey() & 0xffffffffL);
-      String f = name(tuples, from);
-      String t = name(tuples, to);
-      sorted.put(f + "\u0000" + t, new Transition(f, t, e.getValue() / ends.get(from)[3]));
+      String f = chain.stateName(from);
+      String t = chain.stateName(to);
+      sorted.put(f + "\u0000" + t, new Transition(f, t, e.getValue()[0] / chain.end(from)[3]));
     }
-    for (int s = 0; s < tuples.size(); s++) {
-      double[] e = ends.get(s);
+    for (int s = 0; s < chain.states(); s++) {
+      double[] e = chain.end(s);
+      String f = chain.stateName(s);
       if (e[0] > 0) {
-        sorted.put(name(tuples, s) + "\u0000" + CONVERSION, new Transition(name(tuples, s), CONVERSION, e[0] / e[3]));
+        sorted.put(f + "\u0000" + MarkovChain.CONVERSION, new Transition(f, MarkovChain.CONVERSION, e[0] / e[3]));
       }
       if (e[1] > 0) {
-        sorted.put(name(tuples, s) + "\u0000" + NULL, new Transition(name(tuples, s), NULL, e[1] / e[3]));
+        sorted.put(f + "\u0000" + MarkovChain.NULL, new Transition(f, MarkovChain.NULL, e[1] / e[3]));
       }
     }
     return List.copyOf(sorted.values());
-  }
-
-  static String name(List<List<String>> tuples, int s) {
-    return s == 0 ? START : String.join(SEP, tuples.get(s));
   }
 }
