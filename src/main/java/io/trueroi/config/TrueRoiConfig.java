@@ -71,6 +71,7 @@ public final class TrueRoiConfig {
   private final Map<String, java.math.BigDecimal> fxRates;
   private final JourneySettings journeys;
   private final List<ChannelRule> channels;
+  private final AttributionSettings attribution;
 
   private TrueRoiConfig(Config config, Map<String, String> env) {
     this.config = config;
@@ -88,6 +89,7 @@ public final class TrueRoiConfig {
     this.fxRates = readFx();
     this.journeys = readJourneys();
     this.channels = readChannels();
+    this.attribution = readAttribution();
     hashKey(); // fail at start-up, not at the first hashed column
   }
 
@@ -244,6 +246,10 @@ public final class TrueRoiConfig {
   }
 
   /** The PII hash key from the environment; a dev key only where local config allows it. */
+  public AttributionSettings attribution() {
+    return attribution;
+  }
+
   public byte[] hashKey() {
     String var = nonBlank("trueroi.security.hash-key-env");
     String value = env.get(var);
@@ -330,6 +336,45 @@ public final class TrueRoiConfig {
     String p = "trueroi.journeys.";
     return new JourneySettings(atLeast(p + "lookback-days", 1), atLeast(p + "max-clicks-per-device-hour", 1),
         atLeast(p + "max-clicks-per-ip-hour", 1));
+  }
+
+  private AttributionSettings readAttribution() {
+    String p = "trueroi.attribution.";
+    List<String> models = config.getStringList(p + "models");
+    for (String m : models) {
+      if (!AttributionSettings.MODELS.contains(m)) {
+        throw error(p + "models", "unknown model " + m + "; expected some of " + AttributionSettings.MODELS);
+      }
+    }
+    if (models.isEmpty() || new TreeSet<>(models).size() != models.size()) {
+      throw error(p + "models", "must list at least one model, each once, cannot be: " + models);
+    }
+    double first = fraction(p + "position-based.first-weight");
+    double last = fraction(p + "position-based.last-weight");
+    if (first + last > 1) {
+      throw error(p + "position-based", "first-weight + last-weight must be at most 1, cannot be: " + (first + last));
+    }
+    double halfLife = config.getDouble(p + "time-decay.half-life-days");
+    if (!(halfLife > 0) || Double.isInfinite(halfLife)) {
+      throw error(p + "time-decay.half-life-days", "must be a positive number of days, cannot be: " + halfLife);
+    }
+    String m = p + "markov.";
+    int order = atLeast(m + "order", 1);
+    if (order > 4) {
+      throw error(m + "order", "must be between 1 and 4, cannot be: " + order);
+    }
+    return new AttributionSettings(List.copyOf(models), List.copyOf(config.getStringList(p + "direct-channels")),
+        first, last, halfLife, order, atLeast(m + "training-window-days", 1), config.getBoolean(m + "collapse-repeats"),
+        config.getString(m + "segment-column").trim(), atLeast(m + "min-segment-journeys", 1),
+        atLeast(m + "max-segments", 1));
+  }
+
+  private double fraction(String key) {
+    double v = config.getDouble(key);
+    if (!(v >= 0 && v <= 1)) {
+      throw error(key, "must be between 0 and 1, cannot be: " + v);
+    }
+    return v;
   }
 
   private int atLeast(String key, int min) {
@@ -554,6 +599,14 @@ public final class TrueRoiConfig {
       }
       return f;
     }
+  }
+
+  /** Settings of the attribution job (README, "Attribution"). */
+  public record AttributionSettings(List<String> models, List<String> directChannels, double firstWeight,
+      double lastWeight, double halfLifeDays, int markovOrder, int trainingWindowDays, boolean collapseRepeats,
+      String segmentColumn, int minSegmentJourneys, int maxSegments) {
+    public static final List<String> MODELS = List.of("first_touch", "last_touch", "last_non_direct", "linear",
+        "position_based", "time_decay", "markov");
   }
 
   /** Settings of the journeys job. */

@@ -197,12 +197,21 @@ abstract class JobCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys (attribution and marts "
-      + "arrive with their jobs).")
+  @Command(name = "attribution", description = "journey.journeys -> attribution.credits (every model), "
+      + "markov_removal_effects, markov_transitions.")
+  static final class Attribution extends JobCommand {
+    @Override
+    List<Stage> stages() {
+      return List.of(new AttributionStage());
+    }
+  }
+
+  @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys, attribution (marts "
+      + "arrive with their job).")
   static final class Nightly extends JobCommand {
     @Override
     List<Stage> stages() {
-      return List.of(new IngestStage(), new IdentityStage(), new JourneysStage());
+      return List.of(new IngestStage(), new IdentityStage(), new JourneysStage(), new AttributionStage());
     }
 
     @Override

@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trueroi", mixinStandardHelpOptions = true, version = "TrueROI 0.1.0",
     description = "Ties marketing touchpoints to net revenue. Jobs run in this order each night: "
-        + "ingest, identity, journeys (attribution and marts arrive with their issues); nightly runs them all.",
+        + "ingest, identity, journeys, attribution (marts arrive with their issue); nightly runs them all.",
     subcommands = {JobCommand.Ingest.class, JobCommand.Identity.class, JobCommand.Journeys.class,
+        JobCommand.Attribution.class,
         JobCommand.Nightly.class},
     synopsisSubcommandLabel = "<job>")
 public final class TrueRoi implements Runnable {

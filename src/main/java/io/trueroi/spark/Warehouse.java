@@ -79,7 +79,16 @@ public final class Warehouse {
 
   /** Replaces the whole table in one transaction (readers of the old version are unaffected). */
   public void overwrite(Dataset<Row> data, String layer, String table) {
-    data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "false").save(path(layer, table));
+    overwrite(data, layer, table, List.of());
+  }
+
+  /** {@link #overwrite(Dataset, String, String)}, partitioned by these columns. */
+  public void overwrite(Dataset<Row> data, String layer, String table, List<String> partitionBy) {
+    var writer = data.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "false");
+    if (!partitionBy.isEmpty()) {
+      writer = writer.partitionBy(partitionBy.toArray(new String[0]));
+    }
+    writer.save(path(layer, table));
     register(layer, table);
   }
 

@@ -96,7 +96,7 @@ class SampleDataNightlyTest {
   @Test
   void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
     List<Row> runs = warehouse.read("ops", "job_runs").orderBy("started_at").collectAsList();
-    assertEquals(List.of("identity", "ingest", "journeys", "nightly"),
+    assertEquals(List.of("attribution", "identity", "ingest", "journeys", "nightly"),
         runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
     Row ingest = runs.stream().filter(r -> r.getAs("job").equals("ingest")).findFirst().orElseThrow();
     Row nightly = runs.stream().filter(r -> r.getAs("job").equals("nightly")).findFirst().orElseThrow();
@@ -157,6 +157,41 @@ class SampleDataNightlyTest {
     // Net revenue is carried unchanged from conversions to journeys.
     assertEquals(conversions.filter("one_id IS NOT NULL").agg(org.apache.spark.sql.functions.sum("net_revenue"))
         .first().get(0), journeys.agg(org.apache.spark.sql.functions.sum("net_revenue")).first().get(0));
+  }
+
+  @Test
+  void everyModelCreditsEveryConversionExactly(SparkSession spark) {
+    // Per model, each converting journey's credits sum to exactly 1 and to its net revenue, so
+    // each model's totals are the journeys' totals (380 conversions, 377 with a OneID).
+    // Views, not the catalog names: other test classes in this session registered those names
+    // for their own warehouses.
+    warehouse.read("attribution", "credits").createOrReplaceTempView("credits");
+    warehouse.read("attribution", "markov_removal_effects").createOrReplaceTempView("markov_removal_effects");
+    warehouse.read("journey", "journeys").createOrReplaceTempView("journeys");
+    List<Row> totals = spark.sql("""
+        SELECT c.model, count(DISTINCT c.journey_id), sum(c.conversion_credit), sum(c.revenue_credit),
+               count_if(c.channel = '(unmapped)')
+        FROM credits c GROUP BY c.model ORDER BY c.model""").collectAsList();
+    assertEquals(List.of("first_touch", "last_non_direct", "last_touch", "linear", "markov", "position_based",
+        "time_decay"), totals.stream().map(r -> r.getString(0)).toList());
+    Row journeys = spark.sql("SELECT count(*), sum(net_revenue) FROM journeys WHERE converted").first();
+    assertEquals(expected.get("journeys").get("conversions").asLong() - 3, journeys.getLong(0),
+        "three sample conversions carry no usable identifier");
+    for (Row r : totals) {
+      assertEquals(journeys.getLong(0), r.getLong(1), r.getString(0));
+      assertEquals(0, new java.math.BigDecimal(journeys.getLong(0)).compareTo(r.getDecimal(2)), r.getString(0));
+      assertEquals(journeys.getDecimal(1), r.getDecimal(3), r.getString(0));
+    }
+    assertEquals(0, spark.sql("""
+        SELECT journey_id, model FROM credits c JOIN journeys j USING (journey_id)
+        GROUP BY journey_id, model, j.net_revenue
+        HAVING sum(conversion_credit) != 1 OR sum(revenue_credit) != j.net_revenue""").count());
+    // The Markov fit: the global model and both order channels (local.conf lets them fit).
+    List<Row> fits = spark.sql("SELECT DISTINCT segment, fitted_on FROM markov_removal_effects ORDER BY 1")
+        .collectAsList();
+    assertEquals("[[(all),(all)], [offline,offline], [online,online]]", fits.toString());
+    assertEquals(1.0, spark.sql("SELECT sum(share) FROM markov_removal_effects WHERE segment = '(all)'")
+        .first().getDouble(0), 1e-9);
   }
 
   @Test

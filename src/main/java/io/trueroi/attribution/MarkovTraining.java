@@ -1,0 +1,208 @@
+package io.trueroi.attribution;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.when;
+
+import io.trueroi.config.TrueRoiConfig.AttributionSettings;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Fits the Markov removal-effect model on {@code journey.journeys}: globally and per segment.
+ *
+ * <p>Training journeys: those whose date (the conversion's business date; for a non-converting
+ * journey its last touch's) lies in the window of {@code training-window-days} ending on the
+ * run's date, and that have at least one touch (a conversion with none has no channel to credit
+ * or remove; it would only scale every removal effect by the same factor). Paths are their
+ * touches' channels, consecutive repeats collapsed if configured.
+ *
+ * <p>Segments: a converting journey belongs to the segment of its segment-column value
+ * ({@code (unknown)} when null); a non-converting journey whose value is null (no conversion, so
+ * no order channel) is evidence of not converting in every segment and joins each segment's fit.
+ * Segments with fewer than {@code min-segment-journeys} training journeys are not fitted and
+ * use the global model {@code (all)}.
+ *
+ * <p>Cost: one aggregation of the training journeys to distinct (segment, path) counts, one to
+ * transition counts, then one Spark task per segment builds its chain and solves it (segments
+ * in parallel; the chain's size is bounded by channels^order, not by journeys). Only segment
+ * journey counts and channel removal effects reach the driver.
+ */
+public final class MarkovTraining {
+  public static final String ALL = "(all)";
+  public static final String UNKNOWN = "(unknown)";
+
+  /** One row per fitted segment and channel, transition, or segment summary. */
+  static final StructType FIT = new StructType()
+      .add("segment", DataTypes.StringType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("channel", DataTypes.StringType, true)
+      .add("removal_effect", DataTypes.DoubleType, true)
+      .add("share", DataTypes.DoubleType, true)
+      .add("conversions", DataTypes.DoubleType, true)
+      .add("revenue_removal_effect", DataTypes.DoubleType, true)
+      .add("revenue_share", DataTypes.DoubleType, true)
+      .add("revenue", DataTypes.DoubleType, true)
+      .add("from_state", DataTypes.StringType, true)
+      .add("to_state", DataTypes.StringType, true)
+      .add("probability", DataTypes.DoubleType, true);
+
+  /** Training journeys and totals of one segment. */
+  public record SegmentTotals(String segment, long journeys, long conversions, double revenue, boolean fitted) {}
+
+  /** The fit: per-segment totals, and fit rows (kind channel or transition) as a Dataset. */
+  public record Fit(List<SegmentTotals> segments, Dataset<Row> rows, LocalDate trainingFrom, LocalDate trainingTo) {}
+
+  private MarkovTraining() {}
+
+  public static Fit fit(Dataset<Row> journeys, AttributionSettings settings, LocalDate asOf, ZoneId zone) {
+    LocalDate from = asOf.minusDays(settings.trainingWindowDays() - 1L);
+    Column lastTouchDate = to_date(from_utc_timestamp(element_at(col("touches"), -1).getField("touch_time"),
+        zone.getId()));
+    Column day = coalesce(col("conversion_date"), lastTouchDate);
+    Column channels = expr("transform(touches, t -> t.channel)");
+    if (settings.collapseRepeats()) {
+      channels = expr("filter(transform(touches, t -> t.channel), (c, i) -> i = 0 OR c != touches[i - 1].channel)");
+    }
+    Column segmentValue = settings.segmentColumn().isEmpty() ? lit(null).cast("string")
+        : col(settings.segmentColumn()).cast("string");
+    Dataset<Row> training = journeys
+        .filter(size(col("touches")).gt(0).and(day.between(lit(from.toString()).cast("date"),
+            lit(asOf.toString()).cast("date"))))
+        .select(when(col("converted"), coalesce(segmentValue, lit(UNKNOWN))).otherwise(segmentValue).as("segment"),
+            channels.as("path"), col("converted"), col("net_revenue"));
+
+    // Journeys per segment value (null: non-converting without a value), bounded by max-segments.
+    Dataset<Row> perValue = training.groupBy("segment").agg(count(lit(1)).as("journeys"),
+        sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
+        sum(col("net_revenue")).cast("double").as("revenue"));
+    List<Row> values = perValue.limit(settings.maxSegments() + 2).collectAsList();
+    long shared = 0;
+    long total = 0;
+    long totalConversions = 0;
+    double totalRevenue = 0;
+    Map<String, Row> bySegment = new LinkedHashMap<>();
+    for (Row r : values) {
+      total += r.getLong(1);
+      totalConversions += r.getLong(2);
+      totalRevenue += r.isNullAt(3) ? 0 : r.getDouble(3);
+      if (r.isNullAt(0)) {
+        shared = r.getLong(1);
+      } else {
+        bySegment.put(r.getString(0), r);
+      }
+    }
+    if (!settings.segmentColumn().isEmpty() && bySegment.size() > settings.maxSegments()) {
+      throw new IllegalArgumentException("trueroi.attribution.markov.segment-column " + settings.segmentColumn()
+          + " has more than " + settings.maxSegments() + " values (trueroi.attribution.markov.max-segments)");
+    }
+    List<SegmentTotals> segments = new ArrayList<>();
+    segments.add(new SegmentTotals(ALL, total, totalConversions, totalRevenue, true));
+    List<String> fitted = new ArrayList<>();
+    if (!settings.segmentColumn().isEmpty()) {
+      for (Row r : bySegment.values().stream().sorted((a, b) -> a.getString(0).compareTo(b.getString(0))).toList()) {
+        long n = r.getLong(1) + shared;
+        boolean fit = n >= settings.minSegmentJourneys();
+        segments.add(new SegmentTotals(r.getString(0), n, r.getLong(2), r.isNullAt(3) ? 0 : r.getDouble(3), fit));
+        if (fit) {
+          fitted.add(r.getString(0));
+        }
+      }
+    }
+
+    // Every journey goes to (all); a valued one to its segment too; a shared one to every fitted segment.
+    Column targets = array(lit(ALL));
+    if (!fitted.isEmpty()) {
+      Column fittedArray = array(fitted.stream().map(s -> lit(s)).toArray(Column[]::new));
+      targets = when(col("segment").isNull(), expr("array_union(array('" + ALL + "'), _fitted)"))
+          .otherwise(when(expr("array_contains(_fitted, segment)"), array(lit(ALL), col("segment")))
+              .otherwise(array(lit(ALL))));
+      training = training.withColumn("_fitted", fittedArray);
+    }
+    Dataset<Row> paths = training.withColumn("fit_segment", explode(targets))
+        .groupBy("fit_segment", "path")
+        .agg(sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
+            sum(when(col("converted"), 0L).otherwise(1L)).as("nulls"),
+            sum(when(col("converted"), col("net_revenue"))).cast("double").as("value"));
+    int k = settings.markovOrder();
+    Dataset<Row> states = paths.withColumn("states",
+        expr("transform(sequence(1, size(path)), i -> slice(path, greatest(1, i - " + k + " + 1), least(i, " + k
+            + ")))"));
+    Dataset<Row> moves = states.select(col("fit_segment"), col("states"), posexplode(col("states")).as(new String[] {
+        "pos", "to"}), col("conversions"), col("nulls"))
+        .select(col("fit_segment"), expr("IF(pos = 0, CAST(array() AS array<string>), states[pos - 1])").as("from"),
+            col("to"), col("conversions").plus(col("nulls")).cast("double").as("journeys"),
+            lit(0.0).as("conversions"), lit(0.0).as("nulls"), lit(0.0).as("value"));
+    Dataset<Row> ends = states.select(col("fit_segment"), element_at(col("states"), -1).as("from"),
+        lit(null).cast("array<string>").as("to"), lit(0.0).as("journeys"), col("conversions").cast("double"),
+        col("nulls").cast("double"), coalesce(col("value"), lit(0.0)).as("value"));
+    Dataset<Row> counts = moves.unionByName(ends)
+        .groupBy("fit_segment", "from", "to")
+        .agg(sum("journeys").as("journeys"), sum("conversions").as("conversions"), sum("nulls").as("nulls"),
+            sum("value").as("value"));
+    Dataset<Row> rows = counts
+        .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+        .flatMapGroups(new FitSegment(k), Encoders.row(FIT));
+    return new Fit(List.copyOf(segments), rows, from, asOf);
+  }
+
+  /** Builds one segment's chain from its counted transitions and solves it, on an executor. */
+  static final class FitSegment implements FlatMapGroupsFunction<String, Row, Row>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int order;
+
+    FitSegment(int order) {
+      this.order = order;
+    }
+
+    @Override
+    public Iterator<Row> call(String segment, Iterator<Row> counts) {
+      MarkovChain chain = new MarkovChain(order);
+      while (counts.hasNext()) {
+        Row r = counts.next();
+        List<String> from = r.getList(1);
+        if (r.isNullAt(2)) {
+          chain.addEnd(from, r.getDouble(4), r.getDouble(5), r.getDouble(6));
+        } else {
+          chain.addTransition(from, r.getList(2), r.getDouble(3));
+        }
+      }
+      MarkovRemovalEffect.Result result = MarkovRemovalEffect.fit(chain);
+      List<Row> out = new ArrayList<>();
+      for (MarkovRemovalEffect.ChannelResult c : result.channels().values()) {
+        out.add(RowFactory.create(segment, "channel", c.channel(), c.removalEffect(), c.share(), c.conversions(),
+            c.valueRemovalEffect(), c.valueShare(), c.value(), null, null, null));
+      }
+      for (MarkovRemovalEffect.Transition t : result.transitions()) {
+        out.add(RowFactory.create(segment, "transition", null, null, null, null, null, null, null, t.from(), t.to(),
+            t.probability()));
+      }
+      return out.iterator();
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.trueroi.jobs;
+
+import io.trueroi.attribution.AttributionAction;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code attribution} job: every model's credits and the Markov fit (see {@link AttributionAction}). */
+final class AttributionStage implements Stage {
+  @Override
+  public String name() {
+    return "attribution";
+  }
+
+  @Override
+  public Result run(JobContext c) {
+    Map<String, Long> counters = new AttributionAction(c.spark(), c.config(), c.warehouse(), c.run()).execute();
+    String l = AttributionAction.LAYER;
+    long credits = counters.entrySet().stream().filter(e -> e.getKey().startsWith("credits:"))
+        .mapToLong(Map.Entry::getValue).sum();
+    List<TableWritten> tables = new java.util.ArrayList<>();
+    tables.add(new TableWritten(l + "." + AttributionAction.CREDITS, c.warehouse().path(l, AttributionAction.CREDITS),
+        credits));
+    if (c.config().attribution().models().contains("markov")) {
+      tables.add(new TableWritten(l + "." + AttributionAction.REMOVAL_EFFECTS,
+          c.warehouse().path(l, AttributionAction.REMOVAL_EFFECTS), counters.getOrDefault("markov_effect_rows", 0L)));
+      tables.add(new TableWritten(l + "." + AttributionAction.TRANSITIONS,
+          c.warehouse().path(l, AttributionAction.TRANSITIONS), counters.getOrDefault("markov_transitions", 0L)));
+    }
+    return new Result(List.of(), counters, tables);
+  }
+}
