@@ -1,6 +1,8 @@
 package io.trueroi.attribution;
 
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * How a converting journey's conversion and net revenue are split among its touches.
@@ -15,6 +17,15 @@ import org.apache.spark.sql.Column;
 public interface AttributionModel {
   /** The value of the credits' {@code model} column. */
   String name();
+
+  /**
+   * Adds the per-journey columns the weights read (names starting with {@code _}), so a value
+   * that is the same for every touch is computed once per journey, not once per touch: array
+   * functions are evaluated element by element, and an expression inside a lambda runs for each.
+   */
+  default Dataset<Row> prepare(Dataset<Row> journeys) {
+    return journeys;
+  }
 
   /** Weights for the conversion credit. */
   Column conversionWeights();

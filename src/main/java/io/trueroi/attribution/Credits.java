@@ -1,11 +1,13 @@
 package io.trueroi.attribution;
 
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import java.time.ZoneId;
@@ -45,10 +47,14 @@ public final class Credits {
   public static Dataset<Row> of(Dataset<Row> journeys, AttributionModel model, ZoneId businessZone) {
     Column none = array(struct(lit(null).cast("timestamp").as("touch_time"), lit(NO_TOUCH).as("channel"),
         lit(null).cast("string").as("campaign_id"), lit(null).cast("string").as("touchpoint_id")));
-    Dataset<Row> j = journeys.filter(col("converted"))
-        .withColumn("touches", when(size(col("touches")).equalTo(0), none).otherwise(col("touches")))
-        .withColumn("_w", normalised(model.conversionWeights()))
-        .withColumn("_wr", normalised(model.revenueWeights()))
+    Dataset<Row> j = model.prepare(journeys.filter(col("converted"))
+            .withColumn("touches", when(size(col("touches")).equalTo(0), none).otherwise(col("touches"))))
+        .withColumn("_wc", clean(model.conversionWeights()))
+        .withColumn("_wrc", clean(model.revenueWeights()))
+        .withColumn("_wt", aggregate(col("_wc"), lit(0.0), (a, x) -> a.plus(x)))
+        .withColumn("_wrt", aggregate(col("_wrc"), lit(0.0), (a, x) -> a.plus(x)))
+        .withColumn("_w", share("_wc", "_wt"))
+        .withColumn("_wr", share("_wrc", "_wrt"))
         .withColumn("_c", expr("transform(_w, x -> CAST(x AS " + SHARE + "))"))
         .withColumn("_c_rest", expr("CAST(1 - aggregate(_c, CAST(0 AS decimal(20,12)), (a, x) -> CAST(a + x AS decimal(20,12)))"
             + " AS decimal(20,12))"))
@@ -70,13 +76,15 @@ public final class Credits {
         .select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
-  /** Shares w_i / Σw; an all-zero journey is split equally. Bad weights (null, NaN, negative) are 0. */
-  private static Column normalised(Column weights) {
-    Column clean = org.apache.spark.sql.functions.transform(weights,
-        x -> when(x.isNull().or(x.isNaN()).or(x.leq(0)), lit(0.0)).otherwise(x));
-    Column total = org.apache.spark.sql.functions.aggregate(clean, lit(0.0), (a, x) -> a.plus(x));
-    return when(total.gt(0), org.apache.spark.sql.functions.transform(clean, x -> x.divide(total)))
-        .otherwise(org.apache.spark.sql.functions.transform(clean, x -> lit(1.0).divide(size(clean))));
+  /** Bad weights (null, NaN, negative) are 0. */
+  private static Column clean(Column weights) {
+    return transform(weights, x -> when(x.isNull().or(x.isNaN()).or(x.leq(0)), lit(0.0)).otherwise(x));
+  }
+
+  /** Shares w_i / Σw from columns computed once per journey; an all-zero journey is split equally. */
+  private static Column share(String weights, String total) {
+    return when(col(total).gt(0), transform(col(weights), x -> x.divide(col(total))))
+        .otherwise(transform(col(weights), x -> lit(1.0).divide(size(col(weights)))));
   }
 
   /** 0-based index of the largest weight, the last one on a tie. */

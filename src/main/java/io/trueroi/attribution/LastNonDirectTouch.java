@@ -11,6 +11,8 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Last non-direct touch: the whole conversion to the latest touch whose channel is not one of
@@ -31,12 +33,18 @@ public final class LastNonDirectTouch implements AttributionModel {
   }
 
   @Override
-  public Column conversionWeights() {
+  public Dataset<Row> prepare(Dataset<Row> journeys) {
     Column touches = col("touches");
     Column nonDirect = transform(touches, t -> not(t.getField("channel").isin(directChannels.toArray())));
     // 1-based position of the last non-direct touch counted from the end; 0 when there is none.
     Column fromEnd = array_position(reverse(nonDirect), true);
-    Column chosen = when(fromEnd.equalTo(0), size(touches).minus(1)).otherwise(size(touches).minus(fromEnd));
-    return transform(touches, (t, i) -> when(i.equalTo(chosen), lit(1.0)).otherwise(lit(0.0)));
+    return journeys.withColumn("_last_non_direct",
+        when(fromEnd.equalTo(0), size(touches).minus(1)).otherwise(size(touches).minus(fromEnd)));
+  }
+
+  @Override
+  public Column conversionWeights() {
+    return transform(col("touches"),
+        (t, i) -> when(i.equalTo(col("_last_non_direct")), lit(1.0)).otherwise(lit(0.0)));
   }
 }

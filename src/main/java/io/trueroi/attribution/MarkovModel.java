@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Markov removal effect per touchpoint: a converting journey's conversion (revenue) is split among
@@ -45,19 +47,34 @@ public final class MarkovModel implements AttributionModel {
   }
 
   @Override
+  public Dataset<Row> prepare(Dataset<Row> journeys) {
+    // How often each touch's channel occurs on its path, once per journey.
+    return journeys.withColumn("_channel_repeats", transform(col("touches"),
+        t -> size(filter(col("touches"), u -> u.getField("channel").equalTo(t.getField("channel"))))))
+        .withColumn("_markov_effects", effects(0))
+        .withColumn("_markov_revenue_effects", effects(1));
+  }
+
+  @Override
   public Column conversionWeights() {
-    return weights(0);
+    return weights("_markov_effects");
   }
 
   @Override
   public Column revenueWeights() {
-    return weights(1);
+    return weights("_markov_revenue_effects");
   }
 
-  private Column weights(int which) {
+  private static Column weights(String effects) {
+    return transform(col("touches"), (t, i) -> coalesce(element_at(col(effects), t.getField("channel")), lit(0.0))
+        .divide(element_at(col("_channel_repeats"), i.plus(1))));
+  }
+
+  /** The removal effects that apply to each journey: its segment's, else the global fit's. */
+  private Column effects(int which) {
     Map<String, double[]> global = effects.getOrDefault(MarkovTraining.ALL, Map.of());
     if (global.isEmpty()) {
-      return transform(col("touches"), t -> lit(0.0));
+      return map(lit("(no fit)"), lit(0.0));
     }
     Column lookup = literal(global, which);
     if (!segmentColumn.isEmpty() && effects.size() > 1) {
@@ -71,9 +88,7 @@ public final class MarkovModel implements AttributionModel {
       Column key = coalesce(col(segmentColumn).cast("string"), lit(MarkovTraining.UNKNOWN));
       lookup = coalesce(element_at(map(bySegment.toArray(Column[]::new)), key), lookup);
     }
-    Column effect = lookup;
-    return transform(col("touches"), t -> coalesce(element_at(effect, t.getField("channel")), lit(0.0))
-        .divide(size(filter(col("touches"), u -> u.getField("channel").equalTo(t.getField("channel"))))));
+    return lookup;
   }
 
   private static Column literal(Map<String, double[]> channels, int which) {

@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Time decay: a touch's weight is {@code 2^(-d / halfLife)}, d the time from the touch to the
@@ -34,9 +36,13 @@ public final class TimeDecay implements AttributionModel {
   }
 
   @Override
+  public Dataset<Row> prepare(Dataset<Row> journeys) {
+    return journeys.withColumn("_last_touch_us", unix_micros(element_at(col("touches"), -1).getField("touch_time")));
+  }
+
+  @Override
   public Column conversionWeights() {
-    Column last = unix_micros(element_at(col("touches"), -1).getField("touch_time"));
     return transform(col("touches"), t -> pow(lit(2.0),
-        last.minus(unix_micros(t.getField("touch_time"))).divide(-halfLifeDays * MICROS_PER_DAY)));
+        col("_last_touch_us").minus(unix_micros(t.getField("touch_time"))).divide(-halfLifeDays * MICROS_PER_DAY)));
   }
 }

@@ -136,7 +136,8 @@ public final class AttributionBench {
             java.math.RoundingMode.HALF_EVEN) : BigDecimal.ZERO.setScale(2);
         out.add(RowFactory.create(id, "oid_" + id, converted ? "c_" + id : null, converted,
             converted ? Timestamp.from(end) : null, converted ? Date.valueOf("2026-10-30") : null,
-            converted ? "online" : null, revenue, touches, touches.size()));
+            converted ? "online" : null, revenue, scala.jdk.javaapi.CollectionConverters.asScala(touches).toSeq(),
+            touches.size()));
       }
       Iterator<Row> it = out.iterator();
       return it;
