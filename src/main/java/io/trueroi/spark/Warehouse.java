@@ -119,8 +119,34 @@ public final class Warehouse {
     if (!spark.catalog().databaseExists(layer)) {
       spark.sql("CREATE SCHEMA IF NOT EXISTS " + layer);
     }
+    // A name left pointing at another location (a session that opened another warehouse, or a
+    // table that moved) is repointed. It is dropped through the session catalog, which only
+    // forgets the name: the table is external, and Delta's own DROP would first try to load the
+    // old location, which may be gone.
+    var catalog = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalog();
+    var ident = new org.apache.spark.sql.catalyst.TableIdentifier(table, scala.Option.apply(layer));
+    if (catalog.tableExists(ident)) {
+      try {
+        if (catalog.getTableMetadata(ident).location().equals(qualified(layer, table))) {
+          return;
+        }
+      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException
+          | org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException e) {
+        // gone meanwhile: register below
+      }
+      catalog.dropTable(ident, true, false);
+    }
     spark.sql("CREATE TABLE IF NOT EXISTS " + layer + "." + table + " USING delta LOCATION '"
         + path(layer, table).replace("'", "\\'") + "'");
+  }
+
+  private java.net.URI qualified(String layer, String table) {
+    Path p = new Path(path(layer, table));
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toUri();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve table path " + p, e);
+    }
   }
 
   /** Registers every Delta table found under the warehouse (a fresh session knows no names). */

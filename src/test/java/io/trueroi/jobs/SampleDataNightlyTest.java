@@ -163,18 +163,16 @@ class SampleDataNightlyTest {
   void everyModelCreditsEveryConversionExactly(SparkSession spark) {
     // Per model, each converting journey's credits sum to exactly 1 and to its net revenue, so
     // each model's totals are the journeys' totals (380 conversions, 377 with a OneID).
-    // Views, not the catalog names: other test classes in this session registered those names
-    // for their own warehouses.
-    warehouse.read("attribution", "credits").createOrReplaceTempView("credits");
-    warehouse.read("attribution", "markov_removal_effects").createOrReplaceTempView("markov_removal_effects");
-    warehouse.read("journey", "journeys").createOrReplaceTempView("journeys");
+    // By name: other test classes in this session registered the same names for their own
+    // warehouses, and registerAll must repoint them here.
+    warehouse.registerAll();
     List<Row> totals = spark.sql("""
         SELECT c.model, count(DISTINCT c.journey_id), sum(c.conversion_credit), sum(c.revenue_credit),
                count_if(c.channel = '(unmapped)')
-        FROM credits c GROUP BY c.model ORDER BY c.model""").collectAsList();
+        FROM attribution.credits c GROUP BY c.model ORDER BY c.model""").collectAsList();
     assertEquals(List.of("first_touch", "last_non_direct", "last_touch", "linear", "markov", "position_based",
         "time_decay"), totals.stream().map(r -> r.getString(0)).toList());
-    Row journeys = spark.sql("SELECT count(*), sum(net_revenue) FROM journeys WHERE converted").first();
+    Row journeys = spark.sql("SELECT count(*), sum(net_revenue) FROM journey.journeys WHERE converted").first();
     assertEquals(expected.get("journeys").get("conversions").asLong() - 3, journeys.getLong(0),
         "three sample conversions carry no usable identifier");
     for (Row r : totals) {
@@ -183,14 +181,14 @@ class SampleDataNightlyTest {
       assertEquals(journeys.getDecimal(1), r.getDecimal(3), r.getString(0));
     }
     assertEquals(0, spark.sql("""
-        SELECT journey_id, model FROM credits c JOIN journeys j USING (journey_id)
+        SELECT journey_id, model FROM attribution.credits c JOIN journey.journeys j USING (journey_id)
         GROUP BY journey_id, model, j.net_revenue
         HAVING sum(conversion_credit) != 1 OR sum(revenue_credit) != j.net_revenue""").count());
     // The Markov fit: the global model and both order channels (local.conf lets them fit).
-    List<Row> fits = spark.sql("SELECT DISTINCT segment, fitted_on FROM markov_removal_effects ORDER BY 1")
+    List<Row> fits = spark.sql("SELECT DISTINCT segment, fitted_on FROM attribution.markov_removal_effects ORDER BY 1")
         .collectAsList();
     assertEquals("[[(all),(all)], [offline,offline], [online,online]]", fits.toString());
-    assertEquals(1.0, spark.sql("SELECT sum(share) FROM markov_removal_effects WHERE segment = '(all)'")
+    assertEquals(1.0, spark.sql("SELECT sum(share) FROM attribution.markov_removal_effects WHERE segment = '(all)'")
         .first().getDouble(0), 1e-9);
   }
 
