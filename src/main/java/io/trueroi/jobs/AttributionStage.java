@@ -20,7 +20,7 @@ final class AttributionStage implements Stage {
     List<TableWritten> tables = new java.util.ArrayList<>();
     tables.add(new TableWritten(l + "." + AttributionAction.CREDITS, c.warehouse().path(l, AttributionAction.CREDITS),
         credits));
-    if (c.config().attribution().models().contains("markov")) {
+    if (c.config().attribution().models().contains(io.trueroi.attribution.MarkovModel.NAME)) {
       tables.add(new TableWritten(l + "." + AttributionAction.REMOVAL_EFFECTS,
           c.warehouse().path(l, AttributionAction.REMOVAL_EFFECTS), counters.getOrDefault("markov_effect_rows", 0L)));
       tables.add(new TableWritten(l + "." + AttributionAction.TRANSITIONS,
