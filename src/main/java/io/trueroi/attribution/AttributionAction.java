@@ -86,12 +86,7 @@ public final class AttributionAction {
           default -> throw new IllegalStateException("unknown model " + name);
         });
       }
-      Dataset<Row> credits = null;
-      for (AttributionModel m : models) {
-        Dataset<Row> c = Credits.of(journeys, m, config.businessTimeZone());
-        credits = credits == null ? c : credits.unionByName(c);
-      }
-      Dataset<Row> all = credits;
+      Dataset<Row> all = Credits.of(journeys, models, config.businessTimeZone());
       JobGroup.run(spark, group, "attribution: write " + LAYER + "." + CREDITS,
           () -> warehouse.overwrite(all, LAYER, CREDITS, List.of("model")));
       JobGroup.run(spark, group, "attribution: count credits", () -> {

@@ -1,37 +1,36 @@
 package io.trueroi.attribution;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.io.Serializable;
 
 /**
  * How a converting journey's conversion and net revenue are split among its touches.
  *
- * <p>A model gives every element of the journey's {@code touches} array (time-ordered structs of
- * touch_time, channel, campaign_id, touchpoint_id) a non-negative weight, as an
- * {@code array<double>} expression over the columns of {@code journey.journeys}; {@link Credits}
- * turns weights into credits that sum exactly to 1 and to the net revenue. Weights need not be
- * normalised; null, NaN or negative weights count as 0, and a journey whose weights are all 0
- * is split equally (linear), so no model can leave a conversion uncredited.
+ * <p>A model fills one non-negative weight per touch of a journey ({@link Touches}, in time
+ * order); {@link Credits} turns weights into credits that sum exactly to 1 and to the net revenue.
+ * Weights need not be normalised; NaN, infinite or negative weights count as 0, and a journey
+ * whose weights are all 0 is split equally (linear), so no model can leave a conversion
+ * uncredited.
+ *
+ * <p>Models are plain Java run on the executors inside one pass over the journeys, not Spark
+ * expressions: a per-touch rule over an array is a higher-order function in Spark SQL, and those
+ * are evaluated interpreted (Spark 4.2 has no code generation for lambdas), which made the
+ * credits step ~50 times slower than this. Models are serialised to the executors, so keep their
+ * state small (the Markov model carries one removal effect per segment and channel).
  */
-public interface AttributionModel {
+public interface AttributionModel extends Serializable {
   /** The value of the credits' {@code model} column. */
   String name();
 
-  /**
-   * Adds the per-journey columns the weights read (names starting with {@code _}), so a value
-   * that is the same for every touch is computed once per journey, not once per touch: array
-   * functions are evaluated element by element, and an expression inside a lambda runs for each.
-   */
-  default Dataset<Row> prepare(Dataset<Row> journeys) {
-    return journeys;
+  /** The journeys column whose value {@link Touches#segment()} gives, "" for none. */
+  default String segmentColumn() {
+    return "";
   }
 
-  /** Weights for the conversion credit. */
-  Column conversionWeights();
+  /** Fills {@code weights[0..journey.size())} with the weights for the conversion credit. */
+  void conversionWeights(Touches journey, double[] weights);
 
   /** Weights for the revenue credit; the same as the conversion weights unless the model says otherwise. */
-  default Column revenueWeights() {
-    return conversionWeights();
+  default void revenueWeights(Touches journey, double[] weights) {
+    conversionWeights(journey, weights);
   }
 }

@@ -1,15 +1,11 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
-
-import org.apache.spark.sql.Column;
+import java.util.Arrays;
 
 /** First touch: the whole conversion to the earliest touch of the journey. */
 public final class FirstTouch implements AttributionModel {
   public static final String NAME = "first_touch";
+  private static final long serialVersionUID = 1L;
 
   @Override
   public String name() {
@@ -17,7 +13,8 @@ public final class FirstTouch implements AttributionModel {
   }
 
   @Override
-  public Column conversionWeights() {
-    return transform(col("touches"), (t, i) -> when(i.equalTo(0), lit(1.0)).otherwise(lit(0.0)));
+  public void conversionWeights(Touches journey, double[] weights) {
+    Arrays.fill(weights, 0, journey.size(), 0.0);
+    weights[0] = 1.0;
   }
 }

@@ -1,18 +1,8 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.array_position;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.reverse;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
-
+import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.util.Set;
 
 /**
  * Last non-direct touch: the whole conversion to the latest touch whose channel is not one of
@@ -20,11 +10,12 @@ import org.apache.spark.sql.Row;
  */
 public final class LastNonDirectTouch implements AttributionModel {
   public static final String NAME = "last_non_direct";
+  private static final long serialVersionUID = 1L;
 
-  private final List<String> directChannels;
+  private final Set<String> directChannels;
 
   public LastNonDirectTouch(List<String> directChannels) {
-    this.directChannels = List.copyOf(directChannels);
+    this.directChannels = Set.copyOf(directChannels);
   }
 
   @Override
@@ -33,18 +24,13 @@ public final class LastNonDirectTouch implements AttributionModel {
   }
 
   @Override
-  public Dataset<Row> prepare(Dataset<Row> journeys) {
-    Column touches = col("touches");
-    Column nonDirect = transform(touches, t -> not(t.getField("channel").isin(directChannels.toArray())));
-    // 1-based position of the last non-direct touch counted from the end; 0 when there is none.
-    Column fromEnd = array_position(reverse(nonDirect), true);
-    return journeys.withColumn("_last_non_direct",
-        when(fromEnd.equalTo(0), size(touches).minus(1)).otherwise(size(touches).minus(fromEnd)));
-  }
-
-  @Override
-  public Column conversionWeights() {
-    return transform(col("touches"),
-        (t, i) -> when(i.equalTo(col("_last_non_direct")), lit(1.0)).otherwise(lit(0.0)));
+  public void conversionWeights(Touches journey, double[] weights) {
+    int n = journey.size();
+    Arrays.fill(weights, 0, n, 0.0);
+    int at = n - 1;
+    while (at >= 0 && directChannels.contains(journey.channel(at))) {
+      at--;
+    }
+    weights[at < 0 ? n - 1 : at] = 1.0;
   }
 }

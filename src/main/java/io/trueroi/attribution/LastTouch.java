@@ -1,16 +1,11 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
-
-import org.apache.spark.sql.Column;
+import java.util.Arrays;
 
 /** Last touch: the whole conversion to the latest touch at or before it. */
 public final class LastTouch implements AttributionModel {
   public static final String NAME = "last_touch";
+  private static final long serialVersionUID = 1L;
 
   @Override
   public String name() {
@@ -18,8 +13,8 @@ public final class LastTouch implements AttributionModel {
   }
 
   @Override
-  public Column conversionWeights() {
-    Column last = size(col("touches")).minus(1);
-    return transform(col("touches"), (t, i) -> when(i.equalTo(last), lit(1.0)).otherwise(lit(0.0)));
+  public void conversionWeights(Touches journey, double[] weights) {
+    Arrays.fill(weights, 0, journey.size(), 0.0);
+    weights[journey.size() - 1] = 1.0;
   }
 }

@@ -1,14 +1,11 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.transform;
-
-import org.apache.spark.sql.Column;
+import java.util.Arrays;
 
 /** Linear: every touch of the journey the same share, 1/n (a repeated channel once per touch). */
 public final class Linear implements AttributionModel {
   public static final String NAME = "linear";
+  private static final long serialVersionUID = 1L;
 
   @Override
   public String name() {
@@ -16,7 +13,7 @@ public final class Linear implements AttributionModel {
   }
 
   @Override
-  public Column conversionWeights() {
-    return transform(col("touches"), t -> lit(1.0));
+  public void conversionWeights(Touches journey, double[] weights) {
+    Arrays.fill(weights, 0, journey.size(), 1.0);
   }
 }

@@ -1,21 +1,8 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.transform;
-
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * Markov removal effect per touchpoint: a converting journey's conversion (revenue) is split among
@@ -27,17 +14,20 @@ import org.apache.spark.sql.Row;
  */
 public final class MarkovModel implements AttributionModel {
   public static final String NAME = "markov";
+  private static final long serialVersionUID = 1L;
 
-  /** segment → channel → {removal effect, revenue removal effect}. */
-  private final Map<String, Map<String, double[]>> effects;
+  /** segment → channel → {removal effect, revenue removal effect}; bounded by segments × channels. */
+  private final TreeMap<String, Map<String, double[]>> effects = new TreeMap<>();
   private final String segmentColumn;
+  // Per-journey scratch space, rebuilt on the executor after deserialisation.
+  private transient Map<String, Integer> repeats;
 
   /**
    * @param effects removal effects by fitted segment ({@link MarkovTraining#ALL} for the global fit)
    * @param segmentColumn the journeys column segments come from, "" for none
    */
   public MarkovModel(Map<String, Map<String, double[]>> effects, String segmentColumn) {
-    this.effects = new TreeMap<>(effects);
+    effects.forEach((segment, channels) -> this.effects.put(segment, new HashMap<>(channels)));
     this.segmentColumn = segmentColumn;
   }
 
@@ -47,56 +37,45 @@ public final class MarkovModel implements AttributionModel {
   }
 
   @Override
-  public Dataset<Row> prepare(Dataset<Row> journeys) {
-    // How often each touch's channel occurs on its path, once per journey.
-    return journeys.withColumn("_channel_repeats", transform(col("touches"),
-        t -> size(filter(col("touches"), u -> u.getField("channel").equalTo(t.getField("channel"))))))
-        .withColumn("_markov_effects", effects(0))
-        .withColumn("_markov_revenue_effects", effects(1));
+  public String segmentColumn() {
+    return segmentColumn;
   }
 
   @Override
-  public Column conversionWeights() {
-    return weights("_markov_effects");
+  public void conversionWeights(Touches journey, double[] weights) {
+    weights(journey, weights, 0);
   }
 
   @Override
-  public Column revenueWeights() {
-    return weights("_markov_revenue_effects");
+  public void revenueWeights(Touches journey, double[] weights) {
+    weights(journey, weights, 1);
   }
 
-  private static Column weights(String effects) {
-    return transform(col("touches"), (t, i) -> coalesce(element_at(col(effects), t.getField("channel")), lit(0.0))
-        .divide(element_at(col("_channel_repeats"), i.plus(1))));
-  }
-
-  /** The removal effects that apply to each journey: its segment's, else the global fit's. */
-  private Column effects(int which) {
-    Map<String, double[]> global = effects.getOrDefault(MarkovTraining.ALL, Map.of());
-    if (global.isEmpty()) {
-      return map(lit("(no fit)"), lit(0.0));
+  private void weights(Touches journey, double[] weights, int which) {
+    Map<String, double[]> channels = effectsFor(journey.segment());
+    if (repeats == null) {
+      repeats = new HashMap<>();
     }
-    Column lookup = literal(global, which);
-    if (!segmentColumn.isEmpty() && effects.size() > 1) {
-      List<Column> bySegment = new ArrayList<>();
-      effects.forEach((segment, channels) -> {
-        if (!segment.equals(MarkovTraining.ALL)) {
-          bySegment.add(lit(segment));
-          bySegment.add(literal(channels, which));
-        }
-      });
-      Column key = coalesce(col(segmentColumn).cast("string"), lit(MarkovTraining.UNKNOWN));
-      lookup = coalesce(element_at(map(bySegment.toArray(Column[]::new)), key), lookup);
+    repeats.clear();
+    int n = journey.size();
+    for (int i = 0; i < n; i++) {
+      repeats.merge(journey.channel(i), 1, Integer::sum);
     }
-    return lookup;
+    for (int i = 0; i < n; i++) {
+      double[] re = channels.get(journey.channel(i));
+      weights[i] = re == null ? 0.0 : re[which] / repeats.get(journey.channel(i));
+    }
   }
 
-  private static Column literal(Map<String, double[]> channels, int which) {
-    List<Column> kv = new ArrayList<>();
-    channels.forEach((channel, re) -> {
-      kv.add(lit(channel));
-      kv.add(lit(re[which]));
-    });
-    return map(kv.toArray(Column[]::new));
+  /** The removal effects that apply to a journey: its segment's, else the global fit's. */
+  private Map<String, double[]> effectsFor(String segment) {
+    if (!segmentColumn.isEmpty()) {
+      String key = segment == null ? MarkovTraining.UNKNOWN : segment;
+      Map<String, double[]> own = MarkovTraining.ALL.equals(key) ? null : effects.get(key);
+      if (own != null) {
+        return own;
+      }
+    }
+    return effects.getOrDefault(MarkovTraining.ALL, Map.of());
   }
 }

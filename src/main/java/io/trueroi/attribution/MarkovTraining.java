@@ -13,6 +13,9 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig.AttributionSettings;
@@ -85,7 +88,8 @@ public final class MarkovTraining {
     Column lastTouchDate = to_date(from_utc_timestamp(element_at(col("touches"), -1).getField("touch_time"),
         zone.getId()));
     Column day = coalesce(col("conversion_date"), lastTouchDate);
-    Column channels = expr("transform(touches, t -> t.channel)");
+    // touches.channel extracts the array of channels without a lambda (compiled, not interpreted).
+    Column channels = col("touches.channel");
     if (settings.collapseRepeats()) {
       channels = expr("filter(transform(touches, t -> t.channel), (c, i) -> i = 0 OR c != touches[i - 1].channel)");
     }
@@ -149,17 +153,24 @@ public final class MarkovTraining {
         .agg(sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
             sum(when(col("converted"), 0L).otherwise(1L)).as("nulls"),
             sum(when(col("converted"), col("net_revenue"))).cast("double").as("value"));
+    // The state after touch i (0-based) is the tuple of the last k channels up to it:
+    // slice(path, max(1, i + 2 - k), min(i + 1, k)); the state before touch 0 is (start), the
+    // empty tuple. Plain array functions, not lambdas, so the projection is compiled.
     int k = settings.markovOrder();
-    Dataset<Row> states = paths.withColumn("states",
-        expr("transform(sequence(1, size(path)), i -> slice(path, greatest(1, i - " + k + " + 1), least(i, " + k
-            + ")))"));
-    Dataset<Row> moves = states.select(col("fit_segment"), col("states"), posexplode(col("states")).as(new String[] {
-        "pos", "to"}), col("conversions"), col("nulls"))
-        .select(col("fit_segment"), expr("IF(pos = 0, CAST(array() AS array<string>), states[pos - 1])").as("from"),
-            col("to"), col("conversions").plus(col("nulls")).cast("double").as("journeys"),
+    Column pos = col("pos");
+    Column n = size(col("path"));
+    Column empty = lit(null).cast("array<string>");
+    Dataset<Row> moves = paths.select(col("fit_segment"), col("path"), posexplode(col("path")).as(new String[] {
+            "pos", "channel"}), col("conversions"), col("nulls"))
+        .select(col("fit_segment"),
+            when(pos.equalTo(0), array().cast("array<string>"))
+                .otherwise(slice(col("path"), greatest(lit(1), pos.minus(k - 1)), least(pos, lit(k)))).as("from"),
+            slice(col("path"), greatest(lit(1), pos.plus(2 - k)), least(pos.plus(1), lit(k))).as("to"),
+            col("conversions").plus(col("nulls")).cast("double").as("journeys"),
             lit(0.0).as("conversions"), lit(0.0).as("nulls"), lit(0.0).as("value"));
-    Dataset<Row> ends = states.select(col("fit_segment"), element_at(col("states"), -1).as("from"),
-        lit(null).cast("array<string>").as("to"), lit(0.0).as("journeys"), col("conversions").cast("double"),
+    Dataset<Row> ends = paths.select(col("fit_segment"),
+        slice(col("path"), greatest(lit(1), n.minus(k - 1)), least(n, lit(k))).as("from"),
+        empty.as("to"), lit(0.0).as("journeys"), col("conversions").cast("double"),
         col("nulls").cast("double"), coalesce(col("value"), lit(0.0)).as("value"));
     Dataset<Row> counts = moves.unionByName(ends)
         .groupBy("fit_segment", "from", "to")

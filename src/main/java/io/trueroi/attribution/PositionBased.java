@@ -1,13 +1,5 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
-
-import org.apache.spark.sql.Column;
-
 /**
  * Position-based (U-shaped): the first touch gets {@code firstWeight}, the last {@code lastWeight},
  * the touches between share the rest equally. One touch gets everything; two touches split in
@@ -16,6 +8,7 @@ import org.apache.spark.sql.Column;
  */
 public final class PositionBased implements AttributionModel {
   public static final String NAME = "position_based";
+  private static final long serialVersionUID = 1L;
 
   private final double firstWeight;
   private final double lastWeight;
@@ -35,12 +28,17 @@ public final class PositionBased implements AttributionModel {
   }
 
   @Override
-  public Column conversionWeights() {
-    Column n = size(col("touches"));
-    double middle = 1 - firstWeight - lastWeight;
-    return transform(col("touches"), (t, i) -> when(n.equalTo(1), lit(1.0))
-        .when(i.equalTo(0), lit(firstWeight))
-        .when(i.equalTo(n.minus(1)), lit(lastWeight))
-        .otherwise(lit(middle).divide(n.minus(2))));
+  public void conversionWeights(Touches journey, double[] weights) {
+    int n = journey.size();
+    if (n == 1) {
+      weights[0] = 1.0;
+      return;
+    }
+    double middle = (1 - firstWeight - lastWeight) / (n - 2);
+    for (int i = 1; i < n - 1; i++) {
+      weights[i] = middle;
+    }
+    weights[0] = firstWeight;
+    weights[n - 1] = lastWeight;
   }
 }

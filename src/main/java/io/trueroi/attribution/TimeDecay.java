@@ -1,16 +1,5 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.unix_micros;
-
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-
 /**
  * Time decay: a touch's weight is {@code 2^(-d / halfLife)}, d the time from the touch to the
  * conversion, so it halves every half-life. Weights are taken relative to the journey's last
@@ -19,6 +8,7 @@ import org.apache.spark.sql.Row;
  */
 public final class TimeDecay implements AttributionModel {
   public static final String NAME = "time_decay";
+  private static final long serialVersionUID = 1L;
   private static final double MICROS_PER_DAY = 86_400_000_000.0;
 
   private final double halfLifeDays;
@@ -36,13 +26,12 @@ public final class TimeDecay implements AttributionModel {
   }
 
   @Override
-  public Dataset<Row> prepare(Dataset<Row> journeys) {
-    return journeys.withColumn("_last_touch_us", unix_micros(element_at(col("touches"), -1).getField("touch_time")));
-  }
-
-  @Override
-  public Column conversionWeights() {
-    return transform(col("touches"), t -> pow(lit(2.0),
-        col("_last_touch_us").minus(unix_micros(t.getField("touch_time"))).divide(-halfLifeDays * MICROS_PER_DAY)));
+  public void conversionWeights(Touches journey, double[] weights) {
+    int n = journey.size();
+    long last = journey.touchMicros(n - 1);
+    double scale = -halfLifeDays * MICROS_PER_DAY;
+    for (int i = 0; i < n; i++) {
+      weights[i] = Math.pow(2.0, (last - journey.touchMicros(i)) / scale);
+    }
   }
 }

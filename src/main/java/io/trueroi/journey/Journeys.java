@@ -1,6 +1,5 @@
 package io.trueroi.journey;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
@@ -10,6 +9,7 @@ import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
@@ -53,12 +53,13 @@ final class Journeys {
     Column touch = struct(col("touch_time"), col("channel"), col("campaign_id"), col("touchpoint_id"));
     Dataset<Row> converting = convs.join(touches, inWindow, "left_outer")
         .groupBy("one_id", "conversion_id", "conversion_time", "conversion_date", "order_channel", "net_revenue")
-        // A conversion with no touch joins to nulls: collect no struct for it.
+        // A conversion with no touch joins to nulls: collect no struct for it. Touches are sorted
+        // with sort_array (compiled) rather than array_sort, whose comparator is an interpreted lambda.
         .agg(collect_list(when(col("touchpoint_id").isNotNull(), touch)).as("touches"))
         .select(
             concat_ws("|", lit("c"), col("conversion_id")).as("journey_id"), col("one_id"), col("conversion_id"),
             lit(true).as("converted"), col("conversion_time"), col("conversion_date"), col("order_channel"),
-            col("net_revenue"), array_sort(col("touches")).as("touches"));
+            col("net_revenue"), sort_array(col("touches"), true).as("touches"));
 
     Dataset<Row> lastConversion = conversions.filter(col("one_id").isNotNull())
         .groupBy(col("one_id").as("t_one_id")).agg(max("conversion_time").as("last_conversion"));
@@ -72,7 +73,7 @@ final class Journeys {
             lit(null).cast("string").as("conversion_id"), lit(false).as("converted"),
             lit(null).cast("timestamp").as("conversion_time"), lit(null).cast("date").as("conversion_date"),
             lit(null).cast("string").as("order_channel"), lit(0).cast(Conversions.MONEY).as("net_revenue"),
-            array_sort(col("touches")).as("touches"));
+            sort_array(col("touches"), true).as("touches"));
 
     return converting.unionByName(nonConverting)
         .withColumn("path_length", size(col("touches")))
