@@ -129,7 +129,11 @@ public final class IdentityAction {
       Dataset<Row> retired;
       if (previous == null) {
         survivors = placed.select("root").distinct().withColumn("one_id", newOneId(col("root")));
-        retired = null;
+        // Nothing can merge without a previous map; the history table still exists from the
+        // first run on, so a re-run leaves the warehouse exactly as the first run did.
+        retired = spark.emptyDataFrame().select(lit(null).cast("string").as("retired_one_id"),
+            lit(null).cast("string").as("surviving_one_id"), lit(null).cast("string").as("run_id"),
+            lit(null).cast("string").as("reason"), lit(null).cast("timestamp").as("merged_at"));
       } else {
         Dataset<Row> prevIds = previous.groupBy("one_id").agg(min("first_seen").as("born"))
             .join(roots.withColumnRenamed("node", "one_id"),
