@@ -69,6 +69,7 @@ public final class TrueRoiConfig {
   private final IngestSettings ingest;
   private final IdentitySettings identity;
   private final Map<String, java.math.BigDecimal> fxRates;
+  private final MartSettings marts;
   private final JourneySettings journeys;
   private final List<ChannelRule> channels;
   private final AttributionSettings attribution;
@@ -90,6 +91,7 @@ public final class TrueRoiConfig {
     this.journeys = readJourneys();
     this.channels = readChannels();
     this.attribution = readAttribution();
+    this.marts = new MartSettings(atLeast("trueroi.marts.top-paths", 1));
     hashKey(); // fail at start-up, not at the first hashed column
   }
 
@@ -246,6 +248,10 @@ public final class TrueRoiConfig {
   }
 
   /** The PII hash key from the environment; a dev key only where local config allows it. */
+  public MartSettings marts() {
+    return marts;
+  }
+
   public AttributionSettings attribution() {
     return attribution;
   }
@@ -608,6 +614,9 @@ public final class TrueRoiConfig {
     public static final List<String> MODELS = List.of("first_touch", "last_touch", "last_non_direct", "linear",
         "position_based", "time_decay", "markov");
   }
+
+  /** Settings of the marts job. */
+  public record MartSettings(int topPaths) {}
 
   /** Settings of the journeys job. */
   public record JourneySettings(int lookbackDays, int maxClicksPerDeviceHour, int maxClicksPerIpHour) {}

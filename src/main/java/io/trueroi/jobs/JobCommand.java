@@ -58,6 +58,10 @@ abstract class JobCommand implements Callable<Integer> {
     this.env = env;
   }
 
+  /** Counters worth a line at the end of a run: what was set aside or could not be placed. */
+  private static final List<String> SUMMARY_COUNTERS = List.of("rows_quarantined", "rows_duplicate",
+      "unmapped_touches", "invalid_clicks", "anonymous_conversions");
+
   /** The stages this job runs, in order. */
   abstract List<Stage> stages();
 
@@ -88,6 +92,8 @@ abstract class JobCommand implements Callable<Integer> {
     }
     LOG.info("{} {} run {}: raw {} -> warehouse {}", job, run.dates(), run.runId(), config.rawRoot(), warehouse.root());
     List<Stage.TableWritten> written = new ArrayList<>();
+    List<String> stageTimes = new ArrayList<>();
+    Map<String, Long> totals = new java.util.LinkedHashMap<>();
     List<Stage> stages = stages();
     String current = job;
     try {
@@ -105,6 +111,12 @@ abstract class JobCommand implements Callable<Integer> {
         }
         JobRuns.record(warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters());
         written.addAll(result.tables());
+        stageTimes.add(stage.name() + " " + seconds(s0) + "s");
+        for (String k : SUMMARY_COUNTERS) {
+          if (result.counters().containsKey(k)) {
+            totals.merge(k, result.counters().get(k), Long::sum);
+          }
+        }
         LOG.info("{}: done in {}s, counters {}", stage.name(), seconds(s0), result.counters());
       }
       if (pipeline()) {
@@ -124,6 +136,14 @@ abstract class JobCommand implements Callable<Integer> {
     }
     out.printf("  %-36s %10s  %s%n", "ops.job_runs", "+" + (pipeline() ? stages.size() + 1 : 1),
         warehouse.path(JobRuns.LAYER, JobRuns.TABLE));
+    if (stageTimes.size() > 1) {
+      out.printf("  stages: %s%n", String.join(", ", stageTimes));
+    }
+    if (!totals.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      totals.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
+      out.printf("  %s%n", String.join(", ", parts));
+    }
     out.flush();
     return 0;
   }
@@ -206,12 +226,21 @@ abstract class JobCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys, attribution (marts "
-      + "arrive with their job).")
+  @Command(name = "marts", description = "journeys, credits and ad spend -> mart.channel_roi_daily, "
+      + "model_comparison, customer_ltv, cohort_ltv, channel_ltv_cac, path_summary.")
+  static final class Marts extends JobCommand {
+    @Override
+    List<Stage> stages() {
+      return List.of(new MartsStage());
+    }
+  }
+
+  @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys, attribution, marts.")
   static final class Nightly extends JobCommand {
     @Override
     List<Stage> stages() {
-      return List.of(new IngestStage(), new IdentityStage(), new JourneysStage(), new AttributionStage());
+      return List.of(new IngestStage(), new IdentityStage(), new JourneysStage(), new AttributionStage(),
+          new MartsStage());
     }
 
     @Override

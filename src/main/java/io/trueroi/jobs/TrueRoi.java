@@ -16,10 +16,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trueroi", mixinStandardHelpOptions = true, version = "TrueROI 0.1.0",
     description = "Ties marketing touchpoints to net revenue. Jobs run in this order each night: "
-        + "ingest, identity, journeys, attribution (marts arrive with their issue); nightly runs them all.",
+        + "ingest, identity, journeys, attribution, marts; nightly runs them all.",
     subcommands = {JobCommand.Ingest.class, JobCommand.Identity.class, JobCommand.Journeys.class,
-        JobCommand.Attribution.class,
-        JobCommand.Nightly.class},
+        JobCommand.Attribution.class, JobCommand.Marts.class, JobCommand.Nightly.class,
+        SqlCommand.class},
     synopsisSubcommandLabel = "<job>")
 public final class TrueRoi implements Runnable {
   public static final int EXIT_FAILED = 1;
@@ -45,7 +45,11 @@ public final class TrueRoi implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     for (CommandLine sub : cli.getSubcommands().values()) {
-      ((JobCommand) sub.getCommand()).environment(env);
+      if (sub.getCommand() instanceof JobCommand job) {
+        job.environment(env);
+      } else if (sub.getCommand() instanceof SqlCommand query) {
+        query.environment(env);
+      }
     }
     cli.setParameterExceptionHandler((ex, a) -> {
       String cmd = ex.getCommandLine().getCommandName();

@@ -37,7 +37,7 @@ import org.apache.spark.sql.functions;
  * earliest conversion. Conversions whose records carry no mapped identifier keep a null one_id:
  * they count in totals but have no journey.
  */
-final class Conversions {
+public final class Conversions {
   static final String MONEY = "decimal(18,2)";
   static final List<String> COLUMNS = List.of("conversion_id", "one_id", "conversion_time", "conversion_date",
       "order_channel", "platform", "store_id", "order_id", "currency", "gross_amount", "refund_amount",
@@ -46,7 +46,7 @@ final class Conversions {
   private Conversions() {}
 
 
-  static Column fx(TrueRoiConfig config, Column currency) {
+  public static Column fx(TrueRoiConfig config, Column currency) {
     List<Column> kv = new ArrayList<>();
     for (Map.Entry<String, BigDecimal> e : config.fxRates().entrySet()) {
       kv.add(lit(e.getKey()));
@@ -55,7 +55,8 @@ final class Conversions {
     return element_at(functions.map(kv.toArray(new Column[0])), currency);
   }
 
-  static Column toReporting(TrueRoiConfig config, Column amount, Column currency) {
+  /** An amount in the reporting currency, rounded half-even to the cent. */
+  public static Column toReporting(TrueRoiConfig config, Column amount, Column currency) {
     return bround(amount.multiply(fx(config, currency)), 2).cast(MONEY);
   }
 

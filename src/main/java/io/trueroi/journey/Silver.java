@@ -17,10 +17,10 @@ import org.apache.spark.sql.expressions.Window;
  * delivery (a re-sent order with a new status is a new row under a later dt); the layers above
  * want the record's latest state. One shuffle per table.
  */
-final class Silver {
+public final class Silver {
   private Silver() {}
 
-  static Dataset<Row> latest(Warehouse w, String table, List<String> naturalKey, LocalDate upTo) {
+  public static Dataset<Row> latest(Warehouse w, String table, List<String> naturalKey, LocalDate upTo) {
     Column[] key = naturalKey.stream().map(c -> col(c)).toArray(Column[]::new);
     return w.read("silver", table)
         .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
