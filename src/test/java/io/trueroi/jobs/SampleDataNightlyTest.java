@@ -96,7 +96,7 @@ class SampleDataNightlyTest {
   @Test
   void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
     List<Row> runs = warehouse.read("ops", "job_runs").orderBy("started_at").collectAsList();
-    assertEquals(List.of("attribution", "identity", "ingest", "journeys", "nightly"),
+    assertEquals(List.of("attribution", "identity", "ingest", "journeys", "marts", "nightly"),
         runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
     Row ingest = runs.stream().filter(r -> r.getAs("job").equals("ingest")).findFirst().orElseThrow();
     Row nightly = runs.stream().filter(r -> r.getAs("job").equals("nightly")).findFirst().orElseThrow();
@@ -197,5 +197,72 @@ class SampleDataNightlyTest {
     warehouse.registerAll();
     assertEquals(expected.get("silver_rows").get("ecommerce_orders").asLong(),
         spark.sql("SELECT count(*) FROM silver.ecommerce_orders").first().getLong(0));
+  }
+
+  @Test
+  void martsAgreeWithTheCreditsAndTheSpendTheyAreBuiltFrom(SparkSession spark) {
+    warehouse.registerAll(); // other tests' worlds may have pointed the mart.* names elsewhere
+    for (String t : io.trueroi.marts.MartsAction.TABLES) {
+      assertTrue(warehouse.read("mart", t).count() > 0, "mart." + t + " has rows");
+    }
+    // Per model, the daily mart's conversions and revenue are the credits' totals, and its spend
+    // is every spend row once (USD at 7.10, rounded per row, as the mart documents).
+    List<Row> bad = spark.sql("""
+        WITH mart AS (SELECT model, SUM(conversions) c, SUM(net_revenue) r, SUM(spend) s
+                      FROM mart.channel_roi_daily GROUP BY model),
+             credits AS (SELECT model, SUM(conversion_credit) c, SUM(revenue_credit) r
+                         FROM attribution.credits GROUP BY model),
+             spend AS (SELECT SUM(BROUND(cost * CASE currency WHEN 'USD' THEN 7.10 ELSE 1 END, 2)) s
+                       FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY platform, report_date, account_id, campaign_id,
+                                 adgroup_id ORDER BY dt DESC, source_file DESC, source_line DESC) rn
+                             FROM silver.ad_spend) WHERE rn = 1)
+        SELECT * FROM mart JOIN credits USING (model) CROSS JOIN spend
+        WHERE mart.c != credits.c OR mart.r != credits.r OR mart.s != spend.s""").collectAsList();
+    assertEquals(List.of(), bad);
+    assertEquals(0, spark.sql("SELECT DISTINCT currency FROM silver.ad_spend WHERE currency NOT IN ('CNY', 'USD')")
+        .count(), "the check above knows every spend currency of the sample");
+    for (Row r : spark.sql("SELECT model, SUM(conversion_share), SUM(revenue_share) FROM mart.model_comparison "
+        + "GROUP BY model").collectAsList()) {
+      assertEquals(1.0, r.getDouble(1), 1e-9, r.getString(0));
+      assertEquals(1.0, r.getDouble(2), 1e-9, r.getString(0));
+    }
+    // One customer_ltv row per OneID that bought; their net revenue is the conversions'.
+    Row ltv = spark.sql("SELECT COUNT(*), SUM(net_revenue) FROM mart.customer_ltv").first();
+    Row conv = spark.sql("SELECT COUNT(DISTINCT one_id), SUM(net_revenue) FROM journey.conversions "
+        + "WHERE one_id IS NOT NULL").first();
+    assertEquals(conv.getLong(0), ltv.getLong(0));
+    assertEquals(0, conv.getDecimal(1).compareTo(ltv.getDecimal(1)));
+  }
+
+  /** Every SQL statement of every notebook (its spark.sql triple-quoted blocks) runs on the sample marts. */
+  @Test
+  void everyNotebookQueryRunsOnTheSampleMarts(SparkSession spark) throws Exception {
+    warehouse.registerAll();
+    java.util.regex.Pattern sql = java.util.regex.Pattern.compile("spark\\.sql\\(\"\"\"(.*?)\"\"\"", java.util.regex.Pattern.DOTALL);
+    List<Path> notebooks;
+    try (var files = Files.list(Path.of("notebooks"))) {
+      notebooks = files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
+    }
+    assertTrue(notebooks.size() >= 2, notebooks.toString());
+    int statements = 0;
+    for (Path nb : notebooks) {
+      for (JsonNode cell : new ObjectMapper().readTree(nb.toFile()).get("cells")) {
+        if (!cell.get("cell_type").asText().equals("code")) {
+          continue;
+        }
+        StringBuilder source = new StringBuilder();
+        cell.get("source").forEach(line -> source.append(line.asText()));
+        java.util.regex.Matcher m = sql.matcher(source);
+        while (m.find()) {
+          List<Row> rows = spark.sql(m.group(1)).collectAsList();
+          // A filter for losers may rightly find none; every other query has rows on the sample.
+          if (!m.group(1).contains("HAVING")) {
+            assertTrue(!rows.isEmpty(), nb + ": no rows from\n" + m.group(1));
+          }
+          statements++;
+        }
+      }
+    }
+    assertTrue(statements >= 9, "notebook statements found: " + statements);
   }
 }
