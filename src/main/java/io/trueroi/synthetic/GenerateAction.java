@@ -1,0 +1,366 @@
+package io.trueroi.synthetic;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.trueroi.spark.JobGroup;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes a synthetic world ({@link WorldModel}) as raw exports in the layout and formats of
+ * {@code sample-data/}, plus {@code ground_truth.json}: the conversions and net revenue each
+ * channel really caused (lost when its touches are removed).
+ *
+ * <p>Files written per day: {@code ads/clicks} (JSON lines), {@code ads/spend} (one CSV per
+ * platform, Google's with its own headers and USD), {@code ecommerce/orders} (own-site CSV, 3% of
+ * orders delivered again the next day), {@code ecommerce/refunds}, {@code pos/transactions}
+ * (Shanghai in CNY, Hong Kong in HKD); the other feeds get empty day folders. Identifiers: a
+ * device id per person (3% of clicks carry the all-zero placeholder SDKs send), a phone for 70%
+ * and a member card for 40%, so online and till purchases join through phone and card.
+ *
+ * <p>Cost: people are generated in parallel from {@code spark.range} (no shuffle); lines are
+ * repartitioned by output file (one shuffle of the lines) so each file is written by one task in
+ * order, then renamed into place on the driver (one rename per file). The ground truth is one
+ * aggregation of per-person counterfactuals.
+ */
+public final class GenerateAction {
+  static final String[] FEEDS_WITHOUT_DATA = {"wechat/oa_events", "wechat/users", "wechat/phone_auth",
+      "wechat/wecom_contacts"};
+  static final String PLACEHOLDER_DEVICE = "00000000-0000-0000-0000-000000000000";
+  static final BigDecimal HKD_RATE = new BigDecimal("0.91");
+  static final BigDecimal USD_RATE = new BigDecimal("7.10");
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+08:00'")
+      .withZone(ZoneOffset.ofHours(8));
+  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+      .withZone(ZoneOffset.ofHours(8));
+
+  /** Files of one day, by index: file index = day × FILES + one of these. */
+  enum File {
+    CLICKS("ads/clicks", "clicks.jsonl", null),
+    ORDERS("ecommerce/orders", "ownsite_orders.csv", "order_id,email,phone,device_id,member_id,created_at,"
+        + "processed_at,total_price,total_discounts,shipping,currency,financial_status,landing_site"),
+    REFUNDS("ecommerce/refunds", "refunds.csv", "platform,refund_id,order_id,refund_amount,currency,refund_time,"
+        + "status,reason"),
+    POS_SH("pos/transactions", "pos_SH001.csv", "store_id,city,transaction_id,local_time,member_card,phone,amount,"
+        + "currency,type,original_transaction_id"),
+    POS_HK("pos/transactions", "pos_HK003.csv", POS_SH.header),
+    SPEND_BAIDU("ads/spend", "baidu_sem_spend.csv", "date,account_id,campaign_id,campaign_name,adgroup_id,"
+        + "impressions,clicks,cost,currency"),
+    SPEND_OCEAN("ads/spend", "ocean_engine_spend.csv", SPEND_BAIDU.header),
+    SPEND_TENCENT("ads/spend", "tencent_ads_spend.csv", SPEND_BAIDU.header),
+    SPEND_GOOGLE("ads/spend", "google_ads_spend.csv", "Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.,"
+        + "Clicks,Cost,Currency code");
+
+    final String feed;
+    final String name;
+    final String header;
+
+    File(String feed, String name, String header) {
+      this.feed = feed;
+      this.name = name;
+      this.header = header;
+    }
+  }
+
+  static final StructType LINE = new StructType().add("file", DataTypes.IntegerType, false)
+      .add("order", DataTypes.LongType, false).add("line", DataTypes.StringType, false);
+
+  private final SparkSession spark;
+  private final WorldModel world;
+  private final long customers;
+  private final String out;
+  private final String group;
+
+  public GenerateAction(SparkSession spark, WorldModel world, long customers, String out, String group) {
+    if (customers < 1) {
+      throw new IllegalArgumentException("customers must be at least 1, cannot be: " + customers);
+    }
+    this.spark = spark;
+    this.world = world;
+    this.customers = customers;
+    this.out = out;
+    this.group = group;
+  }
+
+  /** Counters: lines per kind, people, and the truth totals. */
+  public Map<String, Long> execute() {
+    int files = File.values().length;
+    Dataset<Long> people = spark.range(0, customers, 1, Math.max(2, (int) Math.min(2_000, customers / 20_000)));
+    WorldModel w = world;
+    Dataset<Row> records = people.flatMap((FlatMapFunction<Long, Row>) p -> lines(w, p).iterator(),
+        Encoders.row(LINE));
+    Dataset<Row> clicks = people.flatMap((FlatMapFunction<Long, Row>) p -> spendKeys(w, p).iterator(),
+        Encoders.row(new StructType().add("day", DataTypes.IntegerType).add("channel", DataTypes.IntegerType)
+            .add("campaign", DataTypes.IntegerType)));
+    Dataset<Row> spend = clicks.groupBy("day", "channel", "campaign").agg(count(lit(1)).as("clicks"))
+        .flatMap((FlatMapFunction<Row, Row>) r -> List.of(spendLine(w, r.getInt(0), r.getInt(1), r.getInt(2),
+            r.getLong(3))).iterator(), Encoders.row(LINE));
+    List<Row> headers = new ArrayList<>();
+    for (int d = 0; d < world.days(); d++) {
+      for (File f : File.values()) {
+        if (f.header != null) {
+          headers.add(RowFactory.create(d * files + f.ordinal(), -1L, f.header));
+        }
+      }
+    }
+    Dataset<Row> all = records.unionByName(spend).unionByName(spark.createDataFrame(headers, LINE));
+    Path staging = new Path(out, "_generate_staging");
+    JobGroup.run(spark, group, "generate: write raw exports", () -> all.repartition(col("file"))
+        .sortWithinPartitions("file", "order")
+        .select(col("file"), col("line"))
+        .write().mode("overwrite").partitionBy("file").text(staging.toString()));
+    Map<String, Long> counters = new LinkedHashMap<>();
+    JobGroup.run(spark, group, "generate: move files into place", () -> counters.put("files", place(staging)));
+
+    Dataset<Row> truth = people.flatMap((FlatMapFunction<Long, Row>) p -> truthRows(w, p).iterator(),
+        Encoders.row(new StructType().add("channel", DataTypes.IntegerType).add("conversions", DataTypes.LongType)
+            .add("cents", DataTypes.LongType)));
+    List<Row> lost = JobGroup.run(spark, group, "generate: ground truth", () -> truth.groupBy("channel")
+        .agg(sum("conversions"), sum("cents")).orderBy("channel").collectAsList());
+    writeTruth(lost, counters);
+    counters.put("customers", customers);
+    return counters;
+  }
+
+  /** Moves each staged file to {@code <out>/<feed>/dt=D/<name>}; creates empty folders for the rest. */
+  private long place(Path staging) {
+    try {
+      FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+        fs = local.getRawFileSystem(); // move the data, not Hadoop's .crc side files
+      }
+      File[] kinds = File.values();
+      long moved = 0;
+      for (FileStatus dir : fs.listStatus(staging)) {
+        String name = dir.getPath().getName();
+        if (!dir.isDirectory() || !name.startsWith("file=")) {
+          continue;
+        }
+        int id = Integer.parseInt(name.substring("file=".length()));
+        File kind = kinds[id % kinds.length];
+        LocalDate day = world.day(id / kinds.length);
+        Path target = new Path(out, kind.feed + "/dt=" + day + "/" + kind.name);
+        fs.mkdirs(target.getParent());
+        fs.delete(target, false);
+        FileStatus[] parts = fs.listStatus(dir.getPath(), p -> p.getName().startsWith("part-"));
+        if (parts.length != 1) {
+          throw new IllegalStateException("expected one part file in " + dir.getPath() + ", found " + parts.length);
+        }
+        if (!fs.rename(parts[0].getPath(), target)) {
+          throw new IOException("cannot move " + parts[0].getPath() + " to " + target);
+        }
+        moved++;
+      }
+      fs.delete(staging, true);
+      for (int d = 0; d < world.days(); d++) {
+        for (String feed : FEEDS_WITHOUT_DATA) {
+          fs.mkdirs(new Path(out, feed + "/dt=" + world.day(d)));
+        }
+        for (File kind : kinds) {
+          fs.mkdirs(new Path(out, kind.feed + "/dt=" + world.day(d)));
+        }
+      }
+      return moved;
+    } catch (IOException e) {
+      throw new UncheckedIOException("generate: cannot place files under " + out, e);
+    }
+  }
+
+  private void writeTruth(List<Row> lost, Map<String, Long> counters) {
+    StringBuilder json = new StringBuilder("{\n  \"model\": \"p(buy on day t) = baseline + sum of lift(channel) * "
+        + "2^(-days since touch / 7) over touches of the last 30 days; a channel's truth is what is lost when its "
+        + "touches are removed, same random numbers\",\n  \"reporting_currency\": \"CNY\",\n  \"channels\": {\n");
+    for (int i = 0; i < lost.size(); i++) {
+      Row r = lost.get(i);
+      WorldModel.Channel c = WorldModel.CHANNELS.get(r.getInt(0));
+      long conversions = r.isNullAt(1) ? 0 : r.getLong(1);
+      long cents = r.isNullAt(2) ? 0 : r.getLong(2);
+      json.append(String.format(Locale.ROOT, "    \"%s\": {\"lift_per_touch\": %s, \"conversions_lost\": %d, "
+          + "\"net_revenue_lost\": %s}%s%n", c.name(), c.lift(), conversions,
+          BigDecimal.valueOf(cents, 2).toPlainString(), i + 1 < lost.size() ? "," : ""));
+      counters.put("truth_conversions:" + c.name(), conversions);
+    }
+    json.append("  }\n}\n");
+    try {
+      Path file = new Path(out, "ground_truth.json");
+      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream o = fs.create(file, true)) {
+        o.write(json.toString().getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("generate: cannot write ground_truth.json under " + out, e);
+    }
+  }
+
+  // ---- per person, on executors ----
+
+  static String device(long p) {
+    long h = p * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+    return String.format(Locale.ROOT, "%08x-%04x-4%03x-8%03x-%012x", (int) (h >>> 32), (int) (h >>> 16) & 0xffff,
+        (int) h & 0xfff, (int) (p & 0xfff), p & 0xffffffffffffL);
+  }
+
+  static String phone(WorldModel w, long p) {
+    return w.uniform(p, 20, 0) < 0.7 ? String.format(Locale.ROOT, "+86139%08d", p % 100_000_000) : "";
+  }
+
+  static String card(WorldModel w, long p) {
+    return w.uniform(p, 21, 0) < 0.4 ? String.format(Locale.ROOT, "M%09d", p) : "";
+  }
+
+  /** Net revenue in CNY cents as the pipeline will compute it (HKD till amounts converted back). */
+  static long netCents(WorldModel.Purchase u) {
+    if (u.store() == 1) {
+      return BigDecimal.valueOf(hkdCents(u.cents()), 2).multiply(HKD_RATE).setScale(2, RoundingMode.HALF_EVEN)
+          .unscaledValue().longValueExact();
+    }
+    return u.cents() - u.refundCents();
+  }
+
+  static long hkdCents(long cnyCents) {
+    return BigDecimal.valueOf(cnyCents, 2).divide(HKD_RATE, 2, RoundingMode.HALF_EVEN).unscaledValue()
+        .longValueExact();
+  }
+
+  static List<Row> lines(WorldModel w, long p) {
+    int files = File.values().length;
+    List<Row> out = new ArrayList<>();
+    List<WorldModel.Touch> touches = w.touches(p);
+    String device = device(p);
+    String ip = "10." + (p % 250) + "." + (p / 250 % 250) + "." + (1 + p / 62_500 % 250);
+    int k = 0;
+    for (WorldModel.Touch t : touches) {
+      WorldModel.Channel c = WorldModel.CHANNELS.get(t.channel());
+      String clickId = c.campaignPrefix() + "_" + Long.toHexString(p) + "_" + k;
+      String dev = !t.bot() && w.uniform(p, 22, k) < 0.03 ? PLACEHOLDER_DEVICE : device;
+      String campaign = c.campaignPrefix() + "_cmp_" + (t.campaign() + 1);
+      out.add(RowFactory.create(t.day() * files + File.CLICKS.ordinal(), t.epochSecond() * 1000 + k % 1000,
+          "{\"platform\": \"" + c.platform() + "\", \"click_id\": \"" + clickId + "\", \"click_time_ms\": "
+              + (t.epochSecond() * 1000 + k % 1000) + ", \"campaign_id\": \"" + campaign + "\", \"adgroup_id\": \""
+              + campaign + "_ag1\", \"device_id\": \"" + dev + "\", \"openid\": \"\", \"app_id\": \"\", \"ip\": \""
+              + ip + "\", \"landing_url\": \"https://shop.example.com/landing\"}"));
+      k++;
+    }
+    String phone = phone(w, p);
+    String card = card(w, p);
+    for (WorldModel.Purchase u : w.purchases(p, touches, -1)) {
+      String id = Long.toString(p) + "_" + u.day();
+      Instant at = Instant.ofEpochSecond(u.epochSecond());
+      boolean till = u.store() >= 0 && !(phone.isEmpty() && card.isEmpty());
+      if (till) {
+        boolean hk = u.store() == 1;
+        long cents = hk ? hkdCents(u.cents()) : u.cents();
+        File f = hk ? File.POS_HK : File.POS_SH;
+        out.add(RowFactory.create(u.day() * files + f.ordinal(), u.epochSecond(), (hk ? "HK003,香港,THG" : "SH001,上海,TSG")
+            + id + "," + LOCAL.format(at) + "," + card + "," + phone.replace("+86", "") + ","
+            + BigDecimal.valueOf(cents, 2).toPlainString() + "," + (hk ? "HKD" : "CNY") + ",SALE,"));
+        continue;
+      }
+      String line = "OSG" + id + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
+          + ISO.format(at.plusSeconds(30)) + "," + BigDecimal.valueOf(u.cents(), 2).toPlainString()
+          + ",0.00,0.00,CNY,paid,";
+      out.add(RowFactory.create(u.day() * files + File.ORDERS.ordinal(), u.epochSecond(), line));
+      if (u.day() + 1 < w.days() && w.uniform(p, 23, u.day()) < 0.03) {
+        out.add(RowFactory.create((u.day() + 1) * files + File.ORDERS.ordinal(), u.epochSecond(), line));
+      }
+      if (u.refundCents() > 0) {
+        out.add(RowFactory.create(u.day() * files + File.REFUNDS.ordinal(), u.epochSecond(), "ownsite,RFG" + id
+            + ",OSG" + id + "," + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
+            + ISO.format(at.plusSeconds(600)) + ",SUCCESS,synthetic"));
+      }
+    }
+    return out;
+  }
+
+  /** Purchases at a till by a person with neither phone nor card happen online instead (see lines). */
+  static WorldModel.Purchase asRecorded(WorldModel w, long p, WorldModel.Purchase u) {
+    if (u.store() >= 0 && phone(w, p).isEmpty() && card(w, p).isEmpty()) {
+      return new WorldModel.Purchase(u.day(), u.epochSecond(), u.cents(), u.refundCents(), -1);
+    }
+    return u;
+  }
+
+  static List<Row> spendKeys(WorldModel w, long p) {
+    List<Row> out = new ArrayList<>();
+    for (WorldModel.Touch t : w.touches(p)) {
+      out.add(RowFactory.create(t.day(), t.channel(), t.campaign()));
+    }
+    return out;
+  }
+
+  static Row spendLine(WorldModel w, int day, int channel, int campaign, long clicks) {
+    WorldModel.Channel c = WorldModel.CHANNELS.get(channel);
+    String id = c.campaignPrefix() + "_cmp_" + (campaign + 1);
+    File f = switch (c.platform()) {
+      case "baidu_sem" -> File.SPEND_BAIDU;
+      case "ocean_engine" -> File.SPEND_OCEAN;
+      case "tencent_ads" -> File.SPEND_TENCENT;
+      default -> File.SPEND_GOOGLE;
+    };
+    String cost = BigDecimal.valueOf(c.costPerClick()).multiply(BigDecimal.valueOf(clicks))
+        .setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+    return RowFactory.create(day * File.values().length + f.ordinal(), (long) channel * 10 + campaign,
+        w.day(day) + ",acct_" + c.campaignPrefix() + "," + id + ",synthetic " + id + "," + id + "_ag1,"
+            + clicks * 37 + "," + clicks + "," + cost + "," + c.currency());
+  }
+
+  /** Per channel: conversions and net revenue (CNY cents, as the pipeline records them) lost without it. */
+  static List<Row> truthRows(WorldModel w, long p) {
+    List<WorldModel.Touch> touches = w.touches(p);
+    List<WorldModel.Purchase> with = w.purchases(p, touches, -1);
+    List<Row> out = new ArrayList<>();
+    if (with.isEmpty()) {
+      return out;
+    }
+    for (int c = 0; c < WorldModel.CHANNELS.size(); c++) {
+      final int channel = c;
+      if (touches.stream().noneMatch(t -> t.channel() == channel)) {
+        continue;
+      }
+      List<WorldModel.Purchase> without = w.purchases(p, touches, c);
+      long conversions = with.size() - without.size();
+      long cents = 0;
+      Iterator<WorldModel.Purchase> keep = without.iterator();
+      WorldModel.Purchase next = keep.hasNext() ? keep.next() : null;
+      for (WorldModel.Purchase u : with) {
+        if (next != null && next.day() == u.day()) {
+          next = keep.hasNext() ? keep.next() : null;
+        } else {
+          cents += netCents(asRecorded(w, p, u));
+        }
+      }
+      if (conversions > 0) {
+        out.add(RowFactory.create(c, conversions, cents));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,124 @@
+package io.trueroi.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trueroi.spark.Warehouse;
+import io.trueroi.synthetic.WorldModel;
+import io.trueroi.testing.SharedSpark;
+import io.trueroi.testing.TestWorld;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small generated world (4,000 people over 60 days) through the real {@code generate} and
+ * {@code nightly}: the generator is deterministic, and the Markov model ranks channels as the
+ * planted causal truth ({@code ground_truth.json}) does wherever the true effects differ clearly.
+ */
+@ExtendWith(SharedSpark.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GeneratedWorldTest {
+  static final String[] WORLD = {"--from", "2026-09-01", "--to", "2026-10-30", "--customers", "4000",
+      "--mean-touches", "6", "--seed", "11"};
+  @TempDir
+  static Path tmp;
+  Warehouse warehouse;
+  JsonNode truth;
+
+  static int run(String... args) {
+    StringWriter err = new StringWriter();
+    int code = TrueRoi.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+        TestWorld.ENV);
+    assertEquals(0, code, String.join(" ", args) + ": " + err);
+    return code;
+  }
+
+  static String[] with(String[] base, String... more) {
+    List<String> all = new ArrayList<>(List.of(base));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @BeforeAll
+  void generateAndRun(SparkSession spark) throws Exception {
+    Path conf = tmp.resolve("world.conf");
+    Files.writeString(conf, "trueroi.raw-root = \"" + tmp.resolve("raw") + "\"\n"
+        + "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n"
+        + "trueroi.attribution.markov.segment-column = \"\"\n");
+    run(with(with(new String[] {"generate"}, WORLD), "--conf", "conf/local.conf", "--conf", conf.toString()));
+    run("nightly", "--from", "2026-09-01", "--to", "2026-10-30", "--conf", "conf/local.conf", "--conf",
+        conf.toString());
+    warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
+    truth = new ObjectMapper().readTree(tmp.resolve("raw/ground_truth.json").toFile());
+  }
+
+  @Test
+  void theSameSeedWritesTheSameFiles() throws Exception {
+    run(with(with(new String[] {"generate"}, WORLD), "--conf", "conf/local.conf", "--out",
+        tmp.resolve("again").toString()));
+    assertEquals(tree(tmp.resolve("raw")), tree(tmp.resolve("again")));
+  }
+
+  static Map<String, String> tree(Path root) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+          .toList()) {
+        out.put(root.relativize(f).toString(), Integer.toHexString(java.util.Arrays.hashCode(Files.readAllBytes(f))));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyFeedIsReadAndNothingIsQuarantined() {
+    assertEquals(0, warehouse.read("quarantine", "rejected_records").count());
+    assertTrue(warehouse.read("silver", "pos_transactions").filter("currency = 'HKD'").count() > 0, "two currencies");
+    assertTrue(warehouse.read("journey", "touchpoints").filter("is_invalid").count() >= 30, "bot clicks flagged");
+    long orders = warehouse.read("silver", "ecommerce_orders").count();
+    long distinct = warehouse.read("silver", "ecommerce_orders").select("order_id").distinct().count();
+    assertTrue(orders > distinct, "re-delivered orders are kept per delivery in silver: " + orders + " vs " + distinct);
+  }
+
+  @Test
+  void markovRanksChannelsLikeThePlantedTruthWhereItDiffersClearly() {
+    Map<String, Double> share = new TreeMap<>();
+    for (Row r : warehouse.read("attribution", "markov_removal_effects").filter("segment = '(all)'").collectAsList()) {
+      share.put(r.getAs("channel"), r.<Double>getAs("share"));
+    }
+    Map<String, Long> lost = new TreeMap<>();
+    truth.get("channels").fields().forEachRemaining(e -> lost.put(e.getKey(), e.getValue().get("conversions_lost")
+        .asLong()));
+    assertEquals(WorldModel.CHANNELS.size(), lost.size(), truth.toString());
+    int compared = 0;
+    for (String a : lost.keySet()) {
+      for (String b : lost.keySet()) {
+        // "Clearly": one channel truly caused at least twice the other's conversions. (Markov shares
+        // are compressed toward equal on this world, where most buyers touch several channels:
+        // seed 11 gives 0.28/0.24/0.24/0.23 against true shares of 0.39/0.36/0.16/0.09.)
+        if (lost.get(a) >= 2 * lost.get(b)) {
+          assertTrue(share.getOrDefault(a, 0.0) > share.getOrDefault(b, 0.0),
+              a + " caused " + lost.get(a) + " vs " + b + " " + lost.get(b) + ", Markov shares " + share);
+          compared++;
+        }
+      }
+    }
+    assertTrue(compared >= 4, "pairs compared: " + compared + " truth " + lost);
+  }
+}
