@@ -4,12 +4,8 @@ import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.synthetic.GenerateAction;
 import io.trueroi.synthetic.WorldModel;
-import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,9 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code trueroi generate}: a synthetic world's raw exports and ground truth (see {@link GenerateAction}). */
 @Command(name = "generate", description = "Writes a synthetic world's raw exports (the formats of sample-data/) and "
     + "ground_truth.json, with Spark.")
-final class GenerateCommand implements Callable<Integer> {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+final class GenerateCommand extends BaseCommand {
 
   @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = JobCommand.DateConverter.class,
       description = "First day of the world.")
@@ -42,18 +36,6 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: trueroi.raw-root).")
   String out;
-
-  @Option(names = "--conf", paramLabel = "FILE", description = "Config file layered over the defaults; repeatable.")
-  List<Path> confFiles = new ArrayList<>();
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
-  private Map<String, String> env = System.getenv();
-
-  void environment(Map<String, String> env) {
-    this.env = env;
-  }
 
   @Override
   public Integer call() {

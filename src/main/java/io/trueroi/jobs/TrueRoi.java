@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         + "ingest, identity, journeys, attribution, marts; nightly runs them all.",
     subcommands = {JobCommand.Ingest.class, JobCommand.Identity.class, JobCommand.Journeys.class,
         JobCommand.Attribution.class, JobCommand.Marts.class, JobCommand.Nightly.class,
-        SqlCommand.class, GenerateCommand.class},
+        SqlCommand.class, GenerateCommand.class, EvaluateCommand.class},
     synopsisSubcommandLabel = "<job>")
 public final class TrueRoi implements Runnable {
   public static final int EXIT_FAILED = 1;
@@ -45,12 +45,8 @@ public final class TrueRoi implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     for (CommandLine sub : cli.getSubcommands().values()) {
-      if (sub.getCommand() instanceof JobCommand job) {
-        job.environment(env);
-      } else if (sub.getCommand() instanceof SqlCommand query) {
-        query.environment(env);
-      } else if (sub.getCommand() instanceof GenerateCommand generate) {
-        generate.environment(env);
+      if (sub.getCommand() instanceof BaseCommand command) {
+        command.environment(env);
       }
     }
     cli.setParameterExceptionHandler((ex, a) -> {

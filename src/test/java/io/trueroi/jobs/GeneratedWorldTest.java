@@ -121,4 +121,28 @@ class GeneratedWorldTest {
     }
     assertTrue(compared >= 4, "pairs compared: " + compared + " truth " + lost);
   }
+
+  @Test
+  void evaluateScoresEveryModelAgainstTheTruth(SparkSession spark) {
+    List<io.trueroi.synthetic.Evaluation.Result> results = io.trueroi.synthetic.Evaluation.evaluate(spark, warehouse,
+        tmp.resolve("raw/ground_truth.json").toString());
+    Map<String, io.trueroi.synthetic.Evaluation.Result> byModel = new TreeMap<>();
+    results.forEach(r -> byModel.put(r.model(), r));
+    assertEquals(new java.util.TreeSet<>(io.trueroi.config.TrueRoiConfig.AttributionSettings.MODELS), byModel.keySet());
+    for (var r : results) {
+      assertTrue(r.conversionMae() >= 0 && r.conversionMae() <= r.conversionMaxError() && r.conversionMaxError() <= 1,
+          r.toString());
+    }
+    // On this world Markov is closer to the truth than first touch (not than last touch: the
+    // planted effect decays by half every week, which favours the last touches; see README).
+    assertTrue(byModel.get("markov").conversionMae() < byModel.get("first_touch").conversionMae(),
+        io.trueroi.synthetic.Evaluation.table(results));
+    // And through the command line.
+    StringWriter out = new StringWriter();
+    int code = TrueRoi.run(new String[] {"evaluate", "--truth", tmp.resolve("raw/ground_truth.json").toString(),
+        "--conf", "conf/local.conf", "--conf", tmp.resolve("world.conf").toString()},
+        new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), TestWorld.ENV);
+    assertEquals(0, code);
+    assertTrue(out.toString().contains("markov"), out.toString());
+  }
 }
