@@ -6,7 +6,6 @@ import io.trueroi.ops.JobRuns;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.spark.Warehouse;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Options every job takes, and the run loop: config, session, stages, job_runs, summary. */
-abstract class JobCommand implements Callable<Integer> {
+abstract class JobCommand extends BaseCommand {
   private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
       description = "The business date to run.")
@@ -41,22 +36,9 @@ abstract class JobCommand implements Callable<Integer> {
       description = "Last date of a range, inclusive.")
   LocalDate to;
 
-  @Option(names = "--conf", paramLabel = "FILE",
-      description = "Config file layered over the defaults; repeat to layer several (later wins).")
-  List<Path> confFiles = new ArrayList<>();
-
   @Option(names = "--source", paramLabel = "SOURCE", split = ",",
       description = "Only these sources for ingest: wechat, ecommerce, pos, ads (default: all).")
   List<String> sources = new ArrayList<>();
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
-  private Map<String, String> env = System.getenv();
-
-  void environment(Map<String, String> env) {
-    this.env = env;
-  }
 
   /** Counters worth a line at the end of a run: what was set aside or could not be placed. */
   private static final List<String> SUMMARY_COUNTERS = List.of("rows_quarantined", "rows_duplicate",

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,9 +27,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "sql", description = "Runs SQL against the warehouse (tables as layer.table, e.g. "
     + "mart.channel_roi_daily) and prints each result.")
-final class SqlCommand implements Callable<Integer> {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+final class SqlCommand extends BaseCommand {
 
   @Parameters(arity = "0..1", paramLabel = "SQL", description = "Statements to run (separated by ;).")
   String sql;
@@ -42,19 +38,6 @@ final class SqlCommand implements Callable<Integer> {
   @Option(names = "--max-rows", paramLabel = "N", defaultValue = "100",
       description = "Rows printed per result (default ${DEFAULT-VALUE}).")
   int maxRows;
-
-  @Option(names = "--conf", paramLabel = "FILE",
-      description = "Config file layered over the defaults; repeat to layer several (later wins).")
-  List<Path> confFiles = new ArrayList<>();
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
-  private Map<String, String> env = System.getenv();
-
-  void environment(Map<String, String> env) {
-    this.env = env;
-  }
 
   @Override
   public Integer call() {
