@@ -53,7 +53,6 @@ import scala.collection.Seq;
 public final class Credits {
   /** The channel of a conversion no touch preceded. */
   public static final String NO_TOUCH = "(none)";
-  static final String SHARE = "decimal(18,12)";
   static final String MONEY = "decimal(18,2)";
   static final List<String> COLUMNS = List.of("model", "journey_id", "conversion_id", "one_id", "conversion_time",
       "conversion_date", "order_channel", "touch_index", "touchpoint_id", "touch_time", "touch_date", "channel",
@@ -85,8 +84,7 @@ public final class Credits {
     Column segment = segmentColumns.isEmpty() ? lit(null).cast("string")
         : col(segmentColumns.get(0)).cast("string");
     UserDefinedFunction split = udf(new Split(models), DataTypes.createArrayType(CREDIT, false));
-    List<Column> carried = new ArrayList<>(CARRIED.stream().map(c -> col(c)).toList());
-    List<Column> exploded = new ArrayList<>(carried);
+    List<Column> exploded = new ArrayList<>(CARRIED.stream().map(c -> col(c)).toList());
     exploded.add(col("touches"));
     exploded.add(inline(split.apply(col("touches.channel"), col("touches.touch_time"), segment,
         col("net_revenue").cast(MONEY))));

@@ -57,9 +57,10 @@ class ReferenceAttributionTest {
 
   @Test
   void heuristicsMatchToOneMillionth() {
-    Map<String, double[]> first = HeuristicModels.credit(paths, HeuristicModels.Model.FIRST_TOUCH);
-    Map<String, double[]> last = HeuristicModels.credit(paths, HeuristicModels.Model.LAST_TOUCH);
-    Map<String, double[]> linear = HeuristicModels.credit(paths, HeuristicModels.Model.LINEAR);
+    // The production model classes, run on the path aggregate.
+    Map<String, double[]> first = PathCredits.of(paths, new FirstTouch());
+    Map<String, double[]> last = PathCredits.of(paths, new LastTouch());
+    Map<String, double[]> linear = PathCredits.of(paths, new Linear());
     for (Object[] row : HEURISTICS) {
       String ch = (String) row[0];
       assertEquals((double) row[1], first.get(ch)[0], 1e-6, ch + " first conv");
