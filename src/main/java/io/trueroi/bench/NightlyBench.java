@@ -77,7 +77,7 @@ public final class NightlyBench {
 
       resetPeaks();
       long t0 = System.nanoTime();
-      new GenerateAction(spark, new WorldModel(20261123L, from, to, meanTouches), customers, raw.toString(),
+      new GenerateAction(spark, config, new WorldModel(20261123L, from, to, meanTouches), customers, raw.toString(),
           "bench-generate").execute();
       double generate = (System.nanoTime() - t0) / 1e9;
       row(csv, events, customers, "generate", generate, events, cores, peakHeapMib());

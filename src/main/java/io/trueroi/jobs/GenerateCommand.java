@@ -55,7 +55,7 @@ final class GenerateCommand extends BaseCommand {
     String target = out != null ? out : config.rawRoot();
     SparkSession spark = SparkSessions.create(config);
     long t0 = System.nanoTime();
-    Map<String, Long> counters = new GenerateAction(spark, new WorldModel(seed, from, to, meanTouches), customers,
+    Map<String, Long> counters = new GenerateAction(spark, config, new WorldModel(seed, from, to, meanTouches), customers,
         target, "generate-" + seed).execute();
     var printer = spec.commandLine().getOut();
     printer.printf("generate %s..%s: %d customers, %d files in %.1fs under %s%n", from, to, customers,

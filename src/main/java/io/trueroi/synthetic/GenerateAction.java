@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.JobGroup;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,8 +56,6 @@ public final class GenerateAction {
   static final String[] FEEDS_WITHOUT_DATA = {"wechat/oa_events", "wechat/users", "wechat/phone_auth",
       "wechat/wecom_contacts"};
   static final String PLACEHOLDER_DEVICE = "00000000-0000-0000-0000-000000000000";
-  static final BigDecimal HKD_RATE = new BigDecimal("0.91");
-  static final BigDecimal USD_RATE = new BigDecimal("7.10");
   private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+08:00'")
       .withZone(ZoneOffset.ofHours(8));
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -99,7 +98,35 @@ public final class GenerateAction {
   private final String out;
   private final String group;
 
-  public GenerateAction(SparkSession spark, WorldModel world, long customers, String out, String group) {
+  /**
+   * Units of the reporting currency per CNY and per HKD ({@code trueroi.fx-rates}): prices are
+   * drawn in CNY, Hong Kong till prices converted to HKD, and the truth's revenue is recorded as
+   * the pipeline will convert it (each amount half-even to the cent).
+   */
+  record Rates(String reporting, BigDecimal cny, BigDecimal hkd) implements java.io.Serializable {
+    long toReporting(long cents, BigDecimal rate) {
+      return BigDecimal.valueOf(cents, 2).multiply(rate).setScale(2, RoundingMode.HALF_EVEN).unscaledValue()
+          .longValueExact();
+    }
+
+    long hkdCents(long cnyCents) {
+      return BigDecimal.valueOf(cnyCents, 2).multiply(cny).divide(hkd, 2, RoundingMode.HALF_EVEN).unscaledValue()
+          .longValueExact();
+    }
+
+    /** A recorded purchase's net revenue in reporting-currency cents, as the pipeline computes it. */
+    long netCents(WorldModel.Purchase u) {
+      if (u.store() == 1) {
+        return toReporting(hkdCents(u.cents()), hkd);
+      }
+      return toReporting(u.cents(), cny) - toReporting(u.refundCents(), cny);
+    }
+  }
+
+  private final Rates rates;
+
+  public GenerateAction(SparkSession spark, TrueRoiConfig config, WorldModel world, long customers, String out,
+      String group) {
     if (customers < 1) {
       throw new IllegalArgumentException("customers must be at least 1, cannot be: " + customers);
     }
@@ -108,6 +135,16 @@ public final class GenerateAction {
     this.customers = customers;
     this.out = out;
     this.group = group;
+    this.rates = new Rates(config.reportingCurrency(), rate(config, "CNY"), rate(config, "HKD"));
+  }
+
+  private static BigDecimal rate(TrueRoiConfig config, String currency) {
+    BigDecimal r = config.fxRates().get(currency);
+    if (r == null) {
+      throw new IllegalArgumentException("trueroi.fx-rates has no rate for " + currency
+          + ", which the generated world's exports use");
+    }
+    return r;
   }
 
   /** Counters: lines per kind, people, and the truth totals. */
@@ -115,7 +152,8 @@ public final class GenerateAction {
     int files = File.values().length;
     Dataset<Long> people = spark.range(0, customers, 1, Math.max(2, (int) Math.min(2_000, customers / 20_000)));
     WorldModel w = world;
-    Dataset<Row> records = people.flatMap((FlatMapFunction<Long, Row>) p -> lines(w, p).iterator(),
+    Rates money = rates;
+    Dataset<Row> records = people.flatMap((FlatMapFunction<Long, Row>) p -> lines(w, money, p).iterator(),
         Encoders.row(LINE));
     Dataset<Row> clicks = people.flatMap((FlatMapFunction<Long, Row>) p -> spendKeys(w, p).iterator(),
         Encoders.row(new StructType().add("day", DataTypes.IntegerType).add("channel", DataTypes.IntegerType)
@@ -140,7 +178,7 @@ public final class GenerateAction {
     Map<String, Long> counters = new LinkedHashMap<>();
     JobGroup.run(spark, group, "generate: move files into place", () -> counters.put("files", place(staging)));
 
-    Dataset<Row> truth = people.flatMap((FlatMapFunction<Long, Row>) p -> truthRows(w, p).iterator(),
+    Dataset<Row> truth = people.flatMap((FlatMapFunction<Long, Row>) p -> truthRows(w, money, p).iterator(),
         Encoders.row(new StructType().add("channel", DataTypes.IntegerType).add("conversions", DataTypes.LongType)
             .add("cents", DataTypes.LongType)));
     List<Row> lost = JobGroup.run(spark, group, "generate: ground truth", () -> truth.groupBy("channel")
@@ -197,7 +235,8 @@ public final class GenerateAction {
   private void writeTruth(List<Row> lost, Map<String, Long> counters) {
     StringBuilder json = new StringBuilder("{\n  \"model\": \"p(buy on day t) = baseline + sum of lift(channel) * "
         + "2^(-days since touch / 7) over touches of the last 30 days; a channel's truth is what is lost when its "
-        + "touches are removed, same random numbers\",\n  \"reporting_currency\": \"CNY\",\n  \"channels\": {\n");
+        + "touches are removed, same random numbers\",\n  \"reporting_currency\": \"" + rates.reporting()
+        + "\",\n  \"channels\": {\n");
     for (int i = 0; i < lost.size(); i++) {
       Row r = lost.get(i);
       WorldModel.Channel c = WorldModel.CHANNELS.get(r.getInt(0));
@@ -236,21 +275,7 @@ public final class GenerateAction {
     return w.uniform(p, 21, 0) < 0.4 ? String.format(Locale.ROOT, "M%09d", p) : "";
   }
 
-  /** Net revenue in CNY cents as the pipeline will compute it (HKD till amounts converted back). */
-  static long netCents(WorldModel.Purchase u) {
-    if (u.store() == 1) {
-      return BigDecimal.valueOf(hkdCents(u.cents()), 2).multiply(HKD_RATE).setScale(2, RoundingMode.HALF_EVEN)
-          .unscaledValue().longValueExact();
-    }
-    return u.cents() - u.refundCents();
-  }
-
-  static long hkdCents(long cnyCents) {
-    return BigDecimal.valueOf(cnyCents, 2).divide(HKD_RATE, 2, RoundingMode.HALF_EVEN).unscaledValue()
-        .longValueExact();
-  }
-
-  static List<Row> lines(WorldModel w, long p) {
+  static List<Row> lines(WorldModel w, Rates rates, long p) {
     int files = File.values().length;
     List<Row> out = new ArrayList<>();
     List<WorldModel.Touch> touches = w.touches(p);
@@ -271,13 +296,13 @@ public final class GenerateAction {
     }
     String phone = phone(w, p);
     String card = card(w, p);
-    for (WorldModel.Purchase u : w.purchases(p, touches, -1)) {
+    for (WorldModel.Purchase drawn : w.purchases(p, touches, -1)) {
+      WorldModel.Purchase u = asRecorded(w, p, drawn);
       String id = Long.toString(p) + "_" + u.day();
       Instant at = Instant.ofEpochSecond(u.epochSecond());
-      boolean till = u.store() >= 0 && !(phone.isEmpty() && card.isEmpty());
-      if (till) {
+      if (u.store() >= 0) {
         boolean hk = u.store() == 1;
-        long cents = hk ? hkdCents(u.cents()) : u.cents();
+        long cents = hk ? rates.hkdCents(u.cents()) : u.cents();
         File f = hk ? File.POS_HK : File.POS_SH;
         out.add(RowFactory.create(u.day() * files + f.ordinal(), u.epochSecond(), (hk ? "HK003,香港,THG" : "SH001,上海,TSG")
             + id + "," + LOCAL.format(at) + "," + card + "," + phone.replace("+86", "") + ","
@@ -300,7 +325,7 @@ public final class GenerateAction {
     return out;
   }
 
-  /** Purchases at a till by a person with neither phone nor card happen online instead (see lines). */
+  /** A till purchase by a person with neither phone nor card (unknown at the till) is made online instead. */
   static WorldModel.Purchase asRecorded(WorldModel w, long p, WorldModel.Purchase u) {
     if (u.store() >= 0 && phone(w, p).isEmpty() && card(w, p).isEmpty()) {
       return new WorldModel.Purchase(u.day(), u.epochSecond(), u.cents(), u.refundCents(), -1);
@@ -332,8 +357,8 @@ public final class GenerateAction {
             + clicks * 37 + "," + clicks + "," + cost + "," + c.currency());
   }
 
-  /** Per channel: conversions and net revenue (CNY cents, as the pipeline records them) lost without it. */
-  static List<Row> truthRows(WorldModel w, long p) {
+  /** Per channel: conversions and net revenue (reporting-currency cents, as the pipeline records them) lost without it. */
+  static List<Row> truthRows(WorldModel w, Rates rates, long p) {
     List<WorldModel.Touch> touches = w.touches(p);
     List<WorldModel.Purchase> with = w.purchases(p, touches, -1);
     List<Row> out = new ArrayList<>();
@@ -354,7 +379,7 @@ public final class GenerateAction {
         if (next != null && next.day() == u.day()) {
           next = keep.hasNext() ? keep.next() : null;
         } else {
-          cents += netCents(asRecorded(w, p, u));
+          cents += rates.netCents(asRecorded(w, p, u));
         }
       }
       if (conversions > 0) {
