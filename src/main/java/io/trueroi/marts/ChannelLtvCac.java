@@ -31,7 +31,7 @@ import org.apache.spark.sql.expressions.Window;
 final class ChannelLtvCac {
   private ChannelLtvCac() {}
 
-  static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> conversions, Dataset<Row> spend, LocalDate upTo) {
+  static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> orders, Dataset<Row> spend, LocalDate upTo) {
     Column upToDate = lit(upTo.toString()).cast("date");
     Dataset<Row> acquired = customers.groupBy(col("acquisition_channel").as("channel"))
         .agg(count(lit(1)).as("customers_acquired"), avg("ltv_90").as("avg_ltv_90"), avg("ltv_365").as("avg_ltv_365"));
@@ -46,9 +46,7 @@ final class ChannelLtvCac {
     // Cumulative net revenue per acquired customer by day since acquisition, per channel.
     var byDay = Window.partitionBy("channel").orderBy("day").rowsBetween(Window.unboundedPreceding(),
         Window.currentRow());
-    Dataset<Row> payback = conversions
-        .filter(col("one_id").isNotNull().and(col("conversion_date").leq(upToDate)))
-        .join(customers.select("one_id", "acquisition_channel", "acquisition_date"), "one_id")
+    Dataset<Row> payback = orders
         .groupBy(col("acquisition_channel").as("channel"),
             datediff(col("conversion_date"), col("acquisition_date")).as("day"))
         .agg(sum("net_revenue").as("revenue"))

@@ -25,22 +25,21 @@ import org.apache.spark.sql.expressions.Window;
  * customer up to and including that month. Months without orders get a row (0 active), so each
  * cohort's curve has no gaps.
  *
- * <p>Cost: one join of conversions to their customers' cohorts, one aggregation, a window per
+ * <p>Cost: one aggregation of the customers' orders ({@link CustomerLtv#customerOrders}), a window per
  * cohort over its (few) months.
  */
 final class CohortLtv {
   private CohortLtv() {}
 
-  static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> conversions, LocalDate upTo) {
+  static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> orders, LocalDate upTo) {
     Column upToDate = lit(upTo.toString()).cast("date");
     Dataset<Row> cohorts = customers.select(col("one_id"), trunc(col("acquisition_date"), "month").as("cohort_month"),
         col("acquisition_channel"));
     Dataset<Row> months = cohorts.groupBy("cohort_month", "acquisition_channel").agg(count(lit(1)).as("cohort_size"))
         .withColumn("months_since_acquisition", explode(sequence(lit(0),
             months_between(trunc(upToDate, "month"), col("cohort_month")).cast("int"))));
-    Dataset<Row> activity = conversions
-        .filter(col("one_id").isNotNull().and(col("conversion_date").leq(upToDate)))
-        .join(cohorts, "one_id")
+    Dataset<Row> activity = orders
+        .withColumn("cohort_month", trunc(col("acquisition_date"), "month"))
         .withColumn("months_since_acquisition",
             months_between(trunc(col("conversion_date"), "month"), col("cohort_month")).cast("int"))
         .groupBy("cohort_month", "acquisition_channel", "months_since_acquisition")

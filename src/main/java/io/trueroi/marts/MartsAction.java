@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Builds the analyst-facing {@code mart.*} tables from the journeys, the credits and the ad
@@ -70,18 +71,28 @@ public final class MartsAction {
     Dataset<Row> conversions = warehouse.read(JourneysAction.LAYER, "conversions");
     Dataset<Row> touchpoints = warehouse.read(JourneysAction.LAYER, "touchpoints");
     Dataset<Row> journeys = warehouse.read(JourneysAction.LAYER, "journeys");
-    Dataset<Row> spend = Spend.daily(spark, warehouse, config, upTo);
+    // Two marts each use the spend and the customers' orders: kept after first use, not recomputed.
+    Dataset<Row> spend = Spend.daily(spark, warehouse, config, upTo).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> counters = new LinkedHashMap<>();
-
-    write(group, CHANNEL_ROI_DAILY, ChannelRoiDaily.build(spark, credits, conversions, touchpoints, spend,
-        config.attribution().models(), upTo), "date <= DATE'" + upTo + "'", counters);
-    write(group, MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, counters);
-    write(group, CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, counters);
-    Dataset<Row> customers = warehouse.read(LAYER, CUSTOMER_LTV);
-    write(group, COHORT_LTV, CohortLtv.build(customers, conversions, upTo), null, counters);
-    write(group, CHANNEL_LTV_CAC, ChannelLtvCac.build(customers, conversions, spend, upTo), null, counters);
-    write(group, PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, counters);
-    return counters;
+    try {
+      write(group, CHANNEL_ROI_DAILY, ChannelRoiDaily.build(spark, credits, conversions, touchpoints, spend,
+          config.attribution().models(), upTo), "date <= DATE'" + upTo + "'", counters);
+      write(group, MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, counters);
+      write(group, CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, counters);
+      Dataset<Row> customers = warehouse.read(LAYER, CUSTOMER_LTV);
+      Dataset<Row> orders = CustomerLtv.customerOrders(conversions, customers, upTo)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        write(group, COHORT_LTV, CohortLtv.build(customers, orders, upTo), null, counters);
+        write(group, CHANNEL_LTV_CAC, ChannelLtvCac.build(customers, orders, spend, upTo), null, counters);
+      } finally {
+        orders.unpersist();
+      }
+      write(group, PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, counters);
+      return counters;
+    } finally {
+      spend.unpersist();
+    }
   }
 
   /** One transaction: the rows matching {@code predicate} replaced, or (null) the whole table. */
