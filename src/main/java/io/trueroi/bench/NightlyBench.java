@@ -165,7 +165,11 @@ public final class NightlyBench {
       case "identity" -> counters.getOrDefault("identifiers", 0L);
       case "journeys" -> counters.getOrDefault("touchpoints", 0L) + counters.getOrDefault("conversions", 0L);
       case "attribution" -> counters.getOrDefault("converting_journeys", 0L);
-      default -> counters.values().stream().mapToLong(Long::longValue).sum();
+      // The marts' largest input: the credit rows attribution wrote.
+      case "marts" -> scala.jdk.javaapi.CollectionConverters.asJava(runs.get("attribution")
+              .<scala.collection.Map<String, Long>>getAs("counters")).entrySet().stream()
+          .filter(e -> e.getKey().startsWith("credits:")).mapToLong(Map.Entry::getValue).sum();
+      default -> throw new IllegalArgumentException("unknown stage: " + stage);
     };
   }
 
