@@ -53,8 +53,9 @@ public final class ConnectedComponents {
    * @return columns {@code node, root}: every node with an edge, and the smallest node of its component
    */
   public Dataset<Row> run(Dataset<Row> edges) {
-    Dataset<Row> e = checkpoint(edges.filter(col("a").notEqual(col("b")))
-        .select(greatest(col("a"), col("b")).as("a"), least(col("a"), col("b")).as("b")).distinct());
+    Dataset<Row> e = JobGroup.run(spark, jobGroup, "identity: identifiers, over-merge guard and edges",
+        () -> checkpoint(edges.filter(col("a").notEqual(col("b")))
+            .select(greatest(col("a"), col("b")).as("a"), least(col("a"), col("b")).as("b")).distinct()));
     rounds = 0;
     while (true) {
       if (rounds >= MAX_ROUNDS_DEFAULT) {

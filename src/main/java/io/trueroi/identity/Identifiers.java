@@ -1,11 +1,11 @@
 package io.trueroi.identity;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
@@ -107,7 +107,7 @@ public final class Identifiers {
     Dataset<Row> keyed = rows.withColumn("_record_key", recordKey(table));
     Dataset<Row> resolved = keyed
         .select(col("_record_key"), org.apache.spark.sql.functions.explode(
-            filter(array(ids.toArray(new Column[0])), x -> x.isNotNull())).as("_id"))
+            array_compact(array(ids.toArray(new Column[0])))).as("_id"))
         .join(map.select(col("id_value_hash"), col("one_id")),
             col("_id.id_value_hash").equalTo(col("id_value_hash")))
         .groupBy("_record_key").agg(org.apache.spark.sql.functions.min("one_id").as("one_id"));
@@ -133,7 +133,8 @@ public final class Identifiers {
           .select(
               recordKey(table).as("record_key"),
               spec[0].as("seen_at"),
-              filter(array(ids.toArray(new Column[0])), x -> x.isNotNull()).as("ids"))
+              // array_compact, not filter(x -> ...): lambdas run interpreted, once per element.
+              array_compact(array(ids.toArray(new Column[0]))).as("ids"))
           .filter("size(ids) > 0");
       all = all == null ? r : all.unionByName(r);
     }

@@ -37,7 +37,8 @@ final class AdClicksReader extends BaseReader {
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
     Dataset<Row> j = parseJson(lines, JSON)
-        .withColumn("landing", Parse.text(col("j.landing_url")));
+        .withColumn("landing", Parse.text(col("j.landing_url")))
+        .withColumn("query", try_parse_url(col("landing"), lit("QUERY")));
     Column platform = lower(Parse.text(col("j.platform")));
     Column clickId = Parse.id(col("j.click_id"));
     Column timeText = Parse.text(col("j.click_time_ms"));
@@ -58,8 +59,8 @@ final class AdClicksReader extends BaseReader {
         Parse.id(col("j.app_id")).as("app_id"),
         context.pii().hash(Parse.text(col("j.ip"))).as("ip_hash"),
         col("landing").as("landing_url"),
-        Parse.text(try_parse_url(col("landing"), lit("QUERY"), lit("utm_source"))).as("utm_source"),
-        Parse.text(try_parse_url(col("landing"), lit("QUERY"), lit("utm_medium"))).as("utm_medium"),
-        Parse.text(try_parse_url(col("landing"), lit("QUERY"), lit("utm_campaign"))).as("utm_campaign")}, r));
+        Parse.queryParameter(col("query"), "utm_source").as("utm_source"),
+        Parse.queryParameter(col("query"), "utm_medium").as("utm_medium"),
+        Parse.queryParameter(col("query"), "utm_campaign").as("utm_campaign")}, r));
   }
 }

@@ -1,5 +1,6 @@
 package io.trueroi.ingest;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
@@ -7,7 +8,6 @@ import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig;
@@ -99,44 +99,55 @@ public final class IngestAction {
         new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
 
     List<RawFile> files = JobGroup.run(spark, group, "ingest: list raw files " + run.dates(), () -> listFiles(readers));
-    Map<String, RawFormat> formats = new LinkedHashMap<>();
-    for (SourceReader r : readers) {
-      FeedSettings feed = config.ingest().feed(r.table());
-      formats.put(r.table(), r.csvColumns().isEmpty() ? RawFormat.jsonLines()
-          : RawFormat.csv(r.csvColumns(), feed.headerAliases()));
-    }
-    Dataset<Row> lines = RawLines.read(spark, files, formats, config.ingest().maxLineBytes())
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    List<Dataset<Row>> cached = new ArrayList<>();
-    cached.add(lines);
+    Map<SourceReader, Dataset<Row>> parsed = new LinkedHashMap<>();
+    Map<SourceReader, Row> counts = new LinkedHashMap<>();
     try {
-      JobGroup.run(spark, group, "ingest: read " + files.size() + " files, check headers", () -> failOnFileErrors(lines));
-      Map<String, long[]> linesPerFeed = JobGroup.run(spark, group, "ingest: count lines", () -> countLines(lines));
+      // Pass 1, per feed: frame and parse its files once into a cache (rejected rows keep their
+      // raw line, good rows do not), and count lines and rejects from it.
+      for (SourceReader r : readers) {
+        List<RawFile> own = files.stream().filter(f -> f.feed().equals(r.table())).toList();
+        Dataset<Row> typed = r.parse(RawLines.read(spark, own, Map.of(r.table(), format(r)),
+            config.ingest().maxLineBytes()), context).persist(StorageLevel.MEMORY_AND_DISK());
+        parsed.put(r, typed);
+        counts.put(r, JobGroup.run(spark, group, "ingest: read and check " + own.size() + " files of " + r.table(),
+            () -> countFeed(typed)));
+      }
+      // Nothing is written unless every file has its columns and every feed is under the reject limit.
+      for (Map.Entry<SourceReader, Row> e : counts.entrySet()) {
+        if (e.getValue().getLong(2) > 0) {
+          failOnFileErrors(parsed.get(e.getKey()));
+        }
+      }
+      for (Map.Entry<SourceReader, Row> e : counts.entrySet()) {
+        checkRejectRate(e.getKey(), parsed.get(e.getKey()), e.getValue());
+      }
 
-      Map<SourceReader, Dataset<Row>> parsed = new LinkedHashMap<>();
+      // Pass 2: each table's rows, deduplicated, replace its dates; then the quarantine.
       List<SourceStats> stats = new ArrayList<>();
       for (SourceReader r : readers) {
-        Dataset<Row> framed = lines.filter(col("feed").equalTo(r.table()));
-        Dataset<Row> typed = r.parse(framed.filter(col("error_code").isNull()), context)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(typed);
-        parsed.put(r, typed);
+        long kept = JobGroup.run(spark, group, "ingest: write " + SILVER + "." + r.table(), () -> {
+          warehouse.replace(deduplicate(r, parsed.get(r)), SILVER, r.table(), run.dtPredicate(), List.of("dt"));
+          return warehouse.lastCommitOutputRows(SILVER, r.table());
+        });
+        Row c = counts.get(r);
         long fileCount = files.stream().filter(f -> f.feed().equals(r.table())).count();
-        stats.add(JobGroup.run(spark, group, "ingest: check " + r.table(),
-            () -> checkFeed(r, framed, typed, fileCount, linesPerFeed.getOrDefault(r.table(), new long[2]))));
-      }
-
-      for (Map.Entry<SourceReader, Dataset<Row>> e : parsed.entrySet()) {
-        SourceReader r = e.getKey();
-        JobGroup.run(spark, group, "ingest: write " + SILVER + "." + r.table(), () ->
-            warehouse.replace(deduplicate(r, e.getValue()), SILVER, r.table(), run.dtPredicate(), List.of("dt")));
+        SourceStats st = new SourceStats(r.sourceGroup(), r.table(), fileCount, c.getLong(0), kept, c.getLong(1),
+            c.getLong(3) - kept);
+        LOG.info("ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates", r.table(),
+            st.rowsRead(), fileCount, kept, st.rowsQuarantined(), st.rowsDuplicate());
+        stats.add(st);
       }
       JobGroup.run(spark, group, "ingest: write " + QUARANTINE_LAYER + "." + QUARANTINE_TABLE,
-          () -> writeQuarantine(readers, lines, parsed));
+          () -> writeQuarantine(readers, parsed));
       return stats;
     } finally {
-      cached.forEach(Dataset::unpersist);
+      parsed.values().forEach(Dataset::unpersist);
     }
+  }
+
+  private RawFormat format(SourceReader r) {
+    FeedSettings feed = config.ingest().feed(r.table());
+    return r.csvColumns().isEmpty() ? RawFormat.jsonLines() : RawFormat.csv(r.csvColumns(), feed.headerAliases());
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -199,55 +210,44 @@ public final class IngestAction {
     return codec == null ? "" : codec.getDefaultExtension();
   }
 
-  private static void failOnFileErrors(Dataset<Row> lines) {
-    List<Row> errors = lines.filter(col("error_code").equalTo(RawLines.MISSING_COLUMN))
-        .select("source_file", "error_detail").limit(EXAMPLES).collectAsList();
+  private static void failOnFileErrors(Dataset<Row> typed) {
+    List<Row> errors = typed.filter(col(SourceReader.REJECT_CODE).equalTo(RawLines.MISSING_COLUMN))
+        .select("source_file", SourceReader.REJECT_DETAIL).limit(EXAMPLES).collectAsList();
     if (!errors.isEmpty()) {
       String what = errors.stream().map(e -> e.getString(0) + ": " + e.getString(1)).collect(Collectors.joining("; "));
       throw new JobFailure("ingest: " + what);
     }
   }
 
-  /** Per feed: {data lines, lines rejected by framing}. One row per feed reaches the driver. */
-  private static Map<String, long[]> countLines(Dataset<Row> lines) {
-    Map<String, long[]> out = new LinkedHashMap<>();
-    List<Row> rows = lines.filter(col("error_code").isNull().or(col("error_code").notEqual(RawLines.MISSING_COLUMN)))
-        .groupBy("feed")
-        .agg(count(lit(1)), sum(when(col("error_code").isNotNull(), 1L).otherwise(0L)))
-        .collectAsList();
-    for (Row row : rows) {
-      out.put(row.getString(0), new long[] {row.getLong(1), row.getLong(2)});
-    }
-    return out;
+  /**
+   * One row: {data lines, lines quarantined, files missing a column, good rows}. A file missing
+   * a column is a file error, not a line: it is counted apart and fails the run.
+   */
+  private static Row countFeed(Dataset<Row> typed) {
+    Column fileError = coalesce(col(SourceReader.REJECT_CODE).equalTo(RawLines.MISSING_COLUMN), lit(false));
+    Column lineStart = col(SourceReader.LINE_START).and(fileError.unary_$bang());
+    Column rejected = col(SourceReader.REJECT_CODE).isNotNull().and(fileError.unary_$bang());
+    return typed.agg(
+        count(when(lineStart, 1)),
+        // A line that gives several rows is quarantined once, whichever of its rows failed.
+        count_distinct(when(rejected, struct(col("source_file"), col("source_line")))),
+        count(when(fileError, 1)),
+        count(when(col(SourceReader.REJECT_CODE).isNull(), 1))).first();
   }
 
-  private SourceStats checkFeed(SourceReader r, Dataset<Row> framed, Dataset<Row> typed, long files, long[] counts) {
-    long lines = counts[0];
-    long framingRejects = counts[1];
-    Column key = struct(r.naturalKey().stream().map(c -> col(c)).toArray(Column[]::new));
-    Row agg = typed.agg(
-        count(lit(1)),
-        sum(when(col(SourceReader.REJECT_CODE).isNotNull(), 1).otherwise(0)),
-        count_distinct(when(col(SourceReader.REJECT_CODE).isNull(), struct(col("dt"), key)))).first();
-    long rows = agg.getLong(0);
-    long rejected = agg.isNullAt(1) ? 0 : agg.getLong(1);
-    long kept = agg.getLong(2);
-    long quarantined = framingRejects + rejected;
+  private void checkRejectRate(SourceReader r, Dataset<Row> typed, Row counts) {
+    long lines = counts.getLong(0);
+    long quarantined = counts.getLong(1);
     double rate = lines == 0 ? 0 : (double) quarantined / lines;
     if (rate > config.ingest().maxRejectRate()) {
       throw new JobFailure(String.format(
           "ingest: %s rejected %d of %d lines (%.1f%%), over trueroi.ingest.max-reject-rate %.1f%%; first: %s",
-          r.table(), quarantined, lines, rate * 100, config.ingest().maxRejectRate() * 100,
-          examples(framed, typed)));
+          r.table(), quarantined, lines, rate * 100, config.ingest().maxRejectRate() * 100, examples(typed)));
     }
-    SourceStats s = new SourceStats(r.sourceGroup(), r.table(), files, lines, kept, quarantined, rows - rejected - kept);
-    LOG.info("ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates", r.table(), lines, files, kept,
-        quarantined, s.rowsDuplicate());
-    return s;
   }
 
-  private static String examples(Dataset<Row> framed, Dataset<Row> typed) {
-    List<Row> rows = quarantineRows(framed, typed, null).select("source_file", "source_line", "reason")
+  private static String examples(Dataset<Row> typed) {
+    List<Row> rows = quarantineRows(typed, null).select("source_file", "source_line", "reason")
         .limit(EXAMPLES).collectAsList();
     return rows.stream().map(x -> x.getString(0) + " line " + x.getLong(1) + ": " + x.getString(2))
         .collect(Collectors.joining("; "));
@@ -258,7 +258,7 @@ public final class IngestAction {
     key.add(col("dt"));
     r.naturalKey().forEach(c -> key.add(col(c)));
     Dataset<Row> good = typed.filter(col(SourceReader.REJECT_CODE).isNull())
-        .drop(SourceReader.REJECT_CODE, SourceReader.REJECT_DETAIL, SourceReader.RAW_LINE);
+        .drop(SourceReader.REJECT_CODE, SourceReader.REJECT_DETAIL, SourceReader.RAW_LINE, SourceReader.LINE_START);
     // One shuffle, by delivery date: it clusters each (dt, key) for the window and leaves one
     // writer per date, so each partition gets one file instead of one per shuffle partition.
     // Within one delivery the later line wins (files sort in delivery order in every source we
@@ -269,29 +269,22 @@ public final class IngestAction {
         .filter(col("_rn").equalTo(1)).drop("_rn");
   }
 
-  /** Quarantine rows for one feed: framing rejects and reader rejects, one schema. */
-  private static Dataset<Row> quarantineRows(Dataset<Row> framed, Dataset<Row> typed, String runId) {
-    Dataset<Row> framing = framed.filter(col("error_code").isNotNull()).select(
-        col("feed").as("source"), col("dt").cast("date").as("dt"), col("source_file"), col("source_line"),
-        col("line").as("raw_line"), col("error_code").as("reason_code"), col("error_detail").as("detail"));
-    Dataset<Row> reader = typed.filter(col(SourceReader.REJECT_CODE).isNotNull()).select(
-        lit(null).cast("string").as("source"), col("dt"), col("source_file"), col("source_line"),
-        col(SourceReader.RAW_LINE).as("raw_line"), col(SourceReader.REJECT_CODE).as("reason_code"),
-        col(SourceReader.REJECT_DETAIL).as("detail"))
+  /** Quarantine rows for one feed: framing rejects and reader rejects, one row per line. */
+  private static Dataset<Row> quarantineRows(Dataset<Row> typed, String runId) {
+    return typed.filter(col(SourceReader.REJECT_CODE).isNotNull()
+            .and(col(SourceReader.REJECT_CODE).notEqual(RawLines.MISSING_COLUMN)))
         // A line that explodes to several rows (WeCom follow_user) is one quarantine record.
-        .dropDuplicates("source_file", "source_line");
-    Dataset<Row> all = framing.unionByName(reader);
-    return all.select(
-        lit(runId).cast("string").as("run_id"), col("source"), col("dt"), col("source_file"), col("source_line"),
-        Pii.redact(col("raw_line")).as("raw_line"), col("reason_code"),
-        concat_ws(": ", col("reason_code"), col("detail")).as("reason"));
+        .dropDuplicates("source_file", "source_line")
+        .select(
+            lit(runId).cast("string").as("run_id"), col("dt"), col("source_file"), col("source_line"),
+            Pii.redact(col(SourceReader.RAW_LINE)).as("raw_line"), col(SourceReader.REJECT_CODE).as("reason_code"),
+            concat_ws(": ", col(SourceReader.REJECT_CODE), col(SourceReader.REJECT_DETAIL)).as("reason"));
   }
 
-  private void writeQuarantine(List<SourceReader> readers, Dataset<Row> lines, Map<SourceReader, Dataset<Row>> parsed) {
+  private void writeQuarantine(List<SourceReader> readers, Map<SourceReader, Dataset<Row>> parsed) {
     Dataset<Row> all = null;
     for (SourceReader r : readers) {
-      Dataset<Row> framed = lines.filter(col("feed").equalTo(r.table()));
-      Dataset<Row> q = quarantineRows(framed, parsed.get(r), run.runId())
+      Dataset<Row> q = quarantineRows(parsed.get(r), run.runId())
           .withColumn("source", lit(r.table()))
           .withColumn("source_group", lit(r.sourceGroup()));
       all = all == null ? q : all.unionByName(q);

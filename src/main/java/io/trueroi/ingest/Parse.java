@@ -2,10 +2,15 @@ package io.trueroi.ingest;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.repeat;
+import static org.apache.spark.sql.functions.replace;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
@@ -41,14 +46,28 @@ final class Parse {
     return nullif(trim(raw), lit(""));
   }
 
-  /** Trimmed identifier; blank, placeholder words and one-character repeats (0000, ----) become null. */
+  /**
+   * Trimmed identifier; blank, placeholder words and one-character repeats once dashes,
+   * underscores and spaces are dropped (0000, ----, 00000000-0000-...) become null. String
+   * functions rather than regular expressions: this runs on every id of every click.
+   */
   static Column id(Column raw) {
     Column t = text(raw);
-    Column squeezed = regexp_replace(t, "[-_ ]", "");
+    // Three literal replaces: translate() builds a hash map per value, regexp_replace runs a matcher.
+    Column squeezed = replace(replace(replace(t, lit("-"), lit("")), lit("_"), lit("")), lit(" "), lit(""));
+    Column oneCharRepeated = squeezed.equalTo(repeat(substring(squeezed, 1, 1), length(squeezed)));
     return when(t.isNull(), lit(null).cast("string"))
         .when(lower(t).isin(PLACEHOLDERS.toArray()), lit(null).cast("string"))
-        .when(squeezed.rlike("^(.)\\1*$"), lit(null).cast("string"))
+        .when(oneCharRepeated, lit(null).cast("string"))
         .otherwise(t);
+  }
+
+  /**
+   * A query parameter's raw value from a URL's query string (as parse_url(url, 'QUERY', key)
+   * gives it), null when absent or empty. The caller parses the URL once for all its keys.
+   */
+  static Column queryParameter(Column query, String key) {
+    return text(regexp_extract(query, "(?:^|&)" + java.util.regex.Pattern.quote(key) + "=([^&]*)", 1));
   }
 
   static Column decimal(Column text) {

@@ -1,9 +1,11 @@
 package io.trueroi.ingest;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.ArrayList;
@@ -24,8 +26,10 @@ public interface SourceReader {
   /** Column every parse result carries: the reject code, null for a good row. */
   String REJECT_CODE = "_reject_code";
   String REJECT_DETAIL = "_reject_detail";
-  /** The raw line, kept for quarantine; dropped before silver. */
+  /** The raw line of a rejected row, kept for quarantine; dropped before silver. */
   String RAW_LINE = "_raw_line";
+  /** True on the first row parsed from a line (lines are counted, not rows); dropped before silver. */
+  String LINE_START = "_line_start";
 
   /** The silver table (and config feed) name, e.g. {@code ecommerce_orders}. */
   String table();
@@ -37,9 +41,9 @@ public interface SourceReader {
   List<CsvColumn> csvColumns();
 
   /**
-   * Typed silver columns, in table order, from lines with {@link RawLines#SCHEMA} that framing
-   * accepted; plus dt, source_file, source_line, {@link #REJECT_CODE}, {@link #REJECT_DETAIL}
-   * and {@link #RAW_LINE}.
+   * Typed silver columns, in table order, from lines with {@link RawLines#SCHEMA} (framing's
+   * rejects included: {@link #withLineage} keeps their code); plus dt, source_file, source_line,
+   * {@link #REJECT_CODE}, {@link #REJECT_DETAIL}, {@link #RAW_LINE} and {@link #LINE_START}.
    */
   Dataset<Row> parse(Dataset<Row> lines, ReaderContext context);
 
@@ -71,16 +75,30 @@ public interface SourceReader {
   /** The field JSON parsing fills for a malformed line. */
   String CORRUPT = "_corrupt_record";
 
-  /** Lineage and reject columns every parse result ends with. */
+  /** Lineage and reject columns every parse result ends with; one row per line. */
   static Column[] withLineage(Column[] silver, Rejects rejects) {
+    return withLineage(silver, rejects, lit(true));
+  }
+
+  /**
+   * Lineage and reject columns every parse result ends with. A line framing already rejected
+   * keeps framing's code (its fields are unusable, so the reader's checks would only mislead);
+   * the raw line is kept only for rejected rows, which is all quarantine needs, so the parsed
+   * rows the ingest action caches carry no copy of the text.
+   *
+   * @param lineStart true on the first row of each line, for a reader that gives a line several rows
+   */
+  static Column[] withLineage(Column[] silver, Rejects rejects, Column lineStart) {
     List<Column> all = new ArrayList<>();
     all.add(col("dt").cast("date").as("dt"));
     all.addAll(List.of(silver));
     all.add(col("source_file"));
     all.add(col("source_line"));
-    all.add(rejects.code().as(REJECT_CODE));
-    all.add(rejects.detail().as(REJECT_DETAIL));
-    all.add(col("line").as(RAW_LINE));
+    Column code = coalesce(col("error_code"), rejects.code());
+    all.add(code.as(REJECT_CODE));
+    all.add(when(col("error_code").isNotNull(), col("error_detail")).otherwise(rejects.detail()).as(REJECT_DETAIL));
+    all.add(when(code.isNotNull(), col("line")).as(RAW_LINE));
+    all.add(lineStart.as(LINE_START));
     return all.toArray(new Column[0]);
   }
 }

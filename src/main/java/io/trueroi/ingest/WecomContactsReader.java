@@ -1,7 +1,9 @@
 package io.trueroi.ingest;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode_outer;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode_outer;
 
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -36,7 +38,7 @@ final class WecomContactsReader extends BaseReader {
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
     Dataset<Row> j = parseJson(lines, JSON)
-        .withColumn("f", explode_outer(col("j.follow_user")));
+        .select(col("*"), posexplode_outer(col("j.follow_user")).as(new String[] {"f_pos", "f"}));
     Column externalId = Parse.id(col("j.external_contact.external_userid"));
     Column timeText = Parse.text(col("f.createtime"));
     Column addTime = Parse.epochSeconds(timeText);
@@ -53,6 +55,6 @@ final class WecomContactsReader extends BaseReader {
         Parse.id(col("f.userid")).as("follow_userid"),
         addTime.as("add_time"),
         addWay.as("add_way"),
-        Parse.text(col("f.state")).as("state")}, r));
+        Parse.text(col("f.state")).as("state")}, r, coalesce(col("f_pos"), lit(0)).equalTo(0)));
   }
 }

@@ -77,6 +77,19 @@ public final class Warehouse {
     register(layer, table);
   }
 
+  /**
+   * Rows the table's latest commit wrote (Delta's {@code numOutputRows} operation metric): what a
+   * replace just kept, read from the log instead of scanning the data again.
+   */
+  public long lastCommitOutputRows(String layer, String table) {
+    Row last = io.delta.tables.DeltaTable.forPath(spark, path(layer, table)).history(1)
+        .selectExpr("operationMetrics['numOutputRows']").first();
+    if (last.isNullAt(0)) {
+      throw new IllegalStateException("the latest commit of " + layer + "." + table + " reports no numOutputRows");
+    }
+    return Long.parseLong(last.getString(0));
+  }
+
   /** Replaces the whole table in one transaction (readers of the old version are unaffected). */
   public void overwrite(Dataset<Row> data, String layer, String table) {
     overwrite(data, layer, table, List.of());
