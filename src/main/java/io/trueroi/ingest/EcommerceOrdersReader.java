@@ -65,6 +65,7 @@ final class EcommerceOrdersReader extends BaseReader {
         .withColumn("landing", Parse.text(field("landing_site")))
         .withColumn("landing_url", when(col("landing").startsWith("/"), concat(lit("https://landing.invalid"),
             col("landing"))).otherwise(col("landing")))
+        .withColumn("query", try_parse_url(col("landing_url"), lit("QUERY")))
         .withColumn("platform", Parse.text(SourceReader.attribute("platform")))
         .withColumn("amount_text", Parse.text(field("payment_amount")))
         .withColumn("shipping_text", Parse.text(field("shipping_amount")))
@@ -105,7 +106,7 @@ final class EcommerceOrdersReader extends BaseReader {
     List<Column> params = new ArrayList<>();
     List<Column> names = new ArrayList<>();
     for (String p : CLICK_ID_PARAMS) {
-      Column v = Parse.text(try_parse_url(col("landing_url"), lit("QUERY"), lit(p)));
+      Column v = Parse.queryParameter(col("query"), p);
       params.add(v);
       names.add(when(v.isNotNull(), lit(p)));
     }
@@ -126,10 +127,10 @@ final class EcommerceOrdersReader extends BaseReader {
         coalesce(discount, lit(0).cast(Parse.MONEY)).as("discount_amount"),
         coalesce(functions.element_at(mapOf(STATUS), col("status_raw")), lit("OTHER")).as("status"),
         col("status_raw"),
-        Parse.text(try_parse_url(col("landing_url"), lit("QUERY"), lit("utm_source"))).as("utm_source"),
-        Parse.text(try_parse_url(col("landing_url"), lit("QUERY"), lit("utm_medium"))).as("utm_medium"),
-        Parse.text(try_parse_url(col("landing_url"), lit("QUERY"), lit("utm_campaign"))).as("utm_campaign"),
-        Parse.text(try_parse_url(col("landing_url"), lit("QUERY"), lit("utm_content"))).as("utm_content"),
+        Parse.queryParameter(col("query"), "utm_source").as("utm_source"),
+        Parse.queryParameter(col("query"), "utm_medium").as("utm_medium"),
+        Parse.queryParameter(col("query"), "utm_campaign").as("utm_campaign"),
+        Parse.queryParameter(col("query"), "utm_content").as("utm_content"),
         coalesce(params.toArray(new Column[0])).as("click_id"),
         coalesce(names.toArray(new Column[0])).as("click_id_param")}, r));
   }

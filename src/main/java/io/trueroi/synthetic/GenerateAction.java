@@ -43,9 +43,17 @@ import org.apache.spark.sql.types.StructType;
  * <p>Files written per day: {@code ads/clicks} (JSON lines), {@code ads/spend} (one CSV per
  * platform, Google's with its own headers and USD), {@code ecommerce/orders} (own-site CSV, 3% of
  * orders delivered again the next day), {@code ecommerce/refunds}, {@code pos/transactions}
- * (Shanghai in CNY, Hong Kong in HKD); the other feeds get empty day folders. Identifiers: a
- * device id per person (3% of clicks carry the all-zero placeholder SDKs send), a phone for 70%
- * and a member card for 40%, so online and till purchases join through phone and card.
+ * (Shanghai in CNY, Hong Kong in HKD), {@code wechat/*} (Official Account subscribe events and
+ * user-info exports, Mini Program phone authorisations, WeCom contacts). Online purchases are
+ * split: 20% on Tmall (GBK, receiver phone masked), 15% on JD (UTF-8 with a BOM; the phone is
+ * shown for 30% of its orders), the rest on the own site. Identifiers: a device id per person (3%
+ * of clicks carry the all-zero placeholder SDKs send), a phone for 70% and a member card for 40%;
+ * 35% follow the Official Account (OA openid + unionid), half of those with a phone authorise it
+ * in the Mini Program (MP openid + unionid + phone, typed three ways), a fifth are added on WeCom
+ * (external_userid + unionid). So identity resolution chains OA openid → unionid → MP openid →
+ * phone → orders and till sales, and Tmall buyers stay apart (their phones are masked): the
+ * walled-garden purchases no journey can see. WeChat follows and WeCom adds are touches with no
+ * planted effect.
  *
  * <p>Cost: people are generated in parallel from {@code spark.range} (no shuffle); lines are
  * repartitioned by output file (one shuffle of the lines) so each file is written by one task in
@@ -53,8 +61,9 @@ import org.apache.spark.sql.types.StructType;
  * aggregation of per-person counterfactuals.
  */
 public final class GenerateAction {
-  static final String[] FEEDS_WITHOUT_DATA = {"wechat/oa_events", "wechat/users", "wechat/phone_auth",
-      "wechat/wecom_contacts"};
+  /** The Official Account that scopes OA openids, and the Mini Program that scopes its own. */
+  static final String OA_APP = "gh_3a1b2c3d4e5f";
+  static final String MINI_PROGRAM = "wx9f8e7d6c5b4a3921";
   static final String PLACEHOLDER_DEVICE = "00000000-0000-0000-0000-000000000000";
   private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+08:00'")
       .withZone(ZoneOffset.ofHours(8));
@@ -76,7 +85,16 @@ public final class GenerateAction {
     SPEND_OCEAN("ads/spend", "ocean_engine_spend.csv", SPEND_BAIDU.header),
     SPEND_TENCENT("ads/spend", "tencent_ads_spend.csv", SPEND_BAIDU.header),
     SPEND_GOOGLE("ads/spend", "google_ads_spend.csv", "Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.,"
-        + "Clicks,Cost,Currency code");
+        + "Clicks,Cost,Currency code"),
+    OA_EVENTS("wechat/oa_events", "events.jsonl", null),
+    WECHAT_USERS("wechat/users", "users.jsonl", null),
+    PHONE_AUTH("wechat/phone_auth", "phone_auth.csv", "appid,openid,unionid,phone_number,country_code,auth_time"),
+    WECOM("wechat/wecom_contacts", "contacts.jsonl", null),
+    /** Written UTF-8 by Spark, re-encoded to GBK when placed (Tmall exports GBK). */
+    TMALL("ecommerce/orders", "tmall_orders.csv", "订单编号,买家会员名,买家实际支付金额,买家应付邮费,订单状态,收货人姓名,"
+        + "联系手机,订单创建时间,订单付款时间,宝贝标题"),
+    /** UTF-8 with a byte-order mark, as JD exports it. */
+    JD("ecommerce/orders", "jd_orders.csv", "\uFEFF订单号,下单帐号,应付金额,运费金额,订单状态,下单时间,付款时间,客户姓名,联系电话");
 
     final String feed;
     final String name;
@@ -212,16 +230,15 @@ public final class GenerateAction {
         if (parts.length != 1) {
           throw new IllegalStateException("expected one part file in " + dir.getPath() + ", found " + parts.length);
         }
-        if (!fs.rename(parts[0].getPath(), target)) {
+        if (kind == File.TMALL) {
+          reencode(fs, parts[0].getPath(), target, java.nio.charset.Charset.forName("GBK"));
+        } else if (!fs.rename(parts[0].getPath(), target)) {
           throw new IOException("cannot move " + parts[0].getPath() + " to " + target);
         }
         moved++;
       }
       fs.delete(staging, true);
       for (int d = 0; d < world.days(); d++) {
-        for (String feed : FEEDS_WITHOUT_DATA) {
-          fs.mkdirs(new Path(out, feed + "/dt=" + world.day(d)));
-        }
         for (File kind : kinds) {
           fs.mkdirs(new Path(out, kind.feed + "/dt=" + world.day(d)));
         }
@@ -230,6 +247,20 @@ public final class GenerateAction {
     } catch (IOException e) {
       throw new UncheckedIOException("generate: cannot place files under " + out, e);
     }
+  }
+
+  /** Copies a UTF-8 text file into another charset, line by line (Tmall's exports are GBK). */
+  private static void reencode(FileSystem fs, Path from, Path to, java.nio.charset.Charset charset)
+      throws IOException {
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(from), StandardCharsets.UTF_8));
+        var o = new java.io.BufferedWriter(new java.io.OutputStreamWriter(fs.create(to, true), charset.newEncoder()))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        o.write(line);
+        o.write('\n');
+      }
+    }
+    fs.delete(from, false);
   }
 
   private void writeTruth(List<Row> lost, Map<String, Long> counters) {
@@ -309,20 +340,93 @@ public final class GenerateAction {
             + BigDecimal.valueOf(cents, 2).toPlainString() + "," + (hk ? "HKD" : "CNY") + ",SALE,"));
         continue;
       }
-      String line = "OSG" + id + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
-          + ISO.format(at.plusSeconds(30)) + "," + BigDecimal.valueOf(u.cents(), 2).toPlainString()
-          + ",0.00,0.00,CNY,paid,";
-      out.add(RowFactory.create(u.day() * files + File.ORDERS.ordinal(), u.epochSecond(), line));
+      String amount = BigDecimal.valueOf(u.cents(), 2).toPlainString();
+      double shop = w.uniform(p, 24, u.day());
+      String platform;
+      String orderId;
+      File file;
+      String line;
+      if (shop < 0.20) {
+        platform = "tmall";
+        orderId = "TMG" + id;
+        file = File.TMALL;
+        line = orderId + ",tb_" + Long.toHexString(p) + "," + amount + ",0.00,交易成功,张*," + masked(phone) + ","
+            + LOCAL.format(at) + "," + LOCAL.format(at.plusSeconds(30)) + ",synthetic item";
+      } else if (shop < 0.35) {
+        platform = "jd";
+        orderId = "JDG" + id;
+        file = File.JD;
+        String shown = w.uniform(p, 25, u.day()) < 0.3 ? phone.replace("+86", "") : masked(phone);
+        line = orderId + ",jd_" + Long.toHexString(p) + "," + amount + ",0.00,完成," + LOCAL.format(at) + ","
+            + LOCAL.format(at.plusSeconds(30)) + ",李*," + shown;
+      } else {
+        platform = "ownsite";
+        orderId = "OSG" + id;
+        file = File.ORDERS;
+        line = orderId + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
+            + ISO.format(at.plusSeconds(30)) + "," + amount + ",0.00,0.00,CNY,paid,";
+      }
+      out.add(RowFactory.create(u.day() * files + file.ordinal(), u.epochSecond(), line));
       if (u.day() + 1 < w.days() && w.uniform(p, 23, u.day()) < 0.03) {
-        out.add(RowFactory.create((u.day() + 1) * files + File.ORDERS.ordinal(), u.epochSecond(), line));
+        out.add(RowFactory.create((u.day() + 1) * files + file.ordinal(), u.epochSecond(), line));
       }
       if (u.refundCents() > 0) {
-        out.add(RowFactory.create(u.day() * files + File.REFUNDS.ordinal(), u.epochSecond(), "ownsite,RFG" + id
-            + ",OSG" + id + "," + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
+        out.add(RowFactory.create(u.day() * files + File.REFUNDS.ordinal(), u.epochSecond(), platform + ",RFG" + id
+            + "," + orderId + "," + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
             + ISO.format(at.plusSeconds(600)) + ",SUCCESS,synthetic"));
       }
     }
+    wechat(w, p, phone, out);
     return out;
+  }
+
+  /** A phone as Tmall and JD show it: 139****5678; empty stays empty. */
+  static String masked(String phone) {
+    if (phone.isEmpty()) {
+      return "";
+    }
+    String national = phone.replace("+86", "");
+    return national.substring(0, 3) + "****" + national.substring(national.length() - 4);
+  }
+
+  /**
+   * WeChat records of one person: an Official Account follow (subscribe event and user-info
+   * export the same day), a Mini Program phone authorisation, a WeCom add. None of them changes
+   * what the person buys (the model has no WeChat lift).
+   */
+  static void wechat(WorldModel w, long p, String phone, List<Row> out) {
+    if (WorldModel.isBot(p) || w.uniform(p, 30, 0) >= 0.35) {
+      return;
+    }
+    int files = File.values().length;
+    String hex = Long.toHexString(p);
+    String unionid = "oU" + hex;
+    int day = (int) (w.uniform(p, 31, 0) * w.days());
+    long at = w.dayStart(day) + 10 * 3_600L + (long) (w.uniform(p, 32, 0) * 36_000);
+    String oaOpenid = "oA" + hex;
+    out.add(RowFactory.create(day * files + File.OA_EVENTS.ordinal(), at, "{\"ToUserName\":\"" + OA_APP
+        + "\",\"FromUserName\":\"" + oaOpenid + "\",\"CreateTime\":" + at
+        + ",\"MsgType\":\"event\",\"Event\":\"subscribe\",\"EventKey\":\"\"}"));
+    out.add(RowFactory.create(day * files + File.WECHAT_USERS.ordinal(), at, "{\"subscribe\":1,\"openid\":\""
+        + oaOpenid + "\",\"language\":\"zh_CN\",\"subscribe_time\":" + at + ",\"unionid\":\"" + unionid
+        + "\",\"remark\":\"\",\"groupid\":0,\"tagid_list\":[],\"subscribe_scene\":\"ADD_SCENE_SEARCH\","
+        + "\"qr_scene\":0,\"qr_scene_str\":\"\",\"app_id\":\"" + OA_APP + "\"}"));
+    if (!phone.isEmpty() && w.uniform(p, 33, 0) < 0.5) {
+      String national = phone.replace("+86", "");
+      double style = w.uniform(p, 34, 0);
+      String typed = style < 0.34 ? national.substring(0, 3) + "-" + national.substring(3, 7) + "-"
+          + national.substring(7) : style < 0.67 ? "86 " + national : national;
+      long authAt = at + 600;
+      out.add(RowFactory.create(day * files + File.PHONE_AUTH.ordinal(), authAt, MINI_PROGRAM + ",oM" + hex + ","
+          + unionid + "," + typed + ",86," + ISO.format(Instant.ofEpochSecond(authAt))));
+    }
+    if (w.uniform(p, 35, 0) < 0.2) {
+      long addAt = at + 1_800;
+      out.add(RowFactory.create(day * files + File.WECOM.ordinal(), addAt, "{\"external_contact\":{"
+          + "\"external_userid\":\"wm" + hex + "\",\"name\":\"x\",\"type\":1,\"unionid\":\"" + unionid
+          + "\"},\"follow_user\":[{\"userid\":\"staff_" + (p % 7) + "\",\"remark\":\"\",\"createtime\":"
+          + addAt + ",\"add_way\":1,\"state\":\"store_sh01\"}]}"));
+    }
   }
 
   /** A till purchase by a person with neither phone nor card (unknown at the till) is made online instead. */
