@@ -30,6 +30,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -40,8 +41,10 @@ import org.apache.spark.storage.StorageLevel;
  * {@code trueroi.identity.max-links} distinct identifiers of one other type (a store's phone typed
  * for walk-in customers, a shared tablet; event-level types such as click ids are not counted,
  * since one person has many) is ambiguous: it links nothing and is reported in
- * {@code identity.ambiguous_identifiers}; (3) each record links its remaining identifiers (a star
- * from the smallest); (4) the previous map adds an edge from each identifier to its OneID, so
+ * {@code identity.ambiguous_identifiers}; (3) each record links its remaining identifiers that
+ * occur in more than one record (a star from the smallest, the record's hub); an identifier of a
+ * single record (a click id, usually) cannot link records and is placed with its hub afterwards,
+ * so the graph holds only identifiers that link; (4) the previous map adds an edge from each identifier to its OneID, so
  * people keep their OneID; (5) connected components ({@link ConnectedComponents}); (6) each
  * component keeps the OneID of its oldest previous identity (earliest first_seen, then the
  * smallest id); the others are retired into {@code identity.one_id_history}; a component with no
@@ -52,8 +55,9 @@ import org.apache.spark.storage.StorageLevel;
  * Merges are permanent: evidence that disappears later does not split a OneID.
  *
  * <p>Cost: one pass over the identifier columns of the silver tables; shuffles for the degree
- * count, the record stars and each connected-components round (O(log n) rounds); the map is
- * rewritten in one transaction.
+ * count, the per-identifier counts, the record stars, each connected-components round (O(log n)
+ * rounds, over linking identifiers only) and the component names; the map is rewritten in one
+ * transaction.
  */
 public final class IdentityAction {
   public static final String LAYER = "identity";
@@ -90,19 +94,37 @@ public final class IdentityAction {
       cached.add(ambiguous);
       Dataset<Row> usable = occurrences.join(ambiguous.select("id_value_hash"), "id_value_hash", "left_anti");
 
-      // Each record links its identifiers: a star from the smallest hash.
-      Dataset<Row> evidence = usable
-          .withColumn("hub", min("id_value_hash").over(Window.partitionBy("record_key")))
-          .filter(col("id_value_hash").notEqual(col("hub")))
+      // Identifiers seen in one record only (most click ids) cannot link two records, so they stay
+      // out of the connected components: each hangs off its record's hub and takes the hub's
+      // component afterwards. The components then run on the identifiers that can link records.
+      Dataset<Row> seen = usable.groupBy("id_value_hash")
+          .agg(first("id_type").as("id_type"), min("seen_at").as("first_seen"), max("seen_at").as("last_seen"),
+              count(lit(1)).as("records"))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(seen);
+      WindowSpec byRecord = Window.partitionBy("record_key");
+      Dataset<Row> withHub = usable.select("record_key", "id_value_hash")
+          .join(seen.select(col("id_value_hash"), col("records").equalTo(1).as("leaf")), "id_value_hash")
+          // The hub: the record's smallest identifier that can link, else its smallest identifier.
+          .withColumn("hub", coalesce(min(when(col("leaf").unary_$bang(), col("id_value_hash"))).over(byRecord),
+              min(col("id_value_hash")).over(byRecord)))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(withHub);
+      Dataset<Row> evidence = withHub
+          .filter(col("leaf").unary_$bang().and(col("id_value_hash").notEqual(col("hub"))))
           .select(col("id_value_hash").as("a"), col("hub").as("b"));
+      Dataset<Row> leafHub = withHub.filter(col("leaf").and(col("id_value_hash").notEqual(col("hub"))))
+          .select(col("id_value_hash"), col("hub"));
 
       boolean hasPrevious = warehouse.exists(LAYER, MAP);
       Dataset<Row> previous = hasPrevious ? warehouse.read(LAYER, MAP).persist(StorageLevel.MEMORY_AND_DISK()) : null;
       if (previous != null) {
         cached.add(previous);
       }
+      // A leaf's previous OneID ties its hub to that OneID: the leaf is contracted into its hub.
       Dataset<Row> edges = previous == null ? evidence
-          : evidence.unionByName(previous.select(col("id_value_hash").as("a"), col("one_id").as("b")));
+          : evidence.unionByName(previous.join(leafHub, "id_value_hash", "left_outer")
+              .select(coalesce(col("hub"), col("id_value_hash")).as("a"), col("one_id").as("b")));
 
       if (config.identity().reliableCheckpoint()) {
         spark.sparkContext().setCheckpointDir(config.identity().checkpointDir());
@@ -111,24 +133,28 @@ public final class IdentityAction {
       Dataset<Row> roots = cc.run(edges).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(roots);
 
-      // Identifier nodes: this run's usable identifiers and every previously mapped one.
-      Dataset<Row> seen = usable.groupBy("id_value_hash")
-          .agg(first("id_type").as("id_type"), min("seen_at").as("first_seen"), max("seen_at").as("last_seen"));
-      Dataset<Row> nodes = previous == null ? seen
+      // Identifier nodes: this run's usable identifiers and every previously mapped one. Each is
+      // labelled by its component in the graph (a leaf by its hub's), and the component is named
+      // by its smallest identifier, leaves included, as if they had been in the graph.
+      Dataset<Row> nodes = previous == null ? seen.drop("records")
           : seen.join(previous.select(col("id_value_hash"), col("id_type").as("prev_type"),
                   col("first_seen").as("prev_first"), col("last_seen").as("prev_last")), "id_value_hash", "full_outer")
               .select(col("id_value_hash"), coalesce(col("id_type"), col("prev_type")).as("id_type"),
                   least(col("first_seen"), col("prev_first")).as("first_seen"),
                   greatest(col("last_seen"), col("prev_last")).as("last_seen"));
-      Dataset<Row> placed = nodes.join(roots.withColumnRenamed("node", "id_value_hash"),
-              "id_value_hash", "left_outer")
-          .withColumn("root", coalesce(col("root"), col("id_value_hash")));
+      Dataset<Row> placed = nodes.join(leafHub, "id_value_hash", "left_outer")
+          .withColumn("anchor", coalesce(col("hub"), col("id_value_hash")))
+          .join(roots.select(col("node").as("anchor"), col("root").as("label")), "anchor", "left_outer")
+          .withColumn("label", coalesce(col("label"), col("anchor")))
+          .withColumn("root", min("id_value_hash").over(Window.partitionBy("label")))
+          .drop("anchor", "hub");
 
       // OneIDs already given out, with the age of each (its earliest identifier).
       Dataset<Row> survivors;
       Dataset<Row> retired;
+      Dataset<Row> components = placed.select("label", "root").distinct();
       if (previous == null) {
-        survivors = placed.select("root").distinct().withColumn("one_id", newOneId(col("root")));
+        survivors = components.withColumn("one_id", newOneId(col("root"))).drop("root");
         // Nothing can merge without a previous map; the history table still exists from the
         // first run on, so a re-run leaves the warehouse exactly as the first run did.
         retired = spark.emptyDataFrame().select(lit(null).cast("string").as("retired_one_id"),
@@ -136,20 +162,19 @@ public final class IdentityAction {
             lit(null).cast("string").as("reason"), lit(null).cast("timestamp").as("merged_at"));
       } else {
         Dataset<Row> prevIds = previous.groupBy("one_id").agg(min("first_seen").as("born"))
-            .join(roots.withColumnRenamed("node", "one_id"),
-                "one_id", "inner");
-        Dataset<Row> oldest = prevIds.groupBy("root")
+            .join(roots.select(col("node").as("one_id"), col("root").as("label")), "one_id", "inner");
+        Dataset<Row> oldest = prevIds.groupBy("label")
             .agg(min(struct(col("born"), col("one_id"))).getField("one_id").as("survivor"));
-        survivors = placed.select("root").distinct()
-            .join(oldest, "root", "left_outer")
-            .select(col("root"), coalesce(col("survivor"), newOneId(col("root"))).as("one_id"));
-        retired = prevIds.join(oldest, "root", "inner")
+        survivors = components
+            .join(oldest, "label", "left_outer")
+            .select(col("label"), coalesce(col("survivor"), newOneId(col("root"))).as("one_id"));
+        retired = prevIds.join(oldest, "label", "inner")
             .filter(col("one_id").notEqual(col("survivor")))
             .select(col("one_id").as("retired_one_id"), col("survivor").as("surviving_one_id"),
                 lit(run.runId()).as("run_id"), lit("merged by new evidence linking both identities").as("reason"),
                 lit(new Timestamp(run.startedAt().toEpochMilli())).as("merged_at"));
       }
-      Dataset<Row> map = placed.join(survivors, "root", "inner")
+      Dataset<Row> map = placed.join(survivors, "label", "inner")
           .select("id_type", "id_value_hash", "one_id", "first_seen", "last_seen")
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(map);
@@ -160,6 +185,7 @@ public final class IdentityAction {
         counters.put("identifiers", c.getLong(0));
         counters.put("one_ids", c.getLong(1));
         counters.put("ambiguous_identifiers", ambiguous.count());
+        counters.put("linking_identifiers", seen.filter(col("records").gt(1)).count());
       });
       counters.put("cc_rounds", (long) cc.rounds());
       if (retired != null) {

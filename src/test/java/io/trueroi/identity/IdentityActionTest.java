@@ -84,6 +84,34 @@ class IdentityActionTest {
     return RowFactory.create(Date.valueOf(D1), "ownsite", id, null, phone, null, device, member, null, t(at));
   }
 
+  static String sha256(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void anIdentifierOfOneRecordIsPlacedWithItsRecordAndCanNameTheComponent(SparkSession spark) throws Exception {
+    // Orders: (member L, device d) and (member k, device d). L is on one order only, so it stays out
+    // of the graph; it must still get d's OneID, and the OneID is named by the smallest hash of the
+    // three, which we make L's by picking its value (SHA-256 of "member:<value>", as Identifiers hashes).
+    String others = sha256("device:d").compareTo(sha256("member:k")) < 0 ? sha256("device:d") : sha256("member:k");
+    String leaf = null;
+    for (int i = 0; leaf == null; i++) {
+      if (sha256("member:L" + i).compareTo(others) < 0) {
+        leaf = "L" + i;
+      }
+    }
+    write(spark, "ecommerce_orders", ORDERS, List.of(order("O1", leaf, "d", null, "2026-10-01T01:00:00Z"),
+        order("O2", "k", "d", null, "2026-10-01T02:00:00Z")));
+    Map<String, Long> c = identity(spark, D1);
+    assertEquals(3L, c.get("identifiers"));
+    assertEquals(1L, c.get("linking_identifiers"), "only d is on both orders; L and k are on one each");
+    String expected = "oid_" + sha256("member:" + leaf).substring(0, 24);
+    assertEquals(expected, oneId(spark, "member", leaf));
+    assertEquals(expected, oneId(spark, "device", "d"));
+    assertEquals(expected, oneId(spark, "member", "k"));
+  }
+
   @Test
   void longChainBecomesOnePerson(SparkSession spark) {
     // member m0 - device d0 - member m1 - device d1 - ... : 200 orders, 201 identifiers in a path.
@@ -97,6 +125,11 @@ class IdentityActionTest {
     assertEquals(201L, c.get("identifiers"), "m0..m100 and d0..d99");
     assertEquals(1L, c.get("one_ids"));
     assertTrue(c.get("cc_rounds") >= 3, "a 201-node path takes several rounds: " + c);
+    assertEquals(199L, c.get("linking_identifiers"), "m0 and m100 are on one order each, so outside the graph");
+    // Still named by the smallest hash of all 201 identifiers, the two single-order ones included.
+    Row named = warehouse(spark).read("identity", "identity_map")
+        .agg(org.apache.spark.sql.functions.min("id_value_hash"), org.apache.spark.sql.functions.max("one_id")).first();
+    assertEquals("oid_" + named.getString(0).substring(0, 24), named.getString(1));
     assertEquals(oneId(spark, "member", "m0"), oneId(spark, "member", "m100"));
   }
 
