@@ -49,16 +49,17 @@ import org.slf4j.LoggerFactory;
  * Ingests the raw exports of a date range into the silver tables, in one pass over the files.
  *
  * <p>Steps: list {@code <raw-root>/<feed>/dt=D/} for every date (a missing folder fails the run);
- * frame every file into lines ({@link RawLines}, one task per file, no shuffle); fail if any file
- * lacks a required column; let each {@link SourceReader} type and check its lines; fail if a
+ * per feed, frame its files into lines ({@link RawLines}, one task per file, no shuffle) and let
+ * its {@link SourceReader} type and check them; fail if any file lacks a required column or a
  * table's reject rate exceeds {@code trueroi.ingest.max-reject-rate}; only then write. Each silver
  * table is deduplicated on its natural key (one shuffle per table; the last line of a delivery
  * wins) and its dates are replaced in one Delta transaction, so re-running a range leaves the
  * tables exactly as one run does. Rejected lines go to {@code quarantine.rejected_records} (also
  * replaced for the range and sources), with phones and emails redacted from the raw text.
  *
- * <p>Cost: files are read once and cached (memory, spilling to disk); one small aggregation per
- * table for counts; one shuffle per table for deduplication.
+ * <p>Cost: each feed's files are read and parsed once into a cache (memory, spilling to disk;
+ * good rows without their raw text); one aggregation per feed for the counts; one shuffle per
+ * table for deduplication. The rows kept come from the write's Delta commit metrics, not a scan.
  */
 public final class IngestAction {
   private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
@@ -100,12 +101,14 @@ public final class IngestAction {
 
     List<RawFile> files = JobGroup.run(spark, group, "ingest: list raw files " + run.dates(), () -> listFiles(readers));
     Map<SourceReader, Dataset<Row>> parsed = new LinkedHashMap<>();
-    Map<SourceReader, Row> counts = new LinkedHashMap<>();
+    Map<SourceReader, FeedCounts> counts = new LinkedHashMap<>();
+    Map<SourceReader, Long> fileCounts = new LinkedHashMap<>();
     try {
       // Pass 1, per feed: frame and parse its files once into a cache (rejected rows keep their
       // raw line, good rows do not), and count lines and rejects from it.
       for (SourceReader r : readers) {
         List<RawFile> own = files.stream().filter(f -> f.feed().equals(r.table())).toList();
+        fileCounts.put(r, (long) own.size());
         Dataset<Row> typed = r.parse(RawLines.read(spark, own, Map.of(r.table(), format(r)),
             config.ingest().maxLineBytes()), context).persist(StorageLevel.MEMORY_AND_DISK());
         parsed.put(r, typed);
@@ -113,12 +116,12 @@ public final class IngestAction {
             () -> countFeed(typed)));
       }
       // Nothing is written unless every file has its columns and every feed is under the reject limit.
-      for (Map.Entry<SourceReader, Row> e : counts.entrySet()) {
-        if (e.getValue().getLong(2) > 0) {
+      for (Map.Entry<SourceReader, FeedCounts> e : counts.entrySet()) {
+        if (e.getValue().fileErrors() > 0) {
           failOnFileErrors(parsed.get(e.getKey()));
         }
       }
-      for (Map.Entry<SourceReader, Row> e : counts.entrySet()) {
+      for (Map.Entry<SourceReader, FeedCounts> e : counts.entrySet()) {
         checkRejectRate(e.getKey(), parsed.get(e.getKey()), e.getValue());
       }
 
@@ -129,10 +132,10 @@ public final class IngestAction {
           warehouse.replace(deduplicate(r, parsed.get(r)), SILVER, r.table(), run.dtPredicate(), List.of("dt"));
           return warehouse.lastCommitOutputRows(SILVER, r.table());
         });
-        Row c = counts.get(r);
-        long fileCount = files.stream().filter(f -> f.feed().equals(r.table())).count();
-        SourceStats st = new SourceStats(r.sourceGroup(), r.table(), fileCount, c.getLong(0), kept, c.getLong(1),
-            c.getLong(3) - kept);
+        FeedCounts c = counts.get(r);
+        long fileCount = fileCounts.get(r);
+        SourceStats st = new SourceStats(r.sourceGroup(), r.table(), fileCount, c.lines(), kept, c.quarantined(),
+            c.goodRows() - kept);
         LOG.info("ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates", r.table(),
             st.rowsRead(), fileCount, kept, st.rowsQuarantined(), st.rowsDuplicate());
         stats.add(st);
@@ -220,24 +223,27 @@ public final class IngestAction {
   }
 
   /**
-   * One row: {data lines, lines quarantined, files missing a column, good rows}. A file missing
-   * a column is a file error, not a line: it is counted apart and fails the run.
+   * What pass 1 found in one feed. A file missing a column is a file error, not a line: it is
+   * counted apart and fails the run. Good rows less the rows the write kept are the duplicates.
    */
-  private static Row countFeed(Dataset<Row> typed) {
+  record FeedCounts(long lines, long quarantined, long fileErrors, long goodRows) {}
+
+  private static FeedCounts countFeed(Dataset<Row> typed) {
     Column fileError = coalesce(col(SourceReader.REJECT_CODE).equalTo(RawLines.MISSING_COLUMN), lit(false));
     Column lineStart = col(SourceReader.LINE_START).and(fileError.unary_$bang());
     Column rejected = col(SourceReader.REJECT_CODE).isNotNull().and(fileError.unary_$bang());
-    return typed.agg(
+    Row c = typed.agg(
         count(when(lineStart, 1)),
         // A line that gives several rows is quarantined once, whichever of its rows failed.
         count_distinct(when(rejected, struct(col("source_file"), col("source_line")))),
         count(when(fileError, 1)),
         count(when(col(SourceReader.REJECT_CODE).isNull(), 1))).first();
+    return new FeedCounts(c.getLong(0), c.getLong(1), c.getLong(2), c.getLong(3));
   }
 
-  private void checkRejectRate(SourceReader r, Dataset<Row> typed, Row counts) {
-    long lines = counts.getLong(0);
-    long quarantined = counts.getLong(1);
+  private void checkRejectRate(SourceReader r, Dataset<Row> typed, FeedCounts counts) {
+    long lines = counts.lines();
+    long quarantined = counts.quarantined();
     double rate = lines == 0 ? 0 : (double) quarantined / lines;
     if (rate > config.ingest().maxRejectRate()) {
       throw new JobFailure(String.format(
