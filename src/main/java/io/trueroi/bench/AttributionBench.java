@@ -48,13 +48,7 @@ public final class AttributionBench {
   private AttributionBench() {}
 
   public static void main(String[] args) throws Exception {
-    List<Integer> sizes = new ArrayList<>();
-    for (String a : args) {
-      sizes.add(Integer.parseInt(a.replace("M", "000000").replace("k", "000")));
-    }
-    if (sizes.isEmpty()) {
-      sizes = List.of(10_000, 100_000, 1_000_000);
-    }
+    List<Integer> sizes = BenchSizes.ofInts(args, List.of(10_000, 100_000, 1_000_000));
     Path root = Files.createTempDirectory("trueroi-bench-attribution");
     Path conf = root.resolve("bench.conf");
     Files.writeString(conf, "trueroi.warehouse = \"" + root.resolve("warehouse") + "\"\n"

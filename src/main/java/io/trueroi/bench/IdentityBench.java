@@ -43,7 +43,7 @@ public final class IdentityBench {
       if (args[i].equals("--chain")) {
         chain = Long.parseLong(args[++i]);
       } else {
-        sizes.add(Long.parseLong(args[i].replace("M", "000000").replace("k", "000")));
+        sizes.add(BenchSizes.parse(args[i]));
       }
     }
     if (sizes.isEmpty()) {

@@ -25,13 +25,7 @@ public final class MarkovBench {
   private MarkovBench() {}
 
   public static void main(String[] args) {
-    List<Integer> sizes = new ArrayList<>();
-    for (String a : args) {
-      sizes.add(Integer.parseInt(a.replace("M", "000000").replace("k", "000")));
-    }
-    if (sizes.isEmpty()) {
-      sizes = List.of(10_000, 100_000, 1_000_000);
-    }
+    List<Integer> sizes = BenchSizes.ofInts(args, List.of(10_000, 100_000, 1_000_000));
     // Warm the JIT on a small fit so the first size is not charged for compilation.
     MarkovRemovalEffect.fit(paths(20_000, 1), 3);
     System.out.printf("%-9s %5s %7s %9s %9s %9s %12s%n", "paths", "order", "states", "chain s", "solve s",

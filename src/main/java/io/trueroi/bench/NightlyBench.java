@@ -44,13 +44,7 @@ public final class NightlyBench {
   private NightlyBench() {}
 
   public static void main(String[] args) throws Exception {
-    List<Long> sizes = new ArrayList<>();
-    for (String a : args) {
-      sizes.add(Long.parseLong(a.replace("M", "000000").replace("k", "000")));
-    }
-    if (sizes.isEmpty()) {
-      sizes = List.of(1_000_000L, 4_000_000L, 16_000_000L);
-    }
+    List<Long> sizes = BenchSizes.of(args, List.of(1_000_000L, 4_000_000L, 16_000_000L));
     int days = Integer.parseInt(System.getenv().getOrDefault("BENCH_DAYS", "60"));
     double meanTouches = Double.parseDouble(System.getenv().getOrDefault("BENCH_MEAN_TOUCHES", "6"));
     LocalDate from = LocalDate.of(2026, 9, 1);
