@@ -7,7 +7,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -19,6 +22,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * Which identifiers each silver record carries. The single place that knows it: the identity job
@@ -84,7 +88,7 @@ public final class Identifiers {
       "pos_transactions", List.of("store_id", "transaction_id"),
       "ad_clicks", List.of("platform", "click_id"));
 
-  /** The record key of a silver row (table, delivery, natural key), as {@link #records} builds it. */
+  /** A key that names one silver row: table, delivery and natural key. */
   static Column recordKey(String table) {
     List<Column> key = new ArrayList<>();
     key.add(lit(table));
@@ -94,29 +98,52 @@ public final class Identifiers {
   }
 
   /**
-   * Adds {@code one_id} to rows of a silver table: the OneID of any of the row's identifiers in
-   * the map (they agree by construction), or null when none is mapped (no identifier, or only
-   * ambiguous ones). Two shuffles: identifiers to the map, OneIDs back to the rows.
+   * Adds {@code one_id} to rows of a silver table: the OneID of the row's first identifier, in the
+   * order {@link #idsByTable} lists them, that the map holds; null when it holds none (no
+   * identifier, or only ambiguous ones). A record's mapped identifiers share one OneID by
+   * construction (identity links them through the record's hub), so the first is as good as any.
+   *
+   * <p>Cost: one shuffle of the rows and one of the map, for a join on the first identifier. Rows
+   * whose first identifier is not mapped but which carry others (an ambiguous phone on an order
+   * with a member id) are looked up again by their other identifiers; they are few, so that second
+   * join is small, and it reads the same two shuffles (Spark reuses an identical exchange).
+   * Resolving every identifier of every row and grouping back per record cost three more shuffles
+   * of the rows, which made this the journeys step's largest cost.
    */
   public static Dataset<Row> withOneId(Dataset<Row> rows, String table, Dataset<Row> map) {
     Column[] spec = idsByTable().get(table);
     if (spec == null) {
       throw new IllegalArgumentException("no identifiers are defined for silver." + table);
     }
+    List<String> columns = List.of(rows.columns());
     List<Column> ids = new ArrayList<>(List.of(spec).subList(1, spec.length));
-    Dataset<Row> keyed = rows.withColumn("_record_key", recordKey(table));
-    Dataset<Row> resolved = keyed
-        .select(col("_record_key"), org.apache.spark.sql.functions.explode(
-            array_compact(array(ids.toArray(new Column[0])))).as("_id"))
-        .join(map.select(col("id_value_hash"), col("one_id")),
-            col("_id.id_value_hash").equalTo(col("id_value_hash")))
-        .groupBy("_record_key").agg(org.apache.spark.sql.functions.min("one_id").as("one_id"));
-    return keyed.join(resolved, "_record_key", "left_outer").drop("_record_key");
+    Dataset<Row> mapped = map.select(col("id_value_hash").as("_hash"), col("one_id").as("_one_id"));
+    // Only the first identifier's hash travels with the rows into the join (coalesce hashes no more
+    // than that one); the rest are derived again for the few rows that need them.
+    Dataset<Row> first = rows
+        .withColumn("_first", coalesce(ids.toArray(new Column[0])).getField("id_value_hash"))
+        .join(mapped, col("_first").equalTo(col("_hash")), "left_outer");
+    Column others = array_compact(array(ids.toArray(new Column[0])));
+    Dataset<Row> resolved = first.filter(col("_one_id").isNotNull().or(size(others).leq(1)));
+    Dataset<Row> rest = first.filter(col("_one_id").isNull().and(size(others).gt(1)))
+        .drop("_hash", "_one_id")
+        .select(col("*"), posexplode(others).as(new String[] {"_pos", "_id"}))
+        .filter(col("_pos").geq(1))
+        .join(mapped, col("_id.id_value_hash").equalTo(col("_hash")), "left_outer")
+        .withColumn("_rn", row_number().over(Window.partitionBy(recordKey(table))
+            .orderBy(col("_one_id").isNull(), col("_pos"))))
+        .filter(col("_rn").equalTo(1));
+    Column[] out = new Column[columns.size() + 1];
+    for (int i = 0; i < columns.size(); i++) {
+      out[i] = col(columns.get(i));
+    }
+    out[columns.size()] = col("_one_id").as("one_id");
+    return resolved.select(out).unionByName(rest.select(out));
   }
 
   /**
    * One row per silver record delivered on or before {@code upTo} that carries at least one
-   * identifier: {@code record_key} (table, delivery and natural key), {@code seen_at}, and
+   * identifier: {@code seen_at} and
    * {@code ids} (array of struct id_type, id_value_hash). Tables not yet written are skipped.
    */
   public static Dataset<Row> records(Warehouse warehouse, LocalDate upTo) {
@@ -131,7 +158,6 @@ public final class Identifiers {
       Dataset<Row> r = warehouse.read("silver", table)
           .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
           .select(
-              recordKey(table).as("record_key"),
               spec[0].as("seen_at"),
               // array_compact, not filter(x -> ...): lambdas run interpreted, once per element.
               array_compact(array(ids.toArray(new Column[0]))).as("ids"))
