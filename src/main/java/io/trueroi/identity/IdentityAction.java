@@ -85,17 +85,17 @@ public final class IdentityAction {
     List<Dataset<Row>> cached = new ArrayList<>();
     try {
       // A record is numbered, not keyed by its table and natural key: the number is 8 bytes in
-      // the shuffle by record below, the key ~60. The numbers are computed once (persisted).
-      Dataset<Row> records = Identifiers.records(warehouse, run.to())
+      // the shuffles by record below, the key ~60. The cache holds flat rows: an array column
+      // in the columnar cache ran a 4 GiB driver out of heap on the 16M-event world.
+      Dataset<Row> occurrences = Identifiers.records(warehouse, run.to())
           .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(records);
-      Dataset<Row> occurrences = records
           .select(col("record"), col("seen_at"), explode(col("ids")).as("id"))
           .select(col("record"), col("seen_at"), col("id.id_type").as("id_type"),
-              col("id.id_value_hash").as("id_value_hash"));
+              col("id.id_value_hash").as("id_value_hash"))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(occurrences);
 
-      Dataset<Row> ambiguous = ambiguous(records).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> ambiguous = ambiguous(occurrences).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(ambiguous);
       Dataset<Row> usable = occurrences.join(ambiguous.select("id_value_hash"), "id_value_hash", "left_anti");
 
@@ -222,18 +222,16 @@ public final class IdentityAction {
 
   /**
    * Identifiers linked, through shared records, to more distinct identifiers of one other type
-   * than the limit for their own type. Input: records with their {@code ids} array. Columns:
-   * id_type, id_value_hash, degree, neighbour_type.
+   * than the limit for their own type. Columns: id_type, id_value_hash, degree, neighbour_type.
    */
-  Dataset<Row> ambiguous(Dataset<Row> records) {
-    // The pairs of identifiers that share a record come from each record's own array: no join.
-    Dataset<Row> degrees = records.select(explode(col("ids")).as("x"), col("ids"))
-        .select(col("x"), explode(col("ids")).as("y"))
-        .filter(col("y.id_type").notEqual(col("x.id_type")))
-        .filter(col("y.id_type").isin(config.identity().eventLevelTypes().toArray()).unary_$bang())
-        .groupBy(col("x.id_type").as("id_type"), col("x.id_value_hash").as("id_value_hash"),
-            col("y.id_type").as("n_type"))
-        .agg(countDistinct("y.id_value_hash").as("links"));
+  Dataset<Row> ambiguous(Dataset<Row> occurrences) {
+    Dataset<Row> x = occurrences.select(col("record"), col("id_type"), col("id_value_hash"));
+    Dataset<Row> y = occurrences.select(col("record"), col("id_type").as("n_type"), col("id_value_hash").as("n_hash"));
+    Dataset<Row> degrees = x.join(y, "record", "inner")
+        .filter(col("n_type").notEqual(col("id_type")))
+        .filter(col("n_type").isin(config.identity().eventLevelTypes().toArray()).unary_$bang())
+        .groupBy("id_type", "id_value_hash", "n_type")
+        .agg(countDistinct("n_hash").as("links"));
     Column limit = lit(config.identity().maxLinks("default"));
     for (String type : Identifiers.TYPES) {
       limit = when(col("id_type").equalTo(type), lit(config.identity().maxLinks(type))).otherwise(limit);
