@@ -33,10 +33,6 @@ final class BenchSizes {
 
   /** {@link #of} for benches whose sizes index arrays. */
   static List<Integer> ofInts(String[] args, List<Integer> defaults) {
-    List<Integer> sizes = new ArrayList<>();
-    for (String a : args) {
-      sizes.add(Math.toIntExact(parse(a)));
-    }
-    return sizes.isEmpty() ? defaults : sizes;
+    return args.length == 0 ? defaults : of(args, List.of()).stream().map(Math::toIntExact).toList();
   }
 }

@@ -53,7 +53,7 @@ public final class ConnectedComponents {
    * @return columns {@code node, root}: every node with an edge, and the smallest node of its component
    */
   public Dataset<Row> run(Dataset<Row> edges) {
-    Dataset<Row> e = JobGroup.run(spark, jobGroup, "identity: identifiers, over-merge guard and edges",
+    Dataset<Row> e = JobGroup.run(spark, jobGroup, "identity: connected components input edges",
         () -> checkpoint(edges.filter(col("a").notEqual(col("b")))
             .select(greatest(col("a"), col("b")).as("a"), least(col("a"), col("b")).as("b")).distinct()));
     rounds = 0;

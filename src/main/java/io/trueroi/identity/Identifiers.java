@@ -17,8 +17,10 @@ import static org.apache.spark.sql.functions.when;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -107,15 +109,14 @@ public final class Identifiers {
    * whose first identifier is not mapped but which carry others (an ambiguous phone on an order
    * with a member id) are looked up again by their other identifiers; they are few, so that second
    * join is small, and it reads the same two shuffles (Spark reuses an identical exchange).
-   * Resolving every identifier of every row and grouping back per record cost three more shuffles
-   * of the rows, which made this the journeys step's largest cost.
+   * (Resolving every identifier of every row and grouping back per record cost three more
+   * shuffles of the rows.)
    */
   public static Dataset<Row> withOneId(Dataset<Row> rows, String table, Dataset<Row> map) {
     Column[] spec = idsByTable().get(table);
     if (spec == null) {
       throw new IllegalArgumentException("no identifiers are defined for silver." + table);
     }
-    List<String> columns = List.of(rows.columns());
     List<Column> ids = new ArrayList<>(List.of(spec).subList(1, spec.length));
     Dataset<Row> mapped = map.select(col("id_value_hash").as("_hash"), col("one_id").as("_one_id"));
     // Only the first identifier's hash travels with the rows into the join (coalesce hashes no more
@@ -133,11 +134,8 @@ public final class Identifiers {
         .withColumn("_rn", row_number().over(Window.partitionBy(recordKey(table))
             .orderBy(col("_one_id").isNull(), col("_pos"))))
         .filter(col("_rn").equalTo(1));
-    Column[] out = new Column[columns.size() + 1];
-    for (int i = 0; i < columns.size(); i++) {
-      out[i] = col(columns.get(i));
-    }
-    out[columns.size()] = col("_one_id").as("one_id");
+    Column[] out = Stream.concat(Arrays.stream(rows.columns()).map(c -> col(c)), Stream.of(col("_one_id").as("one_id")))
+        .toArray(Column[]::new);
     return resolved.select(out).unionByName(rest.select(out));
   }
 

@@ -45,8 +45,8 @@ import org.apache.spark.storage.StorageLevel;
  * {@code identity.ambiguous_identifiers}; (3) each record links its remaining identifiers that
  * occur in more than one record (a star from the smallest, the record's hub); an identifier of a
  * single record (a click id, usually) cannot link records and is placed with its hub afterwards,
- * so the graph holds only identifiers that link; (4) the previous map adds an edge from each identifier to its OneID, so
- * people keep their OneID; (5) connected components ({@link ConnectedComponents}); (6) each
+ * so the graph holds only identifiers that link; (4) the previous map adds an edge from each
+ * identifier to its OneID, so people keep their OneID; (5) connected components ({@link ConnectedComponents}); (6) each
  * component keeps the OneID of its oldest previous identity (earliest first_seen, then the
  * smallest id); the others are retired into {@code identity.one_id_history}; a component with no
  * previous OneID gets {@code oid_} + the first 24 hex digits of its smallest identifier hash.
@@ -134,6 +134,8 @@ public final class IdentityAction {
       if (config.identity().reliableCheckpoint()) {
         spark.sparkContext().setCheckpointDir(config.identity().checkpointDir());
       }
+      // The components' first job (their input edges) is where the occurrences, the guard and the
+      // hubs above are computed: they are lazy until then.
       ConnectedComponents cc = new ConnectedComponents(spark, group, config.identity().reliableCheckpoint());
       Dataset<Row> roots = cc.run(edges).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(roots);
@@ -193,20 +195,15 @@ public final class IdentityAction {
         counters.put("linking_identifiers", seen.filter(col("records").gt(1)).count());
       });
       counters.put("cc_rounds", (long) cc.rounds());
-      if (retired != null) {
-        Dataset<Row> r = retired.persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(r);
-        long n = JobGroup.run(spark, group, "identity: write " + LAYER + "." + HISTORY, () -> {
-          long merged = r.count();
-          if (merged > 0 || !warehouse.exists(LAYER, HISTORY)) {
-            warehouse.insertNew(r, LAYER, HISTORY, "retired_one_id");
-          }
-          return merged;
-        });
-        counters.put("merged_one_ids", n);
-      } else {
-        counters.put("merged_one_ids", 0L);
-      }
+      Dataset<Row> r = retired.persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(r);
+      counters.put("merged_one_ids", JobGroup.run(spark, group, "identity: write " + LAYER + "." + HISTORY, () -> {
+        long merged = r.count();
+        if (merged > 0 || !warehouse.exists(LAYER, HISTORY)) {
+          warehouse.insertNew(r, LAYER, HISTORY, "retired_one_id");
+        }
+        return merged;
+      }));
       JobGroup.run(spark, group, "identity: write " + LAYER + "." + AMBIGUOUS,
           () -> warehouse.overwrite(ambiguous.withColumn("run_id", lit(run.runId())), LAYER, AMBIGUOUS));
       JobGroup.run(spark, group, "identity: write " + LAYER + "." + MAP, () -> warehouse.overwrite(map, LAYER, MAP));

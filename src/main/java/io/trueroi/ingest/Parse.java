@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 
 /**
@@ -67,7 +68,7 @@ final class Parse {
    * gives it), null when absent or empty. The caller parses the URL once for all its keys.
    */
   static Column queryParameter(Column query, String key) {
-    return text(regexp_extract(query, "(?:^|&)" + java.util.regex.Pattern.quote(key) + "=([^&]*)", 1));
+    return text(regexp_extract(query, "(?:^|&)" + Pattern.quote(key) + "=([^&]*)", 1));
   }
 
   static Column decimal(Column text) {

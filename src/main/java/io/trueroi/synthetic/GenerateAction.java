@@ -7,11 +7,16 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.JobGroup;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -231,7 +236,7 @@ public final class GenerateAction {
           throw new IllegalStateException("expected one part file in " + dir.getPath() + ", found " + parts.length);
         }
         if (kind == File.TMALL) {
-          reencode(fs, parts[0].getPath(), target, java.nio.charset.Charset.forName("GBK"));
+          reencode(fs, parts[0].getPath(), target, Charset.forName("GBK"));
         } else if (!fs.rename(parts[0].getPath(), target)) {
           throw new IOException("cannot move " + parts[0].getPath() + " to " + target);
         }
@@ -250,10 +255,9 @@ public final class GenerateAction {
   }
 
   /** Copies a UTF-8 text file into another charset, line by line (Tmall's exports are GBK). */
-  private static void reencode(FileSystem fs, Path from, Path to, java.nio.charset.Charset charset)
-      throws IOException {
-    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(from), StandardCharsets.UTF_8));
-        var o = new java.io.BufferedWriter(new java.io.OutputStreamWriter(fs.create(to, true), charset.newEncoder()))) {
+  private static void reencode(FileSystem fs, Path from, Path to, Charset charset) throws IOException {
+    try (var in = new BufferedReader(new InputStreamReader(fs.open(from), StandardCharsets.UTF_8));
+        var o = new BufferedWriter(new OutputStreamWriter(fs.create(to, true), charset.newEncoder()))) {
       String line;
       while ((line = in.readLine()) != null) {
         o.write(line);
