@@ -2,15 +2,13 @@ package io.trueroi.identity;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -24,7 +22,6 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * Which identifiers each silver record carries. The single place that knows it: the identity job
@@ -80,63 +77,42 @@ public final class Identifiers {
             id("openid", scoped(col("app_id"), col("openid")))});
   }
 
-  /** Natural keys of the tables above, for a record key that names the source row. */
-  static final Map<String, List<String>> KEYS = Map.of(
-      "wechat_events", List.of("app_id", "openid", "event_time", "event", "event_key"),
-      "wechat_users", List.of("app_id", "openid"),
-      "wechat_phone_auth", List.of("app_id", "openid", "auth_time"),
-      "wecom_contacts", List.of("external_userid", "follow_userid"),
-      "ecommerce_orders", List.of("platform", "order_id"),
-      "pos_transactions", List.of("store_id", "transaction_id"),
-      "ad_clicks", List.of("platform", "click_id"));
-
-  /** A key that names one silver row: table, delivery and natural key. */
-  static Column recordKey(String table) {
-    List<Column> key = new ArrayList<>();
-    key.add(lit(table));
-    key.add(col("dt").cast("string"));
-    KEYS.get(table).forEach(k -> key.add(coalesce(col(k).cast("string"), lit(""))));
-    return concat_ws("|", key.toArray(new Column[0]));
-  }
-
   /**
    * Adds {@code one_id} to rows of a silver table: the OneID of the row's first identifier, in the
    * order {@link #idsByTable} lists them, that the map holds; null when it holds none (no
    * identifier, or only ambiguous ones). A record's mapped identifiers share one OneID by
    * construction (identity links them through the record's hub), so the first is as good as any.
    *
-   * <p>Cost: one shuffle of the rows and one of the map, for a join on the first identifier. Rows
-   * whose first identifier is not mapped but which carry others (an ambiguous phone on an order
-   * with a member id) are looked up again by their other identifiers. Finding them reads the same
-   * two shuffles again (Spark reuses an identical exchange) but runs the sort-merge join a second
-   * time: on the 16M-event world ~100 of the journeys step's ~1,200 task-seconds. (Resolving every
-   * identifier of every row and grouping back per record cost three more shuffles of the rows.)
+   * <p>The join key is the row's first identifier not in {@link OneIdLookup#skipped}: with the
+   * lookup of the identity run that covered these rows, that is the first one the map holds.
+   * (An identifier delivered after that run is in neither, so it resolves nothing.)
+   *
+   * <p>Cost: one shuffle of the rows and one of the map, for a single join on that key. Finding
+   * the key takes one broadcast join with the skipped identifiers per identifier after the first;
+   * only rows whose current candidate is skipped hash their other identifiers.
    */
-  public static Dataset<Row> withOneId(Dataset<Row> rows, String table, Dataset<Row> map) {
+  public static Dataset<Row> withOneId(Dataset<Row> rows, String table, OneIdLookup lookup) {
     Column[] spec = idsByTable().get(table);
     if (spec == null) {
       throw new IllegalArgumentException("no identifiers are defined for silver." + table);
     }
-    List<Column> ids = new ArrayList<>(List.of(spec).subList(1, spec.length));
-    Dataset<Row> mapped = map.select(col("id_value_hash").as("_hash"), col("one_id").as("_one_id"));
-    // Only the first identifier's hash travels with the rows into the join (coalesce hashes no more
-    // than that one); the rest are derived again for the few rows that need them.
-    Dataset<Row> first = rows
-        .withColumn("_first", coalesce(ids.toArray(new Column[0])).getField("id_value_hash"))
-        .join(mapped, col("_first").equalTo(col("_hash")), "left_outer");
-    Column others = array_compact(array(ids.toArray(new Column[0])));
-    Dataset<Row> resolved = first.filter(col("_one_id").isNotNull().or(size(others).leq(1)));
-    Dataset<Row> rest = first.filter(col("_one_id").isNull().and(size(others).gt(1)))
-        .drop("_hash", "_one_id")
-        .select(col("*"), posexplode(others).as(new String[] {"_pos", "_id"}))
-        .filter(col("_pos").geq(1))
-        .join(mapped, col("_id.id_value_hash").equalTo(col("_hash")), "left_outer")
-        .withColumn("_rn", row_number().over(Window.partitionBy(recordKey(table))
-            .orderBy(col("_one_id").isNull(), col("_pos"))))
-        .filter(col("_rn").equalTo(1));
-    Column[] out = Stream.concat(Arrays.stream(rows.columns()).map(c -> col(c)), Stream.of(col("_one_id").as("one_id")))
-        .toArray(Column[]::new);
-    return resolved.select(out).unionByName(rest.select(out));
+    Column[] ids = Arrays.copyOfRange(spec, 1, spec.length);
+    // coalesce stops at the first present identifier, so only that one is hashed for most rows.
+    Dataset<Row> keyed = rows.withColumn("_key", coalesce(ids).getField("id_value_hash"));
+    Column present = array_compact(array(ids));
+    for (int n = 1; n < ids.length; n++) {
+      // After n rounds a skipped key is the row's n-th present identifier; the next one replaces it.
+      keyed = keyed
+          .join(broadcast(lookup.skipped().select(col("id_value_hash").as("_skip"))),
+              col("_key").equalTo(col("_skip")), "left_outer")
+          .withColumn("_key", when(col("_skip").isNotNull(), get(present, lit(n)).getField("id_value_hash"))
+              .otherwise(col("_key")))
+          .drop("_skip");
+    }
+    Dataset<Row> mapped = lookup.map().select(col("id_value_hash").as("_hash"), col("one_id"));
+    return keyed.join(mapped, col("_key").equalTo(col("_hash")), "left_outer")
+        .select(Stream.concat(Arrays.stream(rows.columns()).map(c -> col(c)), Stream.of(col("one_id")))
+            .toArray(Column[]::new));
   }
 
   /**

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.identity.Identifiers;
+import io.trueroi.identity.OneIdLookup;
 import io.trueroi.spark.Warehouse;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -60,13 +61,13 @@ public final class Conversions {
     return bround(amount.multiply(fx(config, currency)), 2).cast(MONEY);
   }
 
-  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> all = null;
     if (w.exists("silver", "ecommerce_orders")) {
-      all = orders(w, map, upTo);
+      all = orders(w, lookup, upTo);
     }
     if (w.exists("silver", "pos_transactions")) {
-      Dataset<Row> pos = pos(w, map, upTo);
+      Dataset<Row> pos = pos(w, lookup, upTo);
       all = all == null ? pos : all.unionByName(pos);
     }
     if (all == null) {
@@ -88,10 +89,10 @@ public final class Conversions {
         .groupBy("platform", "order_id").agg(sum("refund_amount").as("refund_amount"));
   }
 
-  static Dataset<Row> orders(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> orders(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> paid = Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
         .filter(col("paid_at").isNotNull().and(col("status").isin("UNPAID", "CANCELLED", "CLOSED").unary_$bang()));
-    Dataset<Row> o = Identifiers.withOneId(paid, "ecommerce_orders", map);
+    Dataset<Row> o = Identifiers.withOneId(paid, "ecommerce_orders", lookup);
     if (w.exists("silver", "ecommerce_refunds")) {
       o = o.join(refundsByOrder(w, upTo), List.of("platform", "order_id").toArray(new String[0]), "left_outer");
     } else {
@@ -113,10 +114,10 @@ public final class Conversions {
         .agg(sum(abs(col("amount"))).as("refund_amount"));
   }
 
-  static Dataset<Row> pos(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> pos(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> sales = Identifiers.withOneId(
         Silver.latest(w, "pos_transactions", List.of("store_id", "transaction_id"), upTo)
-            .filter(col("type").equalTo("SALE")), "pos_transactions", map);
+            .filter(col("type").equalTo("SALE")), "pos_transactions", lookup);
     return sales.join(returnsBySale(w, upTo), new String[] {"store_id", "transaction_id"}, "left_outer")
         .select(
             concat_ws("|", lit("store"), col("store_id"), col("transaction_id")).as("conversion_id"), col("one_id"),

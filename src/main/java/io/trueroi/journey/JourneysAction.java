@@ -7,7 +7,9 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.identity.Identifiers;
 import io.trueroi.identity.IdentityAction;
+import io.trueroi.identity.OneIdLookup;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.JobGroup;
@@ -28,7 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  * OneIDs can change any past journey; each is replaced in one transaction.
  *
  * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
- * shuffle each), identifier joins to the map, and one shuffle by one_id for the journeys.
+ * shuffle each), one join with the map per table ({@link Identifiers#withOneId}), and one
+ * shuffle by one_id for the journeys.
  */
 public final class JourneysAction {
   public static final String LAYER = "journey";
@@ -47,18 +50,23 @@ public final class JourneysAction {
 
   /** Counters for ops.job_runs. */
   public Map<String, Long> execute() {
-    if (!warehouse.exists(IdentityAction.LAYER, IdentityAction.MAP)) {
-      throw new JobFailure("journeys: " + IdentityAction.LAYER + "." + IdentityAction.MAP
-          + " does not exist: run identity first");
+    for (String table : List.of(IdentityAction.MAP, IdentityAction.AMBIGUOUS)) {
+      if (!warehouse.exists(IdentityAction.LAYER, table)) {
+        throw new JobFailure("journeys: " + IdentityAction.LAYER + "." + table + " does not exist: run identity first");
+      }
     }
     String group = run.runId();
     List<Dataset<Row>> cached = new ArrayList<>();
     try {
-      Dataset<Row> map = warehouse.read(IdentityAction.LAYER, IdentityAction.MAP);
-      Dataset<Row> touchpoints = Touchpoints.build(warehouse, config, map, run.to())
+      OneIdLookup read = OneIdLookup.read(warehouse);
+      // The skipped identifiers are few but cost a scan of the map; six joins use them.
+      Dataset<Row> skipped = read.skipped().persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(skipped);
+      OneIdLookup lookup = new OneIdLookup(read.map(), skipped);
+      Dataset<Row> touchpoints = Touchpoints.build(warehouse, config, lookup, run.to())
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(touchpoints);
-      Dataset<Row> conversions = Conversions.build(warehouse, config, map, run.to())
+      Dataset<Row> conversions = Conversions.build(warehouse, config, lookup, run.to())
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(conversions);
       Dataset<Row> journeys = Journeys.build(touchpoints, conversions, config.journeys().lookbackDays())

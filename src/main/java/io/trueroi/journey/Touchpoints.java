@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.identity.Identifiers;
+import io.trueroi.identity.OneIdLookup;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.List;
@@ -36,19 +37,19 @@ final class Touchpoints {
 
   private Touchpoints() {}
 
-  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> all = null;
     if (w.exists("silver", "ad_clicks")) {
-      all = union(all, adClicks(w, config, map, upTo));
+      all = union(all, adClicks(w, config, lookup, upTo));
     }
     if (w.exists("silver", "wechat_events")) {
-      all = union(all, oaEvents(w, map, upTo));
+      all = union(all, oaEvents(w, lookup, upTo));
     }
     if (w.exists("silver", "wecom_contacts")) {
-      all = union(all, wecom(w, map, upTo));
+      all = union(all, wecom(w, lookup, upTo));
     }
     if (w.exists("silver", "ecommerce_orders")) {
-      all = union(all, landings(w, map, upTo));
+      all = union(all, landings(w, lookup, upTo));
     }
     if (all == null) {
       throw new IllegalStateException("no silver touch tables under " + w.root() + ": run ingest first");
@@ -67,9 +68,9 @@ final class Touchpoints {
     return a == null ? b : a.unionByName(b);
   }
 
-  static Dataset<Row> adClicks(Warehouse w, TrueRoiConfig config, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> adClicks(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> clicks = Identifiers.withOneId(
-        Silver.latest(w, "ad_clicks", List.of("platform", "click_id"), upTo), "ad_clicks", map);
+        Silver.latest(w, "ad_clicks", List.of("platform", "click_id"), upTo), "ad_clicks", lookup);
     Column hour = date_trunc("hour", col("click_time"));
     Column perDevice = when(col("device_id").isNotNull(),
         count(lit(1)).over(Window.partitionBy(col("device_id"), hour)));
@@ -89,9 +90,9 @@ final class Touchpoints {
             concat_ws("|", col("platform"), col("click_id")).as("source_record"));
   }
 
-  static Dataset<Row> oaEvents(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> oaEvents(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> ev = Identifiers.withOneId(Silver.latest(w, "wechat_events",
-        List.of("app_id", "openid", "event_time", "event", "event_key"), upTo), "wechat_events", map);
+        List.of("app_id", "openid", "event_time", "event", "event_key"), upTo), "wechat_events", lookup);
     Column type = when(col("event").equalTo("SUBSCRIBE"), lit("oa_subscribe"))
         .when(col("event").equalTo("SCAN"), lit("oa_scan"))
         .when(col("event").equalTo("CLICK"), lit("oa_menu_click"))
@@ -110,9 +111,9 @@ final class Touchpoints {
             record.as("source_record"));
   }
 
-  static Dataset<Row> wecom(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> wecom(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> c = Identifiers.withOneId(Silver.latest(w, "wecom_contacts",
-        List.of("external_userid", "follow_userid"), upTo), "wecom_contacts", map);
+        List.of("external_userid", "follow_userid"), upTo), "wecom_contacts", lookup);
     Column record = concat_ws("|", col("external_userid"), coalesce(col("follow_userid"), lit("")));
     return c.filter(col("add_time").isNotNull())
         .select(
@@ -123,9 +124,9 @@ final class Touchpoints {
             lit(false).as("is_invalid"), lit("wecom_contacts").as("source_table"), record.as("source_record"));
   }
 
-  static Dataset<Row> landings(Warehouse w, Dataset<Row> map, LocalDate upTo) {
+  static Dataset<Row> landings(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> o = Identifiers.withOneId(Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
-        .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), "ecommerce_orders", map);
+        .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), "ecommerce_orders", lookup);
     Column record = concat_ws("|", col("platform"), col("order_id"));
     return o.select(
         concat_ws("|", lit("ecommerce_orders"), record).as("touchpoint_id"),

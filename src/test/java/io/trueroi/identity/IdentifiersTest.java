@@ -1,6 +1,7 @@
 package io.trueroi.identity;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link Identifiers#withOneId} on till sales (identifiers: member card, then phone hash) against
- * a hand-made map. Expected OneIDs follow from the rule in its comment: the first identifier the
- * map holds; null when it holds none; every row kept.
+ * {@link Identifiers#withOneId} on hand-made rows against a hand-made map and skip list. The map
+ * and the skip list are as identity leaves them: every identifier of the rows is either mapped or
+ * ambiguous and unmapped (skipped). Expected OneIDs follow from the rule in withOneId's comment:
+ * the first identifier the map holds; null when it holds none; every row kept.
  */
 @ExtendWith(SharedSpark.class)
 class IdentifiersTest {
@@ -47,17 +49,13 @@ class IdentifiersTest {
         sale("t4", "M9", "P9"), // nothing mapped
         sale("t5", null, null), // no identifier at all
         sale("t6", "M9", null)), SALES); // one identifier, not mapped
-    StructType mapSchema = new StructType().add("type", DataTypes.StringType).add("value", DataTypes.StringType)
-        .add("one_id", DataTypes.StringType);
-    Dataset<Row> map = spark.createDataFrame(List.of(
+    OneIdLookup lookup = lookup(spark, List.of(
             RowFactory.create("member", "M1", "oid_member"),
             RowFactory.create("phone", "P1", "oid_phone1"),
-            RowFactory.create("phone", "P2", "oid_phone2")), mapSchema)
-        // The hash Identifiers.hash documents: sha2("<type>:<value>", 256).
-        .select(sha2(org.apache.spark.sql.functions.concat(col("type"), lit(":"), col("value")), 256)
-            .as("id_value_hash"), col("one_id"));
+            RowFactory.create("phone", "P2", "oid_phone2")),
+        List.of(RowFactory.create("member", "M9"), RowFactory.create("phone", "P9")));
 
-    Dataset<Row> out = Identifiers.withOneId(sales, "pos_transactions", map);
+    Dataset<Row> out = Identifiers.withOneId(sales, "pos_transactions", lookup);
     assertEquals(List.of(SALES.fieldNames()), List.of(out.columns()).subList(0, SALES.size()));
     Map<String, String> byTransaction = new HashMap<>();
     for (Row r : out.select("transaction_id", "one_id").collectAsList()) {
@@ -70,5 +68,57 @@ class IdentifiersTest {
     assertNull(byTransaction.get("t4"));
     assertNull(byTransaction.get("t5"));
     assertNull(byTransaction.get("t6"));
+  }
+
+  static final StructType ORDERS = new StructType()
+      .add("platform", DataTypes.StringType).add("order_id", DataTypes.StringType)
+      .add("buyer_id", DataTypes.StringType).add("phone_hash", DataTypes.StringType)
+      .add("email_hash", DataTypes.StringType).add("device_id", DataTypes.StringType)
+      .add("member_id", DataTypes.StringType).add("click_id", DataTypes.StringType);
+
+  @Test
+  void skippedIdentifiersAreLookedPastOneAfterAnother(SparkSession spark) {
+    // Orders list buyer ("platform:id"), phone, email, device, member, click in that order.
+    Dataset<Row> orders = spark.createDataFrame(List.of(
+        RowFactory.create("tm", "o1", "B9", "P9", "E1", null, "M1", null), // buyer, phone skipped: the email's
+        RowFactory.create("tm", "o2", "B9", null, null, "D9", null, "C1"), // buyer, device skipped: the click's
+        RowFactory.create("tm", "o3", "B9", "P9", null, "D9", null, null), // all three skipped: none
+        RowFactory.create("tm", "o4", "B5", "P9", "E1", null, null, null), // ambiguous but mapped: its own
+        RowFactory.create("tm", "o5", null, null, null, null, "M1", "C1")), ORDERS); // first present mapped
+    OneIdLookup lookup = lookup(spark, List.of(
+            RowFactory.create("email", "E1", "oid_email"),
+            RowFactory.create("member", "M1", "oid_member"),
+            RowFactory.create("click", "C1", "oid_click"),
+            // An earlier run mapped B5 before it turned ambiguous: the map still holds it.
+            RowFactory.create("buyer", "tm:B5", "oid_b5")),
+        List.of(RowFactory.create("buyer", "tm:B9"), RowFactory.create("phone", "P9"),
+            RowFactory.create("device", "D9"), RowFactory.create("buyer", "tm:B5")));
+
+    Map<String, String> byOrder = new HashMap<>();
+    for (Row r : Identifiers.withOneId(orders, "ecommerce_orders", lookup)
+        .select("order_id", "one_id").collectAsList()) {
+      assertNull(byOrder.put(r.getString(0), r.getString(1)), "one row per order: " + r);
+    }
+    assertEquals(5, byOrder.size(), "every order kept: " + byOrder);
+    assertEquals("oid_email", byOrder.get("o1"));
+    assertEquals("oid_click", byOrder.get("o2"));
+    assertNull(byOrder.get("o3"));
+    assertEquals("oid_b5", byOrder.get("o4"));
+    assertEquals("oid_member", byOrder.get("o5"));
+  }
+
+  /**
+   * A lookup from (type, value, one_id) map rows and (type, value) ambiguous rows, hashed as
+   * Identifiers.hash documents: sha2("<type>:<value>", 256).
+   */
+  static OneIdLookup lookup(SparkSession spark, List<Row> mapRows, List<Row> ambiguousRows) {
+    StructType mapSchema = new StructType().add("type", DataTypes.StringType).add("value", DataTypes.StringType)
+        .add("one_id", DataTypes.StringType);
+    Dataset<Row> map = spark.createDataFrame(mapRows, mapSchema)
+        .select(sha2(concat(col("type"), lit(":"), col("value")), 256).as("id_value_hash"), col("one_id"));
+    StructType idSchema = new StructType().add("type", DataTypes.StringType).add("value", DataTypes.StringType);
+    Dataset<Row> ambiguous = spark.createDataFrame(ambiguousRows, idSchema)
+        .select(sha2(concat(col("type"), lit(":"), col("value")), 256).as("id_value_hash"));
+    return OneIdLookup.of(map, ambiguous);
   }
 }
