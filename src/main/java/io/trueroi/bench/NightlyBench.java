@@ -13,9 +13,6 @@ import io.trueroi.synthetic.Evaluation;
 import io.trueroi.synthetic.GenerateAction;
 import io.trueroi.synthetic.WorldModel;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -58,6 +55,7 @@ public final class NightlyBench {
     String lastTruth = null;
     Warehouse lastWarehouse = null;
     SparkSession spark = null;
+    HeapPeak heap = new HeapPeak();
     for (long events : sizes) {
       long customers = Math.max(1, Math.round(events / meanTouches));
       Path raw = root.resolve("raw-" + events);
@@ -69,20 +67,20 @@ public final class NightlyBench {
       spark.sparkContext().setLogLevel("WARN");
       int cores = spark.sparkContext().defaultParallelism();
 
-      resetPeaks();
+      heap.reset();
       long t0 = System.nanoTime();
       new GenerateAction(spark, config, new WorldModel(20261123L, from, to, meanTouches), customers, raw.toString(),
           "bench-generate").execute();
       double generate = (System.nanoTime() - t0) / 1e9;
-      row(csv, events, customers, "generate", generate, events, cores, peakHeapMib());
+      row(csv, events, customers, "generate", generate, events, cores, heap.mib());
 
-      resetPeaks();
+      heap.reset();
       t0 = System.nanoTime();
       int code = TrueRoi.run(new String[] {"nightly", "--from", from.toString(), "--to", to.toString(), "--conf",
           "conf/local.conf", "--conf", conf.toString()}, new PrintWriter(System.out, true),
           new PrintWriter(System.err, true), env);
       double night = (System.nanoTime() - t0) / 1e9;
-      long peak = peakHeapMib();
+      long peak = heap.mib();
       if (code != 0) {
         throw new IllegalStateException("nightly failed at " + events + " events (exit " + code + ")");
       }
@@ -101,9 +99,9 @@ public final class NightlyBench {
       row(csv, events, customers, "nightly", night, events, cores, peak);
       scaling.computeIfAbsent("nightly", k -> new ArrayList<>()).add(new double[] {events, night});
 
-      resetPeaks();
+      heap.reset();
       double floor = floor(spark, raw, root.resolve("floor-" + events));
-      row(csv, events, customers, "floor", floor, events, cores, peakHeapMib());
+      row(csv, events, customers, "floor", floor, events, cores, heap.mib());
       scaling.computeIfAbsent("floor", k -> new ArrayList<>()).add(new double[] {events, floor});
       System.out.printf("%n%,d events: nightly %.1f s, floor %.1f s, nightly / floor = %.2f%n%n", events, night,
           floor, night / floor);
@@ -191,24 +189,5 @@ public final class NightlyBench {
       sxy += x * y;
     }
     return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  }
-
-  static void resetPeaks() {
-    System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-      }
-    }
-  }
-
-  static long peakHeapMib() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    return peak >> 20;
   }
 }

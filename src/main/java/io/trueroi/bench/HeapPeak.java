@@ -1,0 +1,59 @@
+package io.trueroi.bench;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * The most heap in use at one instant since the last {@link #reset}: the heap is fullest just
+ * before a collection, so each collection's "before" usage summed over the heap pools is sampled.
+ * (Summing each pool's own peak, as {@code MemoryPoolMXBean.getPeakUsage} gives it, overstates:
+ * eden, survivor and old peak at different times, and the sum exceeded {@code -Xmx4g}.)
+ */
+final class HeapPeak {
+  private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+      .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+  private final AtomicLong peak = new AtomicLong();
+
+  HeapPeak() {
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ((NotificationEmitter) gc).addNotificationListener(this::onGc, null, null);
+    }
+  }
+
+  private void onGc(Notification n, Object handback) {
+    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+      return;
+    }
+    Map<String, MemoryUsage> before = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
+        .getGcInfo().getMemoryUsageBeforeGc();
+    long used = before.entrySet().stream().filter(e -> heapPools.contains(e.getKey()))
+        .mapToLong(e -> e.getValue().getUsed()).sum();
+    peak.accumulateAndGet(used, Math::max);
+  }
+
+  /** Collects, then starts a new peak from the heap now in use. */
+  void reset() {
+    System.gc();
+    peak.set(used());
+  }
+
+  /** The peak since {@link #reset}, in MiB. */
+  long mib() {
+    return Math.max(peak.get(), used()) >> 20;
+  }
+
+  private static long used() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}
