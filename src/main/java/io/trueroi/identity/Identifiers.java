@@ -101,7 +101,7 @@ public final class Identifiers {
     Dataset<Row> keyed = rows.withColumn("_key", coalesce(ids).getField("id_value_hash"));
     Column present = array_compact(array(ids));
     for (int n = 1; n < ids.length; n++) {
-      // After n rounds a skipped key is the row's n-th present identifier; the next one replaces it.
+      // In round n the key is the row's n-th present identifier; if it is skipped, the next replaces it.
       keyed = keyed
           .join(broadcast(lookup.skipped().select(col("id_value_hash").as("_skip"))),
               col("_key").equalTo(col("_skip")), "left_outer")
