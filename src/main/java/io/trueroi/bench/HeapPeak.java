@@ -1,6 +1,7 @@
 package io.trueroi.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -24,6 +25,8 @@ final class HeapPeak {
   private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
       .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
   private final AtomicLong peak = new AtomicLong();
+  /** JVM uptime (ms) at the last reset: collections that started before it belong to the last phase. */
+  private volatile long since;
 
   HeapPeak() {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -35,8 +38,13 @@ final class HeapPeak {
     if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
       return;
     }
-    Map<String, MemoryUsage> before = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
-        .getGcInfo().getMemoryUsageBeforeGc();
+    GcInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+    // Notifications arrive on their own thread, after the fact: reset's own System.gc() can report
+    // its (full) "before" heap after reset has returned.
+    if (gc.getStartTime() < since) {
+      return;
+    }
+    Map<String, MemoryUsage> before = gc.getMemoryUsageBeforeGc();
     long used = before.entrySet().stream().filter(e -> heapPools.contains(e.getKey()))
         .mapToLong(e -> e.getValue().getUsed()).sum();
     peak.accumulateAndGet(used, Math::max);
@@ -45,6 +53,7 @@ final class HeapPeak {
   /** Collects, then starts a new peak from the heap now in use. */
   void reset() {
     System.gc();
+    since = ManagementFactory.getRuntimeMXBean().getUptime();
     peak.set(used());
   }
 

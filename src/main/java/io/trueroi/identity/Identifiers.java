@@ -117,8 +117,8 @@ public final class Identifiers {
 
   /**
    * One row per silver record delivered on or before {@code upTo} that carries at least one
-   * identifier: {@code seen_at} and
-   * {@code ids} (array of struct id_type, id_value_hash). Tables not yet written are skipped.
+   * identifier: {@code seen_at} and {@code ids} (array of struct id_type, id_value_hash). Tables
+   * not yet written are skipped.
    */
   public static Dataset<Row> records(Warehouse warehouse, LocalDate upTo) {
     Dataset<Row> all = null;

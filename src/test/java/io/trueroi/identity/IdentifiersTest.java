@@ -44,7 +44,7 @@ class IdentifiersTest {
   void eachRowTakesTheOneIdOfItsFirstMappedIdentifier(SparkSession spark) {
     Dataset<Row> sales = spark.createDataFrame(List.of(
         sale("t1", "M1", "P1"), // member mapped: its OneID, not the phone's
-        sale("t2", "M9", "P1"), // member not in the map (ambiguous, say): the phone's
+        sale("t2", "M9", "P1"), // member ambiguous, unmapped: the phone's
         sale("t3", null, "P2"), // only a phone, mapped
         sale("t4", "M9", "P9"), // nothing mapped
         sale("t5", null, null), // no identifier at all

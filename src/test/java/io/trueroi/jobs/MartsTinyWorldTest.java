@@ -303,7 +303,7 @@ class MartsTinyWorldTest {
   void aFailureInTheMartsStageIsReportedAndTheRerunCompletesTheNight() throws Exception {
     // Also the re-run check: the failed night re-runs ingest to attribution over the first night's
     // tables and the last night re-runs everything, so the tables must still equal the first run's.
-    // (A separate plain re-run cost one more nightly, ~60 s of a suite near 15 minutes.)
+    // (A separate plain re-run would cost one more nightly and check nothing more.)
     // A file where mart.path_summary's directory goes: the storage refuses the marts' last write.
     Path summary = world.warehouse.resolve("mart").resolve(MartsAction.PATH_SUMMARY);
     Path aside = tmp.resolve("path_summary.moved");
