@@ -6,15 +6,17 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.unhex;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig;
@@ -55,10 +57,13 @@ import org.apache.spark.storage.StorageLevel;
  * new history is written, and history is merged on retired_one_id (a OneID retires once).
  * Merges are permanent: evidence that disappears later does not split a OneID.
  *
- * <p>Cost: one pass over the identifier columns of the silver tables; shuffles for the degree
- * count, the per-identifier counts, the record stars, each connected-components round (O(log n)
- * rounds, over linking identifiers only) and the component names; the map is rewritten in one
- * transaction.
+ * <p>Cost: one pass over the identifier columns of the silver tables; two shuffles of the
+ * identifier occurrences (a window by identifier for its record count and first/last seen, then a
+ * layout by record that the guard's self-join and the hubs' window read in place); the guard's
+ * pairs, for identifiers with more records than their limit only; each connected-components round
+ * (O(log n) rounds, over linking identifiers only); and for the map, one shuffle of the identifiers
+ * to their components and one by component to name it. Identifiers move as 32-byte binary hashes.
+ * The map is rewritten in one transaction.
  */
 public final class IdentityAction {
   public static final String LAYER = "identity";
@@ -84,77 +89,97 @@ public final class IdentityAction {
     String group = run.runId();
     List<Dataset<Row>> cached = new ArrayList<>();
     try {
-      // A record is numbered, not keyed by its table and natural key: the number is 8 bytes in
-      // the shuffles by record below, the key ~60. The cache holds flat rows: an array column
+      // Identifiers travel as the 32 bytes of their hash, not its 64 hex characters: every shuffle
+      // below moves them, and binary order is hex order, so "smallest" means the same in both.
+      // A record is numbered, not keyed by its table and natural key: 8 bytes, not ~60. Each
+      // occurrence carries its identifier's record count and first/last seen (one window by
+      // identifier), then the occurrences are laid out by record, so that the guard's self-join and
+      // the hub's window by record read them in place. The cache holds flat rows: an array column
       // in the columnar cache ran a 4 GiB driver out of heap on the 16M-event world.
+      WindowSpec byId = Window.partitionBy("id");
       Dataset<Row> occurrences = Identifiers.records(warehouse, run.to())
           .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
-          .select(col("record"), col("seen_at"), explode(col("ids")).as("id"))
-          .select(col("record"), col("seen_at"), col("id.id_type").as("id_type"),
-              col("id.id_value_hash").as("id_value_hash"))
+          .select(col("record"), col("seen_at"), explode(col("ids")).as("i"))
+          .select(col("record"), col("seen_at"), col("i.id_type").as("id_type"),
+              unhex(col("i.id_value_hash")).as("id"))
+          .select(col("record"), col("id_type"), col("id"), count(lit(1)).over(byId).as("records"),
+              min("seen_at").over(byId).as("first_seen"), max("seen_at").over(byId).as("last_seen"))
+          .repartition(col("record"))
+          .sortWithinPartitions("record")
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(occurrences);
 
       Dataset<Row> ambiguous = ambiguous(occurrences).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(ambiguous);
-      Dataset<Row> usable = occurrences.join(ambiguous.select("id_value_hash"), "id_value_hash", "left_anti");
+      // Counted before use, so the planner knows its size: normally a few rows, joined by broadcast
+      // without moving the occurrences off their record layout.
+      long ambiguousCount = JobGroup.run(spark, group, "identity: over-merge guard", ambiguous::count);
+      Dataset<Row> usable = occurrences.join(ambiguous.select("id"), "id", "left_anti");
 
       // Identifiers seen in one record only (most click ids) cannot link two records, so they stay
       // out of the connected components: each hangs off its record's hub and takes the hub's
       // component afterwards. The components then run on the identifiers that can link records.
-      Dataset<Row> seen = usable.groupBy("id_value_hash")
-          .agg(first("id_type").as("id_type"), min("seen_at").as("first_seen"), max("seen_at").as("last_seen"),
-              count(lit(1)).as("records"))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(seen);
       WindowSpec byRecord = Window.partitionBy("record");
-      Dataset<Row> withHub = usable.select("record", "id_value_hash")
-          .join(seen.select(col("id_value_hash"), col("records").equalTo(1).as("leaf")), "id_value_hash")
+      Dataset<Row> withHub = usable.withColumn("leaf", col("records").equalTo(1))
           // The hub: the record's smallest identifier that can link, else its smallest identifier.
-          .withColumn("hub", coalesce(min(when(col("leaf").unary_$bang(), col("id_value_hash"))).over(byRecord),
-              min(col("id_value_hash")).over(byRecord)))
+          .withColumn("hub", coalesce(min(when(col("leaf").unary_$bang(), col("id"))).over(byRecord),
+              min(col("id")).over(byRecord)))
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(withHub);
       Dataset<Row> evidence = withHub
-          .filter(col("leaf").unary_$bang().and(col("id_value_hash").notEqual(col("hub"))))
-          .select(col("id_value_hash").as("a"), col("hub").as("b"));
-      Dataset<Row> leafHub = withHub.filter(col("leaf").and(col("id_value_hash").notEqual(col("hub"))))
-          .select(col("id_value_hash"), col("hub"));
+          .filter(col("leaf").unary_$bang().and(col("id").notEqual(col("hub"))))
+          .select(col("id").as("a"), col("hub").as("b"));
+      Dataset<Row> leafHub = withHub.filter(col("leaf").and(col("id").notEqual(col("hub"))))
+          .select(col("id"), col("hub"));
 
       boolean hasPrevious = warehouse.exists(LAYER, MAP);
-      Dataset<Row> previous = hasPrevious ? warehouse.read(LAYER, MAP).persist(StorageLevel.MEMORY_AND_DISK()) : null;
-      if (previous != null) {
+      Dataset<Row> previous = null;
+      if (hasPrevious) {
+        // A OneID is a node of the graph too: its UTF-8 bytes ("oid_…", 28) never equal a hash (32).
+        previous = warehouse.read(LAYER, MAP)
+            .select(unhex(col("id_value_hash")).as("id"), col("id_type"), col("one_id"),
+                col("one_id").cast("binary").as("one_id_node"), col("first_seen"), col("last_seen"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
         cached.add(previous);
       }
       // A leaf's previous OneID ties its hub to that OneID: the leaf is contracted into its hub.
       Dataset<Row> edges = previous == null ? evidence
-          : evidence.unionByName(previous.join(leafHub, "id_value_hash", "left_outer")
-              .select(coalesce(col("hub"), col("id_value_hash")).as("a"), col("one_id").as("b")));
+          : evidence.unionByName(previous.join(leafHub, "id", "left_outer")
+              .select(coalesce(col("hub"), col("id")).as("a"), col("one_id_node").as("b")));
 
       if (config.identity().reliableCheckpoint()) {
         spark.sparkContext().setCheckpointDir(config.identity().checkpointDir());
       }
-      // The components' first job (their input edges) is where the occurrences, the guard and the
-      // hubs above are computed: they are lazy until then.
+      // The components' first job (their input edges) is where the occurrences and the hubs above
+      // are computed: they are lazy until then.
       ConnectedComponents cc = new ConnectedComponents(spark, group, config.identity().reliableCheckpoint());
       Dataset<Row> roots = cc.run(edges).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(roots);
 
-      // Identifier nodes: this run's usable identifiers and every previously mapped one. Each is
-      // labelled by its component in the graph (a leaf by its hub's), and the component is named
+      // Identifier nodes, one row each: a leaf's single occurrence (anchored at its hub), one row
+      // per linking identifier (anchored at itself), and with a previous map every identifier it
+      // holds. Each is labelled by its anchor's component in the graph, and the component is named
       // by its smallest identifier, leaves included, as if they had been in the graph.
-      Dataset<Row> nodes = previous == null ? seen.drop("records")
-          : seen.join(previous.select(col("id_value_hash"), col("id_type").as("prev_type"),
-                  col("first_seen").as("prev_first"), col("last_seen").as("prev_last")), "id_value_hash", "full_outer")
-              .select(col("id_value_hash"), coalesce(col("id_type"), col("prev_type")).as("id_type"),
+      Dataset<Row> current = withHub.filter(col("leaf"))
+          .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("hub").as("anchor"),
+              lit(false).as("linking"))
+          .unionByName(withHub.filter(col("leaf").unary_$bang())
+              .groupBy("id")
+              .agg(min("id_type").as("id_type"), min("first_seen").as("first_seen"), min("last_seen").as("last_seen"))
+              .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("id").as("anchor"),
+                  lit(true).as("linking")));
+      Dataset<Row> nodes = previous == null ? current
+          : current.join(previous.select(col("id"), col("id_type").as("prev_type"),
+                  col("first_seen").as("prev_first"), col("last_seen").as("prev_last")), "id", "full_outer")
+              .select(col("id"), coalesce(col("id_type"), col("prev_type")).as("id_type"),
                   least(col("first_seen"), col("prev_first")).as("first_seen"),
-                  greatest(col("last_seen"), col("prev_last")).as("last_seen"));
-      Dataset<Row> placed = nodes.join(leafHub, "id_value_hash", "left_outer")
-          .withColumn("anchor", coalesce(col("hub"), col("id_value_hash")))
+                  greatest(col("last_seen"), col("prev_last")).as("last_seen"),
+                  coalesce(col("anchor"), col("id")).as("anchor"), col("linking"));
+      Dataset<Row> placed = nodes
           .join(roots.select(col("node").as("anchor"), col("root").as("label")), "anchor", "left_outer")
           .withColumn("label", coalesce(col("label"), col("anchor")))
-          .withColumn("root", min("id_value_hash").over(Window.partitionBy("label")))
-          .drop("anchor", "hub");
+          .withColumn("root", min("id").over(Window.partitionBy("label")))
+          .drop("anchor");
 
       // OneIDs already given out, with the age of each (its earliest identifier).
       Dataset<Row> survivors;
@@ -168,8 +193,8 @@ public final class IdentityAction {
             lit(null).cast("string").as("surviving_one_id"), lit(null).cast("string").as("run_id"),
             lit(null).cast("string").as("reason"), lit(null).cast("timestamp").as("merged_at"));
       } else {
-        Dataset<Row> prevIds = previous.groupBy("one_id").agg(min("first_seen").as("born"))
-            .join(roots.select(col("node").as("one_id"), col("root").as("label")), "one_id", "inner");
+        Dataset<Row> prevIds = previous.groupBy("one_id", "one_id_node").agg(min("first_seen").as("born"))
+            .join(roots.select(col("node").as("one_id_node"), col("root").as("label")), "one_id_node", "inner");
         Dataset<Row> oldest = prevIds.groupBy("label")
             .agg(min(struct(col("born"), col("one_id"))).getField("one_id").as("survivor"));
         survivors = components
@@ -182,17 +207,18 @@ public final class IdentityAction {
                 lit(new Timestamp(run.startedAt().toEpochMilli())).as("merged_at"));
       }
       Dataset<Row> map = placed.join(survivors, "label", "inner")
-          .select("id_type", "id_value_hash", "one_id", "first_seen", "last_seen")
+          .select(col("id_type"), hexHash(col("id")).as("id_value_hash"), col("one_id"), col("first_seen"),
+              col("last_seen"), col("linking"))
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(map);
 
       Map<String, Long> counters = new LinkedHashMap<>();
       JobGroup.run(spark, group, "identity: count", () -> {
-        Row c = map.agg(count(lit(1)), countDistinct(col("one_id"))).first();
+        Row c = map.agg(count(lit(1)), countDistinct(col("one_id")), count(when(col("linking"), lit(1)))).first();
         counters.put("identifiers", c.getLong(0));
         counters.put("one_ids", c.getLong(1));
-        counters.put("ambiguous_identifiers", ambiguous.count());
-        counters.put("linking_identifiers", seen.filter(col("records").gt(1)).count());
+        counters.put("ambiguous_identifiers", ambiguousCount);
+        counters.put("linking_identifiers", c.getLong(2));
       });
       counters.put("cc_rounds", (long) cc.rounds());
       Dataset<Row> r = retired.persist(StorageLevel.MEMORY_AND_DISK());
@@ -205,38 +231,52 @@ public final class IdentityAction {
         return merged;
       }));
       JobGroup.run(spark, group, "identity: write " + LAYER + "." + AMBIGUOUS,
-          () -> warehouse.overwrite(ambiguous.withColumn("run_id", lit(run.runId())), LAYER, AMBIGUOUS));
-      JobGroup.run(spark, group, "identity: write " + LAYER + "." + MAP, () -> warehouse.overwrite(map, LAYER, MAP));
+          () -> warehouse.overwrite(ambiguous.select(col("id_type"), hexHash(col("id")).as("id_value_hash"),
+              col("degree"), col("neighbour_type"), lit(run.runId()).as("run_id")), LAYER, AMBIGUOUS));
+      JobGroup.run(spark, group, "identity: write " + LAYER + "." + MAP,
+          () -> warehouse.overwrite(map.drop("linking"), LAYER, MAP));
       return counters;
     } finally {
       cached.forEach(Dataset::unpersist);
     }
   }
 
+  /** The stored form of an identifier: its hash as 64 lower-case hex digits, as sha2 writes it. */
+  static Column hexHash(Column id) {
+    return lower(hex(id));
+  }
+
+  /** {@code oid_} and the first 24 hex digits of the component's smallest identifier hash. */
   static Column newOneId(Column root) {
-    return concat(lit(ONE_ID_PREFIX), substring(root, 1, 24));
+    return concat(lit(ONE_ID_PREFIX), substring(hexHash(root), 1, 24));
   }
 
   /**
    * Identifiers linked, through shared records, to more distinct identifiers of one other type
-   * than the limit for their own type. Columns: id_type, id_value_hash, degree, neighbour_type.
+   * than the limit for their own type. Columns: id_type, id (binary), degree, neighbour_type.
+   *
+   * <p>A record carries at most one identifier of each type ({@link Identifiers#idsByTable}), so
+   * an identifier has at most as many distinct neighbours of a type as it has records: only those
+   * with more records than their limit can exceed it, and only they are joined with their records'
+   * other identifiers. The join reads both sides in their record layout (no shuffle); the distinct
+   * count shuffles the candidates' pairs only.
    */
   Dataset<Row> ambiguous(Dataset<Row> occurrences) {
-    Dataset<Row> x = occurrences.select(col("record"), col("id_type"), col("id_value_hash"));
-    Dataset<Row> y = occurrences.select(col("record"), col("id_type").as("n_type"), col("id_value_hash").as("n_hash"));
-    Dataset<Row> degrees = x.join(y, "record", "inner")
-        .filter(col("n_type").notEqual(col("id_type")))
-        .filter(col("n_type").isin(config.identity().eventLevelTypes().toArray()).unary_$bang())
-        .groupBy("id_type", "id_value_hash", "n_type")
-        .agg(countDistinct("n_hash").as("links"));
     Column limit = lit(config.identity().maxLinks("default"));
     for (String type : Identifiers.TYPES) {
       limit = when(col("id_type").equalTo(type), lit(config.identity().maxLinks(type))).otherwise(limit);
     }
+    Dataset<Row> x = occurrences.filter(col("records").gt(limit)).select(col("record"), col("id_type"), col("id"));
+    Dataset<Row> y = occurrences
+        .filter(col("id_type").isin(config.identity().eventLevelTypes().toArray()).unary_$bang())
+        .select(col("record"), col("id_type").as("n_type"), col("id").as("n_id"));
+    Dataset<Row> degrees = x.join(y, "record", "inner")
+        .filter(col("n_type").notEqual(col("id_type")))
+        .groupBy("id_type", "id", "n_type")
+        .agg(countDistinct("n_id").as("links"));
     return degrees.filter(col("links").gt(limit))
-        .groupBy("id_type", "id_value_hash")
+        .groupBy("id_type", "id")
         .agg(max(struct(col("links"), col("n_type"))).as("top"))
-        .select(col("id_type"), col("id_value_hash"), col("top.links").as("degree"),
-            col("top.n_type").as("neighbour_type"));
+        .select(col("id_type"), col("id"), col("top.links").as("degree"), col("top.n_type").as("neighbour_type"));
   }
 }

@@ -1,5 +1,6 @@
 package io.trueroi.identity;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -10,9 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.trueroi.testing.SharedSpark;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,6 +42,30 @@ class IdentifiersTest {
   static Row sale(String id, String member, String phone) {
     return RowFactory.create("S1", id, Timestamp.valueOf("2026-10-01 10:00:00"), member, phone,
         Date.valueOf("2026-10-01"));
+  }
+
+  /**
+   * The over-merge guard bounds an identifier's distinct neighbours of a type by its record count
+   * (IdentityAction#ambiguous), which holds only if no table gives a record two identifiers of one
+   * type. Every identifier column is filled here, so each table's full list of types is checked.
+   */
+  @Test
+  void noTableGivesARecordTwoIdentifiersOfOneType(SparkSession spark) {
+    List<String> columns = List.of("event_time", "app_id", "openid", "subscribe_time", "dt", "unionid", "auth_time",
+        "phone_hash", "add_time", "external_userid", "created_at", "platform", "buyer_id", "email_hash", "device_id",
+        "member_id", "click_id", "transaction_time", "member_card", "click_time");
+    StructType schema = new StructType();
+    for (String c : columns) {
+      schema = schema.add(c, DataTypes.StringType);
+    }
+    Dataset<Row> row = spark.createDataFrame(List.of(RowFactory.create(columns.toArray())), schema);
+    for (Map.Entry<String, Column[]> e : Identifiers.idsByTable().entrySet()) {
+      Column[] spec = e.getValue();
+      List<String> types = row.select(array(Arrays.copyOfRange(spec, 1, spec.length)).as("ids"))
+          .select(col("ids.id_type")).first().getList(0);
+      assertEquals(spec.length - 1, types.size(), e.getKey());
+      assertEquals(Set.copyOf(types).size(), types.size(), e.getKey() + " repeats a type: " + types);
+    }
   }
 
   @Test
