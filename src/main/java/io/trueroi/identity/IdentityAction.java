@@ -49,9 +49,10 @@ import org.apache.spark.storage.StorageLevel;
  * single record (a click id, usually) cannot link records and is placed with its hub afterwards,
  * so the graph holds only identifiers that link; (4) the previous map adds an edge from each
  * identifier to its OneID, so people keep their OneID; (5) connected components
- * ({@link ConnectedComponents}); (6) each component keeps the OneID of its oldest previous identity (earliest first_seen, then the
- * smallest id); the others are retired into {@code identity.one_id_history}; a component with no
- * previous OneID gets {@code oid_} + the first 24 hex digits of its smallest identifier hash.
+ * ({@link ConnectedComponents}); (6) each component keeps the OneID of its oldest previous
+ * identity (earliest first_seen, then the smallest id); the others are retired into
+ * {@code identity.one_id_history}; a component with no previous OneID gets {@code oid_} + the
+ * first 24 hex digits of its smallest identifier hash.
  *
  * <p>Re-running the same inputs changes nothing: the previous map already holds the merges, so no
  * new history is written, and history is merged on retired_one_id (a OneID retires once).
