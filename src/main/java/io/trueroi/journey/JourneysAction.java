@@ -30,9 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  * OneIDs can change any past journey; each is replaced in one transaction.
  *
  * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
- * shuffle each), one join with the map per table ({@link Identifiers#withOneId}), an aggregate of
- * the clicks by device-hour and IP-hour (short rows; the few busy groups are broadcast back), and
- * one shuffle by one_id for the journeys.
+ * shuffle each), one join with the map per table ({@link Identifiers#withOneId}), and one
+ * shuffle by one_id for the journeys.
  */
 public final class JourneysAction {
   public static final String LAYER = "journey";
@@ -64,15 +63,9 @@ public final class JourneysAction {
       Dataset<Row> skipped = read.skipped().persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(skipped);
       OneIdLookup lookup = new OneIdLookup(read.map(), skipped);
-      Dataset<Row> touches = Touchpoints.touches(warehouse, config, lookup, run.to())
+      Dataset<Row> touchpoints = Touchpoints.build(warehouse, config, lookup, run.to())
           .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(touches);
-      Dataset<Row> busy = Touchpoints.busyGroups(touches, config.journeys()).persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(busy);
-      // Counted before use, so the planner knows the busy groups are small and broadcasts them:
-      // every use of the touchpoints below is then a scan of the cached touches, not a shuffle.
-      JobGroup.run(spark, group, "journeys: touches and busy click groups", busy::count);
-      Dataset<Row> touchpoints = Touchpoints.flagInvalid(touches, busy);
+      cached.add(touchpoints);
       Dataset<Row> conversions = Conversions.build(warehouse, config, lookup, run.to())
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(conversions);

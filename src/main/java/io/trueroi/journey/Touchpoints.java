@@ -10,16 +10,15 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig;
-import io.trueroi.config.TrueRoiConfig.JourneySettings;
 import io.trueroi.identity.Identifiers;
 import io.trueroi.identity.OneIdLookup;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * {@code journey.touchpoints}: every marketing touch with its OneID and channel.
@@ -30,11 +29,6 @@ import org.apache.spark.sql.Row;
  * landings tagged with utm parameters but no ad click id (a landing with a click id is the
  * platform's click, already a touch). Ad impressions are reported only in aggregate by the
  * platforms, so they appear in spend, not here.
- *
- * <p>Built in two steps so that the clicks are not shuffled for the invalid-traffic rule:
- * {@link #touches} (every touch, each click with its device, IP hash and hour), then
- * {@link #busyGroups} (an aggregate: only one short row per device-hour and IP-hour moves, and the
- * groups over their limit are few) and {@link #flagInvalid} (the touches joined with those groups).
  */
 final class Touchpoints {
   static final List<String> COLUMNS = List.of("touchpoint_id", "one_id", "touch_time", "touch_date", "channel",
@@ -43,25 +37,19 @@ final class Touchpoints {
 
   private Touchpoints() {}
 
-  /** Hidden columns of {@link #touches}: each ad click's device id, IP hash and UTC hour; null on other touches. */
-  static final String DEVICE = "_device_id";
-  static final String IP = "_ip_hash";
-  static final String HOUR = "_click_hour";
-
-  /** Every touch: {@link #COLUMNS} without is_invalid, then {@link #DEVICE}, {@link #IP} and {@link #HOUR}. */
-  static Dataset<Row> touches(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
+  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> all = null;
     if (w.exists("silver", "ad_clicks")) {
-      all = union(all, adClicks(w, lookup, upTo));
+      all = union(all, adClicks(w, config, lookup, upTo));
     }
     if (w.exists("silver", "wechat_events")) {
-      all = union(all, withoutClickColumns(oaEvents(w, lookup, upTo)));
+      all = union(all, oaEvents(w, lookup, upTo));
     }
     if (w.exists("silver", "wecom_contacts")) {
-      all = union(all, withoutClickColumns(wecom(w, lookup, upTo)));
+      all = union(all, wecom(w, lookup, upTo));
     }
     if (w.exists("silver", "ecommerce_orders")) {
-      all = union(all, withoutClickColumns(landings(w, lookup, upTo)));
+      all = union(all, landings(w, lookup, upTo));
     }
     if (all == null) {
       throw new IllegalStateException("no silver touch tables under " + w.root() + ": run ingest first");
@@ -73,65 +61,33 @@ final class Touchpoints {
         .withColumn("source", coalesce(col("utm_source"), col("platform")))
         .withColumn("medium", coalesce(col("utm_medium"), col("touch_type")))
         .withColumn("touch_date", from_utc_timestamp(col("touch_time"), config.businessTimeZone().getId()).cast("date"))
-        .select(Stream.concat(COLUMNS.stream().filter(c -> !c.equals("is_invalid")), Stream.of(DEVICE, IP, HOUR))
-            .map(c -> col(c)).toArray(Column[]::new));
-  }
-
-  /**
-   * The (device or IP, hour) groups whose ad clicks exceed their limit: columns kind ("device" or
-   * "ip"), key, hour. Few: each holds more clicks than its limit.
-   */
-  static Dataset<Row> busyGroups(Dataset<Row> touches, JourneySettings settings) {
-    return busy(touches, DEVICE, "device", settings.maxClicksPerDeviceHour())
-        .unionByName(busy(touches, IP, "ip", settings.maxClicksPerIpHour()));
-  }
-
-  private static Dataset<Row> busy(Dataset<Row> touches, String column, String kind, int limit) {
-    return touches.filter(col(column).isNotNull())
-        .groupBy(col(column).as("key"), col(HOUR).as("hour"))
-        .agg(count(lit(1)).as("clicks"))
-        .filter(col("clicks").gt(limit))
-        .select(lit(kind).as("kind"), col("key"), col("hour"));
-  }
-
-  /**
-   * {@code journey.touchpoints}: the touches, a click flagged {@code is_invalid} when its device or
-   * IP group is busy; columns {@link #COLUMNS}. Two left joins with the busy groups: planned as
-   * broadcasts when the groups are cached and small, so the touches stay where they are.
-   */
-  static Dataset<Row> flagInvalid(Dataset<Row> touches, Dataset<Row> busyGroups) {
-    Dataset<Row> devices = busyGroups.filter(col("kind").equalTo("device"))
-        .select(col("key").as("_busy_device"), col("hour").as("_busy_device_hour"));
-    Dataset<Row> ips = busyGroups.filter(col("kind").equalTo("ip"))
-        .select(col("key").as("_busy_ip"), col("hour").as("_busy_ip_hour"));
-    return touches
-        .join(devices, col(DEVICE).equalTo(col("_busy_device")).and(col(HOUR).equalTo(col("_busy_device_hour"))),
-            "left_outer")
-        .join(ips, col(IP).equalTo(col("_busy_ip")).and(col(HOUR).equalTo(col("_busy_ip_hour"))), "left_outer")
-        .withColumn("is_invalid", col("_busy_device").isNotNull().or(col("_busy_ip").isNotNull()))
         .select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
-  }
-
-  private static Dataset<Row> withoutClickColumns(Dataset<Row> touches) {
-    return touches.withColumn(DEVICE, lit(null).cast("string")).withColumn(IP, lit(null).cast("string"))
-        .withColumn(HOUR, lit(null).cast("timestamp"));
   }
 
   private static Dataset<Row> union(Dataset<Row> a, Dataset<Row> b) {
     return a == null ? b : a.unionByName(b);
   }
 
-  static Dataset<Row> adClicks(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
+  static Dataset<Row> adClicks(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> clicks = Identifiers.withOneId(
         Silver.latest(w, "ad_clicks", List.of("platform", "click_id"), upTo), "ad_clicks", lookup);
-    return clicks.select(
-        concat_ws("|", lit("ad_clicks"), col("platform"), col("click_id")).as("touchpoint_id"),
-        col("one_id"), col("click_time").as("touch_time"), lit("ads").as("source_system"), col("platform"),
-        lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
-        coalesce(col("campaign_id"), col("utm_campaign")).as("campaign_id"), lit(null).cast("string").as("code"),
-        lit("ad_clicks").as("source_table"),
-        concat_ws("|", col("platform"), col("click_id")).as("source_record"),
-        col("device_id").as(DEVICE), col("ip_hash").as(IP), date_trunc("hour", col("click_time")).as(HOUR));
+    Column hour = date_trunc("hour", col("click_time"));
+    Column perDevice = when(col("device_id").isNotNull(),
+        count(lit(1)).over(Window.partitionBy(col("device_id"), hour)));
+    Column perIp = when(col("ip_hash").isNotNull(), count(lit(1)).over(Window.partitionBy(col("ip_hash"), hour)));
+    var j = config.journeys();
+    return clicks
+        .withColumn("_dev", perDevice)
+        .withColumn("_ip", perIp)
+        .select(
+            concat_ws("|", lit("ad_clicks"), col("platform"), col("click_id")).as("touchpoint_id"),
+            col("one_id"), col("click_time").as("touch_time"), lit("ads").as("source_system"), col("platform"),
+            lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
+            coalesce(col("campaign_id"), col("utm_campaign")).as("campaign_id"), lit(null).cast("string").as("code"),
+            coalesce(col("_dev").gt(j.maxClicksPerDeviceHour()), lit(false))
+                .or(coalesce(col("_ip").gt(j.maxClicksPerIpHour()), lit(false))).as("is_invalid"),
+            lit("ad_clicks").as("source_table"),
+            concat_ws("|", col("platform"), col("click_id")).as("source_record"));
   }
 
   static Dataset<Row> oaEvents(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
@@ -151,7 +107,7 @@ final class Touchpoints {
             lit("wechat_oa").as("platform"), col("touch_type"), lit(null).cast("string").as("utm_source"),
             lit(null).cast("string").as("utm_medium"),
             coalesce(col("scene"), when(col("event").equalTo("CLICK"), col("event_key"))).as("campaign_id"),
-            col("scene").as("code"), lit("wechat_events").as("source_table"),
+            col("scene").as("code"), lit(false).as("is_invalid"), lit("wechat_events").as("source_table"),
             record.as("source_record"));
   }
 
@@ -165,7 +121,7 @@ final class Touchpoints {
             col("one_id"), col("add_time").as("touch_time"), lit("wecom").as("source_system"),
             lit("wecom").as("platform"), lit("wecom_add").as("touch_type"), lit(null).cast("string").as("utm_source"),
             lit(null).cast("string").as("utm_medium"), col("state").as("campaign_id"), col("state").as("code"),
-            lit("wecom_contacts").as("source_table"), record.as("source_record"));
+            lit(false).as("is_invalid"), lit("wecom_contacts").as("source_table"), record.as("source_record"));
   }
 
   static Dataset<Row> landings(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
@@ -176,7 +132,7 @@ final class Touchpoints {
         concat_ws("|", lit("ecommerce_orders"), record).as("touchpoint_id"),
         col("one_id"), col("created_at").as("touch_time"), lit("ownsite").as("source_system"),
         col("platform"), lit("utm_landing").as("touch_type"), col("utm_source"), col("utm_medium"),
-        col("utm_campaign").as("campaign_id"), lit(null).cast("string").as("code"),
+        col("utm_campaign").as("campaign_id"), lit(null).cast("string").as("code"), lit(false).as("is_invalid"),
         lit("ecommerce_orders").as("source_table"), record.as("source_record"));
   }
 }
