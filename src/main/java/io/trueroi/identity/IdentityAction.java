@@ -133,9 +133,8 @@ public final class IdentityAction {
       Dataset<Row> leafHub = withHub.filter(col("leaf").and(col("id").notEqual(col("hub"))))
           .select(col("id"), col("hub"));
 
-      boolean hasPrevious = warehouse.exists(LAYER, MAP);
       Dataset<Row> previous = null;
-      if (hasPrevious) {
+      if (warehouse.exists(LAYER, MAP)) {
         // A OneID is a node of the graph too: its UTF-8 bytes ("oid_…", 28) never equal a hash (32).
         previous = warehouse.read(LAYER, MAP)
             .select(unhex(col("id_value_hash")).as("id"), col("id_type"), col("one_id"),
@@ -151,8 +150,8 @@ public final class IdentityAction {
       if (config.identity().reliableCheckpoint()) {
         spark.sparkContext().setCheckpointDir(config.identity().checkpointDir());
       }
-      // The components' first job (their input edges) is where the occurrences and the hubs above
-      // are computed: they are lazy until then.
+      // The occurrences were computed by the guard's count; the hubs above are lazy until the
+      // components' first job (their input edges).
       ConnectedComponents cc = new ConnectedComponents(spark, group, config.identity().reliableCheckpoint());
       Dataset<Row> roots = cc.run(edges).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(roots);
@@ -166,6 +165,7 @@ public final class IdentityAction {
               lit(false).as("linking"))
           .unionByName(withHub.filter(col("leaf").unary_$bang())
               .groupBy("id")
+              // All three are the same on every occurrence of an identifier (set by the window by id).
               .agg(min("id_type").as("id_type"), min("first_seen").as("first_seen"), min("last_seen").as("last_seen"))
               .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("id").as("anchor"),
                   lit(true).as("linking")));
