@@ -62,8 +62,10 @@ import org.apache.spark.storage.StorageLevel;
  * identifier occurrences (a window by identifier for its record count and first/last seen, then a
  * layout by record that the guard's self-join and the hubs' window read in place); the guard's
  * pairs, for identifiers with more records than their limit only; each connected-components round
- * (O(log n) rounds, over linking identifiers only); and for the map, one shuffle of the identifiers
- * to their components and one by component to name it. Identifiers move as 32-byte binary hashes.
+ * (O(log n) rounds, over linking identifiers only); and for the map, one short row per anchor (a
+ * hub, a linking identifier, a previous OneID) shuffled to its component to name it, then one
+ * shuffle of the identifiers to their anchor's OneID (with a previous map, one more: the full
+ * outer join with it by identifier). Identifiers move as 32-byte binary hashes.
  * The map is rewritten in one transaction.
  */
 public final class IdentityAction {
@@ -151,63 +153,79 @@ public final class IdentityAction {
         spark.sparkContext().setCheckpointDir(config.identity().checkpointDir());
       }
       // The occurrences were computed by the guard's count; the hubs above are lazy until the
-      // components' first job (their input edges).
+      // components' first job (their input edges), after which the occurrences are not read again.
       ConnectedComponents cc = new ConnectedComponents(spark, group, config.identity().reliableCheckpoint());
       Dataset<Row> roots = cc.run(edges).persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(roots);
+      occurrences.unpersist(false);
+      Dataset<Row> labels = roots.select(col("node").as("anchor"), col("root").as("label"));
 
-      // Identifier nodes, one row each: a leaf's single occurrence (anchored at its hub), one row
-      // per linking identifier (anchored at itself), and with a previous map every identifier it
-      // holds. Each is labelled by its anchor's component in the graph, and the component is named
-      // by its smallest identifier, leaves included, as if they had been in the graph.
-      Dataset<Row> current = withHub.filter(col("leaf"))
+      // Identifier nodes, one row each, with an anchor: a leaf's single occurrence is anchored at
+      // its hub, a linking identifier at itself. The anchor's component in the graph is the node's.
+      Dataset<Row> leaves = withHub.filter(col("leaf"))
           .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("hub").as("anchor"),
-              lit(false).as("linking"))
-          .unionByName(withHub.filter(col("leaf").unary_$bang())
-              .groupBy("id")
-              // All three are the same on every occurrence of an identifier (set by the window by id).
-              .agg(min("id_type").as("id_type"), min("first_seen").as("first_seen"), min("last_seen").as("last_seen"))
-              .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("id").as("anchor"),
-                  lit(true).as("linking")));
-      Dataset<Row> nodes = previous == null ? current
-          : current.join(previous.select(col("id"), col("id_type").as("prev_type"),
-                  col("first_seen").as("prev_first"), col("last_seen").as("prev_last")), "id", "full_outer")
-              .select(col("id"), coalesce(col("id_type"), col("prev_type")).as("id_type"),
-                  least(col("first_seen"), col("prev_first")).as("first_seen"),
-                  greatest(col("last_seen"), col("prev_last")).as("last_seen"),
-                  coalesce(col("anchor"), col("id")).as("anchor"), col("linking"));
-      Dataset<Row> placed = nodes
-          .join(roots.select(col("node").as("anchor"), col("root").as("label")), "anchor", "left_outer")
-          .withColumn("label", coalesce(col("label"), col("anchor")))
-          .withColumn("root", min("id").over(Window.partitionBy("label")))
-          .drop("anchor");
+              lit(false).as("linking"));
+      Dataset<Row> linking = withHub.filter(col("leaf").unary_$bang())
+          .groupBy("id")
+          // All three are the same on every occurrence of an identifier (set by the window by id).
+          .agg(min("id_type").as("id_type"), min("first_seen").as("first_seen"), min("last_seen").as("last_seen"))
+          .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("id").as("anchor"),
+              lit(true).as("linking"));
 
-      // OneIDs already given out, with the age of each (its earliest identifier).
-      Dataset<Row> survivors;
+      // A component is named by its smallest identifier, leaves included, as if they had been in the
+      // graph. The minimum is taken per anchor first (a hub's leaves, a linking identifier, a
+      // previous OneID's identifiers), so only one short row per anchor meets the components and
+      // the wide identifier rows move once, to their anchor's OneID.
+      Dataset<Row> smallest = leaves.select(col("anchor"), col("id").as("smallest"))
+          .unionByName(linking.select(col("anchor"), col("id").as("smallest")));
+      Dataset<Row> prevIds = null;
+      if (previous != null) {
+        // OneIDs already given out, with the age of each (its earliest identifier).
+        prevIds = previous.groupBy("one_id", "one_id_node")
+            .agg(min("first_seen").as("born"), min("id").as("smallest"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        cached.add(prevIds);
+        smallest = smallest.unionByName(prevIds.select(col("one_id_node").as("anchor"), col("smallest")));
+      }
+      Dataset<Row> named = smallest.groupBy("anchor").agg(min("smallest").as("smallest"))
+          .join(labels, "anchor", "left_outer")
+          .withColumn("label", coalesce(col("label"), col("anchor")))
+          .withColumn("root", min("smallest").over(Window.partitionBy("label")));
+
+      Dataset<Row> anchorOneIds;
       Dataset<Row> retired;
-      Dataset<Row> components = placed.select("label", "root").distinct();
       if (previous == null) {
-        survivors = components.withColumn("one_id", newOneId(col("root"))).drop("root");
+        anchorOneIds = named.select(col("anchor"), newOneId(col("root")).as("one_id"));
         // Nothing can merge without a previous map; the history table still exists from the
         // first run on, so a re-run leaves the warehouse exactly as the first run did.
         retired = spark.emptyDataFrame().select(lit(null).cast("string").as("retired_one_id"),
             lit(null).cast("string").as("surviving_one_id"), lit(null).cast("string").as("run_id"),
             lit(null).cast("string").as("reason"), lit(null).cast("timestamp").as("merged_at"));
       } else {
-        Dataset<Row> prevIds = previous.groupBy("one_id", "one_id_node").agg(min("first_seen").as("born"))
-            .join(roots.select(col("node").as("one_id_node"), col("root").as("label")), "one_id_node", "inner");
-        Dataset<Row> oldest = prevIds.groupBy("label")
+        // A previous OneID is a node with edges, so the components label it.
+        Dataset<Row> prevLabelled = prevIds.join(labels.withColumnRenamed("anchor", "one_id_node"), "one_id_node", "inner");
+        Dataset<Row> oldest = prevLabelled.groupBy("label")
             .agg(min(struct(col("born"), col("one_id"))).getField("one_id").as("survivor"));
-        survivors = components
-            .join(oldest, "label", "left_outer")
-            .select(col("label"), coalesce(col("survivor"), newOneId(col("root"))).as("one_id"));
-        retired = prevIds.join(oldest, "label", "inner")
+        anchorOneIds = named.join(oldest, "label", "left_outer")
+            .select(col("anchor"), coalesce(col("survivor"), newOneId(col("root"))).as("one_id"));
+        retired = prevLabelled.join(oldest, "label", "inner")
             .filter(col("one_id").notEqual(col("survivor")))
             .select(col("one_id").as("retired_one_id"), col("survivor").as("surviving_one_id"),
                 lit(run.runId()).as("run_id"), lit("merged by new evidence linking both identities").as("reason"),
                 lit(new Timestamp(run.startedAt().toEpochMilli())).as("merged_at"));
       }
-      Dataset<Row> map = placed.join(survivors, "label", "inner")
+
+      // With a previous map, every identifier it holds is a node too; one that the silver tables no
+      // longer show is anchored at its previous OneID, which its component holds.
+      Dataset<Row> current = leaves.unionByName(linking);
+      Dataset<Row> nodes = previous == null ? current
+          : current.join(previous.select(col("id"), col("id_type").as("prev_type"), col("one_id_node"),
+                  col("first_seen").as("prev_first"), col("last_seen").as("prev_last")), "id", "full_outer")
+              .select(col("id"), coalesce(col("id_type"), col("prev_type")).as("id_type"),
+                  least(col("first_seen"), col("prev_first")).as("first_seen"),
+                  greatest(col("last_seen"), col("prev_last")).as("last_seen"),
+                  coalesce(col("anchor"), col("one_id_node")).as("anchor"), col("linking"));
+      Dataset<Row> map = nodes.join(anchorOneIds, "anchor", "inner")
           .select(col("id_type"), hexHash(col("id")).as("id_value_hash"), col("one_id"), col("first_seen"),
               col("last_seen"), col("linking"))
           .persist(StorageLevel.MEMORY_AND_DISK());

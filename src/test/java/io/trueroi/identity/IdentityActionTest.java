@@ -226,4 +226,34 @@ class IdentityActionTest {
     assertEquals(t("2026-10-02T09:00:00Z"), byType.get("member").getAs("last_seen"));
     assertEquals(t("2026-10-01T02:00:00Z"), byType.get("phone").getAs("last_seen"));
   }
+
+  @Test
+  void identifiersTheSilverTablesNoLongerShowKeepTheirOneIdAndTheirMerge(SparkSession spark) {
+    // Day one: card M1 with phones P1 and P2 is one person (M1 links; P1, P2 are single-record leaves).
+    write(spark, "pos_transactions", POS, List.of(
+        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M1", "P2", t("2026-10-01T03:00:00Z"))));
+    identity(spark, D1);
+    String person = oneId(spark, "phone", "P1");
+    assertEquals(person, oneId(spark, "phone", "P2"));
+    // The silver table is rebuilt without those sales (a retention purge, say): only a new person's.
+    write(spark, "pos_transactions", POS, List.of(
+        RowFactory.create(Date.valueOf(D1), "SH001", "T9", "M9", "P9", t("2026-10-01T09:00:00Z"))));
+    Map<String, Long> c = identity(spark, D1);
+    // Merges are permanent (class comment of IdentityAction): the map keeps all three identifiers,
+    // still one person with the same OneID, beside the new one's two.
+    assertEquals(5L, c.get("identifiers"));
+    assertEquals(2L, c.get("one_ids"));
+    assertEquals(0L, c.get("merged_one_ids"));
+    for (String[] id : new String[][] {{"member", "M1"}, {"phone", "P1"}, {"phone", "P2"}}) {
+      assertEquals(person, oneId(spark, id[0], id[1]), id[1]);
+    }
+    assertNotEquals(person, oneId(spark, "member", "M9"));
+    assertEquals(oneId(spark, "member", "M9"), oneId(spark, "phone", "P9"));
+    Row m1 = warehouse(spark).read("identity", "identity_map")
+        .filter(org.apache.spark.sql.functions.col("id_value_hash")
+            .equalTo(Identifiers.hash("member", org.apache.spark.sql.functions.lit("M1")))).first();
+    assertEquals(t("2026-10-01T02:00:00Z"), m1.getAs("first_seen"), "first/last seen come from the previous map");
+    assertEquals(t("2026-10-01T03:00:00Z"), m1.getAs("last_seen"));
+  }
 }
