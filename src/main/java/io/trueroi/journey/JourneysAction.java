@@ -31,7 +31,9 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
  * shuffle each), one join with the map per table ({@link Identifiers#withOneId}), and one
- * shuffle by one_id for the journeys.
+ * shuffle by one_id for the journeys. Ad clicks take a second, narrow pass: their latest delivery
+ * over the few columns the invalid-click windows need, two shuffles for those windows, and one for
+ * the flags to meet the clicks (cheaper than moving whole clicks through the windows).
  */
 public final class JourneysAction {
   public static final String LAYER = "journey";
