@@ -48,6 +48,9 @@ public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
         .config("spark.databricks.delta.snapshotPartitions", "1")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.sql.debug.maxToStringFields", "500")
+        // As conf/application.conf: stages too big for HotSpot's JIT run unfused, so tests run
+        // the same physical code paths as the job.
+        .config("spark.sql.codegen.hugeMethodLimit", "8000")
         .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/trueroi-test-spark-warehouse");
     SparkSessions.REQUIRED.forEach(b::config);
     return b.getOrCreate();
