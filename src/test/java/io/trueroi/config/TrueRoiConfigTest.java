@@ -57,6 +57,20 @@ class TrueRoiConfigTest {
   }
 
   @Test
+  void aLayeredSparkConfAddsToTheDefaultsSparkSettings() throws Exception {
+    // conf/application.conf ships spark.sql.codegen.hugeMethodLimit = 8000 (README, Configuration:
+    // "a spark.conf block in your own file adds to it"); HOCON merges the two objects.
+    assertEquals("8000", TrueRoiConfig.load(List.of(), ENV).spark().conf().get("spark.sql.codegen.hugeMethodLimit"));
+    Path mine = conf("trueroi.spark.conf { \"spark.sql.shuffle.partitions\" = \"8\" }");
+    Map<String, String> merged = TrueRoiConfig.load(List.of(mine), ENV).spark().conf();
+    assertEquals("8", merged.get("spark.sql.shuffle.partitions"));
+    assertEquals("8000", merged.get("spark.sql.codegen.hugeMethodLimit"));
+    Path override = conf("trueroi.spark.conf = { \"spark.sql.codegen.hugeMethodLimit\" = \"65535\" }");
+    assertEquals("65535", TrueRoiConfig.load(List.of(mine, override), ENV).spark().conf()
+        .get("spark.sql.codegen.hugeMethodLimit"), "a later file still wins key by key");
+  }
+
+  @Test
   void wrongTypeNamesKeyAndFile() throws Exception {
     String msg = error("trueroi.ingest.max-reject-rate = lots", ENV);
     assertTrue(msg.contains("trueroi.ingest.max-reject-rate"), msg);

@@ -1,6 +1,8 @@
 package io.trueroi.testing;
 
+import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.SparkSessions;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -47,11 +49,10 @@ public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
         .config("spark.default.parallelism", "2")
         .config("spark.databricks.delta.snapshotPartitions", "1")
         .config("spark.sql.adaptive.enabled", "true")
-        .config("spark.sql.debug.maxToStringFields", "500")
-        // As conf/application.conf: stages too big for HotSpot's JIT run unfused, so tests run
-        // the same physical code paths as the job.
-        .config("spark.sql.codegen.hugeMethodLimit", "8000")
         .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/trueroi-test-spark-warehouse");
+    // The job's own Spark settings from conf/application.conf (plan printing, codegen limits), read
+    // from the one source, so tests run the same physical code paths as the job.
+    TrueRoiConfig.load(List.of(), TestWorld.ENV).spark().conf().forEach(b::config);
     SparkSessions.REQUIRED.forEach(b::config);
     return b.getOrCreate();
   }
