@@ -9,6 +9,7 @@ import io.trueroi.config.TrueRoiConfig.AttributionSettings;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.JobGroup;
+import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Runs the configured attribution models over {@code journey.journeys} and writes
@@ -69,10 +69,9 @@ public final class AttributionAction {
       throw new JobFailure("trueroi.attribution.markov.segment-column: " + segmentColumn + " is not a column of "
           + JOURNEYS_LAYER + "." + JOURNEYS + " " + Arrays.toString(stored.columns()));
     }
-    Dataset<Row> journeys = stored.persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> counters = new LinkedHashMap<>();
-    List<Dataset<Row>> cached = new ArrayList<>(List.of(journeys));
-    try {
+    try (Persisted cached = new Persisted()) {
+      Dataset<Row> journeys = cached.keep(stored);
       List<AttributionModel> models = new ArrayList<>();
       for (String name : settings.models()) {
         models.add(switch (name) {
@@ -96,17 +95,14 @@ public final class AttributionAction {
         counters.put("converting_journeys", journeys.filter(col("converted")).count());
       });
       return counters;
-    } finally {
-      cached.forEach(Dataset::unpersist);
     }
   }
 
   private MarkovModel fitMarkov(Dataset<Row> journeys, AttributionSettings settings, String group,
-      Map<String, Long> counters, List<Dataset<Row>> cached) {
+      Map<String, Long> counters, Persisted cached) {
     MarkovTraining.Fit fit = JobGroup.run(spark, group, "attribution: markov training paths",
         () -> MarkovTraining.fit(journeys, settings, run.to(), config.businessTimeZone()));
-    Dataset<Row> rows = fit.rows().persist(StorageLevel.MEMORY_AND_DISK());
-    cached.add(rows);
+    Dataset<Row> rows = cached.keep(fit.rows());
     Map<String, Map<String, double[]>> effects = new TreeMap<>();
     Map<String, List<Row>> channelRows = new TreeMap<>();
     JobGroup.run(spark, group, "attribution: markov fit (order " + settings.markovOrder() + ")", () -> {

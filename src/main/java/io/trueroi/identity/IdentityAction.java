@@ -22,9 +22,9 @@ import static org.apache.spark.sql.functions.when;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.JobGroup;
+import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Resolves every identifier in the silver tables to a OneID, keeping OneIDs stable across runs.
@@ -90,8 +89,7 @@ public final class IdentityAction {
   /** Counters for ops.job_runs. */
   public Map<String, Long> execute() {
     String group = run.runId();
-    List<Dataset<Row>> cached = new ArrayList<>();
-    try {
+    try (Persisted cached = new Persisted()) {
       // Identifiers travel as the 32 bytes of their hash, not its 64 hex characters: every shuffle
       // below moves them, and binary order is hex order, so "smallest" means the same in both.
       // A record is numbered, not keyed by its table and natural key: 8 bytes, not ~60. Each
@@ -100,7 +98,7 @@ public final class IdentityAction {
       // the hub's window by record read them in place. The cache holds flat rows: an array column
       // in the columnar cache ran a 4 GiB driver out of heap on the 16M-event world.
       WindowSpec byId = Window.partitionBy("id");
-      Dataset<Row> occurrences = Identifiers.records(warehouse, run.to())
+      Dataset<Row> occurrences = cached.keep(Identifiers.records(warehouse, run.to())
           .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
           .select(col("record"), col("seen_at"), explode(col("ids")).as("i"))
           .select(col("record"), col("seen_at"), col("i.id_type").as("id_type"),
@@ -108,12 +106,9 @@ public final class IdentityAction {
           .select(col("record"), col("id_type"), col("id"), count(lit(1)).over(byId).as("records"),
               min("seen_at").over(byId).as("first_seen"), max("seen_at").over(byId).as("last_seen"))
           .repartition(col("record"))
-          .sortWithinPartitions("record")
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(occurrences);
+          .sortWithinPartitions("record"));
 
-      Dataset<Row> ambiguous = ambiguous(occurrences).persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(ambiguous);
+      Dataset<Row> ambiguous = cached.keep(ambiguous(occurrences));
       // Counted before use, so the planner knows its size: normally a few rows, joined by broadcast
       // without moving the occurrences off their record layout.
       long ambiguousCount = JobGroup.run(spark, group, "identity: over-merge guard", ambiguous::count);
@@ -123,12 +118,10 @@ public final class IdentityAction {
       // out of the connected components: each hangs off its record's hub and takes the hub's
       // component afterwards. The components then run on the identifiers that can link records.
       WindowSpec byRecord = Window.partitionBy("record");
-      Dataset<Row> withHub = usable.withColumn("leaf", col("records").equalTo(1))
+      Dataset<Row> withHub = cached.keep(usable.withColumn("leaf", col("records").equalTo(1))
           // The hub: the record's smallest identifier that can link, else its smallest identifier.
           .withColumn("hub", coalesce(min(when(col("leaf").unary_$bang(), col("id"))).over(byRecord),
-              min(col("id")).over(byRecord)))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(withHub);
+              min(col("id")).over(byRecord))));
       Dataset<Row> evidence = withHub
           .filter(col("leaf").unary_$bang().and(col("id").notEqual(col("hub"))))
           .select(col("id").as("a"), col("hub").as("b"));
@@ -138,11 +131,9 @@ public final class IdentityAction {
       Dataset<Row> previous = null;
       if (warehouse.exists(LAYER, MAP)) {
         // A OneID is a node of the graph too: its UTF-8 bytes ("oid_…", 28) never equal a hash (32).
-        previous = warehouse.read(LAYER, MAP)
+        previous = cached.keep(warehouse.read(LAYER, MAP)
             .select(unhex(col("id_value_hash")).as("id"), col("id_type"), col("one_id"),
-                col("one_id").cast("binary").as("one_id_node"), col("first_seen"), col("last_seen"))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(previous);
+                col("one_id").cast("binary").as("one_id_node"), col("first_seen"), col("last_seen")));
       }
       // A leaf's previous OneID ties its hub to that OneID: the leaf is contracted into its hub.
       Dataset<Row> edges = previous == null ? evidence
@@ -155,8 +146,7 @@ public final class IdentityAction {
       // The occurrences were computed by the guard's count; the hubs above are lazy until the
       // components' first job (their input edges), after which the occurrences are not read again.
       ConnectedComponents cc = new ConnectedComponents(spark, group, config.identity().reliableCheckpoint());
-      Dataset<Row> roots = cc.run(edges).persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(roots);
+      Dataset<Row> roots = cached.keep(cc.run(edges));
       occurrences.unpersist(false);
       Dataset<Row> labels = roots.select(col("node").as("anchor"), col("root").as("label"));
 
@@ -181,10 +171,8 @@ public final class IdentityAction {
       Dataset<Row> prevIds = null;
       if (previous != null) {
         // OneIDs already given out, with the age of each (its earliest identifier).
-        prevIds = previous.groupBy("one_id", "one_id_node")
-            .agg(min("first_seen").as("born"), min("id").as("smallest"))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(prevIds);
+        prevIds = cached.keep(previous.groupBy("one_id", "one_id_node")
+            .agg(min("first_seen").as("born"), min("id").as("smallest")));
         smallest = smallest.unionByName(prevIds.select(col("one_id_node").as("anchor"), col("smallest")));
       }
       Dataset<Row> named = smallest.groupBy("anchor").agg(min("smallest").as("smallest"))
@@ -225,11 +213,9 @@ public final class IdentityAction {
                   least(col("first_seen"), col("prev_first")).as("first_seen"),
                   greatest(col("last_seen"), col("prev_last")).as("last_seen"),
                   coalesce(col("anchor"), col("one_id_node")).as("anchor"), col("linking"));
-      Dataset<Row> map = nodes.join(anchorOneIds, "anchor", "inner")
+      Dataset<Row> map = cached.keep(nodes.join(anchorOneIds, "anchor", "inner")
           .select(col("id_type"), hexHash(col("id")).as("id_value_hash"), col("one_id"), col("first_seen"),
-              col("last_seen"), col("linking"))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(map);
+              col("last_seen"), col("linking")));
 
       Map<String, Long> counters = new LinkedHashMap<>();
       JobGroup.run(spark, group, "identity: count", () -> {
@@ -240,8 +226,7 @@ public final class IdentityAction {
         counters.put("linking_identifiers", c.getLong(2));
       });
       counters.put("cc_rounds", (long) cc.rounds());
-      Dataset<Row> r = retired.persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(r);
+      Dataset<Row> r = cached.keep(retired);
       counters.put("merged_one_ids", JobGroup.run(spark, group, "identity: write " + LAYER + "." + HISTORY, () -> {
         long merged = r.count();
         if (merged > 0 || !warehouse.exists(LAYER, HISTORY)) {
@@ -255,8 +240,6 @@ public final class IdentityAction {
       JobGroup.run(spark, group, "identity: write " + LAYER + "." + MAP,
           () -> warehouse.overwrite(map.drop("linking"), LAYER, MAP));
       return counters;
-    } finally {
-      cached.forEach(Dataset::unpersist);
     }
   }
 

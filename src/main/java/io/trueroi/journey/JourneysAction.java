@@ -13,15 +13,14 @@ import io.trueroi.identity.OneIdLookup;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.JobGroup;
+import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Rebuilds {@code journey.touchpoints}, {@code journey.conversions} and {@code journey.journeys}
@@ -58,22 +57,14 @@ public final class JourneysAction {
       }
     }
     String group = run.runId();
-    List<Dataset<Row>> cached = new ArrayList<>();
-    try {
+    try (Persisted cached = new Persisted()) {
       OneIdLookup read = OneIdLookup.read(warehouse);
       // The skipped identifiers are few but cost a scan of the map; six joins use them.
-      Dataset<Row> skipped = read.skipped().persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(skipped);
+      Dataset<Row> skipped = cached.keep(read.skipped());
       OneIdLookup lookup = new OneIdLookup(read.map(), skipped);
-      Dataset<Row> touchpoints = Touchpoints.build(warehouse, config, lookup, run.to())
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(touchpoints);
-      Dataset<Row> conversions = Conversions.build(warehouse, config, lookup, run.to())
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(conversions);
-      Dataset<Row> journeys = Journeys.build(touchpoints, conversions, config.journeys().lookbackDays())
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(journeys);
+      Dataset<Row> touchpoints = cached.keep(Touchpoints.build(warehouse, config, lookup, run.to()));
+      Dataset<Row> conversions = cached.keep(Conversions.build(warehouse, config, lookup, run.to()));
+      Dataset<Row> journeys = cached.keep(Journeys.build(touchpoints, conversions, config.journeys().lookbackDays()));
 
       Map<String, Long> counters = new LinkedHashMap<>();
       JobGroup.run(spark, group, "journeys: count", () -> {
@@ -109,8 +100,6 @@ public final class JourneysAction {
         JobGroup.run(spark, group, "journeys: write " + LAYER + "." + t[0], () -> warehouse.overwrite(d, LAYER, t[0]));
       }
       return counters;
-    } finally {
-      cached.forEach(Dataset::unpersist);
     }
   }
 }
