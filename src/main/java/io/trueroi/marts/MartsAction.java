@@ -97,16 +97,16 @@ public final class MartsAction {
 
   /** One transaction: the rows matching {@code predicate} replaced, or (null) the whole table. */
   private void write(String group, String table, Dataset<Row> data, String predicate, Map<String, Long> counters) {
-    JobGroup.run(spark, group, "marts: write " + LAYER + "." + table, () -> {
+    // The rows written come from the commit's metrics (the rows now matching the predicate, or
+    // the whole table), not from a second scan of what was just written.
+    long rows = JobGroup.run(spark, group, "marts: write " + LAYER + "." + table, () -> {
       if (predicate == null) {
         warehouse.overwrite(data, LAYER, table);
       } else {
         warehouse.replace(data, LAYER, table, predicate, List.of());
       }
+      return warehouse.lastCommitOutputRows(LAYER, table);
     });
-    long rows = JobGroup.run(spark, group, "marts: count " + LAYER + "." + table,
-        () -> predicate == null ? warehouse.read(LAYER, table).count()
-            : warehouse.read(LAYER, table).where(predicate).count());
     counters.put(table, rows);
   }
 }
