@@ -2,6 +2,7 @@ package io.trueroi.testing;
 
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.SparkSessions;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -53,6 +54,13 @@ public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
     // The job's own Spark settings from conf/application.conf (plan printing, codegen limits), read
     // from the one source, so tests run the same physical code paths as the job.
     TrueRoiConfig.load(List.of(), TestWorld.ENV).spark().conf().forEach(b::config);
+    // conf/local.conf's Hadoop settings (the file: file system that forks no process): a session's
+    // Hadoop configuration is fixed when it starts, so the one test session takes them here.
+    TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), TestWorld.ENV).spark().conf().forEach((k, v) -> {
+      if (k.startsWith("spark.hadoop.")) {
+        b.config(k, v);
+      }
+    });
     SparkSessions.REQUIRED.forEach(b::config);
     return b.getOrCreate();
   }
