@@ -39,7 +39,8 @@ class NoForkLocalFileSystemTest {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(tmp.toUri());
     assertInstanceOf(NoForkLocalFileSystem.class, p.getFileSystem(conf));
-    assertInstanceOf(NoForkLocalFileSystem.Fs.class, FileContext.getFileContext(p.toUri(), conf).getDefaultFileSystem());
+    assertInstanceOf(NoForkLocalFileSystem.Fs.class,
+        FileContext.getFileContext(p.toUri(), conf).getDefaultFileSystem());
   }
 
   @Test
@@ -89,7 +90,8 @@ class NoForkLocalFileSystemTest {
     org.apache.hadoop.fs.Path a = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "a.tmp");
     org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "00000.json");
     for (org.apache.hadoop.fs.Path p : new org.apache.hadoop.fs.Path[] {a, b}) {
-      try (var out = fc.create(p, EnumSet.of(CreateFlag.CREATE), Options.CreateOpts.perms(new FsPermission((short) 0644)))) {
+      try (var out = fc.create(p, EnumSet.of(CreateFlag.CREATE),
+          Options.CreateOpts.perms(new FsPermission((short) 0644)))) {
         out.write(p.getName().getBytes(StandardCharsets.UTF_8));
       }
     }

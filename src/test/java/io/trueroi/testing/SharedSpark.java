@@ -41,26 +41,17 @@ public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
   }
 
   static SparkSession build() {
-    SparkSession.Builder b = SparkSession.builder()
-        .master("local[2]")
-        .appName("trueroi-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
+    SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("trueroi-tests");
+    // The Spark settings of a local job run (conf/application.conf under conf/local.conf: codegen
+    // limits, the file: file system), read from their one source, so tests run the job's code
+    // paths; a session's Hadoop settings are fixed when it starts, so they must be set here.
+    TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), TestWorld.ENV).spark().conf().forEach(b::config);
+    // Then the test session's own: tiny inputs want two partitions, and no UI.
+    b.config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.databricks.delta.snapshotPartitions", "1")
-        .config("spark.sql.adaptive.enabled", "true")
         .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/trueroi-test-spark-warehouse");
-    // The job's own Spark settings from conf/application.conf (plan printing, codegen limits), read
-    // from the one source, so tests run the same physical code paths as the job.
-    TrueRoiConfig.load(List.of(), TestWorld.ENV).spark().conf().forEach(b::config);
-    // conf/local.conf's Hadoop settings (the file: file system that forks no process): a session's
-    // Hadoop configuration is fixed when it starts, so the one test session takes them here.
-    TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), TestWorld.ENV).spark().conf().forEach((k, v) -> {
-      if (k.startsWith("spark.hadoop.")) {
-        b.config(k, v);
-      }
-    });
     SparkSessions.REQUIRED.forEach(b::config);
     return b.getOrCreate();
   }
