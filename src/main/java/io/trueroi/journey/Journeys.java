@@ -5,7 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.size;
@@ -19,6 +20,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * {@code journey.journeys}: the paths the attribution models read.
@@ -29,7 +31,14 @@ import org.apache.spark.sql.expressions.Window;
  * an empty path. Non-converting: per person, the valid touches after their last conversion (all
  * of them if they never bought), limited to the lookback window ending at the latest of those
  * touches; journey_id {@code nc|<one_id>}. Touches are ordered by time (then channel, campaign,
- * id, so ties are deterministic). Cost: one shuffle of touches and conversions by one_id.
+ * id, so ties are deterministic).
+ *
+ * <p>Put differently, a touch belongs to the person's first conversion at or after it (by time,
+ * then conversion_id), if that conversion is within the lookback, and to the non-converting
+ * journey if there is none. That is how it is computed: touches and conversions go through one
+ * shuffle by one_id as one stream, and a window walking each person's stream from the latest
+ * event back hands every touch the nearest conversion seen so far. Cost: one shuffle of touches
+ * and conversions by one_id, one sort, one aggregation in place (no second shuffle).
  */
 final class Journeys {
   static final List<String> COLUMNS = List.of("journey_id", "one_id", "conversion_id", "converted",
@@ -39,43 +48,56 @@ final class Journeys {
   private Journeys() {}
 
   static Dataset<Row> build(Dataset<Row> touchpoints, Dataset<Row> conversions, int lookbackDays) {
+    Column noString = lit(null).cast("string");
     Dataset<Row> touches = touchpoints.filter(col("one_id").isNotNull().and(col("is_invalid").equalTo(false)))
-        .select(col("one_id").as("t_one_id"), col("touch_time"), col("channel"), col("campaign_id"),
-            col("touchpoint_id"));
+        .select(col("one_id"), col("touch_time").as("_time"), lit(1).as("_kind"), noString.as("conversion_id"),
+            lit(null).cast("date").as("conversion_date"), noString.as("order_channel"),
+            lit(null).cast(Conversions.MONEY).as("net_revenue"),
+            col("channel"), col("campaign_id"), col("touchpoint_id"));
     Dataset<Row> convs = conversions.filter(col("one_id").isNotNull())
-        .withColumn("prev_time", lag("conversion_time", 1)
-            .over(Window.partitionBy("one_id").orderBy("conversion_time", "conversion_id")));
+        .select(col("one_id"), col("conversion_time").as("_time"), lit(0).as("_kind"), col("conversion_id"),
+            col("conversion_date"), col("order_channel"), col("net_revenue").cast(Conversions.MONEY).as("net_revenue"),
+            noString.as("channel"), noString.as("campaign_id"), noString.as("touchpoint_id"));
+
+    // Latest event first. At one instant a conversion comes before the touches (a touch at the
+    // conversion's time is in its path), and of two conversions at one instant the lower
+    // conversion_id comes last, so the touches before both go to it, as the time-then-id order says.
+    WindowSpec back = Window.partitionBy("one_id")
+        .orderBy(col("_time").desc(), col("_kind"), col("conversion_id").desc())
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Dataset<Row> assigned = convs.unionByName(touches)
+        // One struct, so a conversion's id and time always come from the same row.
+        .withColumn("_next", last(when(col("_kind").equalTo(0),
+            struct(col("conversion_id").as("id"), col("_time").as("time"))), true).over(back))
+        .withColumn("_latest", first(col("_time")).over(back))
+        .withColumn("_conv", col("_next.id"))
+        .withColumn("_conv_time", col("_next.time"));
+
     long lookbackSeconds = lookbackDays * 86_400L;
-    Column inWindow = col("t_one_id").equalTo(col("one_id"))
-        .and(col("touch_time").leq(col("conversion_time")))
-        .and(unix_seconds(col("touch_time")).geq(unix_seconds(col("conversion_time")).minus(lookbackSeconds)))
-        .and(col("prev_time").isNull().or(col("touch_time").gt(col("prev_time"))));
-    Column touch = struct(col("touch_time"), col("channel"), col("campaign_id"), col("touchpoint_id"));
-    Dataset<Row> converting = convs.join(touches, inWindow, "left_outer")
-        .groupBy("one_id", "conversion_id", "conversion_time", "conversion_date", "order_channel", "net_revenue")
-        // A conversion with no touch joins to nulls: collect no struct for it. Touches are sorted
-        // with sort_array (compiled) rather than array_sort, whose comparator is an interpreted lambda.
-        .agg(collect_list(when(col("touchpoint_id").isNotNull(), touch)).as("touches"))
-        .select(
-            concat_ws("|", lit("c"), col("conversion_id")).as("journey_id"), col("one_id"), col("conversion_id"),
-            lit(true).as("converted"), col("conversion_time"), col("conversion_date"), col("order_channel"),
-            col("net_revenue"), sort_array(col("touches"), true).as("touches"));
+    // The window that bounds a touch: its conversion's, or for the trailing touches the one ending
+    // at the person's latest event (a trailing touch exists only if that event is a touch).
+    Column windowEnd = coalesce(col("_conv_time"), col("_latest"));
+    Column inPath = col("_kind").equalTo(1)
+        .and(unix_seconds(col("_time")).geq(unix_seconds(windowEnd).minus(lookbackSeconds)));
+    Column touch = struct(col("_time").as("touch_time"), col("channel"), col("campaign_id"), col("touchpoint_id"));
+    // Grouped by one_id first: the rows are already laid out by one_id, so this needs no shuffle.
+    Dataset<Row> paths = assigned.groupBy(col("one_id"), col("_conv"))
+        .agg(collect_list(when(inPath, touch)).as("touches"),
+            max(col("_conv_time")).as("conversion_time"),
+            max(col("conversion_date")).as("conversion_date"),
+            max(col("order_channel")).as("order_channel"),
+            max(col("net_revenue")).as("net_revenue"));
 
-    Dataset<Row> lastConversion = conversions.filter(col("one_id").isNotNull())
-        .groupBy(col("one_id").as("t_one_id")).agg(max("conversion_time").as("last_conversion"));
-    Dataset<Row> trailing = touches.join(lastConversion, "t_one_id", "left_outer")
-        .filter(col("last_conversion").isNull().or(col("touch_time").gt(col("last_conversion"))))
-        .withColumn("last_touch", max("touch_time").over(Window.partitionBy("t_one_id")))
-        .filter(unix_seconds(col("touch_time")).geq(unix_seconds(col("last_touch")).minus(lookbackSeconds)));
-    Dataset<Row> nonConverting = trailing.groupBy("t_one_id").agg(collect_list(touch).as("touches"))
+    Column converted = col("_conv").isNotNull();
+    return paths
         .select(
-            concat_ws("|", lit("nc"), col("t_one_id")).as("journey_id"), col("t_one_id").as("one_id"),
-            lit(null).cast("string").as("conversion_id"), lit(false).as("converted"),
-            lit(null).cast("timestamp").as("conversion_time"), lit(null).cast("date").as("conversion_date"),
-            lit(null).cast("string").as("order_channel"), lit(0).cast(Conversions.MONEY).as("net_revenue"),
-            sort_array(col("touches"), true).as("touches"));
-
-    return converting.unionByName(nonConverting)
+            when(converted, concat_ws("|", lit("c"), col("_conv"))).otherwise(concat_ws("|", lit("nc"), col("one_id")))
+                .as("journey_id"),
+            col("one_id"), col("_conv").as("conversion_id"), converted.as("converted"), col("conversion_time"),
+            col("conversion_date"), col("order_channel"),
+            coalesce(col("net_revenue"), lit(0).cast(Conversions.MONEY)).as("net_revenue"),
+            // sort_array (compiled) rather than array_sort, whose comparator is an interpreted lambda.
+            sort_array(col("touches"), true).as("touches"))
         .withColumn("path_length", size(col("touches")))
         .withColumn("first_touch_time", expr("get(touches, 0).touch_time"))
         .withColumn("days_to_convert", coalesce(
