@@ -45,17 +45,21 @@ final class Journeys {
       "conversion_time", "conversion_date", "order_channel", "net_revenue", "touches", "path_length",
       "first_touch_time", "days_to_convert");
 
+  // The _kind of a row in the one stream; conversions sort before touches at one instant.
+  private static final int CONVERSION = 0;
+  private static final int TOUCH = 1;
+
   private Journeys() {}
 
   static Dataset<Row> build(Dataset<Row> touchpoints, Dataset<Row> conversions, int lookbackDays) {
     Column noString = lit(null).cast("string");
     Dataset<Row> touches = touchpoints.filter(col("one_id").isNotNull().and(col("is_invalid").equalTo(false)))
-        .select(col("one_id"), col("touch_time").as("_time"), lit(1).as("_kind"), noString.as("conversion_id"),
+        .select(col("one_id"), col("touch_time").as("_time"), lit(TOUCH).as("_kind"), noString.as("conversion_id"),
             lit(null).cast("date").as("conversion_date"), noString.as("order_channel"),
             lit(null).cast(Conversions.MONEY).as("net_revenue"),
             col("channel"), col("campaign_id"), col("touchpoint_id"));
     Dataset<Row> convs = conversions.filter(col("one_id").isNotNull())
-        .select(col("one_id"), col("conversion_time").as("_time"), lit(0).as("_kind"), col("conversion_id"),
+        .select(col("one_id"), col("conversion_time").as("_time"), lit(CONVERSION).as("_kind"), col("conversion_id"),
             col("conversion_date"), col("order_channel"), col("net_revenue").cast(Conversions.MONEY).as("net_revenue"),
             noString.as("channel"), noString.as("campaign_id"), noString.as("touchpoint_id"));
 
@@ -67,7 +71,7 @@ final class Journeys {
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> assigned = convs.unionByName(touches)
         // One struct, so a conversion's id and time always come from the same row.
-        .withColumn("_next", last(when(col("_kind").equalTo(0),
+        .withColumn("_next", last(when(col("_kind").equalTo(CONVERSION),
             struct(col("conversion_id").as("id"), col("_time").as("time"))), true).over(back))
         .withColumn("_latest", first(col("_time")).over(back))
         .withColumn("_conv", col("_next.id"))
@@ -77,7 +81,7 @@ final class Journeys {
     // The window that bounds a touch: its conversion's, or for the trailing touches the one ending
     // at the person's latest event (a trailing touch exists only if that event is a touch).
     Column windowEnd = coalesce(col("_conv_time"), col("_latest"));
-    Column inPath = col("_kind").equalTo(1)
+    Column inPath = col("_kind").equalTo(TOUCH)
         .and(unix_seconds(col("_time")).geq(unix_seconds(windowEnd).minus(lookbackSeconds)));
     Column touch = struct(col("_time").as("touch_time"), col("channel"), col("campaign_id"), col("touchpoint_id"));
     // Grouped by one_id first: the rows are already laid out by one_id, so this needs no shuffle.
