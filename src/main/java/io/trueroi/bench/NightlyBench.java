@@ -134,9 +134,14 @@ public final class NightlyBench {
     var clicks = spark.read().option("recursiveFileLookup", "true").option("pathGlobFilter", "*.jsonl")
         .json(raw.resolve("ads/clicks").toString());
     clicks.write().format("delta").mode(SaveMode.Overwrite).save(out.resolve("clicks").toString());
-    spark.read().option("header", "true").option("recursiveFileLookup", "true").option("pathGlobFilter", "*.csv")
-        .csv(raw.resolve("ecommerce/orders").toString())
-        .write().format("delta").mode(SaveMode.Overwrite).save(out.resolve("orders").toString());
+    // Each platform's export has its own header, so each is read with its own (one header for all
+    // three made Spark warn once per file). Spark's CSV source refuses GBK; ISO-8859-1 keeps
+    // Tmall's bytes one to one, which is all the floor needs of them.
+    for (String[] export : new String[][] {{"tmall", "ISO-8859-1"}, {"jd", "UTF-8"}, {"ownsite", "UTF-8"}}) {
+      spark.read().option("header", "true").option("encoding", export[1]).option("recursiveFileLookup", "true")
+          .option("pathGlobFilter", export[0] + "_*.csv").csv(raw.resolve("ecommerce/orders").toString())
+          .write().format("delta").mode(SaveMode.Overwrite).save(out.resolve("orders_" + export[0]).toString());
+    }
     long paths = spark.read().format("delta").load(out.resolve("clicks").toString())
         .groupBy("device_id")
         .agg(sort_array(collect_list(struct(col("click_time_ms"), col("platform")))).as("path"))
