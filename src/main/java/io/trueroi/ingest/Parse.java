@@ -35,6 +35,9 @@ final class Parse {
   /** Identifier values that mean "none" in the exports we read. */
   static final List<String> PLACEHOLDERS = List.of("null", "none", "nil", "unknown", "undefined", "n/a", "na",
       "-", "--", "0", "(null)", "#n/a");
+  private static final int PLACEHOLDER_MAX_LENGTH = PLACEHOLDERS.stream().mapToInt(String::length).max().orElseThrow();
+  /** Characters the one-character-repeat rule ignores. */
+  private static final List<String> SEPARATORS = List.of("-", "_", " ");
 
   /** Earliest and latest instants accepted: anything outside is a unit or typing error. */
   static final String MIN_INSTANT = "2000-01-01 00:00:00";
@@ -50,15 +53,25 @@ final class Parse {
   /**
    * Trimmed identifier; blank, placeholder words and one-character repeats once dashes,
    * underscores and spaces are dropped (0000, ----, 00000000-0000-...) become null. String
-   * functions rather than regular expressions: this runs on every id of every click.
+   * functions rather than regular expressions: this runs on every id of every click. Most real
+   * ids are accepted by their first two characters (two different ones, neither a separator)
+   * before the repeat check, which copies the id four times; placeholder words are at most nine
+   * characters, so longer ids skip that comparison too.
    */
   static Column id(Column raw) {
     Column t = text(raw);
     // Three literal replaces: translate() builds a hash map per value, regexp_replace runs a matcher.
     Column squeezed = replace(replace(replace(t, lit("-"), lit("")), lit("_"), lit("")), lit(" "), lit(""));
     Column oneCharRepeated = squeezed.equalTo(repeat(substring(squeezed, 1, 1), length(squeezed)));
+    Column first = substring(t, 1, 1);
+    Column second = substring(t, 2, 1);
+    // second is "" for a one-character id, which the repeat rule drops.
+    Column twoDifferent = second.notEqual(lit("")).and(first.notEqual(second))
+        .and(first.isin(SEPARATORS.toArray()).unary_$bang())
+        .and(second.isin(SEPARATORS.toArray()).unary_$bang());
     return when(t.isNull(), lit(null).cast("string"))
-        .when(lower(t).isin(PLACEHOLDERS.toArray()), lit(null).cast("string"))
+        .when(length(t).leq(PLACEHOLDER_MAX_LENGTH).and(lower(t).isin(PLACEHOLDERS.toArray())), lit(null).cast("string"))
+        .when(twoDifferent, t)
         .when(oneCharRepeated, lit(null).cast("string"))
         .otherwise(t);
   }

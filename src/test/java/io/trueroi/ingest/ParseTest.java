@@ -19,9 +19,12 @@ class ParseTest {
   @Test
   void identifiersDropBlanksPlaceholdersAndOneCharacterRepeats(SparkSession spark) {
     List<String> in = Arrays.asList(null, "", "   ", " abc ", "NULL", "n/a", "0", "0000", "----", "0-0_0 0",
-        "00000000-0000-0000-0000-000000000000", "a-b", "undefined", "Unknown ", "aaab", "\u6C5F\u6C5F");
+        "00000000-0000-0000-0000-000000000000", "a-b", "undefined", "Unknown ", "aaab", "\u6C5F\u6C5F",
+        // first two characters differ: a real id, unless a separator hides a repeat
+        "ab", "x", "7", "-7", "7-", "_77_7", " 7 7", "a_a", "b-c", "NONE", "Undefined1", "12345678901");
     List<String> expected = Arrays.asList(null, null, null, "abc", null, null, null, null, null, null,
-        null, "a-b", null, null, "aaab", null);
+        null, "a-b", null, null, "aaab", null,
+        "ab", null, null, null, null, null, null, null, "b-c", null, "Undefined1", "12345678901");
     List<Row> rows = spark.createDataset(in, Encoders.STRING()).toDF("v")
         .select(Parse.id(col("v"))).collectAsList();
     List<String> out = new ArrayList<>();
