@@ -30,7 +30,8 @@ import org.apache.spark.sql.types.TimestampType;
  *
  * <p>Delta keeps per-file minimum and maximum values of the columns named by the table property
  * {@value #STATS_COLUMNS}; every write here sets it to the table's date, time and number columns
- * ({@link #statsColumns}).
+ * ({@link #statsColumns}). A table written before that rule gets the property in one metadata
+ * commit (ALTER TABLE) before its next write; the write itself is still one transaction.
  */
 public final class Warehouse {
   /** The Delta table property naming the columns whose per-file min/max Delta keeps. */
@@ -179,8 +180,8 @@ public final class Warehouse {
    * the top-level date, timestamp and number columns that are not partition columns (those have
    * no statistics). Range filters on dates, times and amounts skip files with them. Strings are
    * left out: ids, hashes and channel names are spread over every file, so their minimum and
-   * maximum skip nothing, and computing them (a copy of every value) took a third of the 16M-event
-   * world's credits write.
+   * maximum skip nothing, and computing them (a copy of every value) took over a quarter of the
+   * 16M-event world's credits write (148 s to 104 s without).
    */
   public static String statsColumns(StructType schema, List<String> partitionBy) {
     String columns = java.util.Arrays.stream(schema.fields())
