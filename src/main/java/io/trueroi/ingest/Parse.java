@@ -60,8 +60,11 @@ final class Parse {
    */
   static Column id(Column raw) {
     Column t = text(raw);
-    // Three literal replaces: translate() builds a hash map per value, regexp_replace runs a matcher.
-    Column squeezed = replace(replace(replace(t, lit("-"), lit("")), lit("_"), lit("")), lit(" "), lit(""));
+    // Literal replaces: translate() builds a hash map per value, regexp_replace runs a matcher.
+    Column squeezed = t;
+    for (String separator : SEPARATORS) {
+      squeezed = replace(squeezed, lit(separator), lit(""));
+    }
     Column oneCharRepeated = squeezed.equalTo(repeat(substring(squeezed, 1, 1), length(squeezed)));
     Column first = substring(t, 1, 1);
     Column second = substring(t, 2, 1);
@@ -70,7 +73,8 @@ final class Parse {
         .and(first.isin(SEPARATORS.toArray()).unary_$bang())
         .and(second.isin(SEPARATORS.toArray()).unary_$bang());
     return when(t.isNull(), lit(null).cast("string"))
-        .when(length(t).leq(PLACEHOLDER_MAX_LENGTH).and(lower(t).isin(PLACEHOLDERS.toArray())), lit(null).cast("string"))
+        .when(length(t).leq(PLACEHOLDER_MAX_LENGTH).and(lower(t).isin(PLACEHOLDERS.toArray())),
+            lit(null).cast("string"))
         .when(twoDifferent, t)
         .when(oneCharRepeated, lit(null).cast("string"))
         .otherwise(t);

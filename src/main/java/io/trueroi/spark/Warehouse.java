@@ -84,8 +84,9 @@ public final class Warehouse {
    * the table on first write). Every row of data must match the predicate; Delta checks it.
    */
   public void replace(Dataset<Row> data, String layer, String table, String predicate, List<String> partitionBy) {
-    var writer = writer(data, layer, table, SaveMode.Overwrite, partitionBy);
-    if (exists(layer, table)) {
+    boolean exists = exists(layer, table);
+    var writer = writer(data, layer, table, exists, SaveMode.Overwrite, partitionBy);
+    if (exists) {
       writer = writer.option("replaceWhere", predicate);
     }
     writer.save(path(layer, table));
@@ -112,8 +113,8 @@ public final class Warehouse {
 
   /** {@link #overwrite(Dataset, String, String)}, partitioned by these columns. */
   public void overwrite(Dataset<Row> data, String layer, String table, List<String> partitionBy) {
-    writer(data, layer, table, SaveMode.Overwrite, partitionBy).option("overwriteSchema", "false")
-        .save(path(layer, table));
+    writer(data, layer, table, exists(layer, table), SaveMode.Overwrite, partitionBy)
+        .option("overwriteSchema", "false").save(path(layer, table));
     register(layer, table);
   }
 
@@ -123,7 +124,7 @@ public final class Warehouse {
    */
   public void insertNew(Dataset<Row> data, String layer, String table, String key) {
     if (!exists(layer, table)) {
-      writer(data, layer, table, SaveMode.ErrorIfExists, List.of()).save(path(layer, table));
+      writer(data, layer, table, false, SaveMode.ErrorIfExists, List.of()).save(path(layer, table));
     } else {
       keepStatsColumns(layer, table, data.schema());
       io.delta.tables.DeltaTable.forPath(spark, path(layer, table)).as("t")
@@ -136,7 +137,7 @@ public final class Warehouse {
 
   /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
   public void append(Dataset<Row> data, String layer, String table) {
-    writer(data, layer, table, SaveMode.Append, List.of()).save(path(layer, table));
+    writer(data, layer, table, exists(layer, table), SaveMode.Append, List.of()).save(path(layer, table));
     register(layer, table);
   }
 
@@ -145,10 +146,10 @@ public final class Warehouse {
    * when the write creates the table, else the table's property, altered first if it differs
    * (a table written before this rule, or whose columns changed).
    */
-  private DataFrameWriter<Row> writer(Dataset<Row> data, String layer, String table, SaveMode mode,
+  private DataFrameWriter<Row> writer(Dataset<Row> data, String layer, String table, boolean exists, SaveMode mode,
       List<String> partitionBy) {
     var writer = data.write().format("delta").mode(mode);
-    if (!exists(layer, table)) {
+    if (!exists) {
       String stats = statsColumns(data.schema(), partitionBy);
       if (stats != null) {
         writer = writer.option(STATS_COLUMNS, stats);
@@ -176,7 +177,8 @@ public final class Warehouse {
   }
 
   /**
-   * The columns worth Delta's per-file min/max statistics, comma-separated, or null when none is:
+   * The columns worth Delta's per-file min/max statistics, comma-separated, or null when none is
+   * (the property is then left unset, and Delta's default, the first 32 columns, applies):
    * the top-level date, timestamp and number columns that are not partition columns (those have
    * no statistics). Range filters on dates, times and amounts skip files with them. Strings are
    * left out: ids, hashes and channel names are spread over every file, so their minimum and
