@@ -30,9 +30,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
  * shuffle each), one join with the map per table ({@link Identifiers#withOneId}), and one
- * shuffle by one_id for the journeys. Ad clicks take a second, narrow pass: their latest delivery
- * over the few columns the invalid-click windows need, two shuffles for those windows, and one for
- * the flags to meet the clicks (cheaper than moving whole clicks through the windows).
+ * shuffle by one_id for the journeys. Ad clicks take a second, narrow pass first: their latest
+ * delivery over the few columns that find bursts of clicks (one shuffle, then one aggregation by
+ * device or IP and hour); the bursts are kept and counted, and the clicks meet them by broadcast.
  */
 public final class JourneysAction {
   public static final String LAYER = "journey";
@@ -62,11 +62,18 @@ public final class JourneysAction {
       // The skipped identifiers are few but cost a scan of the map; six joins use them.
       Dataset<Row> skipped = cached.keep(read.skipped());
       OneIdLookup lookup = new OneIdLookup(read.map(), skipped);
-      Dataset<Row> touchpoints = cached.keep(Touchpoints.build(warehouse, config, lookup, run.to()));
+      Map<String, Long> counters = new LinkedHashMap<>();
+      Dataset<Row> bursts = null;
+      if (warehouse.exists("silver", "ad_clicks")) {
+        // Computed before the touchpoints are planned, so the planner sees how few they are.
+        Dataset<Row> b = cached.keep(Touchpoints.bursts(warehouse, config, run.to()));
+        counters.put("click_bursts", JobGroup.run(spark, group, "journeys: find click bursts", b::count));
+        bursts = b;
+      }
+      Dataset<Row> touchpoints = cached.keep(Touchpoints.build(warehouse, config, lookup, bursts, run.to()));
       Dataset<Row> conversions = cached.keep(Conversions.build(warehouse, config, lookup, run.to()));
       Dataset<Row> journeys = cached.keep(Journeys.build(touchpoints, conversions, config.journeys().lookbackDays()));
 
-      Map<String, Long> counters = new LinkedHashMap<>();
       JobGroup.run(spark, group, "journeys: count", () -> {
         Row t = touchpoints.agg(count(lit(1)),
             sum(when(col("channel").equalTo(ChannelTaxonomy.UNMAPPED), 1L).otherwise(0L)),

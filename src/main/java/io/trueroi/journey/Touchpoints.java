@@ -1,12 +1,15 @@
 package io.trueroi.journey;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.TrueRoiConfig;
@@ -18,7 +21,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * {@code journey.touchpoints}: every marketing touch with its OneID and channel.
@@ -39,10 +41,15 @@ final class Touchpoints {
 
   private Touchpoints() {}
 
-  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
+  /**
+   * @param bursts {@link #bursts} of the same clicks, already computed (the join with them is
+   *     planned here, and only a computed dataset tells the planner it is small enough to broadcast)
+   */
+  static Dataset<Row> build(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, Dataset<Row> bursts,
+      LocalDate upTo) {
     Dataset<Row> all = null;
     if (w.exists("silver", "ad_clicks")) {
-      all = union(all, adClicks(w, config, lookup, upTo));
+      all = union(all, adClicks(w, lookup, bursts, upTo));
     }
     if (w.exists("silver", "wechat_events")) {
       all = union(all, oaEvents(w, lookup, upTo));
@@ -70,39 +77,69 @@ final class Touchpoints {
     return a == null ? b : a.unionByName(b);
   }
 
-  static Dataset<Row> adClicks(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
+  static Dataset<Row> adClicks(Warehouse w, OneIdLookup lookup, Dataset<Row> bursts, LocalDate upTo) {
     Dataset<Row> latest = Silver.latest(w, "ad_clicks", CLICK_KEY, upTo);
-    // The latest clicks are laid out by their key, so only the narrow flags move to meet them.
-    Dataset<Row> clicks = Identifiers.withOneId(
-        latest.join(invalidClicks(latest, config), CLICK_KEY.toArray(new String[0]), "left_outer"), "ad_clicks", lookup);
+    Dataset<Row> clicks = Identifiers.withOneId(withInvalidFlag(latest, bursts), "ad_clicks", lookup);
     return clicks.select(
             concat_ws("|", lit("ad_clicks"), col("platform"), col("click_id")).as("touchpoint_id"),
             col("one_id"), col("click_time").as("touch_time"), lit("ads").as("source_system"), col("platform"),
             lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
             coalesce(col("campaign_id"), col("utm_campaign")).as("campaign_id"), lit(null).cast("string").as("code"),
-            coalesce(col("_invalid"), lit(false)).as("is_invalid"),
+            col("_invalid").as("is_invalid"),
             lit("ad_clicks").as("source_table"),
             concat_ws("|", col("platform"), col("click_id")).as("source_record"));
   }
 
   /**
-   * Click key and {@code _invalid}: the click's device or IP clicked more than the configured
-   * count within its UTC hour. The windows by (device, hour) and (IP, hour) sort and shuffle only
-   * the columns they need, not whole clicks (on the 16M-event world the clicks' other columns
-   * made those two sorts spill gigabytes).
+   * The bursts among the latest clicks delivered up to {@code upTo}: each (device, UTC hour) with
+   * more clicks than {@code max-clicks-per-device-hour}, and each (IP, UTC hour) with more than
+   * {@code max-clicks-per-ip-hour}. Columns: {@code _burst_type} ("device" or "ip"),
+   * {@code _burst_key} (the device id or IP hash), {@code _burst_hour}.
+   *
+   * <p>Cost: one shuffle of the clicks' key and the few columns the counts need (their latest
+   * delivery), then one hash aggregation by (type, device or IP, hour) and its shuffle. A burst
+   * is over 20 or 50 clicks, so there are few of them: counting per (device, hour) rather than
+   * flagging each click through a window keeps whole clicks out of two sorts and a shuffle back
+   * to their key, and the clicks then meet the bursts by broadcast ({@link #withInvalidFlag}).
    */
-  static Dataset<Row> invalidClicks(Dataset<Row> latest, TrueRoiConfig config) {
-    Column hour = date_trunc("hour", col("click_time"));
+  static Dataset<Row> bursts(Warehouse w, TrueRoiConfig config, LocalDate upTo) {
     var j = config.journeys();
-    Column perDevice = when(col("device_id").isNotNull(),
-        count(lit(1)).over(Window.partitionBy(col("device_id"), col("_hour"))));
-    Column perIp = when(col("ip_hash").isNotNull(), count(lit(1)).over(Window.partitionBy(col("ip_hash"), col("_hour"))));
-    return latest.select(col("platform"), col("click_id"), col("device_id"), col("ip_hash"), hour.as("_hour"))
-        .withColumn("_dev", perDevice)
-        .withColumn("_ip", perIp)
-        .select(col("platform"), col("click_id"),
-            coalesce(col("_dev").gt(j.maxClicksPerDeviceHour()), lit(false))
-                .or(coalesce(col("_ip").gt(j.maxClicksPerIpHour()), lit(false))).as("_invalid"));
+    return bursts(Silver.latest(w, "ad_clicks", CLICK_KEY, upTo), j.maxClicksPerDeviceHour(), j.maxClicksPerIpHour());
+  }
+
+  /** {@link #bursts} of the given clicks (one row per click: device_id, ip_hash, click_time). */
+  static Dataset<Row> bursts(Dataset<Row> clicks, int maxPerDevice, int maxPerIp) {
+    // Both types from one row per click, so the clicks' latest delivery is shuffled once for both.
+    Column byType = array(
+        struct(lit("device").as("_burst_type"), col("device_id").as("_burst_key")),
+        struct(lit("ip").as("_burst_type"), col("ip_hash").as("_burst_key")));
+    return clicks
+        .select(explode(byType).as("_b"), date_trunc("hour", col("click_time")).as("_burst_hour"))
+        .select(col("_b._burst_type").as("_burst_type"), col("_b._burst_key").as("_burst_key"), col("_burst_hour"))
+        .filter(col("_burst_key").isNotNull())
+        .groupBy("_burst_type", "_burst_key", "_burst_hour")
+        .agg(count(lit(1)).as("_clicks"))
+        .filter(col("_clicks").gt(when(col("_burst_type").equalTo("device"), lit(maxPerDevice)).otherwise(lit(maxPerIp))))
+        .drop("_clicks");
+  }
+
+  /**
+   * Adds {@code _invalid}: the click's device or IP is in a burst in the click's UTC hour. Two
+   * left joins with the bursts of one type each (one row per key and hour, so no click is
+   * repeated); with the bursts computed, the planner broadcasts them when they are under
+   * {@code spark.sql.autoBroadcastJoinThreshold}, and the clicks do not move.
+   */
+  static Dataset<Row> withInvalidFlag(Dataset<Row> clicks, Dataset<Row> bursts) {
+    Dataset<Row> devices = bursts.filter(col("_burst_type").equalTo("device"))
+        .select(col("_burst_key").as("_dev"), col("_burst_hour").as("_dev_hour"));
+    Dataset<Row> ips = bursts.filter(col("_burst_type").equalTo("ip"))
+        .select(col("_burst_key").as("_ip"), col("_burst_hour").as("_ip_hour"));
+    Column hour = date_trunc("hour", col("click_time"));
+    return clicks
+        .join(devices, col("device_id").equalTo(col("_dev")).and(hour.equalTo(col("_dev_hour"))), "left_outer")
+        .join(ips, col("ip_hash").equalTo(col("_ip")).and(hour.equalTo(col("_ip_hour"))), "left_outer")
+        .withColumn("_invalid", col("_dev").isNotNull().or(col("_ip").isNotNull()))
+        .drop("_dev", "_dev_hour", "_ip", "_ip_hour");
   }
 
   static Dataset<Row> oaEvents(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
