@@ -59,13 +59,14 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * <p>Cost: one pass over the identifier columns of the silver tables; two shuffles of the
  * identifier occurrences (a window by identifier for its record count and first/last seen, then a
- * layout by record that the guard's self-join and the hubs' window read in place); the guard's
- * pairs, for identifiers with more records than their limit only; each connected-components round
- * (O(log n) rounds, over linking identifiers only); and for the map, one short row per anchor (a
- * hub, a linking identifier, a previous OneID) shuffled to its component to name it, then one
- * shuffle of the identifiers to their anchor's OneID (with a previous map, one more: the full
- * outer join with it by identifier). Identifiers move as 32-byte binary hashes.
- * The map is rewritten in one transaction.
+ * layout by record that the guard's self-join and the hubs' window read in place), kept once with
+ * their hubs (kept again, with hubs chosen anew, only on a night whose guard finds ambiguous
+ * identifiers); the guard's pairs, for identifiers with more records than their limit only; each
+ * connected-components round (O(log n) rounds, over linking identifiers only); and for the map,
+ * one short row per anchor (a hub, a linking identifier, a previous OneID) shuffled to its
+ * component to name it, then one shuffle of the identifiers to their anchor's OneID (with a
+ * previous map, one more: the full outer join with it by identifier). Identifiers move as 32-byte
+ * binary hashes. The map is rewritten in one transaction.
  */
 public final class IdentityAction {
   public static final String LAYER = "identity";
@@ -98,7 +99,7 @@ public final class IdentityAction {
       // the hub's window by record read them in place. The cache holds flat rows: an array column
       // in the columnar cache ran a 4 GiB driver out of heap on the 16M-event world.
       WindowSpec byId = Window.partitionBy("id");
-      Dataset<Row> occurrences = cached.keep(Identifiers.records(warehouse, run.to())
+      Dataset<Row> occurrences = cached.keep(withHubs(Identifiers.records(warehouse, run.to())
           .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
           .select(col("record"), col("seen_at"), explode(col("ids")).as("i"))
           .select(col("record"), col("seen_at"), col("i.id_type").as("id_type"),
@@ -106,22 +107,17 @@ public final class IdentityAction {
           .select(col("record"), col("id_type"), col("id"), count(lit(1)).over(byId).as("records"),
               min("seen_at").over(byId).as("first_seen"), max("seen_at").over(byId).as("last_seen"))
           .repartition(col("record"))
-          .sortWithinPartitions("record"));
+          .sortWithinPartitions("record")));
 
       Dataset<Row> ambiguous = cached.keep(ambiguous(occurrences));
       // Counted before use, so the planner knows its size: normally a few rows, joined by broadcast
       // without moving the occurrences off their record layout.
       long ambiguousCount = JobGroup.run(spark, group, "identity: over-merge guard", ambiguous::count);
-      Dataset<Row> usable = occurrences.join(ambiguous.select("id"), "id", "left_anti");
-
-      // Identifiers seen in one record only (most click ids) cannot link two records, so they stay
-      // out of the connected components: each hangs off its record's hub and takes the hub's
-      // component afterwards. The components then run on the identifiers that can link records.
-      WindowSpec byRecord = Window.partitionBy("record");
-      Dataset<Row> withHub = cached.keep(usable.withColumn("leaf", col("records").equalTo(1))
-          // The hub: the record's smallest identifier that can link, else its smallest identifier.
-          .withColumn("hub", coalesce(min(when(col("leaf").unary_$bang(), col("id"))).over(byRecord),
-              min(col("id")).over(byRecord))));
+      // The occurrences' hubs were chosen among all of a record's identifiers. With no ambiguous
+      // identifier (the usual night) they stand; otherwise the records lose their ambiguous
+      // identifiers and choose again, a second cache of the occurrences.
+      Dataset<Row> withHub = ambiguousCount == 0 ? occurrences
+          : cached.keep(withHubs(occurrences.drop("leaf", "hub").join(ambiguous.select("id"), "id", "left_anti")));
       Dataset<Row> evidence = withHub
           .filter(col("leaf").unary_$bang().and(col("id").notEqual(col("hub"))))
           .select(col("id").as("a"), col("hub").as("b"));
@@ -143,11 +139,13 @@ public final class IdentityAction {
       if (config.identity().reliableCheckpoint()) {
         spark.sparkContext().setCheckpointDir(config.identity().checkpointDir());
       }
-      // The occurrences were computed by the guard's count; the hubs above are lazy until the
+      // The occurrences were computed by the guard's count; re-chosen hubs are lazy until the
       // components' first job (their input edges), after which the occurrences are not read again.
       ConnectedComponents cc = new ConnectedComponents(spark, group, config.identity().reliableCheckpoint());
       Dataset<Row> roots = cached.keep(cc.run(edges));
-      occurrences.unpersist(false);
+      if (withHub != occurrences) {
+        occurrences.unpersist(false);
+      }
       Dataset<Row> labels = roots.select(col("node").as("anchor"), col("root").as("label"));
 
       // Identifier nodes, one row each, with an anchor: a leaf's single occurrence is anchored at
@@ -241,6 +239,20 @@ public final class IdentityAction {
           () -> warehouse.overwrite(map.drop("linking"), LAYER, MAP));
       return counters;
     }
+  }
+
+  /**
+   * Adds {@code leaf} (the identifier occurs in this record only) and {@code hub} to occurrences
+   * laid out by record: the record's smallest identifier that can link (not a leaf), else its
+   * smallest identifier. Identifiers seen in one record only (most click ids) cannot link two
+   * records, so they stay out of the connected components: each hangs off its record's hub and
+   * takes the hub's component afterwards. The window reads the record layout in place.
+   */
+  static Dataset<Row> withHubs(Dataset<Row> occurrences) {
+    WindowSpec byRecord = Window.partitionBy("record");
+    return occurrences.withColumn("leaf", col("records").equalTo(1))
+        .withColumn("hub", coalesce(min(when(col("leaf").unary_$bang(), col("id"))).over(byRecord),
+            min(col("id")).over(byRecord)));
   }
 
   /** The stored form of an identifier: its hash as 64 lower-case hex digits, as sha2 writes it. */
