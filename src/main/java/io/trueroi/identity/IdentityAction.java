@@ -94,10 +94,10 @@ public final class IdentityAction {
       // Identifiers travel as the 32 bytes of their hash, not its 64 hex characters: every shuffle
       // below moves them, and binary order is hex order, so "smallest" means the same in both.
       // A record is numbered, not keyed by its table and natural key: 8 bytes, not ~60. Each
-      // occurrence carries its identifier's record count and first/last seen (one window by
-      // identifier), then the occurrences are laid out by record, so that the guard's self-join and
-      // the hub's window by record read them in place. The cache holds flat rows: an array column
-      // in the columnar cache ran a 4 GiB driver out of heap on the 16M-event world.
+      // occurrence carries its identifier's record count, first/last seen and first record (one
+      // window by identifier), then the occurrences are laid out by record, so that the guard's
+      // self-join and the hub's window by record read them in place. The cache holds flat rows: an
+      // array column in the columnar cache ran a 4 GiB driver out of heap on the 16M-event world.
       WindowSpec byId = Window.partitionBy("id");
       Dataset<Row> occurrences = cached.keep(withHubs(Identifiers.records(warehouse, run.to())
           .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
@@ -105,7 +105,8 @@ public final class IdentityAction {
           .select(col("record"), col("seen_at"), col("i.id_type").as("id_type"),
               unhex(col("i.id_value_hash")).as("id"))
           .select(col("record"), col("id_type"), col("id"), count(lit(1)).over(byId).as("records"),
-              min("seen_at").over(byId).as("first_seen"), max("seen_at").over(byId).as("last_seen"))
+              min("seen_at").over(byId).as("first_seen"), max("seen_at").over(byId).as("last_seen"),
+              min("record").over(byId).as("first_record"))
           .repartition(col("record"))
           .sortWithinPartitions("record")));
 
@@ -153,10 +154,10 @@ public final class IdentityAction {
       Dataset<Row> leaves = withHub.filter(col("leaf"))
           .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("hub").as("anchor"),
               lit(false).as("linking"));
-      Dataset<Row> linking = withHub.filter(col("leaf").unary_$bang())
-          .groupBy("id")
-          // All three are the same on every occurrence of an identifier (set by the window by id).
-          .agg(min("id_type").as("id_type"), min("first_seen").as("first_seen"), min("last_seen").as("last_seen"))
+      // One occurrence per linking identifier, its first record's, read in place: every occurrence
+      // carries the same type, first and last seen (set by the window by id), and an identifier
+      // occurs at most once per record (one of each type), so no shuffle is needed to pick one.
+      Dataset<Row> linking = withHub.filter(col("leaf").unary_$bang().and(col("record").equalTo(col("first_record"))))
           .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("id").as("anchor"),
               lit(true).as("linking"));
 
