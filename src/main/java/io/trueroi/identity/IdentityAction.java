@@ -117,7 +117,8 @@ public final class IdentityAction {
       // The occurrences' hubs were chosen among all of a record's identifiers. With no ambiguous
       // identifier (the usual night) they stand; otherwise the records lose their ambiguous
       // identifiers and choose again, a second cache of the occurrences.
-      Dataset<Row> withHub = ambiguousCount == 0 ? occurrences
+      boolean rechoose = ambiguousCount > 0;
+      Dataset<Row> withHub = !rechoose ? occurrences
           : cached.keep(withHubs(occurrences.drop("leaf", "hub").join(ambiguous.select("id"), "id", "left_anti")));
       Dataset<Row> evidence = withHub
           .filter(col("leaf").unary_$bang().and(col("id").notEqual(col("hub"))))
@@ -144,7 +145,7 @@ public final class IdentityAction {
       // components' first job (their input edges), after which the occurrences are not read again.
       ConnectedComponents cc = new ConnectedComponents(spark, group, config.identity().reliableCheckpoint());
       Dataset<Row> roots = cached.keep(cc.run(edges));
-      if (withHub != occurrences) {
+      if (rechoose) {
         occurrences.unpersist(false);
       }
       Dataset<Row> labels = roots.select(col("node").as("anchor"), col("root").as("label"));

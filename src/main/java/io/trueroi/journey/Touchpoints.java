@@ -18,6 +18,7 @@ import io.trueroi.identity.OneIdLookup;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -78,6 +79,7 @@ final class Touchpoints {
   }
 
   static Dataset<Row> adClicks(Warehouse w, OneIdLookup lookup, Dataset<Row> bursts, LocalDate upTo) {
+    Objects.requireNonNull(bursts, "bursts of silver.ad_clicks");
     Dataset<Row> latest = Silver.latest(w, "ad_clicks", CLICK_KEY, upTo);
     Dataset<Row> clicks = Identifiers.withOneId(withInvalidFlag(latest, bursts), "ad_clicks", lookup);
     return clicks.select(
