@@ -39,6 +39,9 @@ final class Touchpoints {
       "is_invalid", "source_table", "source_record");
 
   private static final List<String> CLICK_KEY = List.of("platform", "click_id");
+  // The _burst_type of a burst: a device's, or an IP's.
+  private static final String DEVICE_BURST = "device";
+  private static final String IP_BURST = "ip";
 
   private Touchpoints() {}
 
@@ -113,15 +116,16 @@ final class Touchpoints {
   static Dataset<Row> bursts(Dataset<Row> clicks, int maxPerDevice, int maxPerIp) {
     // Both types from one row per click, so the clicks' latest delivery is shuffled once for both.
     Column byType = array(
-        struct(lit("device").as("_burst_type"), col("device_id").as("_burst_key")),
-        struct(lit("ip").as("_burst_type"), col("ip_hash").as("_burst_key")));
+        struct(lit(DEVICE_BURST).as("_burst_type"), col("device_id").as("_burst_key")),
+        struct(lit(IP_BURST).as("_burst_type"), col("ip_hash").as("_burst_key")));
     return clicks
         .select(explode(byType).as("_b"), date_trunc("hour", col("click_time")).as("_burst_hour"))
         .select(col("_b._burst_type").as("_burst_type"), col("_b._burst_key").as("_burst_key"), col("_burst_hour"))
         .filter(col("_burst_key").isNotNull())
         .groupBy("_burst_type", "_burst_key", "_burst_hour")
         .agg(count(lit(1)).as("_clicks"))
-        .filter(col("_clicks").gt(when(col("_burst_type").equalTo("device"), lit(maxPerDevice)).otherwise(lit(maxPerIp))))
+        .filter(col("_clicks").gt(
+            when(col("_burst_type").equalTo(DEVICE_BURST), lit(maxPerDevice)).otherwise(lit(maxPerIp))))
         .drop("_clicks");
   }
 
@@ -132,9 +136,9 @@ final class Touchpoints {
    * {@code spark.sql.autoBroadcastJoinThreshold}, and the clicks do not move.
    */
   static Dataset<Row> withInvalidFlag(Dataset<Row> clicks, Dataset<Row> bursts) {
-    Dataset<Row> devices = bursts.filter(col("_burst_type").equalTo("device"))
+    Dataset<Row> devices = bursts.filter(col("_burst_type").equalTo(DEVICE_BURST))
         .select(col("_burst_key").as("_dev"), col("_burst_hour").as("_dev_hour"));
-    Dataset<Row> ips = bursts.filter(col("_burst_type").equalTo("ip"))
+    Dataset<Row> ips = bursts.filter(col("_burst_type").equalTo(IP_BURST))
         .select(col("_burst_key").as("_ip"), col("_burst_hour").as("_ip_hour"));
     Column hour = date_trunc("hour", col("click_time"));
     return clicks

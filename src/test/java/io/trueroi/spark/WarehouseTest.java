@@ -43,7 +43,10 @@ class WarehouseTest {
     assertEquals(3, spark.sql("SELECT count(*) FROM wtest.numbers").first().getLong(0), "back to a");
   }
 
-  /** One row of every column kind: string, long, decimal, date, timestamp, boolean, array; p partitions. */
+  /**
+   * {@code rows} rows with a column of every kind: string, long, decimal, date, timestamp,
+   * boolean, array; p partitions.
+   */
   private static Dataset<Row> mixed(SparkSession spark, int rows) {
     return spark.range(rows).selectExpr("cast(id AS string) AS s", "id AS n", "cast(id AS decimal(18,2)) AS amount",
         "date_add(DATE'2026-10-01', cast(id AS int)) AS d", "timestamp_seconds(id) AS t", "id % 2 = 0 AS b",
