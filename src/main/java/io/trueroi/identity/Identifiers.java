@@ -78,41 +78,60 @@ public final class Identifiers {
   }
 
   /**
-   * Adds {@code one_id} to rows of a silver table: the OneID of the row's first identifier, in the
-   * order {@link #idsByTable} lists them, that the map holds; null when it holds none (no
-   * identifier, or only ambiguous ones). A record's mapped identifiers share one OneID by
+   * The column {@link #withLookupKey} adds and {@link #resolve} replaces with {@code one_id}: the
+   * hash of the row's first identifier not in {@link OneIdLookup#skipped}.
+   */
+  public static final String LOOKUP_KEY = "_lookup_key";
+
+  /**
+   * Adds {@link #LOOKUP_KEY} to rows of a silver table: the hash of the row's first identifier, in
+   * the order {@link #idsByTable} lists them, that is not in {@link OneIdLookup#skipped}; with the
+   * lookup of the identity run that covered these rows, that is the first one the map holds, and
+   * {@link #resolve} turns it into the row's OneID. A record's mapped identifiers share one OneID by
    * construction (identity links them through the record's hub), so the first is as good as any.
-   *
-   * <p>The join key is the row's first identifier not in {@link OneIdLookup#skipped}: with the
-   * lookup of the identity run that covered these rows, that is the first one the map holds.
    * (An identifier delivered after that run is in neither, so it resolves nothing.)
    *
-   * <p>Cost: one shuffle of the rows and one of the map, for a single join on that key. Finding
-   * the key takes one broadcast join with the skipped identifiers per identifier after the first;
-   * only rows whose current candidate is skipped hash their other identifiers.
+   * <p>The key is only a column, so rows of several tables, keyed each by its own identifiers, can
+   * be projected to one shape and resolved together: one join with the map for all of them.
+   *
+   * <p>Cost: no shuffle. One broadcast join with the skipped identifiers per identifier after the
+   * first; only rows whose current candidate is skipped hash their other identifiers.
    */
-  public static Dataset<Row> withOneId(Dataset<Row> rows, String table, OneIdLookup lookup) {
+  public static Dataset<Row> withLookupKey(Dataset<Row> rows, String table, OneIdLookup lookup) {
     Column[] spec = idsByTable().get(table);
     if (spec == null) {
       throw new IllegalArgumentException("no identifiers are defined for silver." + table);
     }
     Column[] ids = Arrays.copyOfRange(spec, 1, spec.length);
     // coalesce stops at the first present identifier, so only that one is hashed for most rows.
-    Dataset<Row> keyed = rows.withColumn("_key", coalesce(ids).getField("id_value_hash"));
+    Dataset<Row> keyed = rows.withColumn(LOOKUP_KEY, coalesce(ids).getField("id_value_hash"));
     Column present = array_compact(array(ids));
     for (int n = 1; n < ids.length; n++) {
       // In round n the key is the row's n-th present identifier; if it is skipped, the next replaces it.
       keyed = keyed
           .join(broadcast(lookup.skipped().select(col("id_value_hash").as("_skip"))),
-              col("_key").equalTo(col("_skip")), "left_outer")
-          .withColumn("_key", when(col("_skip").isNotNull(), get(present, lit(n)).getField("id_value_hash"))
-              .otherwise(col("_key")))
+              col(LOOKUP_KEY).equalTo(col("_skip")), "left_outer")
+          .withColumn(LOOKUP_KEY, when(col("_skip").isNotNull(), get(present, lit(n)).getField("id_value_hash"))
+              .otherwise(col(LOOKUP_KEY)))
           .drop("_skip");
     }
+    return keyed;
+  }
+
+  /**
+   * Replaces {@link #LOOKUP_KEY} with {@code one_id} (last column): the OneID the map gives the
+   * key; null when the map does not hold it (no identifier, or only ambiguous ones). Every row is
+   * kept once (the map holds each identifier once).
+   *
+   * <p>Cost: one shuffle of the rows and one of the map, for a single sort-merge join. The map is
+   * the larger side (every identifier ever seen), so callers key all their tables first and call
+   * this once: each join reads and sorts the whole shuffled map again.
+   */
+  public static Dataset<Row> resolve(Dataset<Row> keyed, OneIdLookup lookup) {
     Dataset<Row> mapped = lookup.map().select(col("id_value_hash").as("_hash"), col("one_id"));
-    return keyed.join(mapped, col("_key").equalTo(col("_hash")), "left_outer")
-        .select(Stream.concat(Arrays.stream(rows.columns()).map(c -> col(c)), Stream.of(col("one_id")))
-            .toArray(Column[]::new));
+    Stream<Column> kept = Arrays.stream(keyed.columns()).filter(c -> !c.equals(LOOKUP_KEY)).map(c -> col(c));
+    return keyed.join(mapped, col(LOOKUP_KEY).equalTo(col("_hash")), "left_outer")
+        .select(Stream.concat(kept, Stream.of(col("one_id"))).toArray(Column[]::new));
   }
 
   /**

@@ -14,8 +14,8 @@ import org.apache.spark.sql.Row;
  * ambiguous after an earlier run gave it a OneID stays in the map and still resolves.) With the
  * map and the ambiguous identifiers of the same identity run, every identifier of a silver record
  * up to that run's last date is in exactly one of the two, so a record's first identifier that is
- * not skipped is its first mapped one, and {@link Identifiers#withOneId} needs one join with the
- * map per record.
+ * not skipped is its first mapped one ({@link Identifiers#withLookupKey}), and
+ * {@link Identifiers#resolve} needs one join with the map per record.
  *
  * <p>Cost of {@link #read}: nothing until used; {@code skipped} scans the map's hash column once
  * against the ambiguous identifiers (a broadcast semi join, no shuffle). Ambiguous identifiers are

@@ -74,7 +74,8 @@ public final class Conversions {
       throw new IllegalStateException("no silver order tables under " + w.root() + ": run ingest first");
     }
     Column first = row_number().over(Window.partitionBy("one_id").orderBy("conversion_time", "conversion_id"));
-    return all
+    // Orders and till sales keyed first, then one join with the map for both.
+    return Identifiers.resolve(all, lookup)
         .withColumn("gross_revenue", toReporting(config, col("gross_amount"), col("currency")))
         .withColumn("refunds", toReporting(config, col("refund_amount"), col("currency")))
         .withColumn("net_revenue", col("gross_revenue").minus(col("refunds")).cast(MONEY))
@@ -92,14 +93,14 @@ public final class Conversions {
   static Dataset<Row> orders(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> paid = Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
         .filter(col("paid_at").isNotNull().and(col("status").isin("UNPAID", "CANCELLED", "CLOSED").unary_$bang()));
-    Dataset<Row> o = Identifiers.withOneId(paid, "ecommerce_orders", lookup);
+    Dataset<Row> o = Identifiers.withLookupKey(paid, "ecommerce_orders", lookup);
     if (w.exists("silver", "ecommerce_refunds")) {
       o = o.join(refundsByOrder(w, upTo), List.of("platform", "order_id").toArray(new String[0]), "left_outer");
     } else {
       o = o.withColumn("refund_amount", lit(null).cast(MONEY));
     }
     return o.select(
-        concat_ws("|", col("platform"), col("order_id")).as("conversion_id"), col("one_id"),
+        concat_ws("|", col("platform"), col("order_id")).as("conversion_id"), col(Identifiers.LOOKUP_KEY),
         col("paid_at").as("conversion_time"), lit("online").as("order_channel"), col("platform"),
         lit(null).cast("string").as("store_id"), col("order_id"), col("currency"),
         col("payment_amount").as("gross_amount"),
@@ -115,12 +116,13 @@ public final class Conversions {
   }
 
   static Dataset<Row> pos(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> sales = Identifiers.withOneId(
+    Dataset<Row> sales = Identifiers.withLookupKey(
         Silver.latest(w, "pos_transactions", List.of("store_id", "transaction_id"), upTo)
             .filter(col("type").equalTo("SALE")), "pos_transactions", lookup);
     return sales.join(returnsBySale(w, upTo), new String[] {"store_id", "transaction_id"}, "left_outer")
         .select(
-            concat_ws("|", lit("store"), col("store_id"), col("transaction_id")).as("conversion_id"), col("one_id"),
+            concat_ws("|", lit("store"), col("store_id"), col("transaction_id")).as("conversion_id"),
+            col(Identifiers.LOOKUP_KEY),
             col("transaction_time").as("conversion_time"), lit("offline").as("order_channel"),
             lit("store").as("platform"), col("store_id"), col("transaction_id").as("order_id"), col("currency"),
             col("amount").as("gross_amount"), coalesce(col("refund_amount"), lit(0)).cast(MONEY).as("refund_amount"),

@@ -29,8 +29,9 @@ import org.apache.spark.sql.SparkSession;
  * OneIDs can change any past journey; each is replaced in one transaction.
  *
  * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
- * shuffle each), one join with the map per table ({@link Identifiers#withOneId}), and one
- * shuffle by one_id for the journeys. Ad clicks take a second, narrow pass first: their latest
+ * shuffle each), two joins with the map ({@link Identifiers#resolve}: one for all touch tables,
+ * one for both order tables; each shuffles and sorts the whole map), and one shuffle by one_id for
+ * the journeys. Ad clicks take a second, narrow pass first: their latest
  * delivery over the few columns that find bursts of clicks (one shuffle, then one aggregation by
  * device or IP and hour); the bursts are kept and counted, and the clicks meet them by broadcast.
  */

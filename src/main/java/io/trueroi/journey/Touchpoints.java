@@ -68,7 +68,8 @@ final class Touchpoints {
       throw new IllegalStateException("no silver touch tables under " + w.root() + ": run ingest first");
     }
     ChannelTaxonomy taxonomy = new ChannelTaxonomy(config.channels());
-    return all
+    // Every source keyed first, then one join with the map for all of them.
+    return Identifiers.resolve(all, lookup)
         .withColumn("channel", taxonomy.channel())
         .withColumn("channel_group", taxonomy.group())
         .withColumn("source", coalesce(col("utm_source"), col("platform")))
@@ -84,10 +85,10 @@ final class Touchpoints {
   static Dataset<Row> adClicks(Warehouse w, OneIdLookup lookup, Dataset<Row> bursts, LocalDate upTo) {
     Objects.requireNonNull(bursts, "bursts of silver.ad_clicks");
     Dataset<Row> latest = Silver.latest(w, "ad_clicks", CLICK_KEY, upTo);
-    Dataset<Row> clicks = Identifiers.withOneId(withInvalidFlag(latest, bursts), "ad_clicks", lookup);
+    Dataset<Row> clicks = Identifiers.withLookupKey(withInvalidFlag(latest, bursts), "ad_clicks", lookup);
     return clicks.select(
             concat_ws("|", lit("ad_clicks"), col("platform"), col("click_id")).as("touchpoint_id"),
-            col("one_id"), col("click_time").as("touch_time"), lit("ads").as("source_system"), col("platform"),
+            col(Identifiers.LOOKUP_KEY), col("click_time").as("touch_time"), lit("ads").as("source_system"), col("platform"),
             lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
             coalesce(col("campaign_id"), col("utm_campaign")).as("campaign_id"), lit(null).cast("string").as("code"),
             col("_invalid").as("is_invalid"),
@@ -149,7 +150,7 @@ final class Touchpoints {
   }
 
   static Dataset<Row> oaEvents(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> ev = Identifiers.withOneId(Silver.latest(w, "wechat_events",
+    Dataset<Row> ev = Identifiers.withLookupKey(Silver.latest(w, "wechat_events",
         List.of("app_id", "openid", "event_time", "event", "event_key"), upTo), "wechat_events", lookup);
     Column type = when(col("event").equalTo("SUBSCRIBE"), lit("oa_subscribe"))
         .when(col("event").equalTo("SCAN"), lit("oa_scan"))
@@ -161,7 +162,7 @@ final class Touchpoints {
         .filter(col("touch_type").isNotNull())
         .select(
             concat_ws("|", lit("wechat_events"), record).as("touchpoint_id"),
-            col("one_id"), col("event_time").as("touch_time"), lit("wechat_oa").as("source_system"),
+            col(Identifiers.LOOKUP_KEY), col("event_time").as("touch_time"), lit("wechat_oa").as("source_system"),
             lit("wechat_oa").as("platform"), col("touch_type"), lit(null).cast("string").as("utm_source"),
             lit(null).cast("string").as("utm_medium"),
             coalesce(col("scene"), when(col("event").equalTo("CLICK"), col("event_key"))).as("campaign_id"),
@@ -170,25 +171,25 @@ final class Touchpoints {
   }
 
   static Dataset<Row> wecom(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> c = Identifiers.withOneId(Silver.latest(w, "wecom_contacts",
+    Dataset<Row> c = Identifiers.withLookupKey(Silver.latest(w, "wecom_contacts",
         List.of("external_userid", "follow_userid"), upTo), "wecom_contacts", lookup);
     Column record = concat_ws("|", col("external_userid"), coalesce(col("follow_userid"), lit("")));
     return c.filter(col("add_time").isNotNull())
         .select(
             concat_ws("|", lit("wecom_contacts"), record).as("touchpoint_id"),
-            col("one_id"), col("add_time").as("touch_time"), lit("wecom").as("source_system"),
+            col(Identifiers.LOOKUP_KEY), col("add_time").as("touch_time"), lit("wecom").as("source_system"),
             lit("wecom").as("platform"), lit("wecom_add").as("touch_type"), lit(null).cast("string").as("utm_source"),
             lit(null).cast("string").as("utm_medium"), col("state").as("campaign_id"), col("state").as("code"),
             lit(false).as("is_invalid"), lit("wecom_contacts").as("source_table"), record.as("source_record"));
   }
 
   static Dataset<Row> landings(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> o = Identifiers.withOneId(Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
+    Dataset<Row> o = Identifiers.withLookupKey(Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
         .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), "ecommerce_orders", lookup);
     Column record = concat_ws("|", col("platform"), col("order_id"));
     return o.select(
         concat_ws("|", lit("ecommerce_orders"), record).as("touchpoint_id"),
-        col("one_id"), col("created_at").as("touch_time"), lit("ownsite").as("source_system"),
+        col(Identifiers.LOOKUP_KEY), col("created_at").as("touch_time"), lit("ownsite").as("source_system"),
         col("platform"), lit("utm_landing").as("touch_type"), col("utm_source"), col("utm_medium"),
         col("utm_campaign").as("campaign_id"), lit(null).cast("string").as("code"), lit(false).as("is_invalid"),
         lit("ecommerce_orders").as("source_table"), record.as("source_record"));

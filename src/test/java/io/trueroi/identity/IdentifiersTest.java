@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link Identifiers#withOneId} on hand-made rows against a hand-made map and skip list. The map
- * and the skip list are as identity leaves them: every identifier of the rows is either mapped or
- * ambiguous and unmapped (skipped). Expected OneIDs follow from the rule in withOneId's comment:
- * the first identifier the map holds; null when it holds none; every row kept.
+ * {@link Identifiers#withLookupKey} then {@link Identifiers#resolve} on hand-made rows against a
+ * hand-made map and skip list. The map and the skip list are as identity leaves them: every
+ * identifier of the rows is either mapped or ambiguous and unmapped (skipped). Expected OneIDs
+ * follow from the rule in withLookupKey's comment: the first identifier the map holds; null when
+ * it holds none; every row kept.
  */
 @ExtendWith(SharedSpark.class)
 class IdentifiersTest {
@@ -83,7 +84,7 @@ class IdentifiersTest {
             RowFactory.create("phone", "P2", "oid_phone2")),
         List.of(RowFactory.create("member", "M9"), RowFactory.create("phone", "P9")));
 
-    Dataset<Row> out = Identifiers.withOneId(sales, "pos_transactions", lookup);
+    Dataset<Row> out = oneIds(sales, "pos_transactions", lookup);
     assertEquals(List.of(SALES.fieldNames()), List.of(out.columns()).subList(0, SALES.size()));
     Map<String, String> byTransaction = new HashMap<>();
     for (Row r : out.select("transaction_id", "one_id").collectAsList()) {
@@ -123,7 +124,7 @@ class IdentifiersTest {
             RowFactory.create("device", "D9"), RowFactory.create("buyer", "tm:B5")));
 
     Map<String, String> byOrder = new HashMap<>();
-    for (Row r : Identifiers.withOneId(orders, "ecommerce_orders", lookup)
+    for (Row r : oneIds(orders, "ecommerce_orders", lookup)
         .select("order_id", "one_id").collectAsList()) {
       assertNull(byOrder.put(r.getString(0), r.getString(1)), "one row per order: " + r);
     }
@@ -133,6 +134,41 @@ class IdentifiersTest {
     assertNull(byOrder.get("o3"));
     assertEquals("oid_b5", byOrder.get("o4"));
     assertEquals("oid_member", byOrder.get("o5"));
+  }
+
+  /**
+   * Rows of two tables, each keyed by its own identifiers, resolved by one join: each row gets the
+   * OneID of its own table's first mapped identifier (the same map as above; the sale's member M1
+   * and the order's click C1 are mapped, the order's buyer is not and is skipped).
+   */
+  @Test
+  void rowsOfSeveralTablesAreResolvedTogether(SparkSession spark) {
+    Dataset<Row> sales = spark.createDataFrame(List.of(sale("t1", "M1", null), sale("t2", null, null)), SALES);
+    Dataset<Row> orders = spark.createDataFrame(List.of(
+        RowFactory.create("tm", "o1", "B9", null, null, null, null, "C1")), ORDERS);
+    OneIdLookup lookup = lookup(spark, List.of(
+            RowFactory.create("member", "M1", "oid_member"),
+            RowFactory.create("click", "C1", "oid_click")),
+        List.of(RowFactory.create("buyer", "tm:B9")));
+    Dataset<Row> keyed = Identifiers.withLookupKey(sales, "pos_transactions", lookup)
+        .select(col("transaction_id").as("record"), col(Identifiers.LOOKUP_KEY))
+        .unionByName(Identifiers.withLookupKey(orders, "ecommerce_orders", lookup)
+            .select(col("order_id").as("record"), col(Identifiers.LOOKUP_KEY)));
+
+    Dataset<Row> out = Identifiers.resolve(keyed, lookup);
+    assertEquals(List.of("record", "one_id"), List.of(out.columns()));
+    Map<String, String> byRecord = new HashMap<>();
+    for (Row r : out.collectAsList()) {
+      assertNull(byRecord.put(r.getString(0), r.getString(1)), "one row per record: " + r);
+    }
+    assertEquals(3, byRecord.size(), "every record kept: " + byRecord);
+    assertEquals("oid_member", byRecord.get("t1"));
+    assertNull(byRecord.get("t2"));
+    assertEquals("oid_click", byRecord.get("o1"));
+  }
+
+  static Dataset<Row> oneIds(Dataset<Row> rows, String table, OneIdLookup lookup) {
+    return Identifiers.resolve(Identifiers.withLookupKey(rows, table, lookup), lookup);
   }
 
   /**
