@@ -31,9 +31,11 @@ import org.apache.spark.sql.SparkSession;
  * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
  * shuffle each), two joins with the map ({@link Identifiers#resolve}: one for all touch tables,
  * one for both order tables; each shuffles and sorts the whole map), and one shuffle by one_id for
- * the journeys. Ad clicks take a second, narrow pass first: their latest
- * delivery over the few columns that find bursts of clicks (one shuffle, then one aggregation by
- * device or IP and hour); the bursts are kept and counted, and the clicks meet them by broadcast.
+ * the journeys. Ad clicks take a second, narrow pass first: their latest delivery over the few
+ * columns that find bursts of clicks (one shuffle, then one aggregation by device or IP and hour);
+ * the bursts are kept and counted, and the clicks meet them by broadcast. Nothing large is cached:
+ * touchpoints and conversions are written straight from their plans, the journeys are built from
+ * the written tables, and the counters read back only the columns they count.
  */
 public final class JourneysAction {
   public static final String LAYER = "journey";
@@ -71,9 +73,15 @@ public final class JourneysAction {
         counters.put("click_bursts", JobGroup.run(spark, group, "journeys: find click bursts", b::count));
         bursts = b;
       }
-      Dataset<Row> touchpoints = cached.keep(Touchpoints.build(warehouse, config, lookup, bursts, run.to()));
-      Dataset<Row> conversions = cached.keep(Conversions.build(warehouse, config, lookup, run.to()));
-      Dataset<Row> journeys = cached.keep(Journeys.build(touchpoints, conversions, config.journeys().lookbackDays()));
+      // Each table is written straight from its plan and read back by what follows: the written
+      // table is the cache. An in-memory cache of the 17M touchpoints (16M-event world) spent
+      // about as long building and compressing its columns as the Parquet write that followed it.
+      write(group, "touchpoints", Touchpoints.build(warehouse, config, lookup, bursts, run.to()));
+      write(group, "conversions", Conversions.build(warehouse, config, lookup, run.to()));
+      Dataset<Row> touchpoints = warehouse.read(LAYER, "touchpoints");
+      Dataset<Row> conversions = warehouse.read(LAYER, "conversions");
+      write(group, "journeys", Journeys.build(touchpoints, conversions, config.journeys().lookbackDays()));
+      Dataset<Row> journeys = warehouse.read(LAYER, "journeys");
 
       JobGroup.run(spark, group, "journeys: count", () -> {
         Row t = touchpoints.agg(count(lit(1)),
@@ -99,15 +107,11 @@ public final class JourneysAction {
         counters.put("refunds_without_order", unlinked[0]);
         counters.put("returns_without_sale", unlinked[1]);
       });
-      for (String[] t : new String[][] {{"touchpoints"}, {"conversions"}, {"journeys"}}) {
-        Dataset<Row> d = switch (t[0]) {
-          case "touchpoints" -> touchpoints;
-          case "conversions" -> conversions;
-          default -> journeys;
-        };
-        JobGroup.run(spark, group, "journeys: write " + LAYER + "." + t[0], () -> warehouse.overwrite(d, LAYER, t[0]));
-      }
       return counters;
     }
+  }
+
+  private void write(String group, String table, Dataset<Row> data) {
+    JobGroup.run(spark, group, "journeys: write " + LAYER + "." + table, () -> warehouse.overwrite(data, LAYER, table));
   }
 }
