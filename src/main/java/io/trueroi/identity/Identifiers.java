@@ -123,9 +123,10 @@ public final class Identifiers {
    * key; null when the map does not hold it (no identifier, or only ambiguous ones). Every row is
    * kept once (the map holds each identifier once).
    *
-   * <p>Cost: one shuffle of the rows and one of the map, for a single sort-merge join. The map is
-   * the larger side (every identifier ever seen), so callers key all their tables first and call
-   * this once: each join reads and sorts the whole shuffled map again.
+   * <p>Cost: one shuffle of the rows and one of the map, for a single join (sort-merge, or hash
+   * when adaptive execution finds the map's shuffled partitions small enough). The map is the
+   * larger side (every identifier ever seen), so callers key all their tables first and call this
+   * once: each join reads the whole shuffled map again and sorts or hashes it.
    */
   public static Dataset<Row> resolve(Dataset<Row> keyed, OneIdLookup lookup) {
     Dataset<Row> mapped = lookup.map().select(col("id_value_hash").as("_hash"), col("one_id"));

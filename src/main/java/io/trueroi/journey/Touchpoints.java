@@ -88,8 +88,8 @@ final class Touchpoints {
     Dataset<Row> clicks = Identifiers.withLookupKey(withInvalidFlag(latest, bursts), "ad_clicks", lookup);
     return clicks.select(
             concat_ws("|", lit("ad_clicks"), col("platform"), col("click_id")).as("touchpoint_id"),
-            col(Identifiers.LOOKUP_KEY), col("click_time").as("touch_time"), lit("ads").as("source_system"), col("platform"),
-            lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
+            col(Identifiers.LOOKUP_KEY), col("click_time").as("touch_time"), lit("ads").as("source_system"),
+            col("platform"), lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
             coalesce(col("campaign_id"), col("utm_campaign")).as("campaign_id"), lit(null).cast("string").as("code"),
             col("_invalid").as("is_invalid"),
             lit("ad_clicks").as("source_table"),
@@ -184,8 +184,9 @@ final class Touchpoints {
   }
 
   static Dataset<Row> landings(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> o = Identifiers.withLookupKey(Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
-        .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), "ecommerce_orders", lookup);
+    Dataset<Row> o = Identifiers.withLookupKey(
+        Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
+            .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), "ecommerce_orders", lookup);
     Column record = concat_ws("|", col("platform"), col("order_id"));
     return o.select(
         concat_ws("|", lit("ecommerce_orders"), record).as("touchpoint_id"),
