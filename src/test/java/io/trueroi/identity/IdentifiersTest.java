@@ -138,8 +138,9 @@ class IdentifiersTest {
 
   /**
    * Rows of two tables, each keyed by its own identifiers, resolved by one join: each row gets the
-   * OneID of its own table's first mapped identifier (the same map as above; the sale's member M1
-   * and the order's click C1 are mapped, the order's buyer is not and is skipped).
+   * OneID of its own table's first mapped identifier. Its own small map: the sale's member M1 and
+   * the order's click C1 are mapped; the order's buyer B9 is ambiguous (skipped), so the order
+   * resolves through its click; sale t2 carries no identifier and gets none.
    */
   @Test
   void rowsOfSeveralTablesAreResolvedTogether(SparkSession spark) {
