@@ -1,6 +1,7 @@
 package io.trueroi.ingest;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
@@ -26,40 +27,47 @@ final class AdSpendReader extends BaseReader {
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    Column platform = Parse.text(SourceReader.attribute("platform"));
-    Column dateText = Parse.text(field("report_date"));
-    Column date = Parse.date(dateText);
-    Column campaignId = Parse.id(field("campaign_id"));
-    Column impressionsText = Parse.text(field("impressions"));
-    Column impressions = Parse.integer(impressionsText);
-    Column clicksText = Parse.text(field("clicks"));
-    Column clicks = Parse.integer(clicksText);
-    Column costText = Parse.text(field("cost"));
-    Column cost = Parse.decimal(costText);
-    Column currency = Parse.currency(field("currency"));
+    // Checked values as columns first, so the checks and the output read each once (see AdClicksReader).
+    Dataset<Row> in = lines
+        .withColumn("platform", Parse.text(SourceReader.attribute("platform")))
+        .withColumn("date_text", Parse.text(field("report_date")))
+        .withColumn("campaign_id", Parse.id(field("campaign_id")))
+        .withColumn("impressions_text", Parse.text(field("impressions")))
+        .withColumn("clicks_text", Parse.text(field("clicks")))
+        .withColumn("cost_text", Parse.text(field("cost")))
+        .withColumn("currency", Parse.currency(field("currency")));
+    in = in
+        .withColumn("report_date", Parse.date(col("date_text")))
+        .withColumn("impressions_value", Parse.integer(col("impressions_text")))
+        .withColumn("clicks_value", Parse.integer(col("clicks_text")))
+        .withColumn("cost", Parse.decimal(col("cost_text")));
+    Column dateText = col("date_text");
+    Column impressions = col("impressions_value");
+    Column clicks = col("clicks_value");
+    Column cost = col("cost");
     Rejects r = new Rejects()
-        .check(platform.isNull(), Rejects.MISSING_REQUIRED, "platform is not set by the file rule")
+        .check(col("platform").isNull(), Rejects.MISSING_REQUIRED, "platform is not set by the file rule")
         .required(dateText, "report_date")
-        .check(dateText.isNotNull().and(date.isNull()), Rejects.BAD_TIMESTAMP,
+        .check(dateText.isNotNull().and(col("report_date").isNull()), Rejects.BAD_TIMESTAMP,
             concat(lit("report_date is not a date: '"), coalesce(dateText, lit("")), lit("'")))
-        .required(campaignId, "campaign_id");
-    Parse.checkInteger(r, impressionsText, impressions, "impressions");
-    Parse.checkInteger(r, clicksText, clicks, "clicks");
-    r.required(costText, "cost");
-    Parse.checkDecimal(r, costText, cost, "cost");
+        .required(col("campaign_id"), "campaign_id");
+    Parse.checkInteger(r, col("impressions_text"), impressions, "impressions");
+    Parse.checkInteger(r, col("clicks_text"), clicks, "clicks");
+    r.required(col("cost_text"), "cost");
+    Parse.checkDecimal(r, col("cost_text"), cost, "cost");
     r.check(cost.lt(0).or(impressions.lt(0)).or(clicks.lt(0)), Rejects.NEGATIVE_AMOUNT,
         "cost, impressions and clicks cannot be negative");
-    Parse.checkCurrency(r, currency, context.settings().currencies());
-    return lines.select(SourceReader.withLineage(new Column[] {
-        platform.as("platform"),
-        date.as("report_date"),
+    Parse.checkCurrency(r, col("currency"), context.settings().currencies());
+    return in.select(SourceReader.withLineage(new Column[] {
+        col("platform"),
+        col("report_date"),
         coalesce(Parse.id(field("account_id")), lit("")).as("account_id"),
-        campaignId.as("campaign_id"),
+        col("campaign_id"),
         Parse.text(field("campaign_name")).as("campaign_name"),
         coalesce(Parse.id(field("adgroup_id")), lit("")).as("adgroup_id"),
         coalesce(impressions, lit(0L)).as("impressions"),
         coalesce(clicks, lit(0L)).as("clicks"),
-        cost.as("cost"),
-        currency.as("currency")}, r));
+        cost,
+        col("currency")}, r));
   }
 }

@@ -59,7 +59,10 @@ final class Parse {
    * characters, so longer ids skip that comparison too.
    */
   static Column id(Column raw) {
-    Column t = text(raw);
+    // The trimmed text is written out at each use rather than as text(raw): the blank test comes
+    // first and is always evaluated, so Spark's subexpression elimination computes the trim once
+    // for the branches after it. text()'s nullif, repeated, was trimmed again at every use.
+    Column t = trim(raw);
     // Literal replaces: translate() builds a hash map per value, regexp_replace runs a matcher.
     Column squeezed = t;
     for (String separator : SEPARATORS) {
@@ -72,7 +75,7 @@ final class Parse {
     Column twoDifferent = second.notEqual(lit("")).and(first.notEqual(second))
         .and(first.isin(SEPARATORS.toArray()).unary_$bang())
         .and(second.isin(SEPARATORS.toArray()).unary_$bang());
-    return when(t.isNull(), lit(null).cast("string"))
+    return when(t.isNull().or(t.equalTo(lit(""))), lit(null).cast("string"))
         .when(length(t).leq(PLACEHOLDER_MAX_LENGTH).and(lower(t).isin(PLACEHOLDERS.toArray())),
             lit(null).cast("string"))
         .when(twoDifferent, t)
