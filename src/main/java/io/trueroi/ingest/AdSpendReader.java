@@ -27,7 +27,7 @@ final class AdSpendReader extends BaseReader {
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    // Checked values as columns first, so the checks and the output read each once (see AdClicksReader).
+    // Checked values as columns first, so the checks and the output read each once (see BaseReader).
     Dataset<Row> in = lines
         .withColumn("platform", Parse.text(SourceReader.attribute("platform")))
         .withColumn("date_text", Parse.text(field("report_date")))

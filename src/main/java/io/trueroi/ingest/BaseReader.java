@@ -8,7 +8,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
-/** Names, key and format of a reader, so each reader class is only its parsing rules. */
+/**
+ * Names, key and format of a reader, so each reader class is only its parsing rules.
+ *
+ * <p>Readers add each value a check reads as a column of its own (withColumn) before they build
+ * their {@link Rejects} and output from those columns. A reject code and detail are coalesces
+ * over every check, so a parse expression named in a check and in the output was evaluated once
+ * for each; as a column it is evaluated once per line (Spark keeps a projection apart when its
+ * costly columns are read more than once above it).
+ */
 abstract class BaseReader implements SourceReader {
   private final String table;
   private final String group;

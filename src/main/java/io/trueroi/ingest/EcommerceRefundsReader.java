@@ -27,7 +27,7 @@ final class EcommerceRefundsReader extends BaseReader {
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
     Column zone = coalesce(SourceReader.attribute("time-zone"), lit(context.businessZone().getId()));
-    // Checked values as columns first, so the checks and the output read each once (see AdClicksReader).
+    // Checked values as columns first, so the checks and the output read each once (see BaseReader).
     Dataset<Row> in = lines
         .withColumn("platform", lower(Parse.text(field("platform"))))
         .withColumn("refund_id", Parse.id(field("refund_id")))

@@ -35,7 +35,7 @@ final class PosTransactionsReader extends BaseReader {
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
     var settings = context.settings();
     Column storeZones = EcommerceOrdersReader.mapOf(settings.posStoreTimeZones());
-    // Checked values as columns first, so the checks and the output read each once (see AdClicksReader).
+    // Checked values as columns first, so the checks and the output read each once (see BaseReader).
     Dataset<Row> in = lines
         .withColumn("phone", context.pii().normalisePhone(Parse.text(field("phone")), lit(null).cast("string")))
         .withColumn("store_id", Parse.id(field("store_id")))

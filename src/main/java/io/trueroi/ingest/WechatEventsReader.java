@@ -33,7 +33,7 @@ final class WechatEventsReader extends BaseReader {
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    // Checked values as columns first, so the checks and the output read each once (see AdClicksReader).
+    // Checked values as columns first, so the checks and the output read each once (see BaseReader).
     Dataset<Row> j = parseJson(lines, JSON)
         .withColumn("app_id", Parse.id(col("j.ToUserName")))
         .withColumn("openid", Parse.id(col("j.FromUserName")))

@@ -24,7 +24,7 @@ final class WechatPhoneAuthReader extends BaseReader {
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    // Checked values as columns first, so the checks and the output read each once (see AdClicksReader).
+    // Checked values as columns first, so the checks and the output read each once (see BaseReader).
     Dataset<Row> in = lines
         .withColumn("phone_text", Parse.text(field("phone_number")))
         .withColumn("app_id", Parse.id(field("app_id")))

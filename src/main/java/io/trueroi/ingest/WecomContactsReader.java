@@ -37,7 +37,7 @@ final class WecomContactsReader extends BaseReader {
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
-    // Checked values as columns first, so the checks and the output read each once (see AdClicksReader).
+    // Checked values as columns first, so the checks and the output read each once (see BaseReader).
     Dataset<Row> j = parseJson(lines, JSON)
         .select(col("*"), posexplode_outer(col("j.follow_user")).as(new String[] {"f_pos", "f"}))
         .withColumn("external_userid", Parse.id(col("j.external_contact.external_userid")))
