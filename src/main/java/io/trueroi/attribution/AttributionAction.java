@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.config.TrueRoiConfig.AttributionSettings;
+import io.trueroi.journey.JourneysAction;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.JobGroup;
@@ -41,8 +42,8 @@ public final class AttributionAction {
   public static final String CREDITS = "credits";
   public static final String REMOVAL_EFFECTS = "markov_removal_effects";
   public static final String TRANSITIONS = "markov_transitions";
-  static final String JOURNEYS_LAYER = "journey";
-  static final String JOURNEYS = "journeys";
+  private static final String JOURNEYS_LAYER = JourneysAction.LAYER;
+  private static final String JOURNEYS = JourneysAction.JOURNEYS;
 
   private final SparkSession spark;
   private final TrueRoiConfig config;

@@ -39,6 +39,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class JourneysAction {
   public static final String LAYER = "journey";
+  /** The table attribution reads: one row per journey, its touches in order. */
+  public static final String JOURNEYS = "journeys";
 
   private final SparkSession spark;
   private final TrueRoiConfig config;
@@ -80,7 +82,7 @@ public final class JourneysAction {
           Touchpoints.build(warehouse, config, lookup, bursts, run.to()));
       Dataset<Row> conversions = writeAndRead(group, "conversions",
           Conversions.build(warehouse, config, lookup, run.to()));
-      Dataset<Row> journeys = writeAndRead(group, "journeys",
+      Dataset<Row> journeys = writeAndRead(group, JOURNEYS,
           Journeys.build(touchpoints, conversions, config.journeys().lookbackDays()));
 
       JobGroup.run(spark, group, "journeys: count", () -> {
