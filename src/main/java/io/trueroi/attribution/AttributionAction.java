@@ -42,8 +42,6 @@ public final class AttributionAction {
   public static final String CREDITS = "credits";
   public static final String REMOVAL_EFFECTS = "markov_removal_effects";
   public static final String TRANSITIONS = "markov_transitions";
-  private static final String JOURNEYS_LAYER = JourneysAction.LAYER;
-  private static final String JOURNEYS = JourneysAction.JOURNEYS;
 
   private final SparkSession spark;
   private final TrueRoiConfig config;
@@ -59,16 +57,17 @@ public final class AttributionAction {
 
   /** Counters for ops.job_runs. */
   public Map<String, Long> execute() {
-    if (!warehouse.exists(JOURNEYS_LAYER, JOURNEYS)) {
-      throw new JobFailure("attribution: " + JOURNEYS_LAYER + "." + JOURNEYS + " does not exist: run journeys first");
+    if (!warehouse.exists(JourneysAction.LAYER, JourneysAction.JOURNEYS)) {
+      throw new JobFailure("attribution: " + JourneysAction.LAYER + "." + JourneysAction.JOURNEYS
+          + " does not exist: run journeys first");
     }
     AttributionSettings settings = config.attribution();
     String group = run.runId();
-    Dataset<Row> stored = warehouse.read(JOURNEYS_LAYER, JOURNEYS);
+    Dataset<Row> stored = warehouse.read(JourneysAction.LAYER, JourneysAction.JOURNEYS);
     String segmentColumn = settings.segmentColumn();
     if (!segmentColumn.isEmpty() && !Arrays.asList(stored.columns()).contains(segmentColumn)) {
       throw new JobFailure("trueroi.attribution.markov.segment-column: " + segmentColumn + " is not a column of "
-          + JOURNEYS_LAYER + "." + JOURNEYS + " " + Arrays.toString(stored.columns()));
+          + JourneysAction.LAYER + "." + JourneysAction.JOURNEYS + " " + Arrays.toString(stored.columns()));
     }
     Map<String, Long> counters = new LinkedHashMap<>();
     try (Persisted cached = new Persisted()) {

@@ -16,9 +16,11 @@ final class JourneysStage implements Stage {
     Map<String, Long> counters = new JourneysAction(c.spark(), c.config(), c.warehouse(), c.run()).execute();
     String l = JourneysAction.LAYER;
     return new Result(List.of(), counters, List.of(
-        new TableWritten(l + ".touchpoints", c.warehouse().path(l, "touchpoints"), counters.get("touchpoints")),
-        new TableWritten(l + ".conversions", c.warehouse().path(l, "conversions"), counters.get("conversions")),
-        new TableWritten(l + ".journeys", c.warehouse().path(l, "journeys"),
+        new TableWritten(l + "." + JourneysAction.TOUCHPOINTS, c.warehouse().path(l, JourneysAction.TOUCHPOINTS),
+            counters.get("touchpoints")),
+        new TableWritten(l + "." + JourneysAction.CONVERSIONS, c.warehouse().path(l, JourneysAction.CONVERSIONS),
+            counters.get("conversions")),
+        new TableWritten(l + "." + JourneysAction.JOURNEYS, c.warehouse().path(l, JourneysAction.JOURNEYS),
             counters.get("converting_journeys") + counters.get("non_converting_journeys"))));
   }
 }

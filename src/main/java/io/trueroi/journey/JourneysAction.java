@@ -30,7 +30,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Cost: one pass over the touch and order tables with their latest delivery per record (one
  * shuffle each), two joins with the map ({@link Identifiers#resolve}: one for all touch tables,
- * one for both order tables; each shuffles and sorts the whole map), and one shuffle by one_id for
+ * one for both order tables; each shuffles the whole map), and one shuffle by one_id for
  * the journeys. Ad clicks take a second, narrow pass first: their latest delivery over the few
  * columns that find bursts of clicks (one shuffle, then one aggregation by device or IP and hour);
  * the bursts are kept and counted, and the clicks meet them by broadcast. Nothing large is cached:
@@ -39,7 +39,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class JourneysAction {
   public static final String LAYER = "journey";
-  /** The table attribution reads: one row per journey, its touches in order. */
+  /** One row per touch, with its OneID and channel. */
+  public static final String TOUCHPOINTS = "touchpoints";
+  /** One row per purchase or till sale, net of refunds and returns. */
+  public static final String CONVERSIONS = "conversions";
+  /** One row per journey, its touches in order: what attribution reads. */
   public static final String JOURNEYS = "journeys";
 
   private final SparkSession spark;
@@ -78,9 +82,9 @@ public final class JourneysAction {
       // table is the cache. In-memory caches of the three (16M-event world) spent more of the
       // stage's CPU building and compressing their columns (15.8% of its JFR samples) than the
       // Parquet writes that followed them (10.9%).
-      Dataset<Row> touchpoints = writeAndRead(group, "touchpoints",
+      Dataset<Row> touchpoints = writeAndRead(group, TOUCHPOINTS,
           Touchpoints.build(warehouse, config, lookup, bursts, run.to()));
-      Dataset<Row> conversions = writeAndRead(group, "conversions",
+      Dataset<Row> conversions = writeAndRead(group, CONVERSIONS,
           Conversions.build(warehouse, config, lookup, run.to()));
       Dataset<Row> journeys = writeAndRead(group, JOURNEYS,
           Journeys.build(touchpoints, conversions, config.journeys().lookbackDays()));

@@ -58,8 +58,9 @@ public final class MartsAction {
 
   /** Rows written per mart, for ops.job_runs. */
   public Map<String, Long> execute() {
-    for (String[] input : new String[][] {{JourneysAction.LAYER, "touchpoints"}, {JourneysAction.LAYER, "conversions"},
-        {JourneysAction.LAYER, "journeys"}, {AttributionAction.LAYER, AttributionAction.CREDITS}}) {
+    for (String[] input : new String[][] {{JourneysAction.LAYER, JourneysAction.TOUCHPOINTS},
+        {JourneysAction.LAYER, JourneysAction.CONVERSIONS}, {JourneysAction.LAYER, JourneysAction.JOURNEYS},
+        {AttributionAction.LAYER, AttributionAction.CREDITS}}) {
       if (!warehouse.exists(input[0], input[1])) {
         throw new JobFailure("marts: " + input[0] + "." + input[1] + " does not exist: run "
             + (input[0].equals(JourneysAction.LAYER) ? "journeys" : "attribution") + " first");
@@ -68,9 +69,9 @@ public final class MartsAction {
     LocalDate upTo = run.to();
     String group = run.runId();
     Dataset<Row> credits = warehouse.read(AttributionAction.LAYER, AttributionAction.CREDITS);
-    Dataset<Row> conversions = warehouse.read(JourneysAction.LAYER, "conversions");
-    Dataset<Row> touchpoints = warehouse.read(JourneysAction.LAYER, "touchpoints");
-    Dataset<Row> journeys = warehouse.read(JourneysAction.LAYER, "journeys");
+    Dataset<Row> conversions = warehouse.read(JourneysAction.LAYER, JourneysAction.CONVERSIONS);
+    Dataset<Row> touchpoints = warehouse.read(JourneysAction.LAYER, JourneysAction.TOUCHPOINTS);
+    Dataset<Row> journeys = warehouse.read(JourneysAction.LAYER, JourneysAction.JOURNEYS);
     // Two marts each use the spend and the customers' orders: kept after first use, not recomputed.
     Dataset<Row> spend = Spend.daily(spark, warehouse, config, upTo).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> counters = new LinkedHashMap<>();
