@@ -1,12 +1,10 @@
 package io.trueroi.identity;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
@@ -14,7 +12,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -105,17 +102,33 @@ public final class Identifiers {
     Column[] ids = Arrays.copyOfRange(spec, 1, spec.length);
     // coalesce stops at the first present identifier, so only that one is hashed for most rows.
     Dataset<Row> keyed = rows.withColumn(LOOKUP_KEY, coalesce(ids).getField("id_value_hash"));
-    Column present = array_compact(array(ids));
     for (int n = 1; n < ids.length; n++) {
       // In round n the key is the row's n-th present identifier; if it is skipped, the next replaces it.
       keyed = keyed
           .join(broadcast(lookup.skipped().select(col("id_value_hash").as("_skip"))),
               col(LOOKUP_KEY).equalTo(col("_skip")), "left_outer")
-          .withColumn(LOOKUP_KEY, when(col("_skip").isNotNull(), get(present, lit(n)).getField("id_value_hash"))
+          .withColumn(LOOKUP_KEY, when(col("_skip").isNotNull(), present(ids, n).getField("id_value_hash"))
               .otherwise(col(LOOKUP_KEY)))
           .drop("_skip");
     }
     return keyed;
+  }
+
+  /**
+   * The {@code n}-th (from 0) of {@code ids} that is not null, or null: the one with exactly n
+   * present before it. Written out rather than as {@code array_compact(array(ids))[n]}, since
+   * {@code array_compact} is a lambda, which Spark evaluates without generated code: it took every
+   * row's whole projection with it, once per round, though it is only read for the few rows whose
+   * key is skipped.
+   */
+  static Column present(Column[] ids, int n) {
+    Column[] nth = new Column[ids.length];
+    Column before = lit(0);
+    for (int i = 0; i < ids.length; i++) {
+      nth[i] = when(before.equalTo(n), ids[i]);
+      before = before.plus(when(ids[i].isNotNull(), 1).otherwise(0));
+    }
+    return coalesce(nth);
   }
 
   /**
@@ -136,9 +149,16 @@ public final class Identifiers {
   }
 
   /**
-   * One row per silver record delivered on or before {@code upTo} that carries at least one
-   * identifier: {@code seen_at} and {@code ids} (array of struct id_type, id_value_hash). Tables
+   * One row per silver record delivered on or before {@code upTo}: {@code seen_at} and {@code ids},
+   * an array with one element per identifier its table can carry ({@link #idsByTable}): a struct
+   * of id_type and id_value_hash, or null where the record lacks that identifier. Records with no
+   * identifier at all are kept; callers drop the null elements after exploding the array. Tables
    * not yet written are skipped.
+   *
+   * <p>Why nulls are left in: removing them here ({@code array_compact}, or a filter on the size
+   * of the compacted array) puts a lambda function in the projection. Spark evaluates a lambda
+   * without generated code, and so the whole projection, hashes included, ran interpreted; the
+   * filter on its size also hashed every identifier a second time.
    */
   public static Dataset<Row> records(Warehouse warehouse, LocalDate upTo) {
     Dataset<Row> all = null;
@@ -148,14 +168,9 @@ public final class Identifiers {
         continue;
       }
       Column[] spec = e.getValue();
-      List<Column> ids = new ArrayList<>(List.of(spec).subList(1, spec.length));
       Dataset<Row> r = warehouse.read("silver", table)
           .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
-          .select(
-              spec[0].as("seen_at"),
-              // array_compact, not filter(x -> ...): lambdas run interpreted, once per element.
-              array_compact(array(ids.toArray(new Column[0]))).as("ids"))
-          .filter("size(ids) > 0");
+          .select(spec[0].as("seen_at"), array(Arrays.copyOfRange(spec, 1, spec.length)).as("ids"));
       all = all == null ? r : all.unionByName(r);
     }
     if (all == null) {

@@ -101,7 +101,9 @@ public final class IdentityAction {
       WindowSpec byId = Window.partitionBy("id");
       Dataset<Row> occurrences = cached.keep(withHubs(Identifiers.records(warehouse, run.to())
           .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
+          // A record's array holds a null for each identifier it lacks (see Identifiers.records).
           .select(col("record"), col("seen_at"), explode(col("ids")).as("i"))
+          .filter(col("i").isNotNull())
           .select(col("record"), col("seen_at"), col("i.id_type").as("id_type"),
               unhex(col("i.id_value_hash")).as("id"))
           .select(col("record"), col("id_type"), col("id"), count(lit(1)).over(byId).as("records"),
