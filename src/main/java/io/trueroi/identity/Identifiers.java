@@ -107,7 +107,7 @@ public final class Identifiers {
       keyed = keyed
           .join(broadcast(lookup.skipped().select(col("id_value_hash").as("_skip"))),
               col(LOOKUP_KEY).equalTo(col("_skip")), "left_outer")
-          .withColumn(LOOKUP_KEY, when(col("_skip").isNotNull(), present(ids, n).getField("id_value_hash"))
+          .withColumn(LOOKUP_KEY, when(col("_skip").isNotNull(), nthPresent(ids, n).getField("id_value_hash"))
               .otherwise(col(LOOKUP_KEY)))
           .drop("_skip");
     }
@@ -121,7 +121,7 @@ public final class Identifiers {
    * row's whole projection with it, once per round, though it is only read for the few rows whose
    * key is skipped.
    */
-  static Column present(Column[] ids, int n) {
+  static Column nthPresent(Column[] ids, int n) {
     Column[] nth = new Column[ids.length];
     Column before = lit(0);
     for (int i = 0; i < ids.length; i++) {
