@@ -18,13 +18,12 @@ final class AttributionStage implements Stage {
     long credits = counters.entrySet().stream().filter(e -> e.getKey().startsWith("credits:"))
         .mapToLong(Map.Entry::getValue).sum();
     List<TableWritten> tables = new java.util.ArrayList<>();
-    tables.add(new TableWritten(l + "." + AttributionAction.CREDITS, c.warehouse().path(l, AttributionAction.CREDITS),
-        credits));
+    tables.add(TableWritten.of(c.warehouse(), l, AttributionAction.CREDITS, credits));
     if (c.config().attribution().models().contains(io.trueroi.attribution.MarkovModel.NAME)) {
-      tables.add(new TableWritten(l + "." + AttributionAction.REMOVAL_EFFECTS,
-          c.warehouse().path(l, AttributionAction.REMOVAL_EFFECTS), counters.getOrDefault("markov_effect_rows", 0L)));
-      tables.add(new TableWritten(l + "." + AttributionAction.TRANSITIONS,
-          c.warehouse().path(l, AttributionAction.TRANSITIONS), counters.getOrDefault("markov_transitions", 0L)));
+      tables.add(TableWritten.of(c.warehouse(), l, AttributionAction.REMOVAL_EFFECTS,
+          counters.getOrDefault("markov_effect_rows", 0L)));
+      tables.add(TableWritten.of(c.warehouse(), l, AttributionAction.TRANSITIONS,
+          counters.getOrDefault("markov_transitions", 0L)));
     }
     return new Result(List.of(), counters, tables);
   }

@@ -16,11 +16,8 @@ final class IdentityStage implements Stage {
     Map<String, Long> counters = new IdentityAction(c.spark(), c.config(), c.warehouse(), c.run()).execute();
     String l = IdentityAction.LAYER;
     return new Result(List.of(), counters, List.of(
-        new TableWritten(l + "." + IdentityAction.MAP, c.warehouse().path(l, IdentityAction.MAP),
-            counters.get("identifiers")),
-        new TableWritten(l + "." + IdentityAction.AMBIGUOUS, c.warehouse().path(l, IdentityAction.AMBIGUOUS),
-            counters.get("ambiguous_identifiers")),
-        new TableWritten(l + "." + IdentityAction.HISTORY, c.warehouse().path(l, IdentityAction.HISTORY),
-            counters.get("merged_one_ids"))));
+        TableWritten.of(c.warehouse(), l, IdentityAction.MAP, counters.get("identifiers")),
+        TableWritten.of(c.warehouse(), l, IdentityAction.AMBIGUOUS, counters.get("ambiguous_identifiers")),
+        TableWritten.of(c.warehouse(), l, IdentityAction.HISTORY, counters.get("merged_one_ids"))));
   }
 }

@@ -23,13 +23,12 @@ final class IngestStage implements Stage {
     Map<String, Long> counters = new TreeMap<>();
     long quarantined = 0;
     for (SourceStats s : stats) {
-      tables.add(new TableWritten(IngestAction.SILVER + "." + s.table(),
-          c.warehouse().path(IngestAction.SILVER, s.table()), s.rowsWritten()));
+      tables.add(TableWritten.of(c.warehouse(), IngestAction.SILVER, s.table(), s.rowsWritten()));
       quarantined += s.rowsQuarantined();
       counters.merge("rows_duplicate", s.rowsDuplicate(), Long::sum);
     }
-    tables.add(new TableWritten(IngestAction.QUARANTINE_LAYER + "." + IngestAction.QUARANTINE_TABLE,
-        c.warehouse().path(IngestAction.QUARANTINE_LAYER, IngestAction.QUARANTINE_TABLE), quarantined));
+    tables.add(TableWritten.of(c.warehouse(), IngestAction.QUARANTINE_LAYER,
+        IngestAction.QUARANTINE_TABLE, quarantined));
     counters.put("rows_quarantined", quarantined);
     return new Result(stats, counters, tables);
   }

@@ -16,11 +16,9 @@ final class JourneysStage implements Stage {
     Map<String, Long> counters = new JourneysAction(c.spark(), c.config(), c.warehouse(), c.run()).execute();
     String l = JourneysAction.LAYER;
     return new Result(List.of(), counters, List.of(
-        new TableWritten(l + "." + JourneysAction.TOUCHPOINTS, c.warehouse().path(l, JourneysAction.TOUCHPOINTS),
-            counters.get("touchpoints")),
-        new TableWritten(l + "." + JourneysAction.CONVERSIONS, c.warehouse().path(l, JourneysAction.CONVERSIONS),
-            counters.get("conversions")),
-        new TableWritten(l + "." + JourneysAction.JOURNEYS, c.warehouse().path(l, JourneysAction.JOURNEYS),
+        TableWritten.of(c.warehouse(), l, JourneysAction.TOUCHPOINTS, counters.get("touchpoints")),
+        TableWritten.of(c.warehouse(), l, JourneysAction.CONVERSIONS, counters.get("conversions")),
+        TableWritten.of(c.warehouse(), l, JourneysAction.JOURNEYS,
             counters.get("converting_journeys") + counters.get("non_converting_journeys"))));
   }
 }

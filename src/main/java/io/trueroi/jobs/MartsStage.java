@@ -15,8 +15,7 @@ final class MartsStage implements Stage {
   public Result run(JobContext c) {
     Map<String, Long> counters = new MartsAction(c.spark(), c.config(), c.warehouse(), c.run()).execute();
     return new Result(List.of(), counters, MartsAction.TABLES.stream()
-        .map(t -> new TableWritten(MartsAction.LAYER + "." + t, c.warehouse().path(MartsAction.LAYER, t),
-            counters.get(t)))
+        .map(t -> TableWritten.of(c.warehouse(), MartsAction.LAYER, t, counters.get(t)))
         .toList());
   }
 }

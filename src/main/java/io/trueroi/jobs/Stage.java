@@ -1,6 +1,7 @@
 package io.trueroi.jobs;
 
 import io.trueroi.ops.SourceStats;
+import io.trueroi.spark.Warehouse;
 import java.util.List;
 import java.util.Map;
 
@@ -15,5 +16,10 @@ interface Stage {
   record Result(List<SourceStats> sources, Map<String, Long> counters, List<TableWritten> tables) {}
 
   /** A table the stage wrote and how many rows it wrote there this run. */
-  record TableWritten(String name, String location, long rows) {}
+  record TableWritten(String name, String location, long rows) {
+    /** {@code layer.table}, at its path in the warehouse. */
+    static TableWritten of(Warehouse warehouse, String layer, String table, long rows) {
+      return new TableWritten(layer + "." + table, warehouse.path(layer, table), rows);
+    }
+  }
 }
