@@ -61,12 +61,13 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * identifier occurrences (a window by identifier for its record count and first/last seen, then a
  * layout by record that the guard's self-join and the hubs' window read in place), kept once with
  * their hubs (kept again, with hubs chosen anew, only on a night whose guard finds ambiguous
- * identifiers); the guard's pairs, for identifiers with more records than their limit only; each
- * connected-components round (O(log n) rounds, over linking identifiers only); and for the map,
- * one short row per anchor (a hub, a linking identifier, a previous OneID) shuffled to its
- * component to name it, then one shuffle of the identifiers to their anchor's OneID (with a
- * previous map, one more: the full outer join with it by identifier). Identifiers move as 32-byte
- * binary hashes. The map is rewritten in one transaction.
+ * identifiers; every cache here is unencoded, see {@link Persisted#uncompressed}); the guard's
+ * pairs, for identifiers with more records than their limit only; each connected-components round
+ * (O(log n) rounds, over linking identifiers only); and for the map, one short row per anchor (a
+ * hub, a linking identifier, a previous OneID) shuffled to its component to name it, then one
+ * shuffle of the identifiers to their anchor's OneID (with a previous map, one more: the full outer
+ * join with it by identifier). Identifiers move as 32-byte binary hashes. The map is rewritten in
+ * one transaction.
  */
 public final class IdentityAction {
   public static final String LAYER = "identity";
@@ -90,7 +91,9 @@ public final class IdentityAction {
   /** Counters for ops.job_runs. */
   public Map<String, Long> execute() {
     String group = run.runId();
-    try (Persisted cached = new Persisted()) {
+    // Uncompressed: the kept columns are mostly 32-byte hashes, which no encoding of the columnar
+    // cache shrinks, and trying costs (Persisted#uncompressed).
+    try (Persisted cached = Persisted.uncompressed(spark)) {
       // Identifiers travel as the 32 bytes of their hash, not its 64 hex characters: every shuffle
       // below moves them, and binary order is hex order, so "smallest" means the same in both.
       // A record is numbered, not keyed by its table and natural key: 8 bytes, not ~60. Each
