@@ -18,6 +18,9 @@ import org.apache.spark.storage.StorageLevel;
  * identity stage of a 31-day sample-data night spent 12 s of its 29 s there (jstack: {@code
  * CacheManager.recacheByCondition} under {@code unpersist}). Newest first, no dependent is left
  * to re-plan, so releasing costs nothing but the blocks' removal.
+ *
+ * <p>A holder made by {@link #uncompressed} also keeps its datasets without the columnar cache's
+ * encodings, for an action that keeps mostly hashes.
  */
 public final class Persisted implements AutoCloseable {
   /** Spark's switch for encoding the columnar cache's batches (dictionary, run-length, ...). */
@@ -45,8 +48,9 @@ public final class Persisted implements AutoCloseable {
    * and the stage 314 s rather than 344 s (means of three alternated runs).
    *
    * <p>The setting is the session's and is read when a cache is first computed, so it holds from
-   * here until {@link #close}, which puts back the session's own value (or its absence). Caches
-   * that the action computes meanwhile outside this holder are uncompressed too.
+   * here until {@link #close}, which puts back the session's own value (or its absence). Close
+   * releases the kept datasets first, so none of them is computed under the restored setting.
+   * Caches that the action computes meanwhile outside this holder are uncompressed too.
    */
   public static Persisted uncompressed(SparkSession spark) {
     RuntimeConfig conf = spark.conf();
