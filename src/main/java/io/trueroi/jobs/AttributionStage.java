@@ -1,6 +1,8 @@
 package io.trueroi.jobs;
 
 import io.trueroi.attribution.AttributionAction;
+import io.trueroi.attribution.MarkovModel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +19,9 @@ final class AttributionStage implements Stage {
     String l = AttributionAction.LAYER;
     long credits = counters.entrySet().stream().filter(e -> e.getKey().startsWith("credits:"))
         .mapToLong(Map.Entry::getValue).sum();
-    List<TableWritten> tables = new java.util.ArrayList<>();
+    List<TableWritten> tables = new ArrayList<>();
     tables.add(TableWritten.of(c.warehouse(), l, AttributionAction.CREDITS, credits));
-    if (c.config().attribution().models().contains(io.trueroi.attribution.MarkovModel.NAME)) {
+    if (c.config().attribution().models().contains(MarkovModel.NAME)) {
       tables.add(TableWritten.of(c.warehouse(), l, AttributionAction.REMOVAL_EFFECTS,
           counters.getOrDefault("markov_effect_rows", 0L)));
       tables.add(TableWritten.of(c.warehouse(), l, AttributionAction.TRANSITIONS,

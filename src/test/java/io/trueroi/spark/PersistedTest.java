@@ -20,7 +20,9 @@ class PersistedTest {
   void anUncompressedHolderCachesUnencodedWhileOpenAndRestoresTheSetting(SparkSession spark) {
     assertFalse(spark.conf().contains(Persisted.COMPRESSED), "the shared session leaves it at Spark's default");
     // One repeated 40-character string: dictionary and run-length encoding shrink it to next to
-    // nothing, unencoded it is at least 40 bytes a row.
+    // nothing, unencoded it is at least its 40 bytes a row (by construction). Measured when this
+    // test was written: 2,832 bytes encoded, 2,202,544 unencoded; the factor of 10 below leaves
+    // room for Spark's batch and block overheads to change without the test losing its point.
     int rows = 50_000;
     long encoded;
     try (Persisted cached = new Persisted()) {
