@@ -10,6 +10,7 @@ import io.trueroi.attribution.Linear;
 import io.trueroi.attribution.PathCount;
 import io.trueroi.attribution.PositionBased;
 import io.trueroi.attribution.TimeDecay;
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.SparkSessions;
@@ -67,21 +68,20 @@ public final class AttributionBench {
     for (int size : sizes) {
       Warehouse w = new Warehouse(spark, root.resolve("warehouse-" + size).toString());
       List<PathCount> paths = MarkovBench.paths(size, 20261123L);
-      journeys(spark, paths).write().format("delta").mode(SaveMode.Overwrite).save(w.path("journey", "journeys"));
-      Dataset<Row> stored = w.read("journey", "journeys").cache();
+      journeys(spark, paths).write().format("delta").mode(SaveMode.Overwrite).save(w.path(Table.JOURNEYS));
+      Dataset<Row> stored = w.read(Table.JOURNEYS).cache();
       long journeys = stored.count();
       long touches = stored.selectExpr("sum(path_length)").first().getLong(0);
       for (int order : new int[] {1, 3}) {
         Files.writeString(conf, "trueroi.attribution.markov.order = " + order + "\n", java.nio.file.StandardOpenOption.APPEND);
         TrueRoiConfig config = TrueRoiConfig.load(List.of(conf), Map.of("TRUEROI_HASH_KEY", "bench-key-not-a-secret"));
         long t0 = System.nanoTime();
-        Map<String, Long> counters =
-            new AttributionAction(spark, config, w, RunContext.start("attribution", day, day, null)).execute();
+        AttributionAction.Result result =
+            new AttributionAction(config, w, RunContext.start("attribution", day, day, null)).execute();
         double s = (System.nanoTime() - t0) / 1e9;
-        long creditRows = counters.entrySet().stream().filter(e -> e.getKey().startsWith("credits:"))
-            .mapToLong(Map.Entry::getValue).sum();
+        long creditRows = result.creditsByModel().values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("%-9d %9d %9d %10d %11d %5d %9.1f %10.0f%n", size, journeys, touches,
-            counters.get("converting_journeys"), creditRows, order, s, size / s);
+            result.convertingJourneys(), creditRows, order, s, size / s);
       }
       // Credits throughput: every journey credited (converted forced on), so the rate is measured
       // on all journeys rather than on the ~10% that convert; each model alone, then all six in
@@ -101,7 +101,7 @@ public final class AttributionBench {
               .mode(SaveMode.Overwrite).save();
           s = Math.min(s, (System.nanoTime() - t0) / 1e9);
         }
-        String name = models.size() == 1 ? models.get(0).name() : "all " + models.size() + " rules";
+        String name = models.size() == 1 ? models.get(0).name().id() : "all " + models.size() + " rules";
         ruleLines.add(new String[] {String.valueOf(size), name, String.valueOf(journeys), String.valueOf(touches),
             String.format("%.1f", s), String.format("%.0f", journeys / s / cores)});
       }

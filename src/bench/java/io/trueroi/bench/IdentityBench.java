@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.identity.IdentityAction;
 import io.trueroi.ops.RunContext;
@@ -63,13 +64,13 @@ public final class IdentityBench {
         "records/s/core");
     for (long n : sizes) {
       Warehouse w = new Warehouse(spark, root.resolve("warehouse-" + n).toString());
-      graph(spark, n, chain).write().format("delta").mode(SaveMode.Overwrite).save(w.path("silver", "pos_transactions"));
+      graph(spark, n, chain).write().format("delta").mode(SaveMode.Overwrite).save(w.path(Table.POS_TRANSACTIONS));
       LocalDate d = LocalDate.of(2026, 10, 1);
       long t0 = System.nanoTime();
-      Map<String, Long> c = new IdentityAction(spark, config, w, RunContext.start("identity", d, d, null)).execute();
+      IdentityAction.Result c = new IdentityAction(config, w, RunContext.start("identity", d, d, null)).execute();
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("%12d %12d %10d %7d %9.1f %16.0f%n", n, c.get("identifiers"), c.get("one_ids"),
-          c.get("cc_rounds"), s, n / s / cores);
+      System.out.printf("%12d %12d %10d %7d %9.1f %16.0f%n", n, c.identifiers(), c.oneIds(), c.ccRounds(), s,
+          n / s / cores);
     }
     spark.stop();
   }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.jobs.TrueRoi;
 import io.trueroi.spark.SparkSessions;
@@ -86,7 +87,7 @@ public final class NightlyBench {
       }
       Warehouse w = new Warehouse(spark, config.warehouse());
       Map<String, Row> runs = new LinkedHashMap<>();
-      for (Row r : w.read("ops", "job_runs").collectAsList()) {
+      for (Row r : w.read(Table.JOB_RUNS).collectAsList()) {
         runs.put(r.getAs("job"), r);
       }
       for (String stage : STAGES) {
@@ -120,7 +121,7 @@ public final class NightlyBench {
       scaling.forEach((step, points) -> System.out.printf("  %-12s %.2f%n", step, slope(points)));
     }
     System.out.printf("%naccuracy against the planted truth (%s):%n%s", lastTruth,
-        Evaluation.table(Evaluation.evaluate(spark, lastWarehouse, lastTruth)));
+        Evaluation.table(Evaluation.evaluate(lastWarehouse, lastTruth)));
     Path out = Path.of("target", "bench-nightly.csv");
     Files.createDirectories(out.getParent());
     Files.write(out, csv.stream().map(l -> String.join(",", l)).toList());

@@ -4,12 +4,15 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.trueroi.catalog.ModelName;
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
-import io.trueroi.config.TrueRoiConfig.AttributionSettings;
-import io.trueroi.journey.JourneysAction;
+import io.trueroi.config.AttributionSettings;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
-import io.trueroi.spark.JobGroup;
+import io.trueroi.ops.StageAction;
+import io.trueroi.ops.StageResult;
+import io.trueroi.ops.TableWritten;
 import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
 import java.util.ArrayList;
@@ -21,7 +24,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -37,121 +39,146 @@ import org.apache.spark.sql.types.StructType;
  * one task per segment for the solve ({@link MarkovTraining}); the driver receives only segment
  * counts and channel removal effects.
  */
-public final class AttributionAction {
-  public static final String LAYER = "attribution";
-  public static final String CREDITS = "credits";
-  public static final String REMOVAL_EFFECTS = "markov_removal_effects";
-  public static final String TRANSITIONS = "markov_transitions";
-
-  private final SparkSession spark;
-  private final TrueRoiConfig config;
-  private final Warehouse warehouse;
-  private final RunContext run;
-
-  public AttributionAction(SparkSession spark, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-    this.spark = spark;
-    this.config = config;
-    this.warehouse = warehouse;
-    this.run = run;
+public final class AttributionAction extends StageAction<AttributionAction.Result> {
+  /** The stage, and the job that runs it alone. */
+  public static final String NAME = "attribution";
+  public AttributionAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+    super(NAME, config, warehouse, run);
   }
 
-  /** Counters for ops.job_runs. */
-  public Map<String, Long> execute() {
-    if (!warehouse.exists(JourneysAction.LAYER, JourneysAction.JOURNEYS)) {
-      throw new JobFailure("attribution: " + JourneysAction.LAYER + "." + JourneysAction.JOURNEYS
-          + " does not exist: run journeys first");
+  /** Credit rows written per model, the converting journeys credited, and the Markov fit's counts (null without it). */
+  public record Result(Map<ModelName, Long> creditsByModel, long convertingJourneys, MarkovCounts markov,
+      List<TableWritten> tables) implements StageResult {
+    @Override
+    public Map<String, Long> counters() {
+      Map<String, Long> c = new LinkedHashMap<>();
+      if (markov != null) {
+        c.putAll(markov.counters());
+      }
+      creditsByModel.forEach((model, rows) -> c.put("credits:" + model.id(), rows));
+      c.put("converting_journeys", convertingJourneys);
+      return c;
     }
+  }
+
+  /** What the Markov fit trained on and wrote. */
+  public record MarkovCounts(long trainingJourneys, long trainingConversions, long effectRows, long segmentsFitted,
+      long segmentsFallback, long transitions) {
+    Map<String, Long> counters() {
+      Map<String, Long> c = new LinkedHashMap<>();
+      c.put("markov_training_journeys", trainingJourneys);
+      c.put("markov_training_conversions", trainingConversions);
+      c.put("markov_effect_rows", effectRows);
+      c.put("markov_segments_fitted", segmentsFitted);
+      c.put("markov_segments_fallback", segmentsFallback);
+      c.put("markov_transitions", transitions);
+      return c;
+    }
+  }
+
+  /** The fitted model, and what fitting it wrote. */
+  private record MarkovFit(MarkovModel model, MarkovCounts counts) {}
+
+  @Override
+  public Result execute() {
+    require(Table.JOURNEYS);
     AttributionSettings settings = config.attribution();
-    String group = run.runId();
-    Dataset<Row> stored = warehouse.read(JourneysAction.LAYER, JourneysAction.JOURNEYS);
+    Dataset<Row> stored = warehouse.read(Table.JOURNEYS);
     String segmentColumn = settings.segmentColumn();
     if (!segmentColumn.isEmpty() && !Arrays.asList(stored.columns()).contains(segmentColumn)) {
       throw new JobFailure("trueroi.attribution.markov.segment-column: " + segmentColumn + " is not a column of "
-          + JourneysAction.LAYER + "." + JourneysAction.JOURNEYS + " " + Arrays.toString(stored.columns()));
+          + Table.JOURNEYS + " " + Arrays.toString(stored.columns()));
     }
-    Map<String, Long> counters = new LinkedHashMap<>();
     try (Persisted cached = new Persisted()) {
       Dataset<Row> journeys = cached.keep(stored);
       List<AttributionModel> models = new ArrayList<>();
-      for (String name : settings.models()) {
-        models.add(switch (name) {
-          case FirstTouch.NAME -> new FirstTouch();
-          case LastTouch.NAME -> new LastTouch();
-          case LastNonDirectTouch.NAME -> new LastNonDirectTouch(settings.directChannels());
-          case Linear.NAME -> new Linear();
-          case PositionBased.NAME -> new PositionBased(settings.firstWeight(), settings.lastWeight());
-          case TimeDecay.NAME -> new TimeDecay(settings.halfLifeDays());
-          case MarkovModel.NAME -> fitMarkov(journeys, settings, group, counters, cached);
-          default -> throw new IllegalStateException("unknown model " + name);
-        });
+      MarkovCounts markov = null;
+      for (ModelName name : settings.models()) {
+        if (name == ModelName.MARKOV) {
+          MarkovFit fit = fitMarkov(journeys, settings, cached);
+          markov = fit.counts();
+          models.add(fit.model());
+        } else {
+          models.add(ruleBased(name, settings));
+        }
       }
       Dataset<Row> all = Credits.of(journeys, models, config.businessTimeZone());
-      JobGroup.run(spark, group, "attribution: write " + LAYER + "." + CREDITS,
-          () -> warehouse.overwrite(all, LAYER, CREDITS, List.of("model")));
-      JobGroup.run(spark, group, "attribution: count credits", () -> {
-        for (Row r : warehouse.read(LAYER, CREDITS).groupBy("model").agg(count(lit(1))).collectAsList()) {
-          counters.put("credits:" + r.getString(0), r.getLong(1));
+      step("write " + Table.CREDITS, () -> warehouse.overwrite(all, Table.CREDITS, List.of("model")));
+      Map<ModelName, Long> credits = new LinkedHashMap<>();
+      long converting = step("count credits", () -> {
+        for (Row r : warehouse.read(Table.CREDITS).groupBy("model").agg(count(lit(1))).collectAsList()) {
+          credits.put(ModelName.of(r.getString(0)), r.getLong(1));
         }
-        counters.put("converting_journeys", journeys.filter(col("converted")).count());
+        return journeys.filter(col("converted")).count();
       });
-      return counters;
+      List<TableWritten> tables = new ArrayList<>();
+      tables.add(written(Table.CREDITS, credits.values().stream().mapToLong(Long::longValue).sum()));
+      if (markov != null) {
+        tables.add(written(Table.MARKOV_REMOVAL_EFFECTS, markov.effectRows()));
+        tables.add(written(Table.MARKOV_TRANSITIONS, markov.transitions()));
+      }
+      return new Result(credits, converting, markov, List.copyOf(tables));
     }
   }
 
-  private MarkovModel fitMarkov(Dataset<Row> journeys, AttributionSettings settings, String group,
-      Map<String, Long> counters, Persisted cached) {
-    MarkovTraining.Fit fit = JobGroup.run(spark, group, "attribution: markov training paths",
+  /** The model of a rule-based name, with its settings. */
+  static AttributionModel ruleBased(ModelName name, AttributionSettings settings) {
+    return switch (name) {
+      case FIRST_TOUCH -> new FirstTouch();
+      case LAST_TOUCH -> new LastTouch();
+      case LAST_NON_DIRECT -> new LastNonDirectTouch(settings.directChannels());
+      case LINEAR -> new Linear();
+      case POSITION_BASED -> new PositionBased(settings.firstWeight(), settings.lastWeight());
+      case TIME_DECAY -> new TimeDecay(settings.halfLifeDays());
+      case MARKOV -> throw new IllegalArgumentException("markov is fitted, not rule-based");
+    };
+  }
+
+  private MarkovFit fitMarkov(Dataset<Row> journeys, AttributionSettings settings, Persisted cached) {
+    MarkovTraining.Fit fit = step("markov training paths",
         () -> MarkovTraining.fit(journeys, settings, run.to(), config.businessTimeZone()));
-    Dataset<Row> rows = cached.keep(fit.rows());
-    Map<String, Map<String, double[]>> effects = new TreeMap<>();
-    Map<String, List<Row>> channelRows = new TreeMap<>();
-    JobGroup.run(spark, group, "attribution: markov fit (order " + settings.markovOrder() + ")", () -> {
-      // One row per fitted segment and channel: bounded by segments x channels.
-      for (Row r : rows.filter(col("kind").equalTo("channel")).collectAsList()) {
-        effects.computeIfAbsent(r.getString(0), k -> new TreeMap<>())
-            .put(r.getString(2), new double[] {r.getDouble(3), r.getDouble(6)});
-        channelRows.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
-      }
-    });
-    String asOf = run.to().toString();
+    MarkovTraining.Fit kept = new MarkovTraining.Fit(fit.segments(), cached.keep(fit.rows()), fit.trainingFrom(),
+        fit.trainingTo());
+    Map<String, List<MarkovTraining.ChannelEffect>> bySegment = new TreeMap<>();
+    step("markov fit (order " + settings.markovOrder() + ")", () -> kept.channelEffects()
+        .forEach(e -> bySegment.computeIfAbsent(e.segment(), k -> new ArrayList<>()).add(e)));
     List<Row> out = new ArrayList<>();
-    long fitted = 0;
-    long fallback = 0;
     for (MarkovTraining.SegmentTotals s : fit.segments()) {
-      String source = s.fitted() ? s.segment() : MarkovTraining.ALL;
-      if (s.segment().equals(MarkovTraining.ALL)) {
-        counters.put("markov_training_journeys", s.journeys());
-        counters.put("markov_training_conversions", s.conversions());
-      } else if (s.fitted()) {
-        fitted++;
-      } else {
-        fallback++;
-      }
-      for (Row r : channelRows.getOrDefault(source, List.of())) {
-        // A segment on the global model: the global shares applied to the segment's own totals.
-        double conversions = s.fitted() ? r.getDouble(5) : r.getDouble(4) * s.conversions();
-        double revenue = s.fitted() ? r.getDouble(8) : r.getDouble(7) * s.revenue();
-        out.add(RowFactory.create(java.sql.Date.valueOf(run.to()), run.runId(), settings.markovOrder(),
-            java.sql.Date.valueOf(fit.trainingFrom()), java.sql.Date.valueOf(fit.trainingTo()), s.segment(), source,
-            s.journeys(), r.getString(2), r.getDouble(3), r.getDouble(4), conversions, r.getDouble(6), r.getDouble(7),
-            new java.math.BigDecimal(revenue).setScale(2, java.math.RoundingMode.HALF_EVEN)));
+      for (MarkovTraining.ChannelEffect e : bySegment.getOrDefault(s.fitted() ? s.segment() : MarkovTraining.ALL,
+          List.of())) {
+        out.add(effectRow(fit, s, e, settings.markovOrder()));
       }
     }
-    counters.put("markov_effect_rows", (long) out.size());
-    counters.put("markov_segments_fitted", fitted);
-    counters.put("markov_segments_fallback", fallback);
-    Dataset<Row> effectsTable = spark.createDataFrame(out, REMOVAL_EFFECTS_SCHEMA);
-    String predicate = "as_of_date = DATE'" + asOf + "'";
-    JobGroup.run(spark, group, "attribution: write " + LAYER + "." + REMOVAL_EFFECTS,
-        () -> warehouse.replace(effectsTable, LAYER, REMOVAL_EFFECTS, predicate, List.of()));
-    Dataset<Row> transitions = rows.filter(col("kind").equalTo("transition"))
+    String predicate = "as_of_date = DATE'" + run.to() + "'";
+    step("write " + Table.MARKOV_REMOVAL_EFFECTS, () -> warehouse.replace(
+        spark().createDataFrame(out, REMOVAL_EFFECTS_SCHEMA), Table.MARKOV_REMOVAL_EFFECTS, predicate, List.of()));
+    Dataset<Row> transitions = kept.transitions()
         .select(lit(java.sql.Date.valueOf(run.to())).as("as_of_date"), lit(run.runId()).as("run_id"),
             lit(settings.markovOrder()).as("model_order"), col("segment"), col("from_state"), col("to_state"),
             col("probability"));
-    JobGroup.run(spark, group, "attribution: write " + LAYER + "." + TRANSITIONS,
-        () -> warehouse.replace(transitions, LAYER, TRANSITIONS, predicate, List.of()));
-    counters.put("markov_transitions", rows.filter(col("kind").equalTo("transition")).count());
-    return new MarkovModel(effects, settings.segmentColumn());
+    step("write " + Table.MARKOV_TRANSITIONS,
+        () -> warehouse.replace(transitions, Table.MARKOV_TRANSITIONS, predicate, List.of()));
+    MarkovTraining.SegmentTotals all = fit.segments().get(0);
+    List<MarkovTraining.SegmentTotals> own = fit.segments().subList(1, fit.segments().size());
+    MarkovCounts counts = new MarkovCounts(all.journeys(), all.conversions(), out.size(),
+        own.stream().filter(MarkovTraining.SegmentTotals::fitted).count(),
+        own.stream().filter(s -> !s.fitted()).count(), kept.transitions().count());
+    Map<String, Map<String, double[]>> effects = new TreeMap<>();
+    bySegment.forEach((segment, list) -> list.forEach(e -> effects.computeIfAbsent(segment, k -> new TreeMap<>())
+        .put(e.channel(), new double[] {e.removalEffect(), e.revenueRemovalEffect()})));
+    return new MarkovFit(new MarkovModel(effects, settings.segmentColumn()), counts);
+  }
+
+  /** One row of the removal effects table; a segment on the global model gets the global shares of its own totals. */
+  private Row effectRow(MarkovTraining.Fit fit, MarkovTraining.SegmentTotals s, MarkovTraining.ChannelEffect e,
+      int order) {
+    double conversions = s.fitted() ? e.conversions() : e.share() * s.conversions();
+    double revenue = s.fitted() ? e.revenue() : e.revenueShare() * s.revenue();
+    return RowFactory.create(java.sql.Date.valueOf(run.to()), run.runId(), order,
+        java.sql.Date.valueOf(fit.trainingFrom()), java.sql.Date.valueOf(fit.trainingTo()), s.segment(),
+        s.fitted() ? s.segment() : MarkovTraining.ALL, s.journeys(), e.channel(), e.removalEffect(), e.share(),
+        conversions, e.revenueRemovalEffect(), e.revenueShare(),
+        new java.math.BigDecimal(revenue).setScale(2, java.math.RoundingMode.HALF_EVEN));
   }
 
   static final StructType REMOVAL_EFFECTS_SCHEMA = new StructType()

@@ -1,5 +1,6 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
 import java.io.Serializable;
 
 /**
@@ -13,13 +14,13 @@ import java.io.Serializable;
  *
  * <p>Models are plain Java run on the executors inside one pass over the journeys, not Spark
  * expressions: a per-touch rule over an array is a higher-order function in Spark SQL, and those
- * are evaluated interpreted (Spark 4.2 has no code generation for lambdas), which made the
- * credits step ~50 times slower than this. Models are serialised to the executors, so keep their
+ * are evaluated interpreted (Spark 4.2 has no code generation for lambdas), far slower
+ * (docs/performance.md). Models are serialised to the executors, so keep their
  * state small (the Markov model carries one removal effect per segment and channel).
  */
 public interface AttributionModel extends Serializable {
-  /** The value of the credits' {@code model} column. */
-  String name();
+  /** Which model this is; its id is the value of the credits' {@code model} column. */
+  ModelName name();
 
   /** The journeys column whose value {@link Touches#segment()} gives, "" for none. */
   default String segmentColumn() {

@@ -4,14 +4,13 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.spark.BusinessDate;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Timestamp;
@@ -47,8 +46,7 @@ import scala.collection.Seq;
  * credits) for every model; Spark then explodes that with {@code inline} and takes the touch's
  * columns from the journey's own array, so journey and touch strings never leave Spark's row
  * format. The function is a UDF because no built-in does the job at speed: per-touch rules over an
- * array are lambdas in Spark SQL, which Spark 4.2 evaluates interpreted (several times slower than
- * the whole job), and there is no built-in for "largest share, latest on a tie".
+ * array are lambdas in Spark SQL, which Spark 4.2 evaluates interpreted, and there is no built-in for "largest share, latest on a tie".
  */
 public final class Credits {
   /** The channel of a conversion no touch preceded. */
@@ -90,14 +88,14 @@ public final class Credits {
         col("net_revenue").cast(MONEY))));
     Column touch = expr("get(touches, _i)");
     Column noTouch = size(col("touches")).equalTo(0);
-    Column names = array(models.stream().map(m -> lit(m.name())).toArray(Column[]::new));
+    Column names = array(models.stream().map(m -> lit(m.name().id())).toArray(Column[]::new));
     return journeys.filter(col("converted"))
         .select(exploded.toArray(Column[]::new))
         .select(element_at(names, col("_m").plus(1)).as("model"), col("journey_id"), col("conversion_id"),
             col("one_id"), col("conversion_time"), col("conversion_date"), col("order_channel"),
             col("_i").as("touch_index"), touch.getField("touchpoint_id").as("touchpoint_id"),
             touch.getField("touch_time").as("touch_time"),
-            to_date(from_utc_timestamp(touch.getField("touch_time"), businessZone.getId())).as("touch_date"),
+            BusinessDate.of(touch.getField("touch_time"), businessZone).as("touch_date"),
             when(noTouch, lit(NO_TOUCH)).otherwise(touch.getField("channel")).as("channel"),
             touch.getField("campaign_id").as("campaign_id"), col("_c").as("conversion_credit"),
             col("_r").as("revenue_credit"));

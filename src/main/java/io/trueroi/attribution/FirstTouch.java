@@ -1,15 +1,15 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
 import java.util.Arrays;
 
 /** First touch: the whole conversion to the earliest touch of the journey. */
 public final class FirstTouch implements AttributionModel {
-  public static final String NAME = "first_touch";
   private static final long serialVersionUID = 1L;
 
   @Override
-  public String name() {
-    return NAME;
+  public ModelName name() {
+    return ModelName.FIRST_TOUCH;
   }
 
   @Override

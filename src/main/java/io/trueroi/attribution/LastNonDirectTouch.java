@@ -1,5 +1,6 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -9,7 +10,6 @@ import java.util.Set;
  * the configured direct/organic channels; a path of direct touches only credits its last touch.
  */
 public final class LastNonDirectTouch implements AttributionModel {
-  public static final String NAME = "last_non_direct";
   private static final long serialVersionUID = 1L;
 
   private final Set<String> directChannels;
@@ -19,8 +19,8 @@ public final class LastNonDirectTouch implements AttributionModel {
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public ModelName name() {
+    return ModelName.LAST_NON_DIRECT;
   }
 
   @Override

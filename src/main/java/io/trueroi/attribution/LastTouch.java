@@ -1,15 +1,15 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
 import java.util.Arrays;
 
 /** Last touch: the whole conversion to the latest touch at or before it. */
 public final class LastTouch implements AttributionModel {
-  public static final String NAME = "last_touch";
   private static final long serialVersionUID = 1L;
 
   @Override
-  public String name() {
-    return NAME;
+  public ModelName name() {
+    return ModelName.LAST_TOUCH;
   }
 
   @Override

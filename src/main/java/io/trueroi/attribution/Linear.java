@@ -1,15 +1,15 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
 import java.util.Arrays;
 
 /** Linear: every touch of the journey the same share, 1/n (a repeated channel once per touch). */
 public final class Linear implements AttributionModel {
-  public static final String NAME = "linear";
   private static final long serialVersionUID = 1L;
 
   @Override
-  public String name() {
-    return NAME;
+  public ModelName name() {
+    return ModelName.LINEAR;
   }
 
   @Override

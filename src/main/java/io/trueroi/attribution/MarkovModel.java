@@ -1,5 +1,6 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,7 +14,6 @@ import java.util.TreeMap;
  * fit saw) is split equally among its touches, as {@link Credits} does for any all-zero weights.
  */
 public final class MarkovModel implements AttributionModel {
-  public static final String NAME = "markov";
   private static final long serialVersionUID = 1L;
 
   /** segment → channel → {removal effect, revenue removal effect}; bounded by segments × channels. */
@@ -32,8 +32,8 @@ public final class MarkovModel implements AttributionModel {
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public ModelName name() {
+    return ModelName.MARKOV;
   }
 
   @Override

@@ -11,22 +11,19 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.when;
 
-import io.trueroi.config.TrueRoiConfig.AttributionSettings;
+import io.trueroi.spark.BusinessDate;
+import io.trueroi.config.AttributionSettings;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -78,15 +75,57 @@ public final class MarkovTraining {
   /** Training journeys and totals of one segment. */
   public record SegmentTotals(String segment, long journeys, long conversions, double revenue, boolean fitted) {}
 
-  /** The fit: per-segment totals, and fit rows (kind channel or transition) as a Dataset. */
-  public record Fit(List<SegmentTotals> segments, Dataset<Row> rows, LocalDate trainingFrom, LocalDate trainingTo) {}
+  /** One fitted segment's removal effects and credited totals for one channel. */
+  public record ChannelEffect(String segment, String channel, double removalEffect, double share, double conversions,
+      double revenueRemovalEffect, double revenueShare, double revenue) {
+    static ChannelEffect of(Row r) {
+      return new ChannelEffect(r.getAs("segment"), r.getAs("channel"), r.getAs("removal_effect"), r.getAs("share"),
+          r.getAs("conversions"), r.getAs("revenue_removal_effect"), r.getAs("revenue_share"), r.getAs("revenue"));
+    }
+  }
+
+  /**
+   * The fit: per-segment totals (the first is {@link #ALL}), and what each segment's chain gave,
+   * computed once on the executors and kept by the caller: channel effects and transitions.
+   */
+  public record Fit(List<SegmentTotals> segments, Dataset<Row> rows, LocalDate trainingFrom, LocalDate trainingTo) {
+    /** Every fitted segment's channel effects; bounded by segments × channels, so collected. */
+    public List<ChannelEffect> channelEffects() {
+      return rows.filter(col("kind").equalTo(CHANNEL)).collectAsList().stream().map(ChannelEffect::of).toList();
+    }
+
+    /** Every fitted segment's transition probabilities: segment, from_state, to_state, probability. */
+    public Dataset<Row> transitions() {
+      return rows.filter(col("kind").equalTo(TRANSITION)).select("segment", "from_state", "to_state", "probability");
+    }
+  }
+
+  /** The two kinds of row a segment's fit gives, in one dataset so that each segment is solved once. */
+  static final String CHANNEL = "channel";
+  static final String TRANSITION = "transition";
 
   private MarkovTraining() {}
 
+  /** Fits every segment's chain on the journeys of the training window that ends on {@code asOf}. */
   public static Fit fit(Dataset<Row> journeys, AttributionSettings settings, LocalDate asOf, ZoneId zone) {
     LocalDate from = asOf.minusDays(settings.trainingWindowDays() - 1L);
-    Column lastTouchDate = to_date(from_utc_timestamp(element_at(col("touches"), -1).getField("touch_time"),
-        zone.getId()));
+    Dataset<Row> training = training(journeys, settings, from, asOf, zone);
+    List<SegmentTotals> segments = segments(training, settings);
+    List<String> fitted = segments.stream().skip(1).filter(SegmentTotals::fitted).map(SegmentTotals::segment).toList();
+    int k = settings.markovOrder();
+    Dataset<Row> rows = transitionCounts(paths(training, fitted), k)
+        .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+        .flatMapGroups(new FitSegment(k), Encoders.row(FIT));
+    return new Fit(segments, rows, from, asOf);
+  }
+
+  /**
+   * The training journeys: segment (see the class comment; null for a non-converting journey
+   * without a value), path of channels, converted, net revenue.
+   */
+  private static Dataset<Row> training(Dataset<Row> journeys, AttributionSettings settings, LocalDate from,
+      LocalDate asOf, ZoneId zone) {
+    Column lastTouchDate = BusinessDate.of(element_at(col("touches"), -1).getField("touch_time"), zone);
     Column day = coalesce(col("conversion_date"), lastTouchDate);
     // touches.channel extracts the array of channels without a lambda (compiled, not interpreted).
     Column channels = col("touches.channel");
@@ -95,51 +134,53 @@ public final class MarkovTraining {
     }
     Column segmentValue = settings.segmentColumn().isEmpty() ? lit(null).cast("string")
         : col(settings.segmentColumn()).cast("string");
-    Dataset<Row> training = journeys
+    return journeys
         .filter(size(col("touches")).gt(0).and(day.between(lit(from.toString()).cast("date"),
             lit(asOf.toString()).cast("date"))))
         .select(when(col("converted"), coalesce(segmentValue, lit(UNKNOWN))).otherwise(segmentValue).as("segment"),
             channels.as("path"), col("converted"), col("net_revenue"));
+  }
 
-    // Journeys per segment value (null: non-converting without a value), bounded by max-segments.
-    Dataset<Row> perValue = training.groupBy("segment").agg(count(lit(1)).as("journeys"),
-        sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
-        sum(col("net_revenue")).cast("double").as("revenue"));
-    List<Row> values = perValue.limit(settings.maxSegments() + 2).collectAsList();
-    long shared = 0;
-    long total = 0;
-    long totalConversions = 0;
-    double totalRevenue = 0;
-    Map<String, Row> bySegment = new LinkedHashMap<>();
-    for (Row r : values) {
-      total += r.getLong(1);
-      totalConversions += r.getLong(2);
-      totalRevenue += r.isNullAt(3) ? 0 : r.getDouble(3);
-      if (r.isNullAt(0)) {
-        shared = r.getLong(1);
-      } else {
-        bySegment.put(r.getString(0), r);
-      }
+  /**
+   * Totals of {@link #ALL} and of each segment value, bounded by max-segments (one row per value
+   * reaches the driver); a segment is fitted when it has min-segment-journeys, counting the
+   * non-converting journeys without a value, which join every segment.
+   */
+  private static List<SegmentTotals> segments(Dataset<Row> training, AttributionSettings settings) {
+    List<SegmentTotals> values = new ArrayList<>();
+    for (Row r : training.groupBy("segment").agg(count(lit(1)).as("journeys"),
+            sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
+            sum(col("net_revenue")).cast("double").as("revenue"))
+        .limit(settings.maxSegments() + 2).collectAsList()) {
+      values.add(new SegmentTotals(r.getString(0), r.getLong(1), r.getLong(2), r.isNullAt(3) ? 0 : r.getDouble(3),
+          false));
     }
-    if (!settings.segmentColumn().isEmpty() && bySegment.size() > settings.maxSegments()) {
+    long shared = values.stream().filter(v -> v.segment() == null).mapToLong(SegmentTotals::journeys).sum();
+    List<SegmentTotals> valued = values.stream().filter(v -> v.segment() != null)
+        .sorted(java.util.Comparator.comparing(SegmentTotals::segment)).toList();
+    if (!settings.segmentColumn().isEmpty() && valued.size() > settings.maxSegments()) {
       throw new IllegalArgumentException("trueroi.attribution.markov.segment-column " + settings.segmentColumn()
           + " has more than " + settings.maxSegments() + " values (trueroi.attribution.markov.max-segments)");
     }
     List<SegmentTotals> segments = new ArrayList<>();
-    segments.add(new SegmentTotals(ALL, total, totalConversions, totalRevenue, true));
-    List<String> fitted = new ArrayList<>();
+    segments.add(new SegmentTotals(ALL, values.stream().mapToLong(SegmentTotals::journeys).sum(),
+        values.stream().mapToLong(SegmentTotals::conversions).sum(),
+        values.stream().mapToDouble(SegmentTotals::revenue).reduce(0, Double::sum), true));
     if (!settings.segmentColumn().isEmpty()) {
-      for (Row r : bySegment.values().stream().sorted((a, b) -> a.getString(0).compareTo(b.getString(0))).toList()) {
-        long n = r.getLong(1) + shared;
-        boolean fit = n >= settings.minSegmentJourneys();
-        segments.add(new SegmentTotals(r.getString(0), n, r.getLong(2), r.isNullAt(3) ? 0 : r.getDouble(3), fit));
-        if (fit) {
-          fitted.add(r.getString(0));
-        }
+      for (SegmentTotals v : valued) {
+        long n = v.journeys() + shared;
+        segments.add(new SegmentTotals(v.segment(), n, v.conversions(), v.revenue(),
+            n >= settings.minSegmentJourneys()));
       }
     }
+    return List.copyOf(segments);
+  }
 
-    // Every journey goes to (all); a valued one to its segment too; a shared one to every fitted segment.
+  /**
+   * Distinct paths per fitted segment with their conversions, non-conversions and value. Every
+   * journey goes to (all); a valued one to its segment too; a shared one to every fitted segment.
+   */
+  private static Dataset<Row> paths(Dataset<Row> training, List<String> fitted) {
     Column targets = array(lit(ALL));
     if (!fitted.isEmpty()) {
       Column fittedArray = array(fitted.stream().map(s -> lit(s)).toArray(Column[]::new));
@@ -148,15 +189,21 @@ public final class MarkovTraining {
               .otherwise(array(lit(ALL))));
       training = training.withColumn("_fitted", fittedArray);
     }
-    Dataset<Row> paths = training.withColumn("fit_segment", explode(targets))
+    return training.withColumn("fit_segment", explode(targets))
         .groupBy("fit_segment", "path")
         .agg(sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
             sum(when(col("converted"), 0L).otherwise(1L)).as("nulls"),
             sum(when(col("converted"), col("net_revenue"))).cast("double").as("value"));
-    // The state after touch i (0-based) is the tuple of the last k channels up to it:
-    // slice(path, max(1, i + 2 - k), min(i + 1, k)); the state before touch 0 is (start), the
-    // empty tuple. Plain array functions, not lambdas, so the projection is compiled.
-    int k = settings.markovOrder();
+  }
+
+  /**
+   * Transition counts of order {@code k} per segment: (fit_segment, from, to, journeys,
+   * conversions, nulls, value), {@code to} null for a path's end. The state after touch i (0-based)
+   * is the tuple of the last k channels up to it: slice(path, max(1, i + 2 - k), min(i + 1, k));
+   * the state before touch 0 is (start), the empty tuple. Plain array functions, not lambdas, so
+   * the projection is compiled.
+   */
+  private static Dataset<Row> transitionCounts(Dataset<Row> paths, int k) {
     Column pos = col("pos");
     Column n = size(col("path"));
     Column empty = lit(null).cast("array<string>");
@@ -172,14 +219,10 @@ public final class MarkovTraining {
         slice(col("path"), greatest(lit(1), n.minus(k - 1)), least(n, lit(k))).as("from"),
         empty.as("to"), lit(0.0).as("journeys"), col("conversions").cast("double"),
         col("nulls").cast("double"), coalesce(col("value"), lit(0.0)).as("value"));
-    Dataset<Row> counts = moves.unionByName(ends)
+    return moves.unionByName(ends)
         .groupBy("fit_segment", "from", "to")
         .agg(sum("journeys").as("journeys"), sum("conversions").as("conversions"), sum("nulls").as("nulls"),
             sum("value").as("value"));
-    Dataset<Row> rows = counts
-        .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
-        .flatMapGroups(new FitSegment(k), Encoders.row(FIT));
-    return new Fit(List.copyOf(segments), rows, from, asOf);
   }
 
   /** Builds one segment's chain from its counted transitions and solves it, on an executor. */
@@ -206,11 +249,11 @@ public final class MarkovTraining {
       MarkovRemovalEffect.Result result = MarkovRemovalEffect.fit(chain);
       List<Row> out = new ArrayList<>();
       for (MarkovRemovalEffect.ChannelResult c : result.channels().values()) {
-        out.add(RowFactory.create(segment, "channel", c.channel(), c.removalEffect(), c.share(), c.conversions(),
+        out.add(RowFactory.create(segment, CHANNEL, c.channel(), c.removalEffect(), c.share(), c.conversions(),
             c.valueRemovalEffect(), c.valueShare(), c.value(), null, null, null));
       }
       for (MarkovRemovalEffect.Transition t : result.transitions()) {
-        out.add(RowFactory.create(segment, "transition", null, null, null, null, null, null, null, t.from(), t.to(),
+        out.add(RowFactory.create(segment, TRANSITION, null, null, null, null, null, null, null, t.from(), t.to(),
             t.probability()));
       }
       return out.iterator();

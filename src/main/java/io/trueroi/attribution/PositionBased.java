@@ -1,5 +1,7 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
+
 /**
  * Position-based (U-shaped): the first touch gets {@code firstWeight}, the last {@code lastWeight},
  * the touches between share the rest equally. One touch gets everything; two touches split in
@@ -7,7 +9,6 @@ package io.trueroi.attribution;
  * rest to.
  */
 public final class PositionBased implements AttributionModel {
-  public static final String NAME = "position_based";
   private static final long serialVersionUID = 1L;
 
   private final double firstWeight;
@@ -23,8 +24,8 @@ public final class PositionBased implements AttributionModel {
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public ModelName name() {
+    return ModelName.POSITION_BASED;
   }
 
   @Override

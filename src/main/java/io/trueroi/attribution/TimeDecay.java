@@ -1,5 +1,7 @@
 package io.trueroi.attribution;
 
+import io.trueroi.catalog.ModelName;
+
 /**
  * Time decay: a touch's weight is {@code 2^(-d / halfLife)}, d the time from the touch to the
  * conversion, so it halves every half-life. Weights are taken relative to the journey's last
@@ -7,7 +9,6 @@ package io.trueroi.attribution;
  * weight stays 1 however long the lookback, so nothing underflows to zero.
  */
 public final class TimeDecay implements AttributionModel {
-  public static final String NAME = "time_decay";
   private static final long serialVersionUID = 1L;
   private static final double MICROS_PER_DAY = 86_400_000_000.0;
 
@@ -21,8 +22,8 @@ public final class TimeDecay implements AttributionModel {
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public ModelName name() {
+    return ModelName.TIME_DECAY;
   }
 
   @Override

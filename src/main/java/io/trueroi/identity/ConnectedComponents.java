@@ -13,7 +13,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * Connected components of an undirected graph with string node ids, by alternating Large-Star and
+ * Connected components of an undirected graph with binary node ids (32-byte hashes, OneIDs), by alternating Large-Star and
  * Small-Star (Kiveris, Lattanzi, Mirrokni, Rastogi, Vassilvitskii: "Connected Components in
  * MapReduce and Beyond", SoCC 2014). Each round shrinks every component towards a star around its
  * smallest node; the number of rounds grows like log(n), and no step gathers a component, let
@@ -49,7 +49,7 @@ public final class ConnectedComponents {
   }
 
   /**
-   * @param edges columns {@code a, b} (strings); direction and duplicates do not matter
+   * @param edges columns {@code a, b} (binary); direction and duplicates do not matter
    * @return columns {@code node, root}: every node with an edge, and the smallest node of its component
    */
   public Dataset<Row> run(Dataset<Row> edges) {

@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.IdType;
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -32,19 +34,16 @@ import org.apache.spark.sql.Row;
  * {@code id_value_hash} is {@code sha2("<type>:<value>", 256)}, for every type alike.
  */
 public final class Identifiers {
-  public static final List<String> TYPES =
-      List.of("openid", "unionid", "phone", "email", "member", "device", "wecom", "click", "buyer");
-
   private Identifiers() {}
 
   /** The hash of one identifier value, as stored in {@code identity.identity_map}. */
-  public static Column hash(String type, Column value) {
-    return sha2(concat(lit(type + ":"), value), 256);
+  public static Column hash(IdType type, Column value) {
+    return sha2(concat(lit(type.id() + ":"), value), 256);
   }
 
   /** One (type, value) struct, or null when the value is null. */
-  static Column id(String type, Column value) {
-    return when(value.isNotNull(), struct(lit(type).as("id_type"), hash(type, value).as("id_value_hash")));
+  static Column id(IdType type, Column value) {
+    return when(value.isNotNull(), struct(lit(type.id()).as("id_type"), hash(type, value).as("id_value_hash")));
   }
 
   static Column scoped(Column scope, Column value) {
@@ -52,26 +51,26 @@ public final class Identifiers {
   }
 
   /** Per silver table: the identifiers of one record and the record's time. */
-  static Map<String, Column[]> idsByTable() {
+  static Map<Table, Column[]> idsByTable() {
     return Map.of(
-        "wechat_events", new Column[] {col("event_time"),
-            id("openid", scoped(col("app_id"), col("openid")))},
-        "wechat_users", new Column[] {coalesce(col("subscribe_time"), col("dt").cast("timestamp")),
-            id("openid", scoped(col("app_id"), col("openid"))), id("unionid", col("unionid"))},
-        "wechat_phone_auth", new Column[] {col("auth_time"),
-            id("openid", scoped(col("app_id"), col("openid"))), id("unionid", col("unionid")),
-            id("phone", col("phone_hash"))},
-        "wecom_contacts", new Column[] {coalesce(col("add_time"), col("dt").cast("timestamp")),
-            id("wecom", col("external_userid")), id("unionid", col("unionid"))},
-        "ecommerce_orders", new Column[] {col("created_at"),
-            id("buyer", scoped(col("platform"), col("buyer_id"))), id("phone", col("phone_hash")),
-            id("email", col("email_hash")), id("device", col("device_id")), id("member", col("member_id")),
-            id("click", col("click_id"))},
-        "pos_transactions", new Column[] {col("transaction_time"),
-            id("member", col("member_card")), id("phone", col("phone_hash"))},
-        "ad_clicks", new Column[] {col("click_time"),
-            id("click", col("click_id")), id("device", col("device_id")),
-            id("openid", scoped(col("app_id"), col("openid")))});
+        Table.WECHAT_EVENTS, new Column[] {col("event_time"),
+            id(IdType.OPENID, scoped(col("app_id"), col("openid")))},
+        Table.WECHAT_USERS, new Column[] {coalesce(col("subscribe_time"), col("dt").cast("timestamp")),
+            id(IdType.OPENID, scoped(col("app_id"), col("openid"))), id(IdType.UNIONID, col("unionid"))},
+        Table.WECHAT_PHONE_AUTH, new Column[] {col("auth_time"),
+            id(IdType.OPENID, scoped(col("app_id"), col("openid"))), id(IdType.UNIONID, col("unionid")),
+            id(IdType.PHONE, col("phone_hash"))},
+        Table.WECOM_CONTACTS, new Column[] {coalesce(col("add_time"), col("dt").cast("timestamp")),
+            id(IdType.WECOM, col("external_userid")), id(IdType.UNIONID, col("unionid"))},
+        Table.ECOMMERCE_ORDERS, new Column[] {col("created_at"),
+            id(IdType.BUYER, scoped(col("platform"), col("buyer_id"))), id(IdType.PHONE, col("phone_hash")),
+            id(IdType.EMAIL, col("email_hash")), id(IdType.DEVICE, col("device_id")), id(IdType.MEMBER, col("member_id")),
+            id(IdType.CLICK, col("click_id"))},
+        Table.POS_TRANSACTIONS, new Column[] {col("transaction_time"),
+            id(IdType.MEMBER, col("member_card")), id(IdType.PHONE, col("phone_hash"))},
+        Table.AD_CLICKS, new Column[] {col("click_time"),
+            id(IdType.CLICK, col("click_id")), id(IdType.DEVICE, col("device_id")),
+            id(IdType.OPENID, scoped(col("app_id"), col("openid")))});
   }
 
   /**
@@ -94,10 +93,10 @@ public final class Identifiers {
    * <p>Cost: no shuffle. One broadcast join with the skipped identifiers per identifier after the
    * first; only rows whose current candidate is skipped hash their other identifiers.
    */
-  public static Dataset<Row> withLookupKey(Dataset<Row> rows, String table, OneIdLookup lookup) {
+  public static Dataset<Row> withLookupKey(Dataset<Row> rows, Table table, OneIdLookup lookup) {
     Column[] spec = idsByTable().get(table);
     if (spec == null) {
-      throw new IllegalArgumentException("no identifiers are defined for silver." + table);
+      throw new IllegalArgumentException("no identifiers are defined for " + table);
     }
     Column[] ids = Arrays.copyOfRange(spec, 1, spec.length);
     // coalesce stops at the first present identifier, so only that one is hashed for most rows.
@@ -162,13 +161,13 @@ public final class Identifiers {
    */
   public static Dataset<Row> records(Warehouse warehouse, LocalDate upTo) {
     Dataset<Row> all = null;
-    for (Map.Entry<String, Column[]> e : idsByTable().entrySet()) {
-      String table = e.getKey();
-      if (!warehouse.exists("silver", table)) {
+    for (Map.Entry<Table, Column[]> e : idsByTable().entrySet()) {
+      Table table = e.getKey();
+      if (!warehouse.exists(table)) {
         continue;
       }
       Column[] spec = e.getValue();
-      Dataset<Row> r = warehouse.read("silver", table)
+      Dataset<Row> r = warehouse.read(table)
           .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
           .select(spec[0].as("seen_at"), array(Arrays.copyOfRange(spec, 1, spec.length)).as("ids"));
       all = all == null ? r : all.unionByName(r);

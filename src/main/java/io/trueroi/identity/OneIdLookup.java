@@ -3,6 +3,7 @@ package io.trueroi.identity;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
@@ -20,7 +21,7 @@ import org.apache.spark.sql.Row;
  * <p>Cost of {@link #read}: nothing until used; {@code skipped} scans the map's hash column once
  * against the ambiguous identifiers (a broadcast semi join, no shuffle). Ambiguous identifiers are
  * broadcast because they are few by construction: each links more than {@code max-links} others
- * (the generated 1M- and 16M-event worlds have none).
+ * (the generated bench worlds have none).
  */
 public record OneIdLookup(Dataset<Row> map, Dataset<Row> skipped) {
   public OneIdLookup {
@@ -30,8 +31,7 @@ public record OneIdLookup(Dataset<Row> map, Dataset<Row> skipped) {
 
   /** The map and the skipped identifiers (column {@code id_value_hash}) as identity last wrote them. */
   public static OneIdLookup read(Warehouse warehouse) {
-    return of(warehouse.read(IdentityAction.LAYER, IdentityAction.MAP),
-        warehouse.read(IdentityAction.LAYER, IdentityAction.AMBIGUOUS));
+    return of(warehouse.read(Table.IDENTITY_MAP), warehouse.read(Table.AMBIGUOUS_IDENTIFIERS));
   }
 
   /** From a map and the ambiguous identifiers (both with {@code id_value_hash}) of one identity run. */

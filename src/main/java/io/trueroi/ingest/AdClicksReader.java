@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.try_parse_url;
 
+import io.trueroi.catalog.Table;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -31,7 +32,7 @@ final class AdClicksReader extends BaseReader {
       .add("landing_url", DataTypes.StringType);
 
   AdClicksReader() {
-    super("ad_clicks", "ads", List.of("platform", "click_id"));
+    super(Table.AD_CLICKS, "ads");
   }
 
   @Override

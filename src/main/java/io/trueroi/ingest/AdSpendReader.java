@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -18,7 +19,7 @@ import org.apache.spark.sql.Row;
  */
 final class AdSpendReader extends BaseReader {
   AdSpendReader() {
-    super("ad_spend", "ads", List.of("platform", "report_date", "account_id", "campaign_id", "adgroup_id"),
+    super(Table.AD_SPEND, "ads",
         List.of(CsvColumn.required("report_date"), CsvColumn.optional("account_id"),
         CsvColumn.required("campaign_id"), CsvColumn.optional("campaign_name"), CsvColumn.optional("adgroup_id"),
         CsvColumn.required("impressions"), CsvColumn.required("clicks"), CsvColumn.required("cost"),

@@ -2,6 +2,7 @@ package io.trueroi.ingest;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -18,37 +19,30 @@ import org.apache.spark.sql.types.StructType;
  * costly columns are read more than once above it).
  */
 abstract class BaseReader implements SourceReader {
-  private final String table;
+  private final Table table;
   private final String group;
-  private final List<String> naturalKey;
   private final List<CsvColumn> csvColumns;
 
   /** A JSON-lines reader. */
-  BaseReader(String table, String group, List<String> naturalKey) {
-    this(table, group, naturalKey, List.of());
+  BaseReader(Table table, String group) {
+    this(table, group, List.of());
   }
 
   /** A CSV reader with these columns, in the order its fields are addressed. */
-  BaseReader(String table, String group, List<String> naturalKey, List<CsvColumn> csvColumns) {
+  BaseReader(Table table, String group, List<CsvColumn> csvColumns) {
     this.table = table;
     this.group = group;
-    this.naturalKey = List.copyOf(naturalKey);
     this.csvColumns = List.copyOf(csvColumns);
   }
 
   @Override
-  public final String table() {
+  public final Table table() {
     return table;
   }
 
   @Override
   public final String sourceGroup() {
     return group;
-  }
-
-  @Override
-  public final List<String> naturalKey() {
-    return naturalKey;
   }
 
   @Override

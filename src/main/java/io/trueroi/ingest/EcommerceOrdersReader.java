@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_parse_url;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class EcommerceOrdersReader extends BaseReader {
   static final List<String> CLICK_ID_PARAMS = List.of("gclid", "gdt_vid", "qz_gdt", "bd_vid", "clickid", "fbclid");
 
   EcommerceOrdersReader() {
-    super("ecommerce_orders", "ecommerce", List.of("platform", "order_id"),
+    super(Table.ECOMMERCE_ORDERS, "ecommerce",
         List.of(CsvColumn.required("order_id"), CsvColumn.optional("buyer_id"),
         CsvColumn.required("payment_amount"), CsvColumn.optional("shipping_amount"),
         CsvColumn.optional("discount_amount"), CsvColumn.required("status"), CsvColumn.optional("phone"),
@@ -57,6 +58,12 @@ final class EcommerceOrdersReader extends BaseReader {
 
   @Override
   public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
+    Dataset<Row> in = values(lines, context);
+    return in.select(SourceReader.withLineage(silver(context), rejects(context)));
+  }
+
+  /** The lines with every checked value as a column of its own ({@link BaseReader}). */
+  private Dataset<Row> values(Dataset<Row> lines, ReaderContext context) {
     Column zone = coalesce(SourceReader.attribute("time-zone"), lit(context.businessZone().getId()));
     // First pass: trimmed texts and parsed values as columns, so the checks and the output below
     // refer to them instead of repeating the parsing (one generated method stays under 64 KB).
@@ -76,18 +83,20 @@ final class EcommerceOrdersReader extends BaseReader {
         .withColumn("zone", zone)
         .withColumn("currency_value", coalesce(Parse.currency(field("currency")), SourceReader.attribute("currency")))
         .withColumn("order_id", Parse.id(field("order_id")));
-    in = in
+    return in
         .withColumn("amount", Parse.decimal(col("amount_text")))
         .withColumn("shipping", Parse.decimal(col("shipping_text")))
         .withColumn("discount", Parse.decimal(col("discount_text")))
         .withColumn("created", Parse.instant(col("created_text"), col("zone")))
         .withColumn("paid", Parse.instant(col("paid_text"), col("zone")));
+  }
+
+  /** The checks, first failing wins, over the value columns. */
+  private static Rejects rejects(ReaderContext context) {
     Column amountText = col("amount_text");
     Column amount = col("amount");
     Column shipping = col("shipping");
     Column discount = col("discount");
-    Column currency = col("currency_value");
-
     Rejects r = new Rejects()
         .check(col("platform").isNull(), Rejects.MISSING_REQUIRED, "platform is not set by the file rule")
         .required(col("order_id"), "order_id")
@@ -101,8 +110,12 @@ final class EcommerceOrdersReader extends BaseReader {
     r.required(col("status_raw"), "status").required(col("created_text"), "created_at");
     Parse.checkInstant(r, col("created_text"), col("created"), "created_at");
     Parse.checkInstant(r, col("paid_text"), col("paid"), "paid_at");
-    Parse.checkCurrency(r, currency, context.settings().currencies());
+    Parse.checkCurrency(r, col("currency_value"), context.settings().currencies());
+    return r;
+  }
 
+  /** The silver columns, in table order. */
+  private Column[] silver(ReaderContext context) {
     List<Column> params = new ArrayList<>();
     List<Column> names = new ArrayList<>();
     for (String p : CLICK_ID_PARAMS) {
@@ -110,7 +123,7 @@ final class EcommerceOrdersReader extends BaseReader {
       params.add(v);
       names.add(when(v.isNotNull(), lit(p)));
     }
-    return in.select(SourceReader.withLineage(new Column[] {
+    return new Column[] {
         col("platform"),
         col("order_id"),
         Parse.id(field("buyer_id")).as("buyer_id"),
@@ -121,10 +134,10 @@ final class EcommerceOrdersReader extends BaseReader {
         Parse.id(field("device_id")).as("device_id"),
         col("created").as("created_at"),
         col("paid").as("paid_at"),
-        currency.as("currency"),
-        amount.as("payment_amount"),
-        coalesce(shipping, lit(0).cast(Parse.MONEY)).as("shipping_amount"),
-        coalesce(discount, lit(0).cast(Parse.MONEY)).as("discount_amount"),
+        col("currency_value").as("currency"),
+        col("amount").as("payment_amount"),
+        coalesce(col("shipping"), lit(0).cast(Parse.MONEY)).as("shipping_amount"),
+        coalesce(col("discount"), lit(0).cast(Parse.MONEY)).as("discount_amount"),
         coalesce(functions.element_at(mapOf(STATUS), col("status_raw")), lit("OTHER")).as("status"),
         col("status_raw"),
         Parse.queryParameter(col("query"), "utm_source").as("utm_source"),
@@ -132,7 +145,7 @@ final class EcommerceOrdersReader extends BaseReader {
         Parse.queryParameter(col("query"), "utm_campaign").as("utm_campaign"),
         Parse.queryParameter(col("query"), "utm_content").as("utm_content"),
         coalesce(params.toArray(new Column[0])).as("click_id"),
-        coalesce(names.toArray(new Column[0])).as("click_id_param")}, r));
+        coalesce(names.toArray(new Column[0])).as("click_id_param")};
   }
 
   static Column mapOf(Map<String, String> m) {

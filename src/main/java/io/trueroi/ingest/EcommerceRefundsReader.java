@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -18,7 +19,7 @@ import org.apache.spark.sql.Row;
  */
 final class EcommerceRefundsReader extends BaseReader {
   EcommerceRefundsReader() {
-    super("ecommerce_refunds", "ecommerce", List.of("platform", "refund_id"),
+    super(Table.ECOMMERCE_REFUNDS, "ecommerce",
         List.of(CsvColumn.required("platform"), CsvColumn.required("refund_id"), CsvColumn.required("order_id"),
         CsvColumn.required("refund_amount"), CsvColumn.required("currency"), CsvColumn.required("refund_time"),
         CsvColumn.optional("status"), CsvColumn.optional("reason")));

@@ -10,13 +10,17 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
-import io.trueroi.config.TrueRoiConfig.FeedSettings;
-import io.trueroi.config.TrueRoiConfig.FileRule;
+import io.trueroi.config.IngestSettings.FeedSettings;
+import io.trueroi.config.IngestSettings.FileRule;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
 import io.trueroi.ops.SourceStats;
-import io.trueroi.spark.JobGroup;
+import io.trueroi.ops.StageAction;
+import io.trueroi.ops.StageResult;
+import io.trueroi.ops.TableWritten;
+import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,9 +43,7 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,29 +63,20 @@ import org.slf4j.LoggerFactory;
  * good rows without their raw text); one aggregation per feed for the counts; one shuffle per
  * table for deduplication. The rows kept come from the write's Delta commit metrics, not a scan.
  */
-public final class IngestAction {
+public final class IngestAction extends StageAction<IngestAction.Result> {
+  /** The stage, and the job that runs it alone. */
+  public static final String NAME = "ingest";
   private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
-  public static final String SILVER = "silver";
-  public static final String QUARANTINE_LAYER = "quarantine";
-  public static final String QUARANTINE_TABLE = "rejected_records";
   /** Rejected lines kept per failure message. */
   static final int EXAMPLES = 3;
 
-  private final SparkSession spark;
-  private final TrueRoiConfig config;
-  private final Warehouse warehouse;
-  private final RunContext run;
-  private Set<String> sources;
+  private Set<String> sources = Readers.groups();
 
-  public IngestAction(SparkSession spark, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-    this.spark = spark;
-    this.config = config;
-    this.warehouse = warehouse;
-    this.run = run;
-    this.sources = Readers.groups();
+  public IngestAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+    super(NAME, config, warehouse, run);
   }
 
-  /** Restricts the run to these source groups (wechat, ecommerce, pos, ads). */
+  /** Restricts the run to these source groups (wechat, ecommerce, pos, ads); default all. */
   public IngestAction sources(Set<String> groups) {
     if (groups.isEmpty()) {
       throw new IllegalArgumentException("sources must not be empty, cannot be: " + groups);
@@ -93,63 +86,87 @@ public final class IngestAction {
     return this;
   }
 
-  public List<SourceStats> execute() {
-    String group = run.runId();
-    List<SourceReader> readers = Readers.ofGroups(sources);
-    ReaderContext context = new ReaderContext(config.ingest(), config.businessTimeZone(),
-        new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
+  /**
+   * What the run ingested: per source table, and in all the lines quarantined and the rows
+   * dropped as duplicates of a kept row.
+   */
+  public record Result(List<SourceStats> sources, long rowsQuarantined, long rowsDuplicate,
+      List<TableWritten> tables) implements StageResult {
+    @Override
+    public Map<String, Long> counters() {
+      Map<String, Long> c = new LinkedHashMap<>();
+      c.put("rows_duplicate", rowsDuplicate);
+      c.put("rows_quarantined", rowsQuarantined);
+      return c;
+    }
 
-    List<RawFile> files = JobGroup.run(spark, group, "ingest: list raw files " + run.dates(), () -> listFiles(readers));
-    Map<SourceReader, Dataset<Row>> parsed = new LinkedHashMap<>();
-    Map<SourceReader, FeedCounts> counts = new LinkedHashMap<>();
-    Map<SourceReader, Long> fileCounts = new LinkedHashMap<>();
-    try {
-      // Pass 1, per feed: frame and parse its files once into a cache (rejected rows keep their
-      // raw line, good rows do not), and count lines and rejects from it.
-      for (SourceReader r : readers) {
-        List<RawFile> own = files.stream().filter(f -> f.feed().equals(r.table())).toList();
-        fileCounts.put(r, (long) own.size());
-        Dataset<Row> typed = r.parse(RawLines.read(spark, own, Map.of(r.table(), format(r)),
-            config.ingest().maxLineBytes()), context).persist(StorageLevel.MEMORY_AND_DISK());
-        parsed.put(r, typed);
-        counts.put(r, JobGroup.run(spark, group, "ingest: read and check " + own.size() + " files of " + r.table(),
-            () -> countFeed(typed)));
-      }
-      // Nothing is written unless every file has its columns and every feed is under the reject limit.
-      for (Map.Entry<SourceReader, FeedCounts> e : counts.entrySet()) {
-        if (e.getValue().fileErrors() > 0) {
-          failOnFileErrors(parsed.get(e.getKey()));
-        }
-      }
-      for (Map.Entry<SourceReader, FeedCounts> e : counts.entrySet()) {
-        checkRejectRate(e.getKey(), parsed.get(e.getKey()), e.getValue());
-      }
-
-      // Pass 2: each table's rows, deduplicated, replace its dates; then the quarantine.
-      List<SourceStats> stats = new ArrayList<>();
-      for (SourceReader r : readers) {
-        long kept = JobGroup.run(spark, group, "ingest: write " + SILVER + "." + r.table(), () -> {
-          warehouse.replace(deduplicate(r, parsed.get(r)), SILVER, r.table(), run.dtPredicate(), List.of("dt"));
-          return warehouse.lastCommitOutputRows(SILVER, r.table());
-        });
-        FeedCounts c = counts.get(r);
-        long fileCount = fileCounts.get(r);
-        SourceStats st = new SourceStats(r.sourceGroup(), r.table(), fileCount, c.lines(), kept, c.quarantined(),
-            c.goodRows() - kept);
-        LOG.info("ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates", r.table(),
-            st.rowsRead(), fileCount, kept, st.rowsQuarantined(), st.rowsDuplicate());
-        stats.add(st);
-      }
-      JobGroup.run(spark, group, "ingest: write " + QUARANTINE_LAYER + "." + QUARANTINE_TABLE,
-          () -> writeQuarantine(readers, parsed));
-      return stats;
-    } finally {
-      parsed.values().forEach(Dataset::unpersist);
+    @Override
+    public Map<String, Long> setAside() {
+      Map<String, Long> c = new LinkedHashMap<>();
+      c.put("rows_quarantined", rowsQuarantined);
+      c.put("rows_duplicate", rowsDuplicate);
+      return c;
     }
   }
 
+  @Override
+  public Result execute() {
+    List<SourceReader> readers = Readers.ofGroups(sources);
+    ReaderContext context = new ReaderContext(config.ingest(), config.businessTimeZone(),
+        new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
+    List<RawFile> files = step("list raw files " + run.dates(), () -> listFiles(readers));
+    Map<SourceReader, Parsed> parsed = new LinkedHashMap<>();
+    try (Persisted cached = new Persisted()) {
+      // Pass 1, per feed: frame and parse its files once into a cache, and count from it.
+      for (SourceReader r : readers) {
+        parsed.put(r, parse(r, files, context, cached));
+      }
+      // Nothing is written unless every file has its columns and every feed is under the reject limit.
+      parsed.values().stream().filter(p -> p.counts().fileErrors() > 0).forEach(p -> failOnFileErrors(p.rows()));
+      parsed.forEach(this::checkRejectRate);
+      // Pass 2: each table's rows, deduplicated, replace its dates; then the quarantine.
+      List<SourceStats> stats = new ArrayList<>();
+      List<TableWritten> tables = new ArrayList<>();
+      parsed.forEach((r, p) -> {
+        SourceStats st = writeSilver(r, p);
+        stats.add(st);
+        tables.add(written(r.table(), st.rowsWritten()));
+      });
+      step("write " + Table.REJECTED_RECORDS, () -> writeQuarantine(parsed));
+      long quarantined = stats.stream().mapToLong(SourceStats::rowsQuarantined).sum();
+      tables.add(written(Table.REJECTED_RECORDS, quarantined));
+      return new Result(List.copyOf(stats), quarantined, stats.stream().mapToLong(SourceStats::rowsDuplicate).sum(),
+          List.copyOf(tables));
+    }
+  }
+
+  /** One feed's parsed lines (rejected rows keep their raw line, good rows do not) and their counts. */
+  private record Parsed(Dataset<Row> rows, FeedCounts counts, long files) {}
+
+  private Parsed parse(SourceReader r, List<RawFile> files, ReaderContext context, Persisted cached) {
+    List<RawFile> own = files.stream().filter(f -> f.feed().equals(r.table().tableName())).toList();
+    Dataset<Row> typed = cached.keep(r.parse(RawLines.read(spark(), own, Map.of(r.table().tableName(), format(r)),
+        config.ingest().maxLineBytes()), context));
+    FeedCounts counts = step("read and check " + own.size() + " files of " + r.table().tableName(),
+        () -> countFeed(typed));
+    return new Parsed(typed, counts, own.size());
+  }
+
+  private SourceStats writeSilver(SourceReader r, Parsed p) {
+    long kept = step("write " + r.table(), () -> {
+      warehouse.replace(deduplicate(r, p.rows()), r.table(), run.dtPredicate(), List.of("dt"));
+      return warehouse.lastCommitOutputRows(r.table());
+    });
+    FeedCounts c = p.counts();
+    SourceStats st = new SourceStats(r.sourceGroup(), r.table().tableName(), p.files(), c.lines(), kept,
+        c.quarantined(), c.goodRows() - kept);
+    LOG.info("ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates", r.table().tableName(),
+        st.rowsRead(), p.files(), kept, st.rowsQuarantined(), st.rowsDuplicate());
+    return st;
+  }
+
   private RawFormat format(SourceReader r) {
-    FeedSettings feed = config.ingest().feed(r.table());
+    FeedSettings feed = config.ingest().feed(r.table().tableName());
     return r.csvColumns().isEmpty() ? RawFormat.jsonLines() : RawFormat.csv(r.csvColumns(), feed.headerAliases());
   }
 
@@ -160,17 +177,17 @@ public final class IngestAction {
     String root = config.rawRoot().endsWith("/") ? config.rawRoot() : config.rawRoot() + "/";
     try {
       Path rootPath = new Path(root);
-      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      CompressionCodecFactory codecs = new CompressionCodecFactory(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = rootPath.getFileSystem(spark().sparkContext().hadoopConfiguration());
+      CompressionCodecFactory codecs = new CompressionCodecFactory(spark().sparkContext().hadoopConfiguration());
       for (SourceReader r : readers) {
-        FeedSettings feed = config.ingest().feed(r.table());
+        FeedSettings feed = config.ingest().feed(r.table().tableName());
         List<PathMatcher> matchers = feed.files().stream()
             .map(rule -> FileSystems.getDefault().getPathMatcher("glob:" + rule.glob())).toList();
         for (LocalDate d = run.from(); !d.isAfter(run.to()); d = d.plusDays(1)) {
           String rel = feed.path() + "/dt=" + d;
           Path dir = new Path(root + rel);
           if (!fs.exists(dir)) {
-            throw new JobFailure("ingest: missing folder " + dir + " for " + r.table() + " on " + d
+            throw new JobFailure("ingest: missing folder " + dir + " for " + r.table().tableName() + " on " + d
                 + " (every date needs a folder, empty if the source had no data)");
           }
           FileStatus[] listed = fs.listStatus(dir);
@@ -195,9 +212,9 @@ public final class IngestAction {
             }
             if (rule == null) {
               throw new JobFailure("ingest: file " + rel + "/" + name + " matches no rule in trueroi.ingest.feeds."
-                  + r.table() + ".files " + feed.files().stream().map(FileRule::glob).toList());
+                  + r.table().tableName() + ".files " + feed.files().stream().map(FileRule::glob).toList());
             }
-            out.add(new RawFile(r.table(), st.getPath().toString(), rel + "/" + name, d.toString(), rule.encoding(),
+            out.add(new RawFile(r.table().tableName(), st.getPath().toString(), rel + "/" + name, d.toString(), rule.encoding(),
                 rule.attributes(), st.getLen()));
           }
         }
@@ -241,14 +258,16 @@ public final class IngestAction {
     return new FeedCounts(c.getLong(0), c.getLong(1), c.getLong(2), c.getLong(3));
   }
 
-  private void checkRejectRate(SourceReader r, Dataset<Row> typed, FeedCounts counts) {
+  private void checkRejectRate(SourceReader r, Parsed p) {
+    FeedCounts counts = p.counts();
+    Dataset<Row> typed = p.rows();
     long lines = counts.lines();
     long quarantined = counts.quarantined();
     double rate = lines == 0 ? 0 : (double) quarantined / lines;
     if (rate > config.ingest().maxRejectRate()) {
       throw new JobFailure(String.format(
           "ingest: %s rejected %d of %d lines (%.1f%%), over trueroi.ingest.max-reject-rate %.1f%%; first: %s",
-          r.table(), quarantined, lines, rate * 100, config.ingest().maxRejectRate() * 100, examples(typed)));
+          r.table().tableName(), quarantined, lines, rate * 100, config.ingest().maxRejectRate() * 100, examples(typed)));
     }
   }
 
@@ -262,7 +281,7 @@ public final class IngestAction {
   private static Dataset<Row> deduplicate(SourceReader r, Dataset<Row> typed) {
     List<Column> key = new ArrayList<>();
     key.add(col("dt"));
-    r.naturalKey().forEach(c -> key.add(col(c)));
+    r.table().naturalKey().forEach(c -> key.add(col(c)));
     Dataset<Row> good = typed.filter(col(SourceReader.REJECT_CODE).isNull())
         .drop(SourceReader.REJECT_CODE, SourceReader.REJECT_DETAIL, SourceReader.RAW_LINE, SourceReader.LINE_START);
     // One shuffle, by delivery date: it clusters each (dt, key) for the window and leaves one
@@ -287,18 +306,20 @@ public final class IngestAction {
             concat_ws(": ", col(SourceReader.REJECT_CODE), col(SourceReader.REJECT_DETAIL)).as("reason"));
   }
 
-  private void writeQuarantine(List<SourceReader> readers, Map<SourceReader, Dataset<Row>> parsed) {
+  private void writeQuarantine(Map<SourceReader, Parsed> parsed) {
     Dataset<Row> all = null;
-    for (SourceReader r : readers) {
-      Dataset<Row> q = quarantineRows(parsed.get(r), run.runId())
-          .withColumn("source", lit(r.table()))
+    for (Map.Entry<SourceReader, Parsed> e : parsed.entrySet()) {
+      SourceReader r = e.getKey();
+      Dataset<Row> q = quarantineRows(e.getValue().rows(), run.runId())
+          .withColumn("source", lit(r.table().tableName()))
           .withColumn("source_group", lit(r.sourceGroup()));
       all = all == null ? q : all.unionByName(q);
     }
-    String tables = readers.stream().map(r -> "'" + r.table() + "'").collect(Collectors.joining(", "));
+    String tables = parsed.keySet().stream().map(r -> "'" + r.table().tableName() + "'")
+        .collect(Collectors.joining(", "));
     warehouse.replace(all.select("run_id", "source_group", "source", "dt", "source_file", "source_line", "raw_line",
             "reason_code", "reason"),
-        QUARANTINE_LAYER, QUARANTINE_TABLE, run.dtPredicate() + " AND source IN (" + tables + ")",
+        Table.REJECTED_RECORDS, run.dtPredicate() + " AND source IN (" + tables + ")",
         List.of("source", "dt"));
   }
 }

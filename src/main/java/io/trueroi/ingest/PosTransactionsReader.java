@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -24,7 +25,7 @@ import org.apache.spark.sql.Row;
  */
 final class PosTransactionsReader extends BaseReader {
   PosTransactionsReader() {
-    super("pos_transactions", "pos", List.of("store_id", "transaction_id"),
+    super(Table.POS_TRANSACTIONS, "pos",
         List.of(CsvColumn.required("store_id"), CsvColumn.optional("city"), CsvColumn.required("transaction_id"),
         CsvColumn.required("local_time"), CsvColumn.optional("member_card"), CsvColumn.optional("phone"),
         CsvColumn.required("amount"), CsvColumn.required("currency"), CsvColumn.required("type"),

@@ -1,7 +1,7 @@
 package io.trueroi.ingest;
 
-import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.config.IngestSettings;
 import java.time.ZoneId;
 
 /** What readers need from the run: ingest settings, the business zone and the PII hasher. */
-public record ReaderContext(TrueRoiConfig.IngestSettings settings, ZoneId businessZone, Pii pii) {}
+public record ReaderContext(IngestSettings settings, ZoneId businessZone, Pii pii) {}

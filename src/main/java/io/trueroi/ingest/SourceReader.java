@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads one kind of raw export into one silver table. Implementations hold no state; the ingest
  * action frames the lines ({@link RawLines}), calls {@link #parse}, splits rejects from rows,
- * deduplicates on {@link #naturalKey} and writes.
+ * deduplicates on its table's natural key ({@link io.trueroi.catalog.Table#naturalKey}) and writes.
  */
 public interface SourceReader {
   /** Column every parse result carries: the reject code, null for a good row. */
@@ -31,8 +32,8 @@ public interface SourceReader {
   /** True on the first row parsed from a line (lines are counted, not rows); dropped before silver. */
   String LINE_START = "_line_start";
 
-  /** The silver table (and config feed) name, e.g. {@code ecommerce_orders}. */
-  String table();
+  /** The silver table it writes; its name is also the config feed's, e.g. {@code ecommerce_orders}. */
+  Table table();
 
   /** The source system group: wechat, ecommerce, pos or ads. */
   String sourceGroup();
@@ -47,8 +48,6 @@ public interface SourceReader {
    */
   Dataset<Row> parse(Dataset<Row> lines, ReaderContext context);
 
-  /** Columns that identify one source record within a delivery. */
-  List<String> naturalKey();
 
   /** The CSV field of a reader column, by its position in {@link #csvColumns()}. */
   default Column field(String name) {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,7 +29,7 @@ final class WechatEventsReader extends BaseReader {
       .add("EventKey", DataTypes.StringType);
 
   WechatEventsReader() {
-    super("wechat_events", "wechat", List.of("app_id", "openid", "event_time", "event", "event_key"));
+    super(Table.WECHAT_EVENTS, "wechat");
   }
 
   @Override

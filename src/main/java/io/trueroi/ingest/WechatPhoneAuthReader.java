@@ -3,6 +3,7 @@ package io.trueroi.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.ingest.RawFormat.CsvColumn;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -17,7 +18,7 @@ import org.apache.spark.sql.Row;
  */
 final class WechatPhoneAuthReader extends BaseReader {
   WechatPhoneAuthReader() {
-    super("wechat_phone_auth", "wechat", List.of("app_id", "openid", "auth_time"),
+    super(Table.WECHAT_PHONE_AUTH, "wechat",
         List.of(CsvColumn.required("app_id"), CsvColumn.required("openid"), CsvColumn.optional("unionid"),
         CsvColumn.required("phone_number"), CsvColumn.optional("country_code"), CsvColumn.required("auth_time")));
   }

@@ -2,6 +2,7 @@ package io.trueroi.ingest;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.trueroi.catalog.Table;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -27,7 +28,7 @@ final class WechatUsersReader extends BaseReader {
       .add("language", DataTypes.StringType);
 
   WechatUsersReader() {
-    super("wechat_users", "wechat", List.of("app_id", "openid"));
+    super(Table.WECHAT_USERS, "wechat");
   }
 
   @Override

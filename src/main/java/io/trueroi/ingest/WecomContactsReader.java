@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode_outer;
 
+import io.trueroi.catalog.Table;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +33,7 @@ final class WecomContactsReader extends BaseReader {
       .add("follow_user", DataTypes.createArrayType(FOLLOW));
 
   WecomContactsReader() {
-    super("wecom_contacts", "wechat", List.of("external_userid", "follow_userid"));
+    super(Table.WECOM_CONTACTS, "wechat");
   }
 
   @Override

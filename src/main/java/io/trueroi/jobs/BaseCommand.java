@@ -26,4 +26,13 @@ abstract class BaseCommand implements Callable<Integer> {
   void environment(Map<String, String> env) {
     this.env = env;
   }
+
+  /** A date range of at least one day, else a command-line error naming both dates. */
+  void checkRange(java.time.LocalDate from, java.time.LocalDate to) {
+    try {
+      io.trueroi.ops.RunContext.checkRange(from, to);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
 }

@@ -1,10 +1,10 @@
 package io.trueroi.jobs;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.spark.Warehouse;
 import io.trueroi.synthetic.Evaluation;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,14 +19,13 @@ final class EvaluateCommand extends BaseCommand {
   @Override
   public Integer call() {
     TrueRoiConfig config = TrueRoiConfig.load(confFiles, env);
-    SparkSession spark = SparkSessions.create(config);
-    Warehouse warehouse = new Warehouse(spark, config.warehouse());
-    if (!warehouse.exists("mart", "model_comparison")) {
-      throw new io.trueroi.ops.JobFailure("evaluate: mart.model_comparison does not exist under "
+    Warehouse warehouse = SparkSessions.warehouse(config);
+    if (!warehouse.exists(Table.MODEL_COMPARISON)) {
+      throw new io.trueroi.ops.JobFailure("evaluate: " + Table.MODEL_COMPARISON + " does not exist under "
           + config.warehouse() + ": run nightly on the generated world first");
     }
     var out = spec.commandLine().getOut();
-    out.print(Evaluation.table(Evaluation.evaluate(spark, warehouse, truth)));
+    out.print(Evaluation.table(Evaluation.evaluate(warehouse, truth)));
     out.flush();
     return 0;
   }

@@ -43,10 +43,7 @@ final class GenerateCommand extends BaseCommand {
       throw new CommandLine.ParameterException(spec.commandLine(), "--customers must be at least 1, cannot be: "
           + customers);
     }
-    if (to.isBefore(from)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--to must not be before --from, cannot be: "
-          + from + " .. " + to);
-    }
+    checkRange(from, to);
     if (!(meanTouches > 0)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--mean-touches must be positive, cannot be: "
           + meanTouches);

@@ -1,19 +1,28 @@
 package io.trueroi.jobs;
 
+import io.trueroi.attribution.AttributionAction;
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.identity.IdentityAction;
+import io.trueroi.ingest.IngestAction;
 import io.trueroi.ingest.Readers;
+import io.trueroi.journey.JourneysAction;
+import io.trueroi.marts.MartsAction;
 import io.trueroi.ops.JobRuns;
 import io.trueroi.ops.RunContext;
+import io.trueroi.ops.StageAction;
+import io.trueroi.ops.StageResult;
+import io.trueroi.ops.TableWritten;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -40,16 +49,25 @@ abstract class JobCommand extends BaseCommand {
       description = "Only these sources for ingest: wechat, ecommerce, pos, ads (default: all).")
   List<String> sources = new ArrayList<>();
 
-  /** Counters worth a line at the end of a run: what was set aside or could not be placed. */
-  private static final List<String> SUMMARY_COUNTERS = List.of("rows_quarantined", "rows_duplicate",
-      "unmapped_touches", "invalid_clicks", "anonymous_conversions");
-
-  /** The stages this job runs, in order. */
-  abstract List<Stage> stages();
+  /** The stages this job runs, in order, by name. */
+  abstract List<String> stages();
 
   /** A pipeline records its own job_runs row and one per stage (with itself as parent). */
   boolean pipeline() {
     return false;
+  }
+
+  /** The action of one stage, for its run. */
+  private StageAction<?> action(String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run,
+      Set<String> groups) {
+    return switch (stage) {
+      case IngestAction.NAME -> new IngestAction(config, warehouse, run).sources(groups);
+      case IdentityAction.NAME -> new IdentityAction(config, warehouse, run);
+      case JourneysAction.NAME -> new JourneysAction(config, warehouse, run);
+      case AttributionAction.NAME -> new AttributionAction(config, warehouse, run);
+      case MartsAction.NAME -> new MartsAction(config, warehouse, run);
+      default -> throw new IllegalArgumentException("unknown stage " + stage);
+    };
   }
 
   @Override
@@ -62,44 +80,25 @@ abstract class JobCommand extends BaseCommand {
       throw new CommandLine.ParameterException(spec.commandLine(), "--source: " + e.getMessage());
     }
     TrueRoiConfig config = TrueRoiConfig.load(confFiles, env);
-    String job = spec.name();
-    RunContext run = RunContext.start(job, range[0], range[1], null);
-    var out = spec.commandLine().getOut();
+    RunContext run = RunContext.start(spec.name(), range[0], range[1], null);
     long t0 = System.nanoTime();
-    SparkSession spark = SparkSessions.create(config);
-    Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    Warehouse warehouse = SparkSessions.warehouse(config);
     if (config.usesDevHashKey()) {
       LOG.warn("PII hashes use the public development key: set {} for real data",
           config.raw().getString("trueroi.security.hash-key-env"));
     }
-    LOG.info("{} {} run {}: raw {} -> warehouse {}", job, run.dates(), run.runId(), config.rawRoot(), warehouse.root());
-    List<Stage.TableWritten> written = new ArrayList<>();
+    LOG.info("{} {} run {}: raw {} -> warehouse {}", run.job(), run.dates(), run.runId(), config.rawRoot(),
+        warehouse.root());
+    List<StageResult> results = new ArrayList<>();
     List<String> stageTimes = new ArrayList<>();
-    Map<String, Long> totals = new java.util.LinkedHashMap<>();
-    List<Stage> stages = stages();
-    String current = job;
+    String current = run.job();
     try {
-      for (Stage stage : stages) {
-        current = stage.name();
-        RunContext stageRun = pipeline() ? run.stage(stage.name()) : run;
+      for (String stage : stages()) {
+        current = stage;
+        RunContext stageRun = pipeline() ? run.stage(stage) : run;
         long s0 = System.nanoTime();
-        Stage.Result result;
-        try {
-          result = stage.run(new JobContext(spark, config, warehouse, stageRun, groups));
-        } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
-          JobRuns.record(warehouse, stageRun, JobRuns.FAILED, TrueRoi.oneLine(Failures.describe(e)), List.of(),
-              Map.of());
-          throw e instanceof RuntimeException re ? re : new StageFailed(stage.name(), e);
-        }
-        JobRuns.record(warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters());
-        written.addAll(result.tables());
-        stageTimes.add(stage.name() + " " + seconds(s0) + "s");
-        for (String k : SUMMARY_COUNTERS) {
-          if (result.counters().containsKey(k)) {
-            totals.merge(k, result.counters().get(k), Long::sum);
-          }
-        }
-        LOG.info("{}: done in {}s, counters {}", stage.name(), seconds(s0), result.counters());
+        results.add(runStage(action(stage, config, warehouse, stageRun, groups), stageRun, warehouse));
+        stageTimes.add(stage + " " + seconds(s0) + "s");
       }
       if (pipeline()) {
         JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of());
@@ -111,23 +110,49 @@ abstract class JobCommand extends BaseCommand {
       }
       throw e instanceof StageFailed sf ? sf : new StageFailed(current, e);
     }
-    out.printf("%s %s finished in %ss (run %s)%n", job, run.dates(), seconds(t0), run.runId());
-    out.printf("  %-36s %10s  %s%n", "table", "rows", "location");
-    for (Stage.TableWritten t : written) {
-      out.printf("  %-36s %10d  %s%n", t.name(), t.rows(), t.location());
+    printSummary(run, t0, warehouse, results, stageTimes);
+    return 0;
+  }
+
+  /** Runs one stage and records its job_runs row, SUCCEEDED with its counts or FAILED with the reason. */
+  private static StageResult runStage(StageAction<?> action, RunContext stageRun, Warehouse warehouse) {
+    long s0 = System.nanoTime();
+    StageResult result;
+    try {
+      result = action.execute();
+    } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
+      JobRuns.record(warehouse, stageRun, JobRuns.FAILED, TrueRoi.oneLine(Failures.describe(e)), List.of(), Map.of());
+      throw e instanceof RuntimeException re ? re : new StageFailed(action.stage(), e);
     }
-    out.printf("  %-36s %10s  %s%n", "ops.job_runs", "+" + (pipeline() ? stages.size() + 1 : 1),
-        warehouse.path(JobRuns.LAYER, JobRuns.TABLE));
+    JobRuns.record(warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters());
+    LOG.info("{}: done in {}s, counters {}", action.stage(), seconds(s0), result.counters());
+    return result;
+  }
+
+  /** Every table written with its rows and location, the seconds per stage, and what was set aside. */
+  private void printSummary(RunContext run, long t0, Warehouse warehouse, List<StageResult> results,
+      List<String> stageTimes) {
+    var out = spec.commandLine().getOut();
+    out.printf("%s %s finished in %ss (run %s)%n", run.job(), run.dates(), seconds(t0), run.runId());
+    out.printf("  %-36s %10s  %s%n", "table", "rows", "location");
+    Map<String, Long> setAside = new LinkedHashMap<>();
+    for (StageResult r : results) {
+      for (TableWritten t : r.tables()) {
+        out.printf("  %-36s %10d  %s%n", t.table(), t.rows(), t.location());
+      }
+      r.setAside().forEach((k, v) -> setAside.merge(k, v, Long::sum));
+    }
+    out.printf("  %-36s %10s  %s%n", Table.JOB_RUNS, "+" + (pipeline() ? results.size() + 1 : 1),
+        warehouse.path(Table.JOB_RUNS));
     if (stageTimes.size() > 1) {
       out.printf("  stages: %s%n", String.join(", ", stageTimes));
     }
-    if (!totals.isEmpty()) {
+    if (!setAside.isEmpty()) {
       List<String> parts = new ArrayList<>();
-      totals.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
+      setAside.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
       out.printf("  %s%n", String.join(", ", parts));
     }
     out.flush();
-    return 0;
   }
 
   private static String seconds(long startNanos) {
@@ -147,10 +172,7 @@ abstract class JobCommand extends BaseCommand {
     if (from == null || to == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--from and --to go together");
     }
-    if (to.isBefore(from)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--to must not be before --from, cannot be: " + from + " .. " + to);
-    }
+    checkRange(from, to);
     return new LocalDate[] {from, to};
   }
 
@@ -177,8 +199,8 @@ abstract class JobCommand extends BaseCommand {
   @Command(name = "ingest", description = "Raw exports -> silver.* tables (quarantine for bad rows).")
   static final class Ingest extends JobCommand {
     @Override
-    List<Stage> stages() {
-      return List.of(new IngestStage());
+    List<String> stages() {
+      return List.of(IngestAction.NAME);
     }
   }
 
@@ -186,16 +208,16 @@ abstract class JobCommand extends BaseCommand {
       + "ambiguous_identifiers, one_id_history.")
   static final class Identity extends JobCommand {
     @Override
-    List<Stage> stages() {
-      return List.of(new IdentityStage());
+    List<String> stages() {
+      return List.of(IdentityAction.NAME);
     }
   }
 
   @Command(name = "journeys", description = "silver + OneIDs -> journey.touchpoints, conversions, journeys.")
   static final class Journeys extends JobCommand {
     @Override
-    List<Stage> stages() {
-      return List.of(new JourneysStage());
+    List<String> stages() {
+      return List.of(JourneysAction.NAME);
     }
   }
 
@@ -203,8 +225,8 @@ abstract class JobCommand extends BaseCommand {
       + "markov_removal_effects, markov_transitions.")
   static final class Attribution extends JobCommand {
     @Override
-    List<Stage> stages() {
-      return List.of(new AttributionStage());
+    List<String> stages() {
+      return List.of(AttributionAction.NAME);
     }
   }
 
@@ -212,17 +234,17 @@ abstract class JobCommand extends BaseCommand {
       + "model_comparison, customer_ltv, cohort_ltv, channel_ltv_cac, path_summary.")
   static final class Marts extends JobCommand {
     @Override
-    List<Stage> stages() {
-      return List.of(new MartsStage());
+    List<String> stages() {
+      return List.of(MartsAction.NAME);
     }
   }
 
   @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys, attribution, marts.")
   static final class Nightly extends JobCommand {
     @Override
-    List<Stage> stages() {
-      return List.of(new IngestStage(), new IdentityStage(), new JourneysStage(), new AttributionStage(),
-          new MartsStage());
+    List<String> stages() {
+      return List.of(IngestAction.NAME, IdentityAction.NAME, JourneysAction.NAME, AttributionAction.NAME,
+          MartsAction.NAME);
     }
 
     @Override

@@ -60,8 +60,9 @@ final class SqlCommand extends BaseCommand {
           + (file != null ? file.toString() : "the argument"));
     }
     TrueRoiConfig config = TrueRoiConfig.load(confFiles, env);
-    SparkSession spark = SparkSessions.create(config);
-    new Warehouse(spark, config.warehouse()).registerAll();
+    Warehouse warehouse = SparkSessions.warehouse(config);
+    warehouse.registerAll();
+    SparkSession spark = warehouse.spark();
     PrintWriter out = spec.commandLine().getOut();
     for (int i = 0; i < statements.size(); i++) {
       Dataset<Row> result;

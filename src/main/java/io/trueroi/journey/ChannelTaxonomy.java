@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.when;
 
-import io.trueroi.config.TrueRoiConfig.ChannelRule;
+import io.trueroi.config.ChannelRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

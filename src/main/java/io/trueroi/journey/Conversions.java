@@ -6,12 +6,13 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.spark.BusinessDate;
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.identity.Identifiers;
 import io.trueroi.identity.OneIdLookup;
@@ -63,10 +64,10 @@ public final class Conversions {
 
   static Dataset<Row> build(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> all = null;
-    if (w.exists("silver", "ecommerce_orders")) {
+    if (w.exists(Table.ECOMMERCE_ORDERS)) {
       all = orders(w, lookup, upTo);
     }
-    if (w.exists("silver", "pos_transactions")) {
+    if (w.exists(Table.POS_TRANSACTIONS)) {
       Dataset<Row> pos = pos(w, lookup, upTo);
       all = all == null ? pos : all.unionByName(pos);
     }
@@ -79,22 +80,21 @@ public final class Conversions {
         .withColumn("gross_revenue", toReporting(config, col("gross_amount"), col("currency")))
         .withColumn("refunds", toReporting(config, col("refund_amount"), col("currency")))
         .withColumn("net_revenue", col("gross_revenue").minus(col("refunds")).cast(MONEY))
-        .withColumn("conversion_date",
-            from_utc_timestamp(col("conversion_time"), config.businessTimeZone().getId()).cast("date"))
+        .withColumn("conversion_date", BusinessDate.of(col("conversion_time"), config.businessTimeZone()))
         .withColumn("is_first_purchase", when(col("one_id").isNotNull(), first.equalTo(1)))
         .select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
   static Dataset<Row> refundsByOrder(Warehouse w, LocalDate upTo) {
-    return Silver.latest(w, "ecommerce_refunds", List.of("platform", "refund_id"), upTo)
+    return Silver.latest(w, Table.ECOMMERCE_REFUNDS, upTo)
         .groupBy("platform", "order_id").agg(sum("refund_amount").as("refund_amount"));
   }
 
   static Dataset<Row> orders(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> paid = Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
+    Dataset<Row> paid = Silver.latest(w, Table.ECOMMERCE_ORDERS, upTo)
         .filter(col("paid_at").isNotNull().and(col("status").isin("UNPAID", "CANCELLED", "CLOSED").unary_$bang()));
-    Dataset<Row> o = Identifiers.withLookupKey(paid, "ecommerce_orders", lookup);
-    if (w.exists("silver", "ecommerce_refunds")) {
+    Dataset<Row> o = Identifiers.withLookupKey(paid, Table.ECOMMERCE_ORDERS, lookup);
+    if (w.exists(Table.ECOMMERCE_REFUNDS)) {
       o = o.join(refundsByOrder(w, upTo), List.of("platform", "order_id").toArray(new String[0]), "left_outer");
     } else {
       o = o.withColumn("refund_amount", lit(null).cast(MONEY));
@@ -105,11 +105,11 @@ public final class Conversions {
         lit(null).cast("string").as("store_id"), col("order_id"), col("currency"),
         col("payment_amount").as("gross_amount"),
         coalesce(col("refund_amount"), lit(0)).cast(MONEY).as("refund_amount"),
-        lit("ecommerce_orders").as("source_table"));
+        lit(Table.ECOMMERCE_ORDERS.tableName()).as("source_table"));
   }
 
   static Dataset<Row> returnsBySale(Warehouse w, LocalDate upTo) {
-    return Silver.latest(w, "pos_transactions", List.of("store_id", "transaction_id"), upTo)
+    return Silver.latest(w, Table.POS_TRANSACTIONS, upTo)
         .filter(col("type").equalTo("RETURN").and(col("original_transaction_id").isNotNull()))
         .groupBy(col("store_id"), col("original_transaction_id").as("transaction_id"))
         .agg(sum(abs(col("amount"))).as("refund_amount"));
@@ -117,8 +117,8 @@ public final class Conversions {
 
   static Dataset<Row> pos(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> sales = Identifiers.withLookupKey(
-        Silver.latest(w, "pos_transactions", List.of("store_id", "transaction_id"), upTo)
-            .filter(col("type").equalTo("SALE")), "pos_transactions", lookup);
+        Silver.latest(w, Table.POS_TRANSACTIONS, upTo)
+            .filter(col("type").equalTo("SALE")), Table.POS_TRANSACTIONS, lookup);
     return sales.join(returnsBySale(w, upTo), new String[] {"store_id", "transaction_id"}, "left_outer")
         .select(
             concat_ws("|", lit("store"), col("store_id"), col("transaction_id")).as("conversion_id"),
@@ -126,24 +126,26 @@ public final class Conversions {
             col("transaction_time").as("conversion_time"), lit("offline").as("order_channel"),
             lit("store").as("platform"), col("store_id"), col("transaction_id").as("order_id"), col("currency"),
             col("amount").as("gross_amount"), coalesce(col("refund_amount"), lit(0)).cast(MONEY).as("refund_amount"),
-            lit("pos_transactions").as("source_table"));
+            lit(Table.POS_TRANSACTIONS.tableName()).as("source_table"));
   }
 
-  /** Refund records whose order is not a conversion, and returns whose sale is unknown. */
-  static long[] unlinked(Warehouse w, LocalDate upTo, Dataset<Row> conversions) {
+  /** Refund records whose order is not a conversion, and till returns whose sale is unknown. */
+  record Unlinked(long refundsWithoutOrder, long returnsWithoutSale) {}
+
+  static Unlinked unlinked(Warehouse w, LocalDate upTo, Dataset<Row> conversions) {
     long refunds = 0;
     long returns = 0;
-    if (w.exists("silver", "ecommerce_refunds")) {
-      refunds = refundsByOrder(w, upTo).join(conversions.filter(col("source_table").equalTo("ecommerce_orders"))
+    if (w.exists(Table.ECOMMERCE_REFUNDS)) {
+      refunds = refundsByOrder(w, upTo).join(conversions.filter(col("source_table").equalTo(Table.ECOMMERCE_ORDERS.tableName()))
           .select("platform", "order_id"), new String[] {"platform", "order_id"}, "left_anti").count();
     }
-    if (w.exists("silver", "pos_transactions")) {
-      Dataset<Row> all = Silver.latest(w, "pos_transactions", List.of("store_id", "transaction_id"), upTo);
+    if (w.exists(Table.POS_TRANSACTIONS)) {
+      Dataset<Row> all = Silver.latest(w, Table.POS_TRANSACTIONS, upTo);
       returns = all.filter(col("type").equalTo("RETURN")).join(
-          conversions.filter(col("source_table").equalTo("pos_transactions"))
+          conversions.filter(col("source_table").equalTo(Table.POS_TRANSACTIONS.tableName()))
               .select(col("store_id"), col("order_id").as("original_transaction_id")),
           new String[] {"store_id", "original_transaction_id"}, "left_anti").count();
     }
-    return new long[] {refunds, returns};
+    return new Unlinked(refunds, returns);
   }
 }

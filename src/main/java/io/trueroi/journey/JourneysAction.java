@@ -6,13 +6,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.identity.Identifiers;
-import io.trueroi.identity.IdentityAction;
 import io.trueroi.identity.OneIdLookup;
-import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
-import io.trueroi.spark.JobGroup;
+import io.trueroi.ops.StageAction;
+import io.trueroi.ops.StageResult;
+import io.trueroi.ops.TableWritten;
 import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
 import java.util.LinkedHashMap;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Rebuilds {@code journey.touchpoints}, {@code journey.conversions} and {@code journey.journeys}
@@ -37,89 +37,102 @@ import org.apache.spark.sql.SparkSession;
  * touchpoints and conversions are written straight from their plans, the journeys are built from
  * the written tables, and the counters read back only the columns they count.
  */
-public final class JourneysAction {
-  public static final String LAYER = "journey";
-  /** One row per touch, with its OneID and channel. */
-  public static final String TOUCHPOINTS = "touchpoints";
-  /** One row per purchase or till sale, net of refunds and returns. */
-  public static final String CONVERSIONS = "conversions";
-  /** One row per journey, its touches in order: what attribution reads. */
-  public static final String JOURNEYS = "journeys";
-
-  private final SparkSession spark;
-  private final TrueRoiConfig config;
-  private final Warehouse warehouse;
-  private final RunContext run;
-
-  public JourneysAction(SparkSession spark, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-    this.spark = spark;
-    this.config = config;
-    this.warehouse = warehouse;
-    this.run = run;
+public final class JourneysAction extends StageAction<JourneysAction.Result> {
+  /** The stage, and the job that runs it alone. */
+  public static final String NAME = "journeys";
+  public JourneysAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+    super(NAME, config, warehouse, run);
   }
 
-  /** Counters for ops.job_runs. */
-  public Map<String, Long> execute() {
-    for (String table : List.of(IdentityAction.MAP, IdentityAction.AMBIGUOUS)) {
-      if (!warehouse.exists(IdentityAction.LAYER, table)) {
-        throw new JobFailure("journeys: " + IdentityAction.LAYER + "." + table + " does not exist: run identity first");
+  /**
+   * What the run built, and what it could not place: touches with no channel or no OneID, invalid
+   * clicks (per campaign too), conversions with no OneID, refunds and returns naming no known sale.
+   * {@code clickBursts} is null when there is no click table.
+   */
+  public record Result(Long clickBursts, long touchpoints, long unmappedTouches, long invalidClicks,
+      long unresolvedTouches, long conversions, long anonymousConversions, long convertingJourneys,
+      long nonConvertingJourneys, Map<String, Long> invalidClicksByCampaign, long refundsWithoutOrder,
+      long returnsWithoutSale, List<TableWritten> tables) implements StageResult {
+    @Override
+    public Map<String, Long> counters() {
+      Map<String, Long> c = new LinkedHashMap<>();
+      if (clickBursts != null) {
+        c.put("click_bursts", clickBursts);
       }
+      c.put("touchpoints", touchpoints);
+      c.put("unmapped_touches", unmappedTouches);
+      c.put("invalid_clicks", invalidClicks);
+      c.put("unresolved_touches", unresolvedTouches);
+      c.put("conversions", conversions);
+      c.put("anonymous_conversions", anonymousConversions);
+      c.put("converting_journeys", convertingJourneys);
+      c.put("non_converting_journeys", nonConvertingJourneys);
+      invalidClicksByCampaign.forEach((campaign, n) -> c.put("invalid_clicks:" + campaign, n));
+      c.put("refunds_without_order", refundsWithoutOrder);
+      c.put("returns_without_sale", returnsWithoutSale);
+      return c;
     }
-    String group = run.runId();
+
+    @Override
+    public Map<String, Long> setAside() {
+      Map<String, Long> c = new LinkedHashMap<>();
+      c.put("unmapped_touches", unmappedTouches);
+      c.put("invalid_clicks", invalidClicks);
+      c.put("anonymous_conversions", anonymousConversions);
+      return c;
+    }
+  }
+
+  @Override
+  public Result execute() {
+    require(Table.IDENTITY_MAP, Table.AMBIGUOUS_IDENTIFIERS);
     try (Persisted cached = new Persisted()) {
       OneIdLookup read = OneIdLookup.read(warehouse);
       // The skipped identifiers are few but cost a scan of the map; six joins use them.
       Dataset<Row> skipped = cached.keep(read.skipped());
       OneIdLookup lookup = new OneIdLookup(read.map(), skipped);
-      Map<String, Long> counters = new LinkedHashMap<>();
       // Computed before the touchpoints are planned, so the planner sees how few they are.
-      Dataset<Row> bursts = warehouse.exists("silver", "ad_clicks")
+      Dataset<Row> bursts = warehouse.exists(Table.AD_CLICKS)
           ? cached.keep(Touchpoints.bursts(warehouse, config, run.to())) : null;
-      if (bursts != null) {
-        counters.put("click_bursts", JobGroup.run(spark, group, "journeys: find click bursts", bursts::count));
-      }
+      Long burstCount = bursts == null ? null : step("find click bursts", bursts::count);
       // Each table is written straight from its plan and read back by what follows: the written
-      // table is the cache. In-memory caches of the three (16M-event world) spent more of the
-      // stage's CPU building and compressing their columns (15.8% of its JFR samples) than the
-      // Parquet writes that followed them (10.9%).
-      Dataset<Row> touchpoints = writeAndRead(group, TOUCHPOINTS,
+      // table is the cache, which costs less than building an in-memory one of each.
+      Dataset<Row> touchpoints = writeAndRead(Table.TOUCHPOINTS,
           Touchpoints.build(warehouse, config, lookup, bursts, run.to()));
-      Dataset<Row> conversions = writeAndRead(group, CONVERSIONS,
+      Dataset<Row> conversions = writeAndRead(Table.CONVERSIONS,
           Conversions.build(warehouse, config, lookup, run.to()));
-      Dataset<Row> journeys = writeAndRead(group, JOURNEYS,
+      Dataset<Row> journeys = writeAndRead(Table.JOURNEYS,
           Journeys.build(touchpoints, conversions, config.journeys().lookbackDays()));
-
-      JobGroup.run(spark, group, "journeys: count", () -> {
-        Row t = touchpoints.agg(count(lit(1)),
-            sum(when(col("channel").equalTo(ChannelTaxonomy.UNMAPPED), 1L).otherwise(0L)),
-            sum(when(col("is_invalid"), 1L).otherwise(0L)),
-            sum(when(col("one_id").isNull(), 1L).otherwise(0L))).first();
-        counters.put("touchpoints", t.getLong(0));
-        counters.put("unmapped_touches", t.getLong(1));
-        counters.put("invalid_clicks", t.getLong(2));
-        counters.put("unresolved_touches", t.getLong(3));
-        Row c = conversions.agg(count(lit(1)), sum(when(col("one_id").isNull(), 1L).otherwise(0L))).first();
-        counters.put("conversions", c.getLong(0));
-        counters.put("anonymous_conversions", c.isNullAt(1) ? 0 : c.getLong(1));
-        Row j = journeys.agg(sum(when(col("converted"), 1L).otherwise(0L)),
-            sum(when(col("converted"), 0L).otherwise(1L))).first();
-        counters.put("converting_journeys", j.isNullAt(0) ? 0 : j.getLong(0));
-        counters.put("non_converting_journeys", j.isNullAt(1) ? 0 : j.getLong(1));
-        // Invalid clicks per campaign: one row per campaign reaches the driver.
-        for (Row r : touchpoints.filter(col("is_invalid")).groupBy("campaign_id").count().collectAsList()) {
-          counters.put("invalid_clicks:" + (r.isNullAt(0) ? "(none)" : r.getString(0)), r.getLong(1));
-        }
-        long[] unlinked = Conversions.unlinked(warehouse, run.to(), conversions);
-        counters.put("refunds_without_order", unlinked[0]);
-        counters.put("returns_without_sale", unlinked[1]);
-      });
-      return counters;
+      return step("count", () -> summarise(burstCount, touchpoints, conversions, journeys));
     }
   }
 
-  /** Replaces {@code journey.<table>} with {@code data}; returns the table as written. */
-  private Dataset<Row> writeAndRead(String group, String table, Dataset<Row> data) {
-    JobGroup.run(spark, group, "journeys: write " + LAYER + "." + table, () -> warehouse.overwrite(data, LAYER, table));
-    return warehouse.read(LAYER, table);
+  private Result summarise(Long bursts, Dataset<Row> touchpoints, Dataset<Row> conversions, Dataset<Row> journeys) {
+    Row t = touchpoints.agg(count(lit(1)),
+        sum(when(col("channel").equalTo(ChannelTaxonomy.UNMAPPED), 1L).otherwise(0L)),
+        sum(when(col("is_invalid"), 1L).otherwise(0L)),
+        sum(when(col("one_id").isNull(), 1L).otherwise(0L))).first();
+    Row c = conversions.agg(count(lit(1)), sum(when(col("one_id").isNull(), 1L).otherwise(0L))).first();
+    Row j = journeys.agg(sum(when(col("converted"), 1L).otherwise(0L)),
+        sum(when(col("converted"), 0L).otherwise(1L))).first();
+    // Invalid clicks per campaign: one row per campaign reaches the driver.
+    Map<String, Long> byCampaign = new LinkedHashMap<>();
+    for (Row r : touchpoints.filter(col("is_invalid")).groupBy("campaign_id").count().collectAsList()) {
+      byCampaign.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
+    }
+    Conversions.Unlinked unlinked = Conversions.unlinked(warehouse, run.to(), conversions);
+    long converting = j.isNullAt(0) ? 0 : j.getLong(0);
+    long nonConverting = j.isNullAt(1) ? 0 : j.getLong(1);
+    return new Result(bursts, t.getLong(0), t.getLong(1), t.getLong(2), t.getLong(3), c.getLong(0),
+        c.isNullAt(1) ? 0 : c.getLong(1), converting, nonConverting, byCampaign, unlinked.refundsWithoutOrder(),
+        unlinked.returnsWithoutSale(), List.of(
+            written(Table.TOUCHPOINTS, t.getLong(0)), written(Table.CONVERSIONS, c.getLong(0)),
+            written(Table.JOURNEYS, converting + nonConverting)));
+  }
+
+  /** Replaces the table with {@code data}; returns the table as written. */
+  private Dataset<Row> writeAndRead(Table table, Dataset<Row> data) {
+    step("write " + table, () -> warehouse.overwrite(data, table));
+    return warehouse.read(table);
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.List;
@@ -20,9 +21,9 @@ import org.apache.spark.sql.expressions.Window;
 public final class Silver {
   private Silver() {}
 
-  public static Dataset<Row> latest(Warehouse w, String table, List<String> naturalKey, LocalDate upTo) {
-    Column[] key = naturalKey.stream().map(c -> col(c)).toArray(Column[]::new);
-    return w.read("silver", table)
+  public static Dataset<Row> latest(Warehouse w, Table table, LocalDate upTo) {
+    Column[] key = table.naturalKey().stream().map(c -> col(c)).toArray(Column[]::new);
+    return w.read(table)
         .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
         .withColumn("_rn", row_number().over(Window.partitionBy(key)
             .orderBy(col("dt").desc(), col("source_file").desc(), col("source_line").desc())))

@@ -7,11 +7,12 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.spark.BusinessDate;
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.identity.Identifiers;
 import io.trueroi.identity.OneIdLookup;
@@ -38,7 +39,6 @@ final class Touchpoints {
       "channel_group", "source_system", "platform", "source", "medium", "campaign_id", "touch_type", "code",
       "is_invalid", "source_table", "source_record");
 
-  private static final List<String> CLICK_KEY = List.of("platform", "click_id");
   // The _burst_type of a burst: a device's, or an IP's.
   private static final String DEVICE_BURST = "device";
   private static final String IP_BURST = "ip";
@@ -52,16 +52,16 @@ final class Touchpoints {
   static Dataset<Row> build(Warehouse w, TrueRoiConfig config, OneIdLookup lookup, Dataset<Row> bursts,
       LocalDate upTo) {
     Dataset<Row> all = null;
-    if (w.exists("silver", "ad_clicks")) {
+    if (w.exists(Table.AD_CLICKS)) {
       all = union(all, adClicks(w, lookup, bursts, upTo));
     }
-    if (w.exists("silver", "wechat_events")) {
+    if (w.exists(Table.WECHAT_EVENTS)) {
       all = union(all, oaEvents(w, lookup, upTo));
     }
-    if (w.exists("silver", "wecom_contacts")) {
+    if (w.exists(Table.WECOM_CONTACTS)) {
       all = union(all, wecom(w, lookup, upTo));
     }
-    if (w.exists("silver", "ecommerce_orders")) {
+    if (w.exists(Table.ECOMMERCE_ORDERS)) {
       all = union(all, landings(w, lookup, upTo));
     }
     if (all == null) {
@@ -74,7 +74,7 @@ final class Touchpoints {
         .withColumn("channel_group", taxonomy.group())
         .withColumn("source", coalesce(col("utm_source"), col("platform")))
         .withColumn("medium", coalesce(col("utm_medium"), col("touch_type")))
-        .withColumn("touch_date", from_utc_timestamp(col("touch_time"), config.businessTimeZone().getId()).cast("date"))
+        .withColumn("touch_date", BusinessDate.of(col("touch_time"), config.businessTimeZone()))
         .select(COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
@@ -84,15 +84,15 @@ final class Touchpoints {
 
   static Dataset<Row> adClicks(Warehouse w, OneIdLookup lookup, Dataset<Row> bursts, LocalDate upTo) {
     Objects.requireNonNull(bursts, "bursts of silver.ad_clicks");
-    Dataset<Row> latest = Silver.latest(w, "ad_clicks", CLICK_KEY, upTo);
-    Dataset<Row> clicks = Identifiers.withLookupKey(withInvalidFlag(latest, bursts), "ad_clicks", lookup);
+    Dataset<Row> latest = Silver.latest(w, Table.AD_CLICKS, upTo);
+    Dataset<Row> clicks = Identifiers.withLookupKey(withInvalidFlag(latest, bursts), Table.AD_CLICKS, lookup);
     return clicks.select(
-            concat_ws("|", lit("ad_clicks"), col("platform"), col("click_id")).as("touchpoint_id"),
+            concat_ws("|", lit(Table.AD_CLICKS.tableName()), col("platform"), col("click_id")).as("touchpoint_id"),
             col(Identifiers.LOOKUP_KEY), col("click_time").as("touch_time"), lit("ads").as("source_system"),
             col("platform"), lit("ad_click").as("touch_type"), col("utm_source"), col("utm_medium"),
             coalesce(col("campaign_id"), col("utm_campaign")).as("campaign_id"), lit(null).cast("string").as("code"),
             col("_invalid").as("is_invalid"),
-            lit("ad_clicks").as("source_table"),
+            lit(Table.AD_CLICKS.tableName()).as("source_table"),
             concat_ws("|", col("platform"), col("click_id")).as("source_record"));
   }
 
@@ -110,7 +110,7 @@ final class Touchpoints {
    */
   static Dataset<Row> bursts(Warehouse w, TrueRoiConfig config, LocalDate upTo) {
     var j = config.journeys();
-    return bursts(Silver.latest(w, "ad_clicks", CLICK_KEY, upTo), j.maxClicksPerDeviceHour(), j.maxClicksPerIpHour());
+    return bursts(Silver.latest(w, Table.AD_CLICKS, upTo), j.maxClicksPerDeviceHour(), j.maxClicksPerIpHour());
   }
 
   /** {@link #bursts} of the given clicks (one row per click: device_id, ip_hash, click_time). */
@@ -150,8 +150,7 @@ final class Touchpoints {
   }
 
   static Dataset<Row> oaEvents(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> ev = Identifiers.withLookupKey(Silver.latest(w, "wechat_events",
-        List.of("app_id", "openid", "event_time", "event", "event_key"), upTo), "wechat_events", lookup);
+    Dataset<Row> ev = Identifiers.withLookupKey(Silver.latest(w, Table.WECHAT_EVENTS, upTo), Table.WECHAT_EVENTS, lookup);
     Column type = when(col("event").equalTo("SUBSCRIBE"), lit("oa_subscribe"))
         .when(col("event").equalTo("SCAN"), lit("oa_scan"))
         .when(col("event").equalTo("CLICK"), lit("oa_menu_click"))
@@ -161,38 +160,37 @@ final class Touchpoints {
     return ev.withColumn("touch_type", type)
         .filter(col("touch_type").isNotNull())
         .select(
-            concat_ws("|", lit("wechat_events"), record).as("touchpoint_id"),
+            concat_ws("|", lit(Table.WECHAT_EVENTS.tableName()), record).as("touchpoint_id"),
             col(Identifiers.LOOKUP_KEY), col("event_time").as("touch_time"), lit("wechat_oa").as("source_system"),
             lit("wechat_oa").as("platform"), col("touch_type"), lit(null).cast("string").as("utm_source"),
             lit(null).cast("string").as("utm_medium"),
             coalesce(col("scene"), when(col("event").equalTo("CLICK"), col("event_key"))).as("campaign_id"),
-            col("scene").as("code"), lit(false).as("is_invalid"), lit("wechat_events").as("source_table"),
+            col("scene").as("code"), lit(false).as("is_invalid"), lit(Table.WECHAT_EVENTS.tableName()).as("source_table"),
             record.as("source_record"));
   }
 
   static Dataset<Row> wecom(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
-    Dataset<Row> c = Identifiers.withLookupKey(Silver.latest(w, "wecom_contacts",
-        List.of("external_userid", "follow_userid"), upTo), "wecom_contacts", lookup);
+    Dataset<Row> c = Identifiers.withLookupKey(Silver.latest(w, Table.WECOM_CONTACTS, upTo), Table.WECOM_CONTACTS, lookup);
     Column record = concat_ws("|", col("external_userid"), coalesce(col("follow_userid"), lit("")));
     return c.filter(col("add_time").isNotNull())
         .select(
-            concat_ws("|", lit("wecom_contacts"), record).as("touchpoint_id"),
+            concat_ws("|", lit(Table.WECOM_CONTACTS.tableName()), record).as("touchpoint_id"),
             col(Identifiers.LOOKUP_KEY), col("add_time").as("touch_time"), lit("wecom").as("source_system"),
             lit("wecom").as("platform"), lit("wecom_add").as("touch_type"), lit(null).cast("string").as("utm_source"),
             lit(null).cast("string").as("utm_medium"), col("state").as("campaign_id"), col("state").as("code"),
-            lit(false).as("is_invalid"), lit("wecom_contacts").as("source_table"), record.as("source_record"));
+            lit(false).as("is_invalid"), lit(Table.WECOM_CONTACTS.tableName()).as("source_table"), record.as("source_record"));
   }
 
   static Dataset<Row> landings(Warehouse w, OneIdLookup lookup, LocalDate upTo) {
     Dataset<Row> o = Identifiers.withLookupKey(
-        Silver.latest(w, "ecommerce_orders", List.of("platform", "order_id"), upTo)
-            .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), "ecommerce_orders", lookup);
+        Silver.latest(w, Table.ECOMMERCE_ORDERS, upTo)
+            .filter(col("utm_source").isNotNull().and(col("click_id").isNull())), Table.ECOMMERCE_ORDERS, lookup);
     Column record = concat_ws("|", col("platform"), col("order_id"));
     return o.select(
-        concat_ws("|", lit("ecommerce_orders"), record).as("touchpoint_id"),
+        concat_ws("|", lit(Table.ECOMMERCE_ORDERS.tableName()), record).as("touchpoint_id"),
         col(Identifiers.LOOKUP_KEY), col("created_at").as("touch_time"), lit("ownsite").as("source_system"),
         col("platform"), lit("utm_landing").as("touch_type"), col("utm_source"), col("utm_medium"),
         col("utm_campaign").as("campaign_id"), lit(null).cast("string").as("code"), lit(false).as("is_invalid"),
-        lit("ecommerce_orders").as("source_table"), record.as("source_record"));
+        lit(Table.ECOMMERCE_ORDERS.tableName()).as("source_table"), record.as("source_record"));
   }
 }

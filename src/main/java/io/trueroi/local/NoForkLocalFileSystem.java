@@ -1,4 +1,4 @@
-package io.trueroi.spark;
+package io.trueroi.local;
 
 import java.io.IOException;
 import java.net.URI;
@@ -27,9 +27,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * <p>Without Hadoop's native library (which Maven does not ship, and which Spark's local and
  * client installs usually lack), {@code RawLocalFileSystem} runs a {@code chmod} process for every
  * file and directory it creates with a permission, and a {@code readlink} process every time the
- * {@code FileContext} API (Delta's transaction log on {@code file:}) looks at a path. Each costs
- * about 10 ms of fork and exec: a 31-day night on {@code sample-data/} ran about 1,200 of them
- * (strace). This class does the same two things through {@code java.nio.file}, in process, and
+ * {@code FileContext} API (Delta's transaction log on {@code file:}) looks at a path, each a fork
+ * and exec (docs/performance.md). This class does the same two things through {@code java.nio.file}, in process, and
  * leaves everything else to Hadoop's own classes.
  *
  * <p>Installed for {@code file:} by {@code conf/local.conf} ({@code fs.file.impl} and

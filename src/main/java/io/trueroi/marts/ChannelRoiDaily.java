@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.ModelName;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -35,11 +36,11 @@ final class ChannelRoiDaily {
   private ChannelRoiDaily() {}
 
   static Dataset<Row> build(SparkSession spark, Dataset<Row> credits, Dataset<Row> conversions,
-      Dataset<Row> touchpoints, Dataset<Row> spend, List<String> models, LocalDate upTo) {
+      Dataset<Row> touchpoints, Dataset<Row> spend, List<ModelName> models, LocalDate upTo) {
     Column upToDate = lit(upTo.toString()).cast("date");
     Column zeroMoney = lit(0).cast(Spend.MONEY);
     Column zeroCredit = lit(0).cast(CONVERSIONS);
-    Dataset<Row> modelNames = spark.createDataset(models, Encoders.STRING()).toDF("model");
+    Dataset<Row> modelNames = spark.createDataset(models.stream().map(ModelName::id).toList(), Encoders.STRING()).toDF("model");
 
     Dataset<Row> credited = credits.filter(col("conversion_date").leq(upToDate))
         .join(conversions.select("conversion_id", "is_first_purchase"), "conversion_id")

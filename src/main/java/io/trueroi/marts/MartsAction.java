@@ -1,20 +1,20 @@
 package io.trueroi.marts;
 
-import io.trueroi.attribution.AttributionAction;
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
-import io.trueroi.journey.JourneysAction;
-import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
-import io.trueroi.spark.JobGroup;
+import io.trueroi.ops.StageAction;
+import io.trueroi.ops.StageResult;
+import io.trueroi.ops.TableWritten;
+import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Builds the analyst-facing {@code mart.*} tables from the journeys, the credits and the ad
@@ -32,82 +32,61 @@ import org.apache.spark.storage.StorageLevel;
  * credits, conversions and journeys; customer_ltv is written first and read back by the two
  * marts built on it.
  */
-public final class MartsAction {
-  public static final String LAYER = "mart";
-  public static final String CHANNEL_ROI_DAILY = "channel_roi_daily";
-  public static final String MODEL_COMPARISON = "model_comparison";
-  public static final String CUSTOMER_LTV = "customer_ltv";
-  public static final String COHORT_LTV = "cohort_ltv";
-  public static final String CHANNEL_LTV_CAC = "channel_ltv_cac";
-  public static final String PATH_SUMMARY = "path_summary";
-  /** In the order they are written. */
-  public static final List<String> TABLES = List.of(CHANNEL_ROI_DAILY, MODEL_COMPARISON, CUSTOMER_LTV, COHORT_LTV,
-      CHANNEL_LTV_CAC, PATH_SUMMARY);
-
-  private final SparkSession spark;
-  private final TrueRoiConfig config;
-  private final Warehouse warehouse;
-  private final RunContext run;
-
-  public MartsAction(SparkSession spark, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-    this.spark = spark;
-    this.config = config;
-    this.warehouse = warehouse;
-    this.run = run;
+public final class MartsAction extends StageAction<MartsAction.Result> {
+  /** The stage, and the job that runs it alone. */
+  public static final String NAME = "marts";
+  public MartsAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+    super(NAME, config, warehouse, run);
   }
 
-  /** Rows written per mart, for ops.job_runs. */
-  public Map<String, Long> execute() {
-    for (String[] input : new String[][] {{JourneysAction.LAYER, JourneysAction.TOUCHPOINTS},
-        {JourneysAction.LAYER, JourneysAction.CONVERSIONS}, {JourneysAction.LAYER, JourneysAction.JOURNEYS},
-        {AttributionAction.LAYER, AttributionAction.CREDITS}}) {
-      if (!warehouse.exists(input[0], input[1])) {
-        throw new JobFailure("marts: " + input[0] + "." + input[1] + " does not exist: run "
-            + (input[0].equals(JourneysAction.LAYER) ? "journeys" : "attribution") + " first");
-      }
+  /** Rows written per mart, in the order written. */
+  public record Result(Map<Table, Long> rowsByMart, List<TableWritten> tables) implements StageResult {
+    @Override
+    public Map<String, Long> counters() {
+      Map<String, Long> c = new LinkedHashMap<>();
+      rowsByMart.forEach((t, rows) -> c.put(t.tableName(), rows));
+      return c;
     }
+  }
+
+  @Override
+  public Result execute() {
+    require(Table.TOUCHPOINTS, Table.CONVERSIONS, Table.JOURNEYS, Table.CREDITS);
     LocalDate upTo = run.to();
-    String group = run.runId();
-    Dataset<Row> credits = warehouse.read(AttributionAction.LAYER, AttributionAction.CREDITS);
-    Dataset<Row> conversions = warehouse.read(JourneysAction.LAYER, JourneysAction.CONVERSIONS);
-    Dataset<Row> touchpoints = warehouse.read(JourneysAction.LAYER, JourneysAction.TOUCHPOINTS);
-    Dataset<Row> journeys = warehouse.read(JourneysAction.LAYER, JourneysAction.JOURNEYS);
+    Dataset<Row> credits = warehouse.read(Table.CREDITS);
+    Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
+    Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
+    Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
+    Map<Table, Long> rows = new LinkedHashMap<>();
     // Two marts each use the spend and the customers' orders: kept after first use, not recomputed.
-    Dataset<Row> spend = Spend.daily(spark, warehouse, config, upTo).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<String, Long> counters = new LinkedHashMap<>();
-    try {
-      write(group, CHANNEL_ROI_DAILY, ChannelRoiDaily.build(spark, credits, conversions, touchpoints, spend,
-          config.attribution().models(), upTo), "date <= DATE'" + upTo + "'", counters);
-      write(group, MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, counters);
-      write(group, CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, counters);
-      Dataset<Row> customers = warehouse.read(LAYER, CUSTOMER_LTV);
-      Dataset<Row> orders = CustomerLtv.customerOrders(conversions, customers, upTo)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        write(group, COHORT_LTV, CohortLtv.build(customers, orders, upTo), null, counters);
-        write(group, CHANNEL_LTV_CAC, ChannelLtvCac.build(customers, orders, spend, upTo), null, counters);
-      } finally {
-        orders.unpersist();
-      }
-      write(group, PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, counters);
-      return counters;
-    } finally {
-      spend.unpersist();
+    try (Persisted cached = new Persisted()) {
+      Dataset<Row> spend = cached.keep(Spend.daily(spark(), warehouse, config, upTo));
+      write(Table.CHANNEL_ROI_DAILY, ChannelRoiDaily.build(spark(), credits, conversions, touchpoints, spend,
+          config.attribution().models(), upTo), "date <= DATE'" + upTo + "'", rows);
+      write(Table.MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, rows);
+      write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, rows);
+      Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
+      Dataset<Row> orders = cached.keep(CustomerLtv.customerOrders(conversions, customers, upTo));
+      write(Table.COHORT_LTV, CohortLtv.build(customers, orders, upTo), null, rows);
+      write(Table.CHANNEL_LTV_CAC, ChannelLtvCac.build(customers, orders, spend, upTo), null, rows);
+      write(Table.PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, rows);
     }
+    List<TableWritten> tables = new ArrayList<>();
+    rows.forEach((t, n) -> tables.add(written(t, n)));
+    return new Result(rows, List.copyOf(tables));
   }
 
   /** One transaction: the rows matching {@code predicate} replaced, or (null) the whole table. */
-  private void write(String group, String table, Dataset<Row> data, String predicate, Map<String, Long> counters) {
+  private void write(Table table, Dataset<Row> data, String predicate, Map<Table, Long> rows) {
     // The rows written come from the commit's metrics (the rows now matching the predicate, or
     // the whole table), not from a second scan of what was just written.
-    long rows = JobGroup.run(spark, group, "marts: write " + LAYER + "." + table, () -> {
+    rows.put(table, step("write " + table, () -> {
       if (predicate == null) {
-        warehouse.overwrite(data, LAYER, table);
+        warehouse.overwrite(data, table);
       } else {
-        warehouse.replace(data, LAYER, table, predicate, List.of());
+        warehouse.replace(data, table, predicate, List.of());
       }
-      return warehouse.lastCommitOutputRows(LAYER, table);
-    });
-    counters.put(table, rows);
+      return warehouse.lastCommitOutputRows(table);
+    }));
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.journey.ChannelTaxonomy;
 import io.trueroi.journey.Conversions;
@@ -31,7 +32,6 @@ import org.apache.spark.sql.types.StructType;
  */
 final class Spend {
   static final String MONEY = "decimal(20,2)";
-  static final List<String> KEY = List.of("platform", "report_date", "account_id", "campaign_id", "adgroup_id");
   static final StructType SCHEMA = new StructType()
       .add("date", DataTypes.DateType)
       .add("channel", DataTypes.StringType)
@@ -43,11 +43,11 @@ final class Spend {
   private Spend() {}
 
   static Dataset<Row> daily(SparkSession spark, Warehouse w, TrueRoiConfig config, LocalDate upTo) {
-    if (!w.exists("silver", "ad_spend")) {
+    if (!w.exists(Table.AD_SPEND)) {
       return spark.createDataFrame(List.of(), SCHEMA);
     }
     ChannelTaxonomy taxonomy = new ChannelTaxonomy(config.channels());
-    return Silver.latest(w, "ad_spend", KEY, upTo)
+    return Silver.latest(w, Table.AD_SPEND, upTo)
         .filter(col("report_date").leq(lit(upTo.toString()).cast("date")))
         .withColumn("source_system", lit("ads"))
         .withColumn("touch_type", lit("ad_click"))

@@ -1,5 +1,6 @@
 package io.trueroi.ops;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -18,8 +19,6 @@ import scala.jdk.javaapi.CollectionConverters;
  * failed. Appends are blind, so runs of different jobs never conflict.
  */
 public final class JobRuns {
-  public static final String LAYER = "ops";
-  public static final String TABLE = "job_runs";
   public static final String SUCCEEDED = "SUCCEEDED";
   public static final String FAILED = "FAILED";
 
@@ -61,6 +60,6 @@ public final class JobRuns {
         new java.math.BigDecimal(end.toEpochMilli() - run.startedAt().toEpochMilli()).movePointLeft(3),
         message, CollectionConverters.asScala(src).toSeq(),
         scala.collection.immutable.Map.from(CollectionConverters.asScala(counters)));
-    warehouse.append(warehouse.spark().createDataFrame(List.of(row), SCHEMA), LAYER, TABLE);
+    warehouse.append(warehouse.spark().createDataFrame(List.of(row), SCHEMA), Table.JOB_RUNS);
   }
 }

@@ -16,10 +16,15 @@ public record RunContext(String runId, String job, LocalDate from, LocalDate to,
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  public static RunContext start(String job, LocalDate from, LocalDate to, String parentRunId) {
+  /** Throws unless {@code from..to} is a range of at least one day; the message names both. */
+  public static void checkRange(LocalDate from, LocalDate to) {
     if (to.isBefore(from)) {
       throw new IllegalArgumentException("--to must not be before --from, cannot be: " + from + " .. " + to);
     }
+  }
+
+  public static RunContext start(String job, LocalDate from, LocalDate to, String parentRunId) {
+    checkRange(from, to);
     Instant now = Instant.now();
     String id = job + "-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(1 << 16));
     return new RunContext(id, job, from, to, parentRunId, now);

@@ -24,4 +24,9 @@ public final class SparkSessions {
     REQUIRED.forEach(builder::config);
     return builder.getOrCreate();
   }
+
+  /** The session {@link #create} builds, with the configured warehouse open on it. */
+  public static Warehouse warehouse(TrueRoiConfig config) {
+    return new Warehouse(create(config), config.warehouse());
+  }
 }

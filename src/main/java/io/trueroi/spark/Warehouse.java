@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import io.trueroi.catalog.Table;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -58,88 +59,103 @@ public final class Warehouse {
     return root;
   }
 
+  /**
+   * This warehouse on a clone of its session with one setting changed, for a stage that needs the
+   * setting: what the stage builds on the clone sees it, and the session every other stage shares
+   * does not (Spark's cached data and catalog are shared by both sessions).
+   */
+  public Warehouse withSessionSetting(String key, String value) {
+    SparkSession clone = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
+    clone.conf().set(key, value);
+    return new Warehouse(clone, root);
+  }
+
   public SparkSession spark() {
     return spark;
   }
 
-  public String path(String layer, String table) {
+  public String path(Table table) {
+    return path(table.layer().id(), table.tableName());
+  }
+
+  private String path(String layer, String table) {
     return root + "/" + layer + "/" + table;
   }
 
-  public boolean exists(String layer, String table) {
-    Path log = new Path(path(layer, table) + "/_delta_log");
+  public boolean exists(Table table) {
+    Path log = new Path(path(table) + "/_delta_log");
     try {
       FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
       return fs.exists(log);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check table " + path(layer, table), e);
+      throw new UncheckedIOException("cannot check table " + path(table), e);
     }
   }
 
-  public Dataset<Row> read(String layer, String table) {
-    return spark.read().format("delta").load(path(layer, table));
+  public Dataset<Row> read(Table table) {
+    return spark.read().format("delta").load(path(table));
   }
 
   /**
    * Replaces the rows matching {@code predicate} with {@code data} in one transaction (creating
    * the table on first write). Every row of data must match the predicate; Delta checks it.
    */
-  public void replace(Dataset<Row> data, String layer, String table, String predicate, List<String> partitionBy) {
-    boolean exists = exists(layer, table);
-    var writer = writer(data, layer, table, exists, SaveMode.Overwrite, partitionBy);
+  public void replace(Dataset<Row> data, Table table, String predicate, List<String> partitionBy) {
+    boolean exists = exists(table);
+    var writer = writer(data, table, exists, SaveMode.Overwrite, partitionBy);
     if (exists) {
       writer = writer.option("replaceWhere", predicate);
     }
-    writer.save(path(layer, table));
-    register(layer, table);
+    writer.save(path(table));
+    register(table);
   }
 
   /**
    * Rows the table's latest commit wrote (Delta's {@code numOutputRows} operation metric): what a
    * replace just kept, read from the log instead of scanning the data again.
    */
-  public long lastCommitOutputRows(String layer, String table) {
-    Row last = io.delta.tables.DeltaTable.forPath(spark, path(layer, table)).history(1)
+  public long lastCommitOutputRows(Table table) {
+    Row last = io.delta.tables.DeltaTable.forPath(spark, path(table)).history(1)
         .selectExpr("operationMetrics['numOutputRows']").first();
     if (last.isNullAt(0)) {
-      throw new IllegalStateException("the latest commit of " + layer + "." + table + " reports no numOutputRows");
+      throw new IllegalStateException("the latest commit of " + table + " reports no numOutputRows");
     }
     return Long.parseLong(last.getString(0));
   }
 
   /** Replaces the whole table in one transaction (readers of the old version are unaffected). */
-  public void overwrite(Dataset<Row> data, String layer, String table) {
-    overwrite(data, layer, table, List.of());
+  public void overwrite(Dataset<Row> data, Table table) {
+    overwrite(data, table, List.of());
   }
 
-  /** {@link #overwrite(Dataset, String, String)}, partitioned by these columns. */
-  public void overwrite(Dataset<Row> data, String layer, String table, List<String> partitionBy) {
-    writer(data, layer, table, exists(layer, table), SaveMode.Overwrite, partitionBy)
-        .option("overwriteSchema", "false").save(path(layer, table));
-    register(layer, table);
+  /** {@link #overwrite(Dataset, Table)}, partitioned by these columns. */
+  public void overwrite(Dataset<Row> data, Table table, List<String> partitionBy) {
+    writer(data, table, exists(table), SaveMode.Overwrite, partitionBy)
+        .option("overwriteSchema", "false").save(path(table));
+    register(table);
   }
 
   /**
    * Inserts the rows whose key is not in the table yet, in one MERGE transaction; rows already
    * there are left as they are, so inserting the same rows twice changes nothing.
    */
-  public void insertNew(Dataset<Row> data, String layer, String table, String key) {
-    if (!exists(layer, table)) {
-      writer(data, layer, table, false, SaveMode.ErrorIfExists, List.of()).save(path(layer, table));
+  public void insertNew(Dataset<Row> data, Table table, String key) {
+    if (!exists(table)) {
+      writer(data, table, false, SaveMode.ErrorIfExists, List.of()).save(path(table));
     } else {
-      keepStatsColumns(layer, table, data.schema());
-      io.delta.tables.DeltaTable.forPath(spark, path(layer, table)).as("t")
+      keepStatsColumns(table, data.schema());
+      io.delta.tables.DeltaTable.forPath(spark, path(table)).as("t")
           .merge(data.as("s"), "t." + key + " = s." + key)
           .whenNotMatched().insertAll()
           .execute();
     }
-    register(layer, table);
+    register(table);
   }
 
   /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
-  public void append(Dataset<Row> data, String layer, String table) {
-    writer(data, layer, table, exists(layer, table), SaveMode.Append, List.of()).save(path(layer, table));
-    register(layer, table);
+  public void append(Dataset<Row> data, Table table) {
+    writer(data, table, exists(table), SaveMode.Append, List.of()).save(path(table));
+    register(table);
   }
 
   /**
@@ -147,7 +163,7 @@ public final class Warehouse {
    * when the write creates the table, else the table's property, altered first if it differs
    * (a table written before this rule, or whose columns changed).
    */
-  private DataFrameWriter<Row> writer(Dataset<Row> data, String layer, String table, boolean exists, SaveMode mode,
+  private DataFrameWriter<Row> writer(Dataset<Row> data, Table table, boolean exists, SaveMode mode,
       List<String> partitionBy) {
     var writer = data.write().format("delta").mode(mode);
     if (!exists) {
@@ -156,7 +172,7 @@ public final class Warehouse {
         writer = writer.option(STATS_COLUMNS, stats);
       }
     } else {
-      keepStatsColumns(layer, table, data.schema());
+      keepStatsColumns(table, data.schema());
     }
     if (!partitionBy.isEmpty()) {
       writer = writer.partitionBy(partitionBy.toArray(new String[0]));
@@ -165,8 +181,8 @@ public final class Warehouse {
   }
 
   /** Sets the existing table's statistics columns for data of this schema, unless already set. */
-  private void keepStatsColumns(String layer, String table, StructType schema) {
-    String location = path(layer, table);
+  private void keepStatsColumns(Table table, StructType schema) {
+    String location = path(table);
     Row detail = io.delta.tables.DeltaTable.forPath(spark, location).detail()
         .select("properties", "partitionColumns").first();
     Map<String, String> properties = detail.getJavaMap(0);
@@ -183,8 +199,7 @@ public final class Warehouse {
    * the top-level date, timestamp and number columns that are not partition columns (those have
    * no statistics). Range filters on dates, times and amounts skip files with them. Strings are
    * left out: ids, hashes and channel names are spread over every file, so their minimum and
-   * maximum skip nothing, and computing them (a copy of every value) took over a quarter of the
-   * 16M-event world's credits write (148 s to 104 s without).
+   * maximum skip nothing, and computing them copies every value (docs/performance.md).
    */
   static String statsColumns(StructType schema, List<String> partitionBy) {
     String columns = Arrays.stream(schema.fields())
@@ -203,7 +218,11 @@ public final class Warehouse {
   }
 
   /** Makes {@code layer.table} resolvable in Spark SQL for this session. */
-  public void register(String layer, String table) {
+  public void register(Table table) {
+    register(table.layer().id(), table.tableName());
+  }
+
+  private void register(String layer, String table) {
     if (!spark.catalog().databaseExists(layer)) {
       spark.sql("CREATE SCHEMA IF NOT EXISTS " + layer);
     }

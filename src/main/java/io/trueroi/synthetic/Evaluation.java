@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Each attribution model's channel shares against the planted truth of a generated world.
@@ -34,9 +34,9 @@ public final class Evaluation {
 
   private Evaluation() {}
 
-  public static List<Result> evaluate(SparkSession spark, Warehouse warehouse, String truthFile) {
+  public static List<Result> evaluate(Warehouse warehouse, String truthFile) {
     JsonNode truth;
-    try (InputStream in = new Path(truthFile).getFileSystem(spark.sparkContext().hadoopConfiguration())
+    try (InputStream in = new Path(truthFile).getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration())
         .open(new Path(truthFile))) {
       truth = new ObjectMapper().readTree(in);
     } catch (IOException e) {
@@ -47,7 +47,7 @@ public final class Evaluation {
         e.getValue().get("conversions_lost").asDouble(), e.getValue().get("net_revenue_lost").asDouble()}));
     Map<String, double[]> trueShares = shares(lost);
     Map<String, Map<String, double[]>> byModel = new TreeMap<>();
-    for (Row r : warehouse.read("mart", "model_comparison").filter(col("channel").isin(lost.keySet().toArray()))
+    for (Row r : warehouse.read(Table.MODEL_COMPARISON).filter(col("channel").isin(lost.keySet().toArray()))
         .select("model", "channel", "conversions", "net_revenue").collectAsList()) {
       byModel.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1),
           new double[] {r.getDecimal(2).doubleValue(), r.getDecimal(3).doubleValue()});

@@ -310,11 +310,28 @@ public final class GenerateAction {
     return w.uniform(p, 21, 0) < 0.4 ? String.format(Locale.ROOT, "M%09d", p) : "";
   }
 
+  /** Every raw line person {@code p} leaves, each with its file (day × file) and its time for ordering. */
   static List<Row> lines(WorldModel w, Rates rates, long p) {
-    int files = File.values().length;
     List<Row> out = new ArrayList<>();
     List<WorldModel.Touch> touches = w.touches(p);
     String device = device(p);
+    clicks(w, p, touches, device, out);
+    String phone = phone(w, p);
+    String card = card(w, p);
+    for (WorldModel.Purchase drawn : w.purchases(p, touches, -1)) {
+      WorldModel.Purchase u = asRecorded(w, p, drawn);
+      if (u.store() >= 0) {
+        tillSale(rates, p, u, phone, card, out);
+      } else {
+        onlineOrder(w, p, u, phone, card, device, out);
+      }
+    }
+    wechat(w, p, phone, out);
+    return out;
+  }
+
+  private static void clicks(WorldModel w, long p, List<WorldModel.Touch> touches, String device, List<Row> out) {
+    int files = File.values().length;
     String ip = "10." + (p % 250) + "." + (p / 250 % 250) + "." + (1 + p / 62_500 % 250);
     int k = 0;
     for (WorldModel.Touch t : touches) {
@@ -329,59 +346,61 @@ public final class GenerateAction {
               + ip + "\", \"landing_url\": \"https://shop.example.com/landing\"}"));
       k++;
     }
-    String phone = phone(w, p);
-    String card = card(w, p);
-    for (WorldModel.Purchase drawn : w.purchases(p, touches, -1)) {
-      WorldModel.Purchase u = asRecorded(w, p, drawn);
-      String id = Long.toString(p) + "_" + u.day();
-      Instant at = Instant.ofEpochSecond(u.epochSecond());
-      if (u.store() >= 0) {
-        boolean hk = u.store() == 1;
-        long cents = hk ? rates.hkdCents(u.cents()) : u.cents();
-        File f = hk ? File.POS_HK : File.POS_SH;
-        out.add(RowFactory.create(u.day() * files + f.ordinal(), u.epochSecond(), (hk ? "HK003,香港,THG" : "SH001,上海,TSG")
-            + id + "," + LOCAL.format(at) + "," + card + "," + phone.replace("+86", "") + ","
-            + BigDecimal.valueOf(cents, 2).toPlainString() + "," + (hk ? "HKD" : "CNY") + ",SALE,"));
-        continue;
-      }
-      String amount = BigDecimal.valueOf(u.cents(), 2).toPlainString();
-      double shop = w.uniform(p, 24, u.day());
-      String platform;
-      String orderId;
-      File file;
-      String line;
-      if (shop < 0.20) {
-        platform = "tmall";
-        orderId = "TMG" + id;
-        file = File.TMALL;
-        line = orderId + ",tb_" + Long.toHexString(p) + "," + amount + ",0.00,交易成功,张*," + masked(phone) + ","
-            + LOCAL.format(at) + "," + LOCAL.format(at.plusSeconds(30)) + ",synthetic item";
-      } else if (shop < 0.35) {
-        platform = "jd";
-        orderId = "JDG" + id;
-        file = File.JD;
-        String shown = w.uniform(p, 25, u.day()) < 0.3 ? phone.replace("+86", "") : masked(phone);
-        line = orderId + ",jd_" + Long.toHexString(p) + "," + amount + ",0.00,完成," + LOCAL.format(at) + ","
-            + LOCAL.format(at.plusSeconds(30)) + ",李*," + shown;
-      } else {
-        platform = "ownsite";
-        orderId = "OSG" + id;
-        file = File.ORDERS;
-        line = orderId + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
-            + ISO.format(at.plusSeconds(30)) + "," + amount + ",0.00,0.00,CNY,paid,";
-      }
-      out.add(RowFactory.create(u.day() * files + file.ordinal(), u.epochSecond(), line));
-      if (u.day() + 1 < w.days() && w.uniform(p, 23, u.day()) < 0.03) {
-        out.add(RowFactory.create((u.day() + 1) * files + file.ordinal(), u.epochSecond(), line));
-      }
-      if (u.refundCents() > 0) {
-        out.add(RowFactory.create(u.day() * files + File.REFUNDS.ordinal(), u.epochSecond(), platform + ",RFG" + id
-            + "," + orderId + "," + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
-            + ISO.format(at.plusSeconds(600)) + ",SUCCESS,synthetic"));
-      }
+  }
+
+  private static void tillSale(Rates rates, long p, WorldModel.Purchase u, String phone, String card, List<Row> out) {
+    String id = Long.toString(p) + "_" + u.day();
+    Instant at = Instant.ofEpochSecond(u.epochSecond());
+    boolean hk = u.store() == 1;
+    long cents = hk ? rates.hkdCents(u.cents()) : u.cents();
+    File f = hk ? File.POS_HK : File.POS_SH;
+    out.add(RowFactory.create(u.day() * File.values().length + f.ordinal(), u.epochSecond(),
+        (hk ? "HK003,香港,THG" : "SH001,上海,TSG") + id + "," + LOCAL.format(at) + "," + card + ","
+            + phone.replace("+86", "") + "," + BigDecimal.valueOf(cents, 2).toPlainString() + ","
+            + (hk ? "HKD" : "CNY") + ",SALE,"));
+  }
+
+  /** An order on Tmall (20%), JD (15%) or the own site, sometimes delivered again, and its refund. */
+  private static void onlineOrder(WorldModel w, long p, WorldModel.Purchase u, String phone, String card,
+      String device, List<Row> out) {
+    int files = File.values().length;
+    String id = Long.toString(p) + "_" + u.day();
+    Instant at = Instant.ofEpochSecond(u.epochSecond());
+    String amount = BigDecimal.valueOf(u.cents(), 2).toPlainString();
+    double shop = w.uniform(p, 24, u.day());
+    String platform;
+    String orderId;
+    File file;
+    String line;
+    if (shop < 0.20) {
+      platform = "tmall";
+      orderId = "TMG" + id;
+      file = File.TMALL;
+      line = orderId + ",tb_" + Long.toHexString(p) + "," + amount + ",0.00,交易成功,张*," + masked(phone) + ","
+          + LOCAL.format(at) + "," + LOCAL.format(at.plusSeconds(30)) + ",synthetic item";
+    } else if (shop < 0.35) {
+      platform = "jd";
+      orderId = "JDG" + id;
+      file = File.JD;
+      String shown = w.uniform(p, 25, u.day()) < 0.3 ? phone.replace("+86", "") : masked(phone);
+      line = orderId + ",jd_" + Long.toHexString(p) + "," + amount + ",0.00,完成," + LOCAL.format(at) + ","
+          + LOCAL.format(at.plusSeconds(30)) + ",李*," + shown;
+    } else {
+      platform = "ownsite";
+      orderId = "OSG" + id;
+      file = File.ORDERS;
+      line = orderId + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
+          + ISO.format(at.plusSeconds(30)) + "," + amount + ",0.00,0.00,CNY,paid,";
     }
-    wechat(w, p, phone, out);
-    return out;
+    out.add(RowFactory.create(u.day() * files + file.ordinal(), u.epochSecond(), line));
+    if (u.day() + 1 < w.days() && w.uniform(p, 23, u.day()) < 0.03) {
+      out.add(RowFactory.create((u.day() + 1) * files + file.ordinal(), u.epochSecond(), line));
+    }
+    if (u.refundCents() > 0) {
+      out.add(RowFactory.create(u.day() * files + File.REFUNDS.ordinal(), u.epochSecond(), platform + ",RFG" + id
+          + "," + orderId + "," + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
+          + ISO.format(at.plusSeconds(600)) + ",SUCCESS,synthetic"));
+    }
   }
 
   /** A phone as Tmall and JD show it: 139****5678; empty stays empty. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
@@ -39,10 +40,10 @@ class AttributionActionTest {
     TestWorld w = new TestWorld(tmp);
     TrueRoiConfig config = w.config(conf);
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
-    warehouse.overwrite(rows.dataset(spark), "journey", "journeys");
-    new AttributionAction(spark, config, warehouse, RunContext.start("attribution", D, D, null)).execute();
+    warehouse.overwrite(rows.dataset(spark), Table.JOURNEYS);
+    new AttributionAction(config, warehouse, RunContext.start("attribution", D, D, null)).execute();
     Map<String, Row> out = new HashMap<>();
-    for (Row r : warehouse.read(AttributionAction.LAYER, AttributionAction.REMOVAL_EFFECTS).collectAsList()) {
+    for (Row r : warehouse.read(Table.MARKOV_REMOVAL_EFFECTS).collectAsList()) {
       out.put(r.<String>getAs("segment") + "/" + r.<String>getAs("channel"), r);
     }
     return out;
@@ -112,11 +113,11 @@ class AttributionActionTest {
     Map<String, Row> again = run(spark, handWorked(), "trueroi.attribution.markov.segment-column = \"\"");
     assertEquals(3, again.size());
     Warehouse warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
-    List<Row> t = warehouse.read(AttributionAction.LAYER, AttributionAction.TRANSITIONS)
+    List<Row> t = warehouse.read(Table.MARKOV_TRANSITIONS)
         .filter("from_state = 'b' AND to_state = '(conversion)'").collectAsList();
     assertEquals(1, t.size(), "one fit per date, not one per run");
     assertEquals(2.0 / 3, t.get(0).<Double>getAs("probability"), EPS, "b's exits: j1 and j3 convert, j4 does not");
-    assertEquals((2 + 1) * 7, warehouse.read(AttributionAction.LAYER, AttributionAction.CREDITS).count(),
+    assertEquals((2 + 1) * 7, warehouse.read(Table.CREDITS).count(),
         "converting journeys of 2 and 1 touches, seven models, written once");
   }
 

@@ -108,10 +108,10 @@ class CreditsTest {
     for (AttributionModel m : List.of(new FirstTouch(), new Linear(), new TimeDecay(7),
         new MarkovModel(Map.of(MarkovTraining.ALL, Map.of("a", new double[] {0.5, 0.5})), ""))) {
       List<Row> rows = Credits.of(journeys, m, SHANGHAI).filter("journey_id = 'none'").collectAsList();
-      assertEquals(1, rows.size(), m.name());
+      assertEquals(1, rows.size(), m.name().id());
       assertEquals(Credits.NO_TOUCH, rows.get(0).<String>getAs("channel"));
       assertEquals(null, rows.get(0).<String>getAs("touchpoint_id"));
-      assertEquals(new BigDecimal("120.00"), rows.get(0).<BigDecimal>getAs("revenue_credit"), m.name());
+      assertEquals(new BigDecimal("120.00"), rows.get(0).<BigDecimal>getAs("revenue_credit"), m.name().id());
     }
   }
 
@@ -151,7 +151,7 @@ class CreditsTest {
               org.apache.spark.sql.functions.sum("revenue_credit").as("r"))
           .join(journeys, "journey_id")
           .filter("c != 1 OR r != net_revenue").collectAsList();
-      assertEquals(List.of(), bad, m.name());
+      assertEquals(List.of(), bad, m.name().id());
     }
   }
 }

@@ -2,6 +2,7 @@ package io.trueroi.config;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,9 +135,17 @@ class TrueRoiConfigTest {
 
   @Test
   void shippedConfFilesAreValid() {
-    for (String f : List.of("conf/local.conf", "conf/production.conf")) {
-      TrueRoiConfig c = TrueRoiConfig.load(List.of(Path.of(f)), ENV);
-      assertTrue(!c.warehouse().isEmpty(), f);
-    }
+    // Each file loads, and its own values (not the defaults') are the ones in force.
+    TrueRoiConfig local = TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), ENV);
+    assertEquals("warehouse", local.warehouse());
+    assertEquals("sample-data", local.rawRoot());
+    assertEquals("local[*]", local.spark().master());
+    assertEquals("32", local.spark().conf().get("spark.sql.shuffle.partitions"));
+    assertEquals("io.trueroi.local.NoForkLocalFileSystem", local.spark().conf().get("spark.hadoop.fs.file.impl"));
+    TrueRoiConfig production = TrueRoiConfig.load(List.of(Path.of("conf/production.conf")), ENV);
+    assertEquals("s3a://trueroi-warehouse/prod", production.warehouse());
+    assertEquals("", production.spark().master(), "the master comes from spark-submit");
+    assertFalse(production.raw().getBoolean("trueroi.security.allow-dev-hash-key"));
+    assertFalse(production.spark().conf().containsKey("spark.hadoop.fs.file.impl"));
   }
 }

@@ -1,8 +1,11 @@
 package io.trueroi.identity;
 
 import static io.trueroi.testing.PlanAssert.assertOccurs;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
+import io.trueroi.testing.PlanAssert;
 import io.trueroi.testing.SharedSpark;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the records' filter on the compacted array's size hashed each identifier a second time
  * (the till's plan, two identifiers, holds sha2 four times).
  */
+@Tag(PlanAssert.TAG)
 @ExtendWith(SharedSpark.class)
 class IdentifiersCompiledTest {
   @TempDir
@@ -32,8 +37,8 @@ class IdentifiersCompiledTest {
   /** A warehouse holding one empty silver table. */
   static Warehouse warehouse(SparkSession spark, String table, StructType schema) {
     Warehouse w = new Warehouse(spark, tmp.resolve(table).toString());
-    if (!w.exists("silver", table)) {
-      spark.createDataFrame(List.<Row>of(), schema).write().format("delta").save(w.path("silver", table));
+    if (!w.exists(Table.silver(table))) {
+      spark.createDataFrame(List.<Row>of(), schema).write().format("delta").save(w.path(Table.silver(table)));
     }
     return w;
   }
@@ -54,9 +59,13 @@ class IdentifiersCompiledTest {
     Dataset<Row> skipped = spark.createDataFrame(List.of(RowFactory.create("0".repeat(64))),
         StructType.fromDDL("id_value_hash STRING"));
     Dataset<Row> map = spark.createDataFrame(List.<Row>of(), StructType.fromDDL("id_value_hash STRING, one_id STRING"));
-    Dataset<Row> keyed = Identifiers.withLookupKey(w.read("silver", "ecommerce_orders"), "ecommerce_orders",
+    Dataset<Row> keyed = Identifiers.withLookupKey(w.read(Table.ECOMMERCE_ORDERS), Table.ECOMMERCE_ORDERS,
         new OneIdLookup(map, skipped));
     String plan = keyed.queryExecution().optimizedPlan().toString();
+    // The plan holds the key and its rounds (ecommerce_orders has six identifiers, so five joins
+    // with the skipped ones), or there is nothing for "no lambda" to speak of.
+    assertTrue(plan.contains(Identifiers.LOOKUP_KEY), plan);
+    assertOccurs(5, "Join LeftOuter", plan);
     assertOccurs(0, "lambdafunction", plan);
   }
 }

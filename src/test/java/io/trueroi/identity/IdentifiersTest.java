@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.testing.SharedSpark;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -60,11 +61,11 @@ class IdentifiersTest {
       schema = schema.add(c, DataTypes.StringType);
     }
     Dataset<Row> row = spark.createDataFrame(List.of(RowFactory.create(columns.toArray())), schema);
-    for (Map.Entry<String, Column[]> e : Identifiers.idsByTable().entrySet()) {
+    for (Map.Entry<Table, Column[]> e : Identifiers.idsByTable().entrySet()) {
       Column[] spec = e.getValue();
       List<String> types = row.select(array(Arrays.copyOfRange(spec, 1, spec.length)).as("ids"))
           .select(col("ids.id_type")).first().getList(0);
-      assertEquals(spec.length - 1, types.size(), e.getKey());
+      assertEquals(spec.length - 1, types.size(), e.getKey().toString());
       assertEquals(Set.copyOf(types).size(), types.size(), e.getKey() + " repeats a type: " + types);
     }
   }
@@ -84,7 +85,7 @@ class IdentifiersTest {
             RowFactory.create("phone", "P2", "oid_phone2")),
         List.of(RowFactory.create("member", "M9"), RowFactory.create("phone", "P9")));
 
-    Dataset<Row> out = oneIds(sales, "pos_transactions", lookup);
+    Dataset<Row> out = oneIds(sales, Table.POS_TRANSACTIONS, lookup);
     assertEquals(List.of(SALES.fieldNames()), List.of(out.columns()).subList(0, SALES.size()));
     Map<String, String> byTransaction = new HashMap<>();
     for (Row r : out.select("transaction_id", "one_id").collectAsList()) {
@@ -124,7 +125,7 @@ class IdentifiersTest {
             RowFactory.create("device", "D9"), RowFactory.create("buyer", "tm:B5")));
 
     Map<String, String> byOrder = new HashMap<>();
-    for (Row r : oneIds(orders, "ecommerce_orders", lookup)
+    for (Row r : oneIds(orders, Table.ECOMMERCE_ORDERS, lookup)
         .select("order_id", "one_id").collectAsList()) {
       assertNull(byOrder.put(r.getString(0), r.getString(1)), "one row per order: " + r);
     }
@@ -151,9 +152,9 @@ class IdentifiersTest {
             RowFactory.create("member", "M1", "oid_member"),
             RowFactory.create("click", "C1", "oid_click")),
         List.of(RowFactory.create("buyer", "tm:B9")));
-    Dataset<Row> keyed = Identifiers.withLookupKey(sales, "pos_transactions", lookup)
+    Dataset<Row> keyed = Identifiers.withLookupKey(sales, Table.POS_TRANSACTIONS, lookup)
         .select(col("transaction_id").as("record"), col(Identifiers.LOOKUP_KEY))
-        .unionByName(Identifiers.withLookupKey(orders, "ecommerce_orders", lookup)
+        .unionByName(Identifiers.withLookupKey(orders, Table.ECOMMERCE_ORDERS, lookup)
             .select(col("order_id").as("record"), col(Identifiers.LOOKUP_KEY)));
 
     Dataset<Row> out = Identifiers.resolve(keyed, lookup);
@@ -168,7 +169,7 @@ class IdentifiersTest {
     assertEquals("oid_click", byRecord.get("o1"));
   }
 
-  static Dataset<Row> oneIds(Dataset<Row> rows, String table, OneIdLookup lookup) {
+  static Dataset<Row> oneIds(Dataset<Row> rows, Table table, OneIdLookup lookup) {
     return Identifiers.resolve(Identifiers.withLookupKey(rows, table, lookup), lookup);
   }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.IdType;
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.Warehouse;
@@ -64,18 +66,18 @@ class IdentityActionTest {
 
   void write(SparkSession spark, String table, StructType schema, List<Row> rows) {
     spark.createDataFrame(rows, schema).write().format("delta").mode(SaveMode.Overwrite)
-        .save(warehouse(spark).path("silver", table));
+        .save(warehouse(spark).path(Table.silver(table)));
   }
 
-  Map<String, Long> identity(SparkSession spark, LocalDate d) {
-    return new IdentityAction(spark, config(), warehouse(spark), RunContext.start("identity", d, d, null)).execute();
+  IdentityAction.Result identity(SparkSession spark, LocalDate d) {
+    return new IdentityAction(config(), warehouse(spark), RunContext.start("identity", d, d, null)).execute();
   }
 
   /** one_id of an identifier given by type and raw value. */
   String oneId(SparkSession spark, String type, String value) {
-    List<Row> r = warehouse(spark).read("identity", "identity_map")
+    List<Row> r = warehouse(spark).read(Table.IDENTITY_MAP)
         .filter(org.apache.spark.sql.functions.col("id_value_hash")
-            .equalTo(Identifiers.hash(type, org.apache.spark.sql.functions.lit(value))))
+            .equalTo(Identifiers.hash(IdType.of(type), org.apache.spark.sql.functions.lit(value))))
         .select("one_id").collectAsList();
     return r.isEmpty() ? null : r.get(0).getString(0);
   }
@@ -103,9 +105,9 @@ class IdentityActionTest {
     }
     write(spark, "ecommerce_orders", ORDERS, List.of(order("O1", leaf, "d", null, "2026-10-01T01:00:00Z"),
         order("O2", "k", "d", null, "2026-10-01T02:00:00Z")));
-    Map<String, Long> c = identity(spark, D1);
-    assertEquals(3L, c.get("identifiers"));
-    assertEquals(1L, c.get("linking_identifiers"), "only d is on both orders; L and k are on one each");
+    IdentityAction.Result c = identity(spark, D1);
+    assertEquals(3L, c.identifiers());
+    assertEquals(1L, c.linkingIdentifiers(), "only d is on both orders; L and k are on one each");
     String expected = "oid_" + sha256("member:" + leaf).substring(0, 24);
     assertEquals(expected, oneId(spark, "member", leaf));
     assertEquals(expected, oneId(spark, "device", "d"));
@@ -121,13 +123,13 @@ class IdentityActionTest {
       rows.add(order("B" + i, "m" + (i + 1), "d" + i, null, "2026-10-01T02:00:00Z"));
     }
     write(spark, "ecommerce_orders", ORDERS, rows);
-    Map<String, Long> c = identity(spark, D1);
-    assertEquals(201L, c.get("identifiers"), "m0..m100 and d0..d99");
-    assertEquals(1L, c.get("one_ids"));
-    assertTrue(c.get("cc_rounds") >= 3, "a 201-node path takes several rounds: " + c);
-    assertEquals(199L, c.get("linking_identifiers"), "m0 and m100 are on one order each, so outside the graph");
+    IdentityAction.Result c = identity(spark, D1);
+    assertEquals(201L, c.identifiers(), "m0..m100 and d0..d99");
+    assertEquals(1L, c.oneIds());
+    assertTrue(c.ccRounds() >= 3, "a 201-node path takes several rounds: " + c);
+    assertEquals(199L, c.linkingIdentifiers(), "m0 and m100 are on one order each, so outside the graph");
     // Still named by the smallest hash of all 201 identifiers, the two single-order ones included.
-    Row named = warehouse(spark).read("identity", "identity_map")
+    Row named = warehouse(spark).read(Table.IDENTITY_MAP)
         .agg(org.apache.spark.sql.functions.min("id_value_hash"), org.apache.spark.sql.functions.max("one_id")).first();
     assertEquals("oid_" + named.getString(0).substring(0, 24), named.getString(1));
     assertEquals(oneId(spark, "member", "m0"), oneId(spark, "member", "m100"));
@@ -151,24 +153,24 @@ class IdentityActionTest {
         RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
         RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M2", "P2", t("2026-10-01T03:00:00Z")),
         RowFactory.create(Date.valueOf(D2), "SH001", "T3", "M2", "P1", t("2026-10-02T03:00:00Z"))));
-    Map<String, Long> c = identity(spark, D2);
-    assertEquals(1L, c.get("merged_one_ids"));
+    IdentityAction.Result c = identity(spark, D2);
+    assertEquals(1L, c.mergedOneIds());
     for (String[] id : new String[][] {{"member", "M1"}, {"member", "M2"}, {"phone", "P1"}, {"phone", "P2"}}) {
       assertEquals(first, oneId(spark, id[0], id[1]), id[1]);
     }
-    List<Row> history = warehouse(spark).read("identity", "one_id_history").collectAsList();
+    List<Row> history = warehouse(spark).read(Table.ONE_ID_HISTORY).collectAsList();
     assertEquals(1, history.size());
     assertEquals(second, history.get(0).getAs("retired_one_id"));
     assertEquals(first, history.get(0).getAs("surviving_one_id"));
 
     // Re-running the same date changes nothing.
-    Dataset<Row> before = warehouse(spark).read("identity", "identity_map");
+    Dataset<Row> before = warehouse(spark).read(Table.IDENTITY_MAP);
     List<Row> snapshot = before.collectAsList();
-    Map<String, Long> again = identity(spark, D2);
-    assertEquals(0L, again.get("merged_one_ids"));
+    IdentityAction.Result again = identity(spark, D2);
+    assertEquals(0L, again.mergedOneIds());
     DatasetAssert.assertDatasetEquals(spark.createDataFrame(snapshot, before.schema()),
-        warehouse(spark).read("identity", "identity_map"));
-    assertEquals(1, warehouse(spark).read("identity", "one_id_history").count());
+        warehouse(spark).read(Table.IDENTITY_MAP));
+    assertEquals(1, warehouse(spark).read(Table.ONE_ID_HISTORY).count());
   }
 
   @Test
@@ -182,14 +184,14 @@ class IdentityActionTest {
     rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X1", "M1", "REAL", t("2026-10-01T04:00:00Z")));
     rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X2", "M2", "REAL", t("2026-10-01T05:00:00Z")));
     write(spark, "pos_transactions", POS, rows);
-    Map<String, Long> c = identity(spark, D1);
-    assertEquals(1L, c.get("ambiguous_identifiers"));
+    IdentityAction.Result c = identity(spark, D1);
+    assertEquals(1L, c.ambiguousIdentifiers());
     // 500 cards, M1 and M2 one person: 499 OneIDs. The store phone is in no component.
-    assertEquals(499L, c.get("one_ids"));
+    assertEquals(499L, c.oneIds());
     assertEquals(null, oneId(spark, "phone", "STORE_PHONE"));
     assertNotEquals(oneId(spark, "member", "M3"), oneId(spark, "member", "M4"));
     assertEquals(oneId(spark, "member", "M1"), oneId(spark, "member", "M2"));
-    Row amb = warehouse(spark).read("identity", "ambiguous_identifiers").first();
+    Row amb = warehouse(spark).read(Table.AMBIGUOUS_IDENTIFIERS).first();
     assertEquals("phone", amb.getAs("id_type"));
     assertEquals(500L, (long) amb.<Long>getAs("degree"));
     assertEquals("member", amb.getAs("neighbour_type"));
@@ -219,7 +221,7 @@ class IdentityActionTest {
         RowFactory.create(Date.valueOf(D2), "SH001", "T2", "M1", null, t("2026-10-02T09:00:00Z"))));
     identity(spark, D2);
     Map<String, Row> byType = new HashMap<>();
-    for (Row r : warehouse(spark).read("identity", "identity_map").collectAsList()) {
+    for (Row r : warehouse(spark).read(Table.IDENTITY_MAP).collectAsList()) {
       byType.put(r.getAs("id_type"), r);
     }
     assertEquals(t("2026-10-01T02:00:00Z"), byType.get("member").getAs("first_seen"));
@@ -239,20 +241,20 @@ class IdentityActionTest {
     // The silver table is rebuilt without those sales (a retention purge, say): only a new person's.
     write(spark, "pos_transactions", POS, List.of(
         RowFactory.create(Date.valueOf(D1), "SH001", "T9", "M9", "P9", t("2026-10-01T09:00:00Z"))));
-    Map<String, Long> c = identity(spark, D1);
+    IdentityAction.Result c = identity(spark, D1);
     // Merges are permanent (class comment of IdentityAction): the map keeps all three identifiers,
     // still one person with the same OneID, beside the new one's two.
-    assertEquals(5L, c.get("identifiers"));
-    assertEquals(2L, c.get("one_ids"));
-    assertEquals(0L, c.get("merged_one_ids"));
+    assertEquals(5L, c.identifiers());
+    assertEquals(2L, c.oneIds());
+    assertEquals(0L, c.mergedOneIds());
     for (String[] id : new String[][] {{"member", "M1"}, {"phone", "P1"}, {"phone", "P2"}}) {
       assertEquals(person, oneId(spark, id[0], id[1]), id[1]);
     }
     assertNotEquals(person, oneId(spark, "member", "M9"));
     assertEquals(oneId(spark, "member", "M9"), oneId(spark, "phone", "P9"));
-    Row m1 = warehouse(spark).read("identity", "identity_map")
+    Row m1 = warehouse(spark).read(Table.IDENTITY_MAP)
         .filter(org.apache.spark.sql.functions.col("id_value_hash")
-            .equalTo(Identifiers.hash("member", org.apache.spark.sql.functions.lit("M1")))).first();
+            .equalTo(Identifiers.hash(IdType.MEMBER, org.apache.spark.sql.functions.lit("M1")))).first();
     assertEquals(t("2026-10-01T02:00:00Z"), m1.getAs("first_seen"), "first/last seen come from the previous map");
     assertEquals(t("2026-10-01T03:00:00Z"), m1.getAs("last_seen"));
   }

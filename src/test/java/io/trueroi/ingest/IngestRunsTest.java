@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
@@ -50,18 +51,18 @@ class IngestRunsTest {
   }
 
   static List<Row> run(SparkSession spark, TrueRoiConfig config, LocalDate from, LocalDate to) {
-    new IngestAction(spark, config, new Warehouse(spark, config.warehouse()), RunContext.start("ingest", from, to, null))
+    new IngestAction(config, new Warehouse(spark, config.warehouse()), RunContext.start("ingest", from, to, null))
         .sources(Set.of("pos")).execute();
     return List.of();
   }
 
-  static long version(SparkSession spark, Warehouse w, String layer, String table) {
-    return spark.sql("DESCRIBE HISTORY delta.`" + w.path(layer, table) + "`").agg(org.apache.spark.sql.functions.max("version"))
+  static long version(SparkSession spark, Warehouse w, Table table) {
+    return spark.sql("DESCRIBE HISTORY delta.`" + w.path(table) + "`").agg(org.apache.spark.sql.functions.max("version"))
         .first().getLong(0);
   }
 
   static Dataset<Row> quarantineWithoutRunId(Warehouse w) {
-    return w.read("quarantine", "rejected_records").drop("run_id");
+    return w.read(Table.REJECTED_RECORDS).drop("run_id");
   }
 
   @Test
@@ -69,19 +70,19 @@ class IngestRunsTest {
     TrueRoiConfig config = world().config("trueroi.ingest.max-reject-rate = 0.5");
     Warehouse w = new Warehouse(spark, config.warehouse());
     run(spark, config, D1, D2);
-    List<Row> silver = w.read("silver", "pos_transactions").collectAsList();
+    List<Row> silver = w.read(Table.POS_TRANSACTIONS).collectAsList();
     List<Row> quarantine = quarantineWithoutRunId(w).collectAsList();
-    long v = version(spark, w, "silver", "pos_transactions");
-    long q = version(spark, w, "quarantine", "rejected_records");
+    long v = version(spark, w, Table.POS_TRANSACTIONS);
+    long q = version(spark, w, Table.REJECTED_RECORDS);
 
     run(spark, config, D1, D2);
-    Dataset<Row> after = w.read("silver", "pos_transactions");
+    Dataset<Row> after = w.read(Table.POS_TRANSACTIONS);
     assertDatasetEquals(spark.createDataFrame(silver, after.schema()), after);
     Dataset<Row> qAfter = quarantineWithoutRunId(w);
     assertDatasetEquals(spark.createDataFrame(quarantine, qAfter.schema()), qAfter);
     assertEquals(3, after.count(), "T1, T2 and T4; T3 is quarantined");
-    assertEquals(v + 1, version(spark, w, "silver", "pos_transactions"), "one Delta transaction per table per run");
-    assertEquals(q + 1, version(spark, w, "quarantine", "rejected_records"));
+    assertEquals(v + 1, version(spark, w, Table.POS_TRANSACTIONS), "one Delta transaction per table per run");
+    assertEquals(q + 1, version(spark, w, Table.REJECTED_RECORDS));
   }
 
   @Test
@@ -94,10 +95,10 @@ class IngestRunsTest {
         + "SH001,上海,T4,2026-10-02 14:00:00,M002,,69.00,CNY,SALE,\n"
         + "SH001,上海,T5,2026-10-02 15:00:00,,,10.00,CNY,SALE,\n");
     run(spark, config, D2, D2);
-    List<String> ids = w.read("silver", "pos_transactions").orderBy("transaction_id")
+    List<String> ids = w.read(Table.POS_TRANSACTIONS).orderBy("transaction_id")
         .select("transaction_id", "amount").collectAsList().stream().map(r -> r.getString(0) + "=" + r.get(1)).toList();
     assertEquals(List.of("T1=199.00", "T2=99.00", "T4=69.00", "T5=10.00"), ids);
-    assertEquals(1, w.read("quarantine", "rejected_records").count(), "day one's reject stays");
+    assertEquals(1, w.read(Table.REJECTED_RECORDS).count(), "day one's reject stays");
   }
 
   @Test
@@ -106,15 +107,15 @@ class IngestRunsTest {
     TrueRoiConfig config = world.config("trueroi.ingest.max-reject-rate = 0.5");
     Warehouse w = new Warehouse(spark, config.warehouse());
     run(spark, config, D1, D2);
-    long v = version(spark, w, "silver", "pos_transactions");
-    long q = version(spark, w, "quarantine", "rejected_records");
+    long v = version(spark, w, Table.POS_TRANSACTIONS);
+    long q = version(spark, w, Table.REJECTED_RECORDS);
     world.file("pos_transactions", D2, "pos_BJ002.csv",
         "store_id,city,transaction_id,local_time,member_card,phone,currency,type\nBJ002,北京,B1,2026-10-02 10:00:00,,,CNY,SALE\n");
     JobFailure e = assertThrows(JobFailure.class, () -> run(spark, config, D1, D2));
     assertTrue(e.getMessage().contains("pos/transactions/dt=2026-10-02/pos_BJ002.csv"), e.getMessage());
     assertTrue(e.getMessage().contains("required amount"), e.getMessage());
-    assertEquals(v, version(spark, w, "silver", "pos_transactions"), "no partial write");
-    assertEquals(q, version(spark, w, "quarantine", "rejected_records"));
+    assertEquals(v, version(spark, w, Table.POS_TRANSACTIONS), "no partial write");
+    assertEquals(q, version(spark, w, Table.REJECTED_RECORDS));
   }
 
   @Test
@@ -124,7 +125,7 @@ class IngestRunsTest {
     JobFailure e = assertThrows(JobFailure.class, () -> run(spark, config, D1, d3));
     assertTrue(e.getMessage().contains("missing folder") && e.getMessage().contains("pos/transactions/dt=2026-10-03"),
         e.getMessage());
-    assertFalse(new Warehouse(spark, config.warehouse()).exists("silver", "pos_transactions"));
+    assertFalse(new Warehouse(spark, config.warehouse()).exists(Table.POS_TRANSACTIONS));
   }
 
   @Test
@@ -136,7 +137,7 @@ class IngestRunsTest {
         + "trueroi.ingest.max-reject-rate 5.0%"), e.getMessage());
     assertTrue(e.getMessage().contains("pos/transactions/dt=2026-10-01/pos_SH001.csv line 4: NEGATIVE_AMOUNT"),
         e.getMessage());
-    assertFalse(new Warehouse(spark, config.warehouse()).exists("silver", "pos_transactions"));
+    assertFalse(new Warehouse(spark, config.warehouse()).exists(Table.POS_TRANSACTIONS));
   }
 
   static byte[] gzip(String text) throws Exception {
@@ -155,8 +156,8 @@ class IngestRunsTest {
     TrueRoiConfig config = world.config("trueroi.ingest.max-reject-rate = 0.5");
     Warehouse w = new Warehouse(spark, config.warehouse());
     run(spark, config, D1, D2);
-    assertEquals(1, w.read("silver", "pos_transactions").filter("transaction_id = 'B1'").count());
-    long v = version(spark, w, "silver", "pos_transactions");
+    assertEquals(1, w.read(Table.POS_TRANSACTIONS).filter("transaction_id = 'B1'").count());
+    long v = version(spark, w, Table.POS_TRANSACTIONS);
 
     byte[] good = gzip(HEADER + "BJ002,北京,B2,2026-10-02 11:00:00,,,30.00,CNY,SALE,\n".repeat(50));
     byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
@@ -164,7 +165,7 @@ class IngestRunsTest {
     Exception e = assertThrows(Exception.class, () -> run(spark, config, D1, D2));
     String reason = io.trueroi.jobs.FailuresAccess.describe(e);
     assertTrue(reason.startsWith("cannot read pos/transactions/dt=2026-10-02/pos_BJ002.csv.gz at line "), reason);
-    assertEquals(v, version(spark, w, "silver", "pos_transactions"), "nothing written");
+    assertEquals(v, version(spark, w, Table.POS_TRANSACTIONS), "nothing written");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.testing.PlanAssert;
 import io.trueroi.testing.SharedSpark;
 import io.trueroi.testing.TestWorld;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clicks' plan held the click time's epoch parse 10 times (the output, and every instant check in
  * the reject code and in its detail), and {@link Parse#id}'s generated code trimmed 13 times.
  */
+@Tag(PlanAssert.TAG)
 @ExtendWith(SharedSpark.class)
 class ParseOnceTest {
   @TempDir

@@ -2,6 +2,7 @@ package io.trueroi.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.RunContext;
 import io.trueroi.ops.SourceStats;
@@ -88,7 +89,7 @@ class ReaderRobustnessTest {
     }
     TrueRoiConfig config = w.config("trueroi.ingest.max-reject-rate = 1.0\ntrueroi.ingest.max-line-bytes = " + MAX_LINE);
     warehouse = new Warehouse(spark, config.warehouse());
-    for (SourceStats s : new IngestAction(spark, config, warehouse, RunContext.start("ingest", D, D, null)).execute()) {
+    for (SourceStats s : new IngestAction(config, warehouse, RunContext.start("ingest", D, D, null)).execute().sources()) {
       stats.put(s.table(), s);
     }
   }
@@ -102,9 +103,9 @@ class ReaderRobustnessTest {
   void oneRowOneDuplicateThreeRejects(Feed f) {
     SourceStats s = stats.get(f.table());
     assertEquals(new SourceStats(s.source(), f.table(), 2, 5, 1, 3, 1), s);
-    assertEquals(1, warehouse.read("silver", f.table()).count());
+    assertEquals(1, warehouse.read(Table.silver(f.table())).count());
     Set<String> reasons = new TreeSet<>();
-    for (Row r : warehouse.read("quarantine", "rejected_records").filter("source = '" + f.table() + "'")
+    for (Row r : warehouse.read(Table.REJECTED_RECORDS).filter("source = '" + f.table() + "'")
         .select("source_line", "reason_code").collectAsList()) {
       reasons.add(r.getLong(0) + ":" + r.getString(1));
     }

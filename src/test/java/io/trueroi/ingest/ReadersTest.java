@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.RunContext;
 import io.trueroi.ops.SourceStats;
@@ -72,7 +73,7 @@ class ReadersTest {
         trueroi.ingest.pos-store-time-zones { LD001 = "Europe/London" }
         """);
     warehouse = new Warehouse(spark, config.warehouse());
-    stats = new IngestAction(spark, config, warehouse, RunContext.start("ingest", D1, D2, null)).execute();
+    stats = new IngestAction(config, warehouse, RunContext.start("ingest", D1, D2, null)).execute().sources();
   }
 
   static void writeFixtures(TestWorld w) {
@@ -202,7 +203,7 @@ class ReadersTest {
 
   Map<String, Row> byKey(String table, String keyColumn) {
     Map<String, Row> out = new HashMap<>();
-    for (Row r : warehouse.read("silver", table).collectAsList()) {
+    for (Row r : warehouse.read(Table.silver(table)).collectAsList()) {
       Object k = r.getAs(keyColumn);
       out.put(String.valueOf(k), r);
     }
@@ -210,7 +211,7 @@ class ReadersTest {
   }
 
   Set<String> quarantined(String table) {
-    return warehouse.read("quarantine", "rejected_records")
+    return warehouse.read(Table.REJECTED_RECORDS)
         .filter("source = '" + table + "'").collectAsList().stream()
         .map(r -> r.<String>getAs("source_file").replaceAll(".*/", "") + ":" + r.<Long>getAs("source_line") + ":"
             + r.<String>getAs("reason_code"))
@@ -285,7 +286,7 @@ class ReadersTest {
 
   @Test
   void wecomContacts() {
-    List<Row> rows = warehouse.read("silver", "wecom_contacts").orderBy("external_userid", "follow_userid")
+    List<Row> rows = warehouse.read(Table.WECOM_CONTACTS).orderBy("external_userid", "follow_userid")
         .collectAsList();
     assertEquals(3, rows.size());
     Row a = rows.get(0);
@@ -425,14 +426,14 @@ class ReadersTest {
   @Test
   void emptyFilesGiveNoRowsAndNoErrors() {
     for (String feed : TestWorld.FEED_PATHS.keySet()) {
-      assertEquals(0, warehouse.read("silver", feed).filter("dt = DATE'2026-10-02'").count(), feed);
+      assertEquals(0, warehouse.read(Table.silver(feed)).filter("dt = DATE'2026-10-02'").count(), feed);
     }
-    assertEquals(0, warehouse.read("quarantine", "rejected_records").filter("dt = DATE'2026-10-02'").count());
+    assertEquals(0, warehouse.read(Table.REJECTED_RECORDS).filter("dt = DATE'2026-10-02'").count());
   }
 
   @Test
   void quarantineRecordsCarryRunFileLineAndRedactedText() {
-    List<Row> q = warehouse.read("quarantine", "rejected_records")
+    List<Row> q = warehouse.read(Table.REJECTED_RECORDS)
         .filter("source = 'wechat_phone_auth' AND source_line = 7").collectAsList();
     assertEquals(1, q.size());
     Row r = q.get(0);
@@ -442,7 +443,7 @@ class ReadersTest {
     assertEquals("wxmp,oM6,,,86,2026-10-01T12:00:00+08:00", r.getAs("raw_line"));
     assertEquals("MISSING_REQUIRED: phone_number is empty", r.getAs("reason"));
     // A rejected line holding a phone keeps its place but not the number.
-    Row withPhone = warehouse.read("quarantine", "rejected_records")
+    Row withPhone = warehouse.read(Table.REJECTED_RECORDS)
         .filter("source = 'wechat_phone_auth' AND source_line = 6").first();
     assertEquals("wxmp,oM5,[phone],three", withPhone.getAs("raw_line"));
     assertEquals("FIELD_COUNT: expected 6 fields as in the header, found 4", withPhone.getAs("reason"));
@@ -454,7 +455,7 @@ class ReadersTest {
     List<String> pii = List.of("13812345678", "1234-5678", "51234567", "13912345678", "amy@example.com",
         "Amy@Example.COM", "7911 123456", "103.21.244.17", "张三");
     for (String table : TestWorld.FEED_PATHS.keySet()) {
-      for (Row r : warehouse.read("silver", table).collectAsList()) {
+      for (Row r : warehouse.read(Table.silver(table)).collectAsList()) {
         String text = r.toString();
         for (String p : pii) {
           assertFalse(text.contains(p), table + " holds '" + p + "': " + text);

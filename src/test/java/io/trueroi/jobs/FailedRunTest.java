@@ -3,6 +3,7 @@ package io.trueroi.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import io.trueroi.testing.SharedSpark;
 import io.trueroi.testing.TestWorld;
@@ -37,7 +38,7 @@ class FailedRunTest {
     assertTrue(line.startsWith("trueroi: nightly failed: stage ingest: ingest: missing folder "), line);
     assertTrue(line.contains("wechat/oa_events/dt=2026-10-02"), line);
 
-    List<Row> runs = new Warehouse(spark, world.warehouse.toString()).read("ops", "job_runs")
+    List<Row> runs = new Warehouse(spark, world.warehouse.toString()).read(Table.JOB_RUNS)
         .orderBy("job").collectAsList();
     assertEquals(2, runs.size());
     assertEquals("ingest", runs.get(0).getAs("job"));

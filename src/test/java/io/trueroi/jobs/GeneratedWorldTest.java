@@ -3,6 +3,7 @@ package io.trueroi.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueroi.spark.Warehouse;
@@ -94,22 +95,22 @@ class GeneratedWorldTest {
 
   @Test
   void everyFeedIsReadAndNothingIsQuarantined() {
-    assertEquals(0, warehouse.read("quarantine", "rejected_records").count());
-    assertTrue(warehouse.read("silver", "pos_transactions").filter("currency = 'HKD'").count() > 0, "two currencies");
-    assertTrue(warehouse.read("journey", "touchpoints").filter("is_invalid").count() >= 30, "bot clicks flagged");
-    long orders = warehouse.read("silver", "ecommerce_orders").count();
-    long distinct = warehouse.read("silver", "ecommerce_orders").select("order_id").distinct().count();
+    assertEquals(0, warehouse.read(Table.REJECTED_RECORDS).count());
+    assertTrue(warehouse.read(Table.POS_TRANSACTIONS).filter("currency = 'HKD'").count() > 0, "two currencies");
+    assertTrue(warehouse.read(Table.TOUCHPOINTS).filter("is_invalid").count() >= 30, "bot clicks flagged");
+    long orders = warehouse.read(Table.ECOMMERCE_ORDERS).count();
+    long distinct = warehouse.read(Table.ECOMMERCE_ORDERS).select("order_id").distinct().count();
     assertTrue(orders > distinct, "re-delivered orders are kept per delivery in silver: " + orders + " vs " + distinct);
     for (String table : List.of("wechat_events", "wechat_users", "wechat_phone_auth", "wecom_contacts")) {
-      assertTrue(warehouse.read("silver", table).count() > 0, "silver." + table + " has rows");
+      assertTrue(warehouse.read(Table.silver(table)).count() > 0, "silver." + table + " has rows");
     }
     // Tmall (GBK): the Chinese status read through the header aliases, every receiver phone masked.
-    var tmall = warehouse.read("silver", "ecommerce_orders").filter("platform = 'tmall'");
+    var tmall = warehouse.read(Table.ECOMMERCE_ORDERS).filter("platform = 'tmall'");
     assertTrue(tmall.count() > 0, "Tmall orders");
     assertEquals(tmall.count(), tmall.filter("status = 'COMPLETED' AND phone_status IN ('masked', 'missing')").count());
     assertTrue(tmall.filter("phone_status = 'masked'").count() > 0, "masked Tmall phones");
     // JD: phones shown for some orders, masked for the rest.
-    var jd = warehouse.read("silver", "ecommerce_orders").filter("platform = 'jd'");
+    var jd = warehouse.read(Table.ECOMMERCE_ORDERS).filter("platform = 'jd'");
     assertTrue(jd.filter("phone_status = 'valid'").count() > 0 && jd.filter("phone_status = 'masked'").count() > 0,
         "JD phones shown and masked");
   }
@@ -117,7 +118,7 @@ class GeneratedWorldTest {
   @Test
   void identityChainsWeChatToPhoneAndOrders() {
     // OA openid -> unionid -> Mini Program openid -> phone: one OneID holds an OA openid and a phone.
-    long chained = warehouse.read("identity", "identity_map").groupBy("one_id")
+    long chained = warehouse.read(Table.IDENTITY_MAP).groupBy("one_id")
         .agg(org.apache.spark.sql.functions.collect_set("id_type").as("types"))
         .filter("array_contains(types, 'openid') AND array_contains(types, 'unionid') AND array_contains(types, 'phone')"
             + " AND array_contains(types, 'wecom')")
@@ -128,7 +129,7 @@ class GeneratedWorldTest {
   @Test
   void markovRanksChannelsLikeThePlantedTruthWhereItDiffersClearly() {
     Map<String, Double> share = new TreeMap<>();
-    for (Row r : warehouse.read("attribution", "markov_removal_effects").filter("segment = '(all)'").collectAsList()) {
+    for (Row r : warehouse.read(Table.MARKOV_REMOVAL_EFFECTS).filter("segment = '(all)'").collectAsList()) {
       share.put(r.getAs("channel"), r.<Double>getAs("share"));
     }
     Map<String, Long> lost = new TreeMap<>();
@@ -151,11 +152,12 @@ class GeneratedWorldTest {
 
   @Test
   void evaluateScoresEveryModelAgainstTheTruth(SparkSession spark) {
-    List<io.trueroi.synthetic.Evaluation.Result> results = io.trueroi.synthetic.Evaluation.evaluate(spark, warehouse,
+    List<io.trueroi.synthetic.Evaluation.Result> results = io.trueroi.synthetic.Evaluation.evaluate(warehouse,
         tmp.resolve("raw/ground_truth.json").toString());
     Map<String, io.trueroi.synthetic.Evaluation.Result> byModel = new TreeMap<>();
     results.forEach(r -> byModel.put(r.model(), r));
-    assertEquals(new java.util.TreeSet<>(io.trueroi.config.TrueRoiConfig.AttributionSettings.MODELS), byModel.keySet());
+    assertEquals(java.util.Arrays.stream(io.trueroi.catalog.ModelName.values()).map(io.trueroi.catalog.ModelName::id)
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)), byModel.keySet());
     for (var r : results) {
       assertTrue(r.conversionMae() >= 0 && r.conversionMae() <= r.conversionMaxError() && r.conversionMaxError() <= 1,
           r.toString());

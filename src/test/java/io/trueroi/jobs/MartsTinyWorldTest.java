@@ -3,6 +3,7 @@ package io.trueroi.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.marts.MartsAction;
 import io.trueroi.spark.Warehouse;
 import io.trueroi.testing.SharedSpark;
@@ -145,24 +146,20 @@ class MartsTinyWorldTest {
   static Map<String, List<String>> snapshot(Warehouse warehouse, List<String> tables) {
     Map<String, List<String>> out = new TreeMap<>();
     for (String name : tables) {
-      String layer = name.substring(0, name.indexOf('.'));
-      String table = name.substring(name.indexOf('.') + 1);
-      {
-        Dataset<Row> t = warehouse.read(layer, table);
-        for (String c : t.columns()) {
-          if (c.contains("run_id")) {
-            t = t.drop(c);
-          }
+      Dataset<Row> t = warehouse.read(Table.named(name));
+      for (String c : t.columns()) {
+        if (c.contains("run_id")) {
+          t = t.drop(c);
         }
-        out.put(layer + "." + table, t.collectAsList().stream().map(Row::toString).sorted().toList());
       }
+      out.put(name, t.collectAsList().stream().map(Row::toString).sorted().toList());
     }
     return out;
   }
 
   /** A mart's rows as "col=value" strings in a stable order. */
-  List<String> rows(String table, String orderBy) {
-    Dataset<Row> t = warehouse.read(MartsAction.LAYER, table).drop("as_of_date");
+  List<String> rows(Table table, String orderBy) {
+    Dataset<Row> t = warehouse.read(table).drop("as_of_date");
     List<String> out = new ArrayList<>();
     for (Row r : t.orderBy(Arrays.stream(orderBy.split(",")).map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)).collectAsList()) {
       StringBuilder b = new StringBuilder();
@@ -179,7 +176,7 @@ class MartsTinyWorldTest {
   @Test
   @Order(1)
   void channelRoiDailyByHand() {
-    List<String> rows = rows(MartsAction.CHANNEL_ROI_DAILY, "model,date,channel");
+    List<String> rows = rows(Table.CHANNEL_ROI_DAILY, "model,date,channel");
     // first_touch: O1's credit (1, 300.00, new customer) on its first touch, Google 09-01, where
     // the spend is 106.50 CNY, 1,000 impressions, 10 clicks and the bot's 2 invalid clicks.
     // ROAS 300 / 106.50 = 2.81690 -> 2.8169; ROI 193.50 / 106.50 = 1.81690 -> 1.8169; CPA = CAC = 106.50.
@@ -210,7 +207,7 @@ class MartsTinyWorldTest {
     // 40.00, net 360.00; every LTV window (09-06 + 29 = 10-05 > 10-01) still open: null.
     // C2: 09-10, Baidu SEM, 1 order of 200.00. C3: 09-01, no touch -> (none); O4 50.00 in the
     // 30-day window 09-01..09-30 (elapsed: 09-30 <= 10-01), O5 on 10-01 outside it: ltv_30 = 50.00.
-    List<String> rows = rows(MartsAction.CUSTOMER_LTV, "acquisition_date").stream()
+    List<String> rows = rows(Table.CUSTOMER_LTV, "acquisition_date").stream()
         .map(r -> r.replaceAll("one_id=\\S+ ", "")).toList();
     assertEquals(List.of(
         "acquisition_date=2026-09-01 acquisition_channel=(none) acquisition_conversion_id=ownsite|O4 orders=2 gross_revenue=120 refunds=0 net_revenue=120 ltv_30=50 ltv_90=null ltv_365=null last_order_date=2026-10-01",
@@ -233,21 +230,21 @@ class MartsTinyWorldTest {
         "acquisition_month=2026-09-01 acquisition_channel=Baidu SEM months_since_acquisition=1 cohort_size=1 active_customers=0 retention_rate=0.0 cumulative_net_revenue_per_customer=200",
         "acquisition_month=2026-09-01 acquisition_channel=Google Ads months_since_acquisition=0 cohort_size=1 active_customers=1 retention_rate=1.0 cumulative_net_revenue_per_customer=300",
         "acquisition_month=2026-09-01 acquisition_channel=Google Ads months_since_acquisition=1 cohort_size=1 active_customers=1 retention_rate=1.0 cumulative_net_revenue_per_customer=360"),
-        rows(MartsAction.COHORT_LTV, "acquisition_channel,months_since_acquisition"));
+        rows(Table.COHORT_LTV, "acquisition_channel,months_since_acquisition"));
     // Google: 1 customer, spend 106.50 -> CAC 106.50; C1's 300.00 on day 0 covers it: payback 0.
     // Baidu and (none): no spend -> CAC 0.00, LTV/CAC and payback null. No 90-day window elapsed.
     assertEquals(List.of(
         "channel=(none) customers_acquired=1 spend=0 cac=0 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=null",
         "channel=Baidu SEM customers_acquired=1 spend=0 cac=0 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=null",
         "channel=Google Ads customers_acquired=1 spend=106.5 cac=106.5 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=0"),
-        rows(MartsAction.CHANNEL_LTV_CAC, "channel"));
+        rows(Table.CHANNEL_LTV_CAC, "channel"));
     // Paths: (none) x3 (O2, O4, O5), then ties of one journey by path: "Baidu SEM" (O3, 10 hours
     // = 0.42 days), "Google Ads > Baidu SEM" (O1, 09-01 10:00 to 09-06 12:00 = 5.08 days).
     assertEquals(List.of(
         "rank=1 path=(none) path_length=0 journeys=3 conversions=3 conversion_rate=1.0 net_revenue=180 mean_days_to_convert=null",
         "rank=2 path=Baidu SEM path_length=1 journeys=1 conversions=1 conversion_rate=1.0 net_revenue=200 mean_days_to_convert=0.42",
         "rank=3 path=Google Ads > Baidu SEM path_length=2 journeys=1 conversions=1 conversion_rate=1.0 net_revenue=300 mean_days_to_convert=5.08"),
-        rows(MartsAction.PATH_SUMMARY, "rank"));
+        rows(Table.PATH_SUMMARY, "rank"));
     // first_touch: Google 1 (300.00), Baidu 1 (200.00), (none) 3 (180.00) of 5 (680.00);
     // linear: Google 0.5 (150.00), Baidu 1.5 (350.00), (none) 3 (180.00).
     assertEquals(List.of(
@@ -257,8 +254,8 @@ class MartsTinyWorldTest {
         "model=linear channel=(none) conversions=3 net_revenue=180 conversion_share=0.6 revenue_share=" + 180.0 / 680,
         "model=linear channel=Baidu SEM conversions=1.5 net_revenue=350 conversion_share=0.3 revenue_share=" + 350.0 / 680,
         "model=linear channel=Google Ads conversions=0.5 net_revenue=150 conversion_share=0.1 revenue_share=" + 150.0 / 680),
-        rows(MartsAction.MODEL_COMPARISON, "model,channel"));
-    for (Row r : warehouse.read(MartsAction.LAYER, MartsAction.MODEL_COMPARISON).groupBy("model")
+        rows(Table.MODEL_COMPARISON, "model,channel"));
+    for (Row r : warehouse.read(Table.MODEL_COMPARISON).groupBy("model")
         .agg(org.apache.spark.sql.functions.sum("conversion_share"), org.apache.spark.sql.functions.sum("revenue_share"))
         .collectAsList()) {
       assertEquals(1.0, r.getDouble(1), 1e-12, r.getString(0) + " conversion shares sum to 1");
@@ -305,17 +302,17 @@ class MartsTinyWorldTest {
     // tables and the last night re-runs everything, so the tables must still equal the first run's.
     // (A separate plain re-run would cost one more nightly and check nothing more.)
     // A file where mart.path_summary's directory goes: the storage refuses the marts' last write.
-    Path summary = world.warehouse.resolve("mart").resolve(MartsAction.PATH_SUMMARY);
+    Path summary = world.warehouse.resolve(Table.PATH_SUMMARY.layer().id()).resolve(Table.PATH_SUMMARY.tableName());
     Path aside = tmp.resolve("path_summary.moved");
     Files.move(summary, aside);
     Files.writeString(summary, "not a table");
-    long before = warehouse.read("ops", "job_runs").count();
+    long before = warehouse.read(Table.JOB_RUNS).count();
     Run failed = nightly();
     assertEquals(TrueRoi.EXIT_FAILED, failed.code);
     String line = failed.err.strip();
     assertEquals(1, line.lines().count(), line);
     assertTrue(line.startsWith("trueroi: nightly failed: stage marts: "), line);
-    List<Row> runs = warehouse.read("ops", "job_runs").orderBy("started_at").collectAsList();
+    List<Row> runs = warehouse.read(Table.JOB_RUNS).orderBy("started_at").collectAsList();
     List<String> thisNight = runs.subList((int) before, runs.size()).stream()
         .map(r -> r.getAs("job") + ":" + r.getAs("status")).sorted().toList();
     assertEquals(List.of("attribution:SUCCEEDED", "identity:SUCCEEDED", "ingest:SUCCEEDED", "journeys:SUCCEEDED",

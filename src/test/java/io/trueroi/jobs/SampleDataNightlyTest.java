@@ -3,6 +3,8 @@ package io.trueroi.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Layer;
+import io.trueroi.catalog.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueroi.spark.Warehouse;
@@ -76,7 +78,7 @@ class SampleDataNightlyTest {
     Map<String, Long> rows = longs(expected.get("silver_rows"));
     assertEquals(9, rows.size());
     rows.forEach((table, n) -> {
-      assertEquals(n, warehouse.read("silver", table).count(), table);
+      assertEquals(n, warehouse.read(Table.silver(table)).count(), table);
       assertTrue(stdout.matches("(?s).*silver\\." + table + " +" + n + " .*"), "summary line for " + table + ":\n" + stdout);
     });
   }
@@ -84,7 +86,7 @@ class SampleDataNightlyTest {
   @Test
   void everyPlantedBadLineIsQuarantinedWithItsReason() {
     Map<String, Long> actual = new HashMap<>();
-    for (Row r : warehouse.read("quarantine", "rejected_records").groupBy("source", "reason_code").count().collectAsList()) {
+    for (Row r : warehouse.read(Table.REJECTED_RECORDS).groupBy("source", "reason_code").count().collectAsList()) {
       actual.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
     }
     Map<String, Long> want = new HashMap<>();
@@ -95,7 +97,7 @@ class SampleDataNightlyTest {
 
   @Test
   void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
-    List<Row> runs = warehouse.read("ops", "job_runs").orderBy("started_at").collectAsList();
+    List<Row> runs = warehouse.read(Table.JOB_RUNS).orderBy("started_at").collectAsList();
     assertEquals(List.of("attribution", "identity", "ingest", "journeys", "marts", "nightly"),
         runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
     Row ingest = runs.stream().filter(r -> r.getAs("job").equals("ingest")).findFirst().orElseThrow();
@@ -124,10 +126,10 @@ class SampleDataNightlyTest {
     // expected_counts.json "identity" comes from generate.py's own union-find over the identifiers
     // of every good row, with the same rules (scoped openids, guard limits, clicks not counted).
     JsonNode want = expected.get("identity");
-    Dataset<Row> map = warehouse.read("identity", "identity_map");
+    Dataset<Row> map = warehouse.read(Table.IDENTITY_MAP);
     assertEquals(want.get("identifiers").asLong(), map.count());
     assertEquals(want.get("one_ids").asLong(), map.select("one_id").distinct().count());
-    List<Row> ambiguous = warehouse.read("identity", "ambiguous_identifiers").collectAsList();
+    List<Row> ambiguous = warehouse.read(Table.AMBIGUOUS_IDENTIFIERS).collectAsList();
     assertEquals(want.get("ambiguous_identifiers").asLong(), ambiguous.size());
     // The planted hub: head office's landline typed at the tills for many members.
     Mac mac = Mac.getInstance("HmacSHA256");
@@ -145,13 +147,13 @@ class SampleDataNightlyTest {
     // without a click id; conversions = paid, not cancelled/closed orders + till sales; the bot's
     // 60 clicks in one hour are the only invalid traffic.
     JsonNode want = expected.get("journeys");
-    Dataset<Row> touchpoints = warehouse.read("journey", "touchpoints");
+    Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
     assertEquals(want.get("touchpoints").asLong(), touchpoints.count());
     assertEquals(want.get("invalid_clicks").asLong(), touchpoints.filter("is_invalid").count());
     assertEquals(0, touchpoints.filter("channel = '(unmapped)'").count(), "every sample touch has a channel rule");
-    Dataset<Row> conversions = warehouse.read("journey", "conversions");
+    Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
     assertEquals(want.get("conversions").asLong(), conversions.count());
-    Dataset<Row> journeys = warehouse.read("journey", "journeys");
+    Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
     assertEquals(conversions.filter("one_id IS NOT NULL").count(), journeys.filter("converted").count(),
         "one journey per conversion with a OneID");
     // Net revenue is carried unchanged from conversions to journeys.
@@ -202,8 +204,8 @@ class SampleDataNightlyTest {
   @Test
   void martsAgreeWithTheCreditsAndTheSpendTheyAreBuiltFrom(SparkSession spark) {
     warehouse.registerAll(); // other tests' worlds may have pointed the mart.* names elsewhere
-    for (String t : io.trueroi.marts.MartsAction.TABLES) {
-      assertTrue(warehouse.read("mart", t).count() > 0, "mart." + t + " has rows");
+    for (Table t : Table.of(Layer.MART)) {
+      assertTrue(warehouse.read(t).count() > 0, t + " has rows");
     }
     // Per model, the daily mart's conversions and revenue are the credits' totals, and its spend
     // is every spend row once (USD at 7.10, rounded per row, as the mart documents).

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.testing.PlanAssert;
 import io.trueroi.testing.SharedSpark;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +53,7 @@ class ClickBurstsTest {
   }
 
   @Test
+  @Tag(PlanAssert.TAG)
   void clicksOverTheirHourlyLimitAreInvalid(SparkSession spark) {
     clicks("d1_", 21, "2026-09-30T10:00:00Z", "d1", null);
     clicks("d2_", 20, "2026-09-30T10:00:00Z", "d2", null);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Table;
 import io.trueroi.jobs.TrueRoiAccess;
 import io.trueroi.spark.Warehouse;
 import io.trueroi.testing.SharedSpark;
@@ -107,12 +108,12 @@ class JourneysTest {
     int code = TrueRoiAccess.run("nightly", "--date", D.toString(), "--conf", w.confFile("").toString());
     assertEquals(0, code);
     warehouse = new Warehouse(spark, w.warehouse.toString());
-    counters = warehouse.read("ops", "job_runs").filter("job = 'journeys'").first().getJavaMap(
-        warehouse.read("ops", "job_runs").schema().fieldIndex("counters"));
-    for (Row r : warehouse.read("journey", "journeys").collectAsList()) {
+    counters = warehouse.read(Table.JOB_RUNS).filter("job = 'journeys'").first().getJavaMap(
+        warehouse.read(Table.JOB_RUNS).schema().fieldIndex("counters"));
+    for (Row r : warehouse.read(Table.JOURNEYS).collectAsList()) {
       journeys.put(r.getAs("journey_id"), r);
     }
-    for (Row r : warehouse.read("journey", "conversions").collectAsList()) {
+    for (Row r : warehouse.read(Table.CONVERSIONS).collectAsList()) {
       conversions.put(r.getAs("conversion_id"), r);
     }
   }
@@ -168,10 +169,10 @@ class JourneysTest {
 
   @Test
   void invalidClicksAreFlaggedAndLeftOutOfPaths() {
-    assertEquals(25, warehouse.read("journey", "touchpoints").filter("is_invalid").count());
+    assertEquals(25, warehouse.read(Table.TOUCHPOINTS).filter("is_invalid").count());
     assertEquals(25L, counters.get("invalid_clicks:cmp_ocean_engine"), "counted per campaign in ops.job_runs");
     assertEquals(25L, counters.get("invalid_clicks"));
-    assertEquals(0, warehouse.read("journey", "touchpoints").filter("is_invalid AND touchpoint_id NOT LIKE '%|d%'")
+    assertEquals(0, warehouse.read(Table.TOUCHPOINTS).filter("is_invalid AND touchpoint_id NOT LIKE '%|d%'")
         .count(), "only Dave's clicks");
     Row dave = journeys.get("c|ownsite|O2");
     assertEquals(0, (int) dave.<Integer>getAs("path_length"), path(dave).toString());

@@ -1,4 +1,4 @@
-package io.trueroi.spark;
+package io.trueroi.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

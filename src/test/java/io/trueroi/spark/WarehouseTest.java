@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.json_object_keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trueroi.testing.SharedSpark;
+import io.trueroi.catalog.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -30,17 +31,17 @@ class WarehouseTest {
   void aNameIsRepointedToTheWarehouseThatRegistersItLast(SparkSession spark) throws Exception {
     Warehouse a = new Warehouse(spark, tmp.resolve("a").toString());
     Warehouse b = new Warehouse(spark, tmp.resolve("b").toString());
-    a.overwrite(spark.range(3).toDF(), "wtest", "numbers");
-    assertEquals(3, spark.sql("SELECT count(*) FROM wtest.numbers").first().getLong(0));
-    b.overwrite(spark.range(5).toDF(), "wtest", "numbers");
-    assertEquals(5, spark.sql("SELECT count(*) FROM wtest.numbers").first().getLong(0), "repointed to b");
+    a.overwrite(spark.range(3).toDF(), Table.PATH_SUMMARY);
+    assertEquals(3, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0));
+    b.overwrite(spark.range(5).toDF(), Table.PATH_SUMMARY);
+    assertEquals(5, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0), "repointed to b");
     // The name's current location vanishes (a test's temp folder, a moved warehouse): registering
     // a again must still repoint it, though Delta can no longer load what the name points at.
     try (var files = Files.walk(tmp.resolve("b"))) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     a.registerAll();
-    assertEquals(3, spark.sql("SELECT count(*) FROM wtest.numbers").first().getLong(0), "back to a");
+    assertEquals(3, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0), "back to a");
   }
 
   /**
@@ -66,23 +67,23 @@ class WarehouseTest {
   @Test
   void deltaKeepsMinAndMaxOfDatesTimesAndNumbersOnly(SparkSession spark) {
     Warehouse w = new Warehouse(spark, tmp.resolve("w").toString());
-    w.overwrite(mixed(spark, 6), "wtest", "mixed", List.of("p"));
-    Path table = tmp.resolve("w/wtest/mixed");
+    w.overwrite(mixed(spark, 6), Table.COHORT_LTV, List.of("p"));
+    Path table = tmp.resolve("w/mart/cohort_ltv");
     // s, b and arr are not range types; p is the partition column, whose value is in the path.
     assertEquals("n,amount,d,t", spark.sql("DESCRIBE DETAIL delta.`" + table + "`").select("properties")
         .first().getJavaMap(0).get(Warehouse.STATS_COLUMNS));
     assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 0));
     // The property already matches: the next write is one commit, not an ALTER and a write.
-    w.append(mixed(spark, 2), "wtest", "mixed");
+    w.append(mixed(spark, 2), Table.COHORT_LTV);
     assertEquals(2, spark.sql("DESCRIBE HISTORY delta.`" + table + "`").count());
   }
 
   @Test
   void aTableWrittenWithoutTheRuleGetsItOnItsNextWrite(SparkSession spark) {
-    Path table = tmp.resolve("old/wtest/old");
+    Path table = tmp.resolve("old/mart/customer_ltv");
     mixed(spark, 4).drop("p").write().format("delta").save(table.toString());
     assertEquals(Set.of("amount", "d", "n", "s", "t"), statsOfVersion(spark, table, 0), "Delta's default: strings too");
-    new Warehouse(spark, tmp.resolve("old").toString()).overwrite(mixed(spark, 4).drop("p"), "wtest", "old");
+    new Warehouse(spark, tmp.resolve("old").toString()).overwrite(mixed(spark, 4).drop("p"), Table.CUSTOMER_LTV);
     // Version 1 is the ALTER, version 2 the overwrite.
     assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 2));
   }

@@ -13,10 +13,17 @@ class WorldModelTest {
 
   @Test
   void aPersonIsTheSameEveryTime() {
+    // A second model of the same seed shares nothing with the first but its arguments; one of
+    // another seed must differ, or the comparison could not fail.
+    WorldModel again = new WorldModel(7, LocalDate.of(2026, 9, 1), LocalDate.of(2026, 10, 30), 6);
+    WorldModel other = new WorldModel(8, LocalDate.of(2026, 9, 1), LocalDate.of(2026, 10, 30), 6);
+    int differ = 0;
     for (long p = 0; p < 200; p++) {
-      assertEquals(world.touches(p), world.touches(p));
-      assertEquals(world.purchases(p, world.touches(p), -1), world.purchases(p, world.touches(p), -1));
+      assertEquals(world.touches(p), again.touches(p));
+      assertEquals(world.purchases(p, world.touches(p), -1), again.purchases(p, again.touches(p), -1));
+      differ += world.touches(p).equals(other.touches(p)) ? 0 : 1;
     }
+    assertTrue(differ > 100, "another seed is another world: " + differ + " of 200 people differ");
   }
 
   @Test
