@@ -146,34 +146,34 @@ public final class Credits {
       for (int m = 0; m < models.size(); m++) {
         AttributionModel model = models.get(m);
         model.conversionWeights(view, weights);
-        int at = shares(weights, n, shares);
-        long rest = UNITS;
-        for (int i = 0; i < n; i++) {
-          units[i] = creditUnits(shares[i]);
-          rest -= units[i];
-        }
-        units[at] += rest;
-        BigDecimal[] conversion = new BigDecimal[n];
-        for (int i = 0; i < n; i++) {
-          conversion[i] = BigDecimal.valueOf(units[i], 12);
-        }
+        BigDecimal[] conversion = split(UNITS, n, 12, false);
         BigDecimal[] money = new BigDecimal[n];
         if (revenue != null) {
           model.revenueWeights(view, weights);
-          at = shares(weights, n, shares);
-          long left = cents;
-          for (int i = 0; i < n; i++) {
-            units[i] = revenueCents(cents, shares[i]);
-            left -= units[i];
-          }
-          units[at] += left;
-          for (int i = 0; i < n; i++) {
-            money[i] = BigDecimal.valueOf(units[i], 2);
-          }
+          money = split(cents, n, 2, true);
         }
         for (int i = 0; i < n; i++) {
           out.add(RowFactory.create(m, i, conversion[i], money[i]));
         }
+      }
+      return out;
+    }
+
+    /**
+     * {@code total} units split by the shares of {@link #weights}, each rounded (revenue: half-even
+     * to the cent; conversion: half-up to 12 places), the remainder to the largest share.
+     */
+    private BigDecimal[] split(long total, int n, int scale, boolean revenue) {
+      int at = shares(weights, n, shares);
+      long rest = total;
+      for (int i = 0; i < n; i++) {
+        units[i] = revenue ? revenueCents(total, shares[i]) : creditUnits(shares[i]);
+        rest -= units[i];
+      }
+      units[at] += rest;
+      BigDecimal[] out = new BigDecimal[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = BigDecimal.valueOf(units[i], scale);
       }
       return out;
     }

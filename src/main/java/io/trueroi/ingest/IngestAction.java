@@ -25,7 +25,6 @@ import io.trueroi.spark.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
-import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -180,47 +179,48 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
       FileSystem fs = rootPath.getFileSystem(spark().sparkContext().hadoopConfiguration());
       CompressionCodecFactory codecs = new CompressionCodecFactory(spark().sparkContext().hadoopConfiguration());
       for (SourceReader r : readers) {
-        FeedSettings feed = config.ingest().feed(r.table().tableName());
-        List<PathMatcher> matchers = feed.files().stream()
-            .map(rule -> FileSystems.getDefault().getPathMatcher("glob:" + rule.glob())).toList();
         for (LocalDate d = run.from(); !d.isAfter(run.to()); d = d.plusDays(1)) {
-          String rel = feed.path() + "/dt=" + d;
-          Path dir = new Path(root + rel);
-          if (!fs.exists(dir)) {
-            throw new JobFailure("ingest: missing folder " + dir + " for " + r.table().tableName() + " on " + d
-                + " (every date needs a folder, empty if the source had no data)");
-          }
-          FileStatus[] listed = fs.listStatus(dir);
-          Arrays.sort(listed, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-          for (FileStatus st : listed) {
-            String name = st.getPath().getName();
-            if (name.startsWith(".") || name.startsWith("_")) {
-              continue; // _SUCCESS markers, .crc files, _temporary folders
-            }
-            if (st.isDirectory()) {
-              throw new JobFailure("ingest: unexpected folder " + rel + "/" + name
-                  + " (files must be directly in the dt= folder; nothing below it is read)");
-            }
-            // Globs match the name without a compression suffix: tmall_*.csv matches tmall_1.csv.gz.
-            String plain = CompressionCodecFactory.removeSuffix(name, codecSuffix(codecs, st.getPath()));
-            FileRule rule = null;
-            for (int i = 0; i < matchers.size(); i++) {
-              if (matchers.get(i).matches(Paths.get(plain))) {
-                rule = feed.files().get(i);
-                break;
-              }
-            }
-            if (rule == null) {
-              throw new JobFailure("ingest: file " + rel + "/" + name + " matches no rule in trueroi.ingest.feeds."
-                  + r.table().tableName() + ".files " + feed.files().stream().map(FileRule::glob).toList());
-            }
-            out.add(new RawFile(r.table().tableName(), st.getPath().toString(), rel + "/" + name, d.toString(), rule.encoding(),
-                rule.attributes(), st.getLen()));
-          }
+          out.addAll(listFolder(fs, codecs, root, r, d));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("ingest: cannot list raw exports under " + root + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** The files of one feed's {@code dt=} folder, in name order, each with the first file rule it matches. */
+  private List<RawFile> listFolder(FileSystem fs, CompressionCodecFactory codecs, String root, SourceReader r,
+      LocalDate d) throws IOException {
+    FeedSettings feed = config.ingest().feed(r.table().tableName());
+    String rel = feed.path() + "/dt=" + d;
+    Path dir = new Path(root + rel);
+    if (!fs.exists(dir)) {
+      throw new JobFailure("ingest: missing folder " + dir + " for " + r.table().tableName() + " on " + d
+          + " (every date needs a folder, empty if the source had no data)");
+    }
+    FileStatus[] listed = fs.listStatus(dir);
+    Arrays.sort(listed, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+    List<RawFile> out = new ArrayList<>();
+    for (FileStatus st : listed) {
+      String name = st.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue; // _SUCCESS markers, .crc files, _temporary folders
+      }
+      if (st.isDirectory()) {
+        throw new JobFailure("ingest: unexpected folder " + rel + "/" + name
+            + " (files must be directly in the dt= folder; nothing below it is read)");
+      }
+      // Globs match the name without a compression suffix: tmall_*.csv matches tmall_1.csv.gz.
+      String plain = CompressionCodecFactory.removeSuffix(name, codecSuffix(codecs, st.getPath()));
+      FileRule rule = feed.files().stream()
+          .filter(f -> FileSystems.getDefault().getPathMatcher("glob:" + f.glob()).matches(Paths.get(plain)))
+          .findFirst()
+          .orElseThrow(() -> new JobFailure("ingest: file " + rel + "/" + name
+              + " matches no rule in trueroi.ingest.feeds." + r.table().tableName() + ".files "
+              + feed.files().stream().map(FileRule::glob).toList()));
+      out.add(new RawFile(r.table().tableName(), st.getPath().toString(), rel + "/" + name, d.toString(),
+          rule.encoding(), rule.attributes(), st.getLen()));
     }
     return out;
   }

@@ -189,6 +189,11 @@ public final class RawLines {
       if (format.kind() == RawFormat.Kind.JSON_LINES) {
         return row(text, null, null, null);
       }
+      return csvRow(text);
+    }
+
+    /** A CSV line: the header (sets the columns' positions), a row of the reader's columns, or an error. */
+    private Row csvRow(String text) {
       List<String> fields;
       try {
         fields = CsvLine.split(text);
