@@ -37,163 +37,225 @@ import org.apache.spark.sql.SparkSession;
  * {@code BENCH_MEAN_TOUCHES} (6).
  */
 public final class NightlyBench {
-  static final List<String> STAGES = List.of("ingest", "identity", "journeys", "attribution", "marts");
+    static final List<String> STAGES = List.of("ingest", "identity", "journeys", "attribution", "marts");
 
-  private NightlyBench() {}
+    private NightlyBench() {}
 
-  public static void main(String[] args) throws Exception {
-    List<Long> sizes = BenchSizes.of(args, List.of(1_000_000L, 4_000_000L, 16_000_000L));
-    int days = Integer.parseInt(System.getenv().getOrDefault("BENCH_DAYS", "60"));
-    double meanTouches = Double.parseDouble(System.getenv().getOrDefault("BENCH_MEAN_TOUCHES", "6"));
-    LocalDate from = LocalDate.of(2026, 9, 1);
-    LocalDate to = from.plusDays(days - 1L);
-    Path root = Files.createTempDirectory("trueroi-bench");
-    Map<String, String> env = Map.of("TRUEROI_HASH_KEY", "bench-key-not-a-secret");
-    List<String[]> csv = new ArrayList<>();
-    csv.add(new String[] {"events", "customers", "step", "seconds", "input_rows", "rows_per_s_per_core",
-        "peak_heap_mib"});
-    Map<String, List<double[]>> scaling = new LinkedHashMap<>();
-    String lastTruth = null;
-    Warehouse lastWarehouse = null;
-    SparkSession spark = null;
-    HeapPeak heap = new HeapPeak();
-    for (long events : sizes) {
-      long customers = Math.max(1, Math.round(events / meanTouches));
-      Path raw = root.resolve("raw-" + events);
-      Path conf = root.resolve("bench-" + events + ".conf");
-      Files.writeString(conf, "trueroi.raw-root = \"" + raw + "\"\ntrueroi.warehouse = \"" + root.resolve(
-          "warehouse-" + events) + "\"\ntrueroi.spark.conf { \"spark.ui.enabled\" = \"false\" }\n");
-      TrueRoiConfig config = TrueRoiConfig.load(List.of(Path.of("conf/local.conf"), conf), env);
-      spark = SparkSessions.create(config);
-      spark.sparkContext().setLogLevel("WARN");
-      int cores = spark.sparkContext().defaultParallelism();
+    public static void main(String[] args) throws Exception {
+        List<Long> sizes = BenchSizes.of(args, List.of(1_000_000L, 4_000_000L, 16_000_000L));
+        int days = Integer.parseInt(System.getenv().getOrDefault("BENCH_DAYS", "60"));
+        double meanTouches = Double.parseDouble(System.getenv().getOrDefault("BENCH_MEAN_TOUCHES", "6"));
+        LocalDate from = LocalDate.of(2026, 9, 1);
+        LocalDate to = from.plusDays(days - 1L);
+        Path root = Files.createTempDirectory("trueroi-bench");
+        Map<String, String> env = Map.of("TRUEROI_HASH_KEY", "bench-key-not-a-secret");
+        List<String[]> csv = new ArrayList<>();
+        csv.add(new String[] {
+            "events", "customers", "step", "seconds", "input_rows", "rows_per_s_per_core", "peak_heap_mib"
+        });
+        Map<String, List<double[]>> scaling = new LinkedHashMap<>();
+        String lastTruth = null;
+        Warehouse lastWarehouse = null;
+        SparkSession spark = null;
+        HeapPeak heap = new HeapPeak();
+        for (long events : sizes) {
+            long customers = Math.max(1, Math.round(events / meanTouches));
+            Path raw = root.resolve("raw-" + events);
+            Path conf = root.resolve("bench-" + events + ".conf");
+            Files.writeString(
+                    conf,
+                    "trueroi.raw-root = \"" + raw + "\"\ntrueroi.warehouse = \"" + root.resolve("warehouse-" + events)
+                            + "\"\ntrueroi.spark.conf { \"spark.ui.enabled\" = \"false\" }\n");
+            TrueRoiConfig config = TrueRoiConfig.load(List.of(Path.of("conf/local.conf"), conf), env);
+            spark = SparkSessions.create(config);
+            spark.sparkContext().setLogLevel("WARN");
+            int cores = spark.sparkContext().defaultParallelism();
 
-      heap.reset();
-      long t0 = System.nanoTime();
-      new GenerateAction(spark, config, new WorldModel(20261123L, from, to, meanTouches), customers, raw.toString(),
-          "bench-generate").execute();
-      double generate = (System.nanoTime() - t0) / 1e9;
-      row(csv, events, customers, "generate", generate, events, cores, heap.mib());
+            heap.reset();
+            long t0 = System.nanoTime();
+            new GenerateAction(
+                            spark,
+                            config,
+                            new WorldModel(20261123L, from, to, meanTouches),
+                            customers,
+                            raw.toString(),
+                            "bench-generate")
+                    .execute();
+            double generate = (System.nanoTime() - t0) / 1e9;
+            row(csv, events, customers, "generate", generate, events, cores, heap.mib());
 
-      heap.reset();
-      t0 = System.nanoTime();
-      int code = TrueRoi.run(new String[] {"nightly", "--from", from.toString(), "--to", to.toString(), "--conf",
-          "conf/local.conf", "--conf", conf.toString()}, new PrintWriter(System.out, true),
-          new PrintWriter(System.err, true), env);
-      double night = (System.nanoTime() - t0) / 1e9;
-      long peak = heap.mib();
-      if (code != 0) {
-        throw new IllegalStateException("nightly failed at " + events + " events (exit " + code + ")");
-      }
-      Warehouse w = new Warehouse(spark, config.warehouse());
-      Map<String, Row> runs = new LinkedHashMap<>();
-      for (Row r : w.read(Table.JOB_RUNS).collectAsList()) {
-        runs.put(r.getAs("job"), r);
-      }
-      for (String stage : STAGES) {
-        Row r = runs.get(stage);
-        double s = r.<java.math.BigDecimal>getAs("seconds").doubleValue();
-        long input = inputRows(stage, r, runs);
-        row(csv, events, customers, stage, s, input, cores, peak);
-        scaling.computeIfAbsent(stage, k -> new ArrayList<>()).add(new double[] {events, s});
-      }
-      row(csv, events, customers, "nightly", night, events, cores, peak);
-      scaling.computeIfAbsent("nightly", k -> new ArrayList<>()).add(new double[] {events, night});
+            heap.reset();
+            t0 = System.nanoTime();
+            int code = TrueRoi.run(
+                    new String[] {
+                        "nightly",
+                        "--from",
+                        from.toString(),
+                        "--to",
+                        to.toString(),
+                        "--conf",
+                        "conf/local.conf",
+                        "--conf",
+                        conf.toString()
+                    },
+                    new PrintWriter(System.out, true),
+                    new PrintWriter(System.err, true),
+                    env);
+            double night = (System.nanoTime() - t0) / 1e9;
+            long peak = heap.mib();
+            if (code != 0) {
+                throw new IllegalStateException("nightly failed at " + events + " events (exit " + code + ")");
+            }
+            Warehouse w = new Warehouse(spark, config.warehouse());
+            Map<String, Row> runs = new LinkedHashMap<>();
+            for (Row r : w.read(Table.JOB_RUNS).collectAsList()) {
+                runs.put(r.getAs("job"), r);
+            }
+            for (String stage : STAGES) {
+                Row r = runs.get(stage);
+                double s = r.<java.math.BigDecimal>getAs("seconds").doubleValue();
+                long input = inputRows(stage, r, runs);
+                row(csv, events, customers, stage, s, input, cores, peak);
+                scaling.computeIfAbsent(stage, k -> new ArrayList<>()).add(new double[] {events, s});
+            }
+            row(csv, events, customers, "nightly", night, events, cores, peak);
+            scaling.computeIfAbsent("nightly", k -> new ArrayList<>()).add(new double[] {events, night});
 
-      heap.reset();
-      double floor = floor(spark, raw, root.resolve("floor-" + events));
-      row(csv, events, customers, "floor", floor, events, cores, heap.mib());
-      scaling.computeIfAbsent("floor", k -> new ArrayList<>()).add(new double[] {events, floor});
-      System.out.printf("%n%,d events: nightly %.1f s, floor %.1f s, nightly / floor = %.2f%n%n", events, night,
-          floor, night / floor);
-      lastTruth = raw.resolve("ground_truth.json").toString();
-      lastWarehouse = w;
+            heap.reset();
+            double floor = floor(spark, raw, root.resolve("floor-" + events));
+            row(csv, events, customers, "floor", floor, events, cores, heap.mib());
+            scaling.computeIfAbsent("floor", k -> new ArrayList<>()).add(new double[] {events, floor});
+            System.out.printf(
+                    "%n%,d events: nightly %.1f s, floor %.1f s, nightly / floor = %.2f%n%n",
+                    events, night, floor, night / floor);
+            lastTruth = raw.resolve("ground_truth.json").toString();
+            lastWarehouse = w;
+        }
+
+        System.out.printf(
+                "%n%-10s %-10s %-12s %9s %12s %14s %10s%n",
+                "events", "customers", "step", "seconds", "input rows", "rows/s/core", "peak MiB");
+        for (String[] l : csv.subList(1, csv.size())) {
+            System.out.printf("%-10s %-10s %-12s %9s %12s %14s %10s%n", (Object[]) l);
+        }
+        if (sizes.size() > 1) {
+            System.out.printf(
+                    "%nscaling exponent (slope of log seconds over log events, %,d .. %,d):%n",
+                    sizes.get(0), sizes.get(sizes.size() - 1));
+            scaling.forEach((step, points) -> System.out.printf("  %-12s %.2f%n", step, slope(points)));
+        }
+        System.out.printf(
+                "%naccuracy against the planted truth (%s):%n%s",
+                lastTruth, Evaluation.table(Evaluation.evaluate(lastWarehouse, lastTruth)));
+        Path out = Path.of("target", "bench-nightly.csv");
+        Files.createDirectories(out.getParent());
+        Files.write(out, csv.stream().map(l -> String.join(",", l)).toList());
+        System.out.println("\nwritten: " + out.toAbsolutePath() + " (data under " + root + ")");
+        spark.stop();
     }
 
-    System.out.printf("%n%-10s %-10s %-12s %9s %12s %14s %10s%n", "events", "customers", "step", "seconds",
-        "input rows", "rows/s/core", "peak MiB");
-    for (String[] l : csv.subList(1, csv.size())) {
-      System.out.printf("%-10s %-10s %-12s %9s %12s %14s %10s%n", (Object[]) l);
+    /** The least Spark work a night must do: raw clicks and orders to Delta, then distinct paths. */
+    static double floor(SparkSession spark, Path raw, Path out) {
+        long t0 = System.nanoTime();
+        var clicks = spark.read()
+                .option("recursiveFileLookup", "true")
+                .option("pathGlobFilter", "*.jsonl")
+                .json(raw.resolve("ads/clicks").toString());
+        clicks.write()
+                .format("delta")
+                .mode(SaveMode.Overwrite)
+                .save(out.resolve("clicks").toString());
+        // Each platform's export has its own header, so each is read with its own (one header for all
+        // three made Spark warn once per file). Spark's CSV source refuses GBK; ISO-8859-1 keeps
+        // Tmall's bytes one to one, which is all the floor needs of them.
+        for (String[] export : new String[][] {{"tmall", "ISO-8859-1"}, {"jd", "UTF-8"}, {"ownsite", "UTF-8"}}) {
+            spark.read()
+                    .option("header", "true")
+                    .option("encoding", export[1])
+                    .option("recursiveFileLookup", "true")
+                    .option("pathGlobFilter", export[0] + "_*.csv")
+                    .csv(raw.resolve("ecommerce/orders").toString())
+                    .write()
+                    .format("delta")
+                    .mode(SaveMode.Overwrite)
+                    .save(out.resolve("orders_" + export[0]).toString());
+        }
+        long paths = spark.read()
+                .format("delta")
+                .load(out.resolve("clicks").toString())
+                .groupBy("device_id")
+                .agg(sort_array(collect_list(struct(col("click_time_ms"), col("platform"))))
+                        .as("path"))
+                .select(col("path.platform").as("channels"))
+                .distinct()
+                .count();
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("floor: %,d distinct paths in %.1f s%n", paths, s);
+        return s;
     }
-    if (sizes.size() > 1) {
-      System.out.printf("%nscaling exponent (slope of log seconds over log events, %,d .. %,d):%n", sizes.get(0),
-          sizes.get(sizes.size() - 1));
-      scaling.forEach((step, points) -> System.out.printf("  %-12s %.2f%n", step, slope(points)));
-    }
-    System.out.printf("%naccuracy against the planted truth (%s):%n%s", lastTruth,
-        Evaluation.table(Evaluation.evaluate(lastWarehouse, lastTruth)));
-    Path out = Path.of("target", "bench-nightly.csv");
-    Files.createDirectories(out.getParent());
-    Files.write(out, csv.stream().map(l -> String.join(",", l)).toList());
-    System.out.println("\nwritten: " + out.toAbsolutePath() + " (data under " + root + ")");
-    spark.stop();
-  }
 
-  /** The least Spark work a night must do: raw clicks and orders to Delta, then distinct paths. */
-  static double floor(SparkSession spark, Path raw, Path out) {
-    long t0 = System.nanoTime();
-    var clicks = spark.read().option("recursiveFileLookup", "true").option("pathGlobFilter", "*.jsonl")
-        .json(raw.resolve("ads/clicks").toString());
-    clicks.write().format("delta").mode(SaveMode.Overwrite).save(out.resolve("clicks").toString());
-    // Each platform's export has its own header, so each is read with its own (one header for all
-    // three made Spark warn once per file). Spark's CSV source refuses GBK; ISO-8859-1 keeps
-    // Tmall's bytes one to one, which is all the floor needs of them.
-    for (String[] export : new String[][] {{"tmall", "ISO-8859-1"}, {"jd", "UTF-8"}, {"ownsite", "UTF-8"}}) {
-      spark.read().option("header", "true").option("encoding", export[1]).option("recursiveFileLookup", "true")
-          .option("pathGlobFilter", export[0] + "_*.csv").csv(raw.resolve("ecommerce/orders").toString())
-          .write().format("delta").mode(SaveMode.Overwrite).save(out.resolve("orders_" + export[0]).toString());
+    static long inputRows(String stage, Row run, Map<String, Row> runs) {
+        Map<String, Long> counters = scala.jdk.javaapi.CollectionConverters.asJava(
+                run.<scala.collection.Map<String, Long>>getAs("counters"));
+        return switch (stage) {
+            case "ingest" -> run.<scala.collection.Seq<Row>>getAs("sources") == null
+                    ? 0
+                    : scala.jdk.javaapi.CollectionConverters.asJava(run.<scala.collection.Seq<Row>>getAs("sources"))
+                            .stream()
+                            .mapToLong(s -> s.<Long>getAs("rows_read"))
+                            .sum();
+            case "identity" -> counters.getOrDefault("identifiers", 0L);
+            case "journeys" -> counters.getOrDefault("touchpoints", 0L) + counters.getOrDefault("conversions", 0L);
+            case "attribution" -> counters.getOrDefault("converting_journeys", 0L);
+                // The marts' largest input: the credit rows attribution wrote.
+            case "marts" -> scala.jdk.javaapi.CollectionConverters.asJava(
+                            runs.get("attribution").<scala.collection.Map<String, Long>>getAs("counters"))
+                    .entrySet()
+                    .stream()
+                    .filter(e -> e.getKey().startsWith("credits:"))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
+            default -> throw new IllegalArgumentException("unknown stage: " + stage);
+        };
     }
-    long paths = spark.read().format("delta").load(out.resolve("clicks").toString())
-        .groupBy("device_id")
-        .agg(sort_array(collect_list(struct(col("click_time_ms"), col("platform")))).as("path"))
-        .select(col("path.platform").as("channels"))
-        .distinct().count();
-    double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("floor: %,d distinct paths in %.1f s%n", paths, s);
-    return s;
-  }
 
-  static long inputRows(String stage, Row run, Map<String, Row> runs) {
-    Map<String, Long> counters = scala.jdk.javaapi.CollectionConverters.asJava(run.<scala.collection.Map<String,
-        Long>>getAs("counters"));
-    return switch (stage) {
-      case "ingest" -> run.<scala.collection.Seq<Row>>getAs("sources") == null ? 0
-          : scala.jdk.javaapi.CollectionConverters.asJava(run.<scala.collection.Seq<Row>>getAs("sources")).stream()
-              .mapToLong(s -> s.<Long>getAs("rows_read")).sum();
-      case "identity" -> counters.getOrDefault("identifiers", 0L);
-      case "journeys" -> counters.getOrDefault("touchpoints", 0L) + counters.getOrDefault("conversions", 0L);
-      case "attribution" -> counters.getOrDefault("converting_journeys", 0L);
-      // The marts' largest input: the credit rows attribution wrote.
-      case "marts" -> scala.jdk.javaapi.CollectionConverters.asJava(runs.get("attribution")
-              .<scala.collection.Map<String, Long>>getAs("counters")).entrySet().stream()
-          .filter(e -> e.getKey().startsWith("credits:")).mapToLong(Map.Entry::getValue).sum();
-      default -> throw new IllegalArgumentException("unknown stage: " + stage);
-    };
-  }
-
-  static void row(List<String[]> csv, long events, long customers, String step, double seconds, long input,
-      int cores, long peakMib) {
-    csv.add(new String[] {String.valueOf(events), String.valueOf(customers), step, String.format("%.1f", seconds),
-        String.valueOf(input), String.format("%.0f", input / seconds / cores), String.valueOf(peakMib)});
-  }
-
-  static double slope(List<double[]> points) {
-    if (points.size() < 2) {
-      return Double.NaN;
+    static void row(
+            List<String[]> csv,
+            long events,
+            long customers,
+            String step,
+            double seconds,
+            long input,
+            int cores,
+            long peakMib) {
+        csv.add(new String[] {
+            String.valueOf(events),
+            String.valueOf(customers),
+            step,
+            String.format("%.1f", seconds),
+            String.valueOf(input),
+            String.format("%.0f", input / seconds / cores),
+            String.valueOf(peakMib)
+        });
     }
-    double n = points.size();
-    double sx = 0;
-    double sy = 0;
-    double sxx = 0;
-    double sxy = 0;
-    for (double[] p : points) {
-      double x = Math.log(p[0]);
-      double y = Math.log(p[1]);
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      sxy += x * y;
+
+    static double slope(List<double[]> points) {
+        if (points.size() < 2) {
+            return Double.NaN;
+        }
+        double n = points.size();
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (double[] p : points) {
+            double x = Math.log(p[0]);
+            double y = Math.log(p[1]);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
     }
-    return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-  }
 }

@@ -19,19 +19,19 @@ import java.io.Serializable;
  * state small (the Markov model carries one removal effect per segment and channel).
  */
 public interface AttributionModel extends Serializable {
-  /** Which model this is; its id is the value of the credits' {@code model} column. */
-  ModelName name();
+    /** Which model this is; its id is the value of the credits' {@code model} column. */
+    ModelName name();
 
-  /** The journeys column whose value {@link Touches#segment()} gives, "" for none. */
-  default String segmentColumn() {
-    return "";
-  }
+    /** The journeys column whose value {@link Touches#segment()} gives, "" for none. */
+    default String segmentColumn() {
+        return "";
+    }
 
-  /** Fills {@code weights[0..journey.size())} with the weights for the conversion credit. */
-  void conversionWeights(Touches journey, double[] weights);
+    /** Fills {@code weights[0..journey.size())} with the weights for the conversion credit. */
+    void conversionWeights(Touches journey, double[] weights);
 
-  /** Weights for the revenue credit; the same as the conversion weights unless the model says otherwise. */
-  default void revenueWeights(Touches journey, double[] weights) {
-    conversionWeights(journey, weights);
-  }
+    /** Weights for the revenue credit; the same as the conversion weights unless the model says otherwise. */
+    default void revenueWeights(Touches journey, double[] weights) {
+        conversionWeights(journey, weights);
+    }
 }

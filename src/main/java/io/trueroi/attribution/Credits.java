@@ -49,190 +49,232 @@ import scala.collection.Seq;
  * array are lambdas in Spark SQL, which Spark 4.2 evaluates interpreted, and there is no built-in for "largest share, latest on a tie".
  */
 public final class Credits {
-  /** The channel of a conversion no touch preceded. */
-  public static final String NO_TOUCH = "(none)";
-  static final String MONEY = "decimal(18,2)";
-  static final List<String> COLUMNS = List.of("model", "journey_id", "conversion_id", "one_id", "conversion_time",
-      "conversion_date", "order_channel", "touch_index", "touchpoint_id", "touch_time", "touch_date", "channel",
-      "campaign_id", "conversion_credit", "revenue_credit");
-  private static final List<String> CARRIED = List.of("journey_id", "conversion_id", "one_id", "conversion_time",
-      "conversion_date", "order_channel");
-  private static final StructType CREDIT = new StructType()
-      .add("_m", DataTypes.IntegerType, false)
-      .add("_i", DataTypes.IntegerType, false)
-      .add("_c", DataTypes.createDecimalType(18, 12), false)
-      .add("_r", DataTypes.createDecimalType(18, 2), true);
+    /** The channel of a conversion no touch preceded. */
+    public static final String NO_TOUCH = "(none)";
 
-  private Credits() {}
+    static final String MONEY = "decimal(18,2)";
+    static final List<String> COLUMNS = List.of(
+            "model",
+            "journey_id",
+            "conversion_id",
+            "one_id",
+            "conversion_time",
+            "conversion_date",
+            "order_channel",
+            "touch_index",
+            "touchpoint_id",
+            "touch_time",
+            "touch_date",
+            "channel",
+            "campaign_id",
+            "conversion_credit",
+            "revenue_credit");
+    private static final List<String> CARRIED =
+            List.of("journey_id", "conversion_id", "one_id", "conversion_time", "conversion_date", "order_channel");
+    private static final StructType CREDIT = new StructType()
+            .add("_m", DataTypes.IntegerType, false)
+            .add("_i", DataTypes.IntegerType, false)
+            .add("_c", DataTypes.createDecimalType(18, 12), false)
+            .add("_r", DataTypes.createDecimalType(18, 2), true);
 
-  public static Dataset<Row> of(Dataset<Row> journeys, AttributionModel model, ZoneId businessZone) {
-    return of(journeys, List.of(model), businessZone);
-  }
+    private Credits() {}
 
-  /** Credits of every model, in one pass over the journeys. */
-  public static Dataset<Row> of(Dataset<Row> journeys, List<AttributionModel> models, ZoneId businessZone) {
-    if (models.isEmpty()) {
-      throw new IllegalArgumentException("models must not be empty");
-    }
-    List<String> segmentColumns = models.stream().map(AttributionModel::segmentColumn).filter(s -> !s.isEmpty())
-        .distinct().toList();
-    if (segmentColumns.size() > 1) {
-      throw new IllegalArgumentException("models must share one segment column, cannot be: " + segmentColumns);
-    }
-    Column segment = segmentColumns.isEmpty() ? lit(null).cast("string")
-        : col(segmentColumns.get(0)).cast("string");
-    UserDefinedFunction split = udf(new Split(models), DataTypes.createArrayType(CREDIT, false));
-    List<Column> exploded = new ArrayList<>(CARRIED.stream().map(c -> col(c)).toList());
-    exploded.add(col("touches"));
-    exploded.add(inline(split.apply(col("touches.channel"), col("touches.touch_time"), segment,
-        col("net_revenue").cast(MONEY))));
-    Column touch = expr("get(touches, _i)");
-    Column noTouch = size(col("touches")).equalTo(0);
-    Column names = array(models.stream().map(m -> lit(m.name().id())).toArray(Column[]::new));
-    return journeys.filter(col("converted"))
-        .select(exploded.toArray(Column[]::new))
-        .select(element_at(names, col("_m").plus(1)).as("model"), col("journey_id"), col("conversion_id"),
-            col("one_id"), col("conversion_time"), col("conversion_date"), col("order_channel"),
-            col("_i").as("touch_index"), touch.getField("touchpoint_id").as("touchpoint_id"),
-            touch.getField("touch_time").as("touch_time"),
-            BusinessDate.of(touch.getField("touch_time"), businessZone).as("touch_date"),
-            when(noTouch, lit(NO_TOUCH)).otherwise(touch.getField("channel")).as("channel"),
-            touch.getField("campaign_id").as("campaign_id"), col("_c").as("conversion_credit"),
-            col("_r").as("revenue_credit"));
-  }
-
-  /**
-   * Splits one journey among its touches for every model: (channels, touch times, segment, net
-   * revenue) → (model index, touch index, conversion credit, revenue credit) rows.
-   */
-  static final class Split implements UDF4<Seq<String>, Seq<Object>, String, BigDecimal, List<Row>> {
-    private static final long serialVersionUID = 1L;
-    private static final long UNITS = 1_000_000_000_000L;
-    private final List<AttributionModel> models;
-    private transient Touches view;
-    private transient double[] weights;
-    private transient double[] shares;
-    private transient long[] units;
-
-    Split(List<AttributionModel> models) {
-      this.models = List.copyOf(models);
+    public static Dataset<Row> of(Dataset<Row> journeys, AttributionModel model, ZoneId businessZone) {
+        return of(journeys, List.of(model), businessZone);
     }
 
-    @Override
-    public List<Row> call(Seq<String> channels, Seq<Object> times, String segment, BigDecimal revenue) {
-      int n = channels == null ? 0 : channels.size();
-      List<Row> out = new ArrayList<>(Math.max(1, n) * models.size());
-      if (n == 0) {
-        for (int m = 0; m < models.size(); m++) {
-          out.add(RowFactory.create(m, 0, BigDecimal.valueOf(UNITS, 12), revenue));
+    /** Credits of every model, in one pass over the journeys. */
+    public static Dataset<Row> of(Dataset<Row> journeys, List<AttributionModel> models, ZoneId businessZone) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("models must not be empty");
         }
-        return out;
-      }
-      if (view == null || weights.length < n) {
-        view = view == null ? new Touches() : view;
-        weights = new double[Math.max(n, 16)];
-        shares = new double[weights.length];
-        units = new long[weights.length];
-      }
-      view.reset(n, segment);
-      for (int i = 0; i < n; i++) {
-        Object time = times.apply(i);
-        if (time == null) {
-          throw new IllegalStateException("a touch has no touch_time (touch " + i + " of " + n + ")");
+        List<String> segmentColumns = models.stream()
+                .map(AttributionModel::segmentColumn)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
+        if (segmentColumns.size() > 1) {
+            throw new IllegalArgumentException("models must share one segment column, cannot be: " + segmentColumns);
         }
-        view.set(i, channels.apply(i), micros(time));
-      }
-      long cents = revenue == null ? 0 : revenue.setScale(2, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
-      for (int m = 0; m < models.size(); m++) {
-        AttributionModel model = models.get(m);
-        model.conversionWeights(view, weights);
-        BigDecimal[] conversion = split(UNITS, n, 12, false);
-        BigDecimal[] money = new BigDecimal[n];
-        if (revenue != null) {
-          model.revenueWeights(view, weights);
-          money = split(cents, n, 2, true);
-        }
-        for (int i = 0; i < n; i++) {
-          out.add(RowFactory.create(m, i, conversion[i], money[i]));
-        }
-      }
-      return out;
+        Column segment = segmentColumns.isEmpty()
+                ? lit(null).cast("string")
+                : col(segmentColumns.get(0)).cast("string");
+        UserDefinedFunction split = udf(new Split(models), DataTypes.createArrayType(CREDIT, false));
+        List<Column> exploded =
+                new ArrayList<>(CARRIED.stream().map(c -> col(c)).toList());
+        exploded.add(col("touches"));
+        exploded.add(inline(split.apply(
+                col("touches.channel"),
+                col("touches.touch_time"),
+                segment,
+                col("net_revenue").cast(MONEY))));
+        Column touch = expr("get(touches, _i)");
+        Column noTouch = size(col("touches")).equalTo(0);
+        Column names = array(models.stream().map(m -> lit(m.name().id())).toArray(Column[]::new));
+        return journeys.filter(col("converted"))
+                .select(exploded.toArray(Column[]::new))
+                .select(
+                        element_at(names, col("_m").plus(1)).as("model"),
+                        col("journey_id"),
+                        col("conversion_id"),
+                        col("one_id"),
+                        col("conversion_time"),
+                        col("conversion_date"),
+                        col("order_channel"),
+                        col("_i").as("touch_index"),
+                        touch.getField("touchpoint_id").as("touchpoint_id"),
+                        touch.getField("touch_time").as("touch_time"),
+                        BusinessDate.of(touch.getField("touch_time"), businessZone)
+                                .as("touch_date"),
+                        when(noTouch, lit(NO_TOUCH))
+                                .otherwise(touch.getField("channel"))
+                                .as("channel"),
+                        touch.getField("campaign_id").as("campaign_id"),
+                        col("_c").as("conversion_credit"),
+                        col("_r").as("revenue_credit"));
     }
 
     /**
-     * {@code total} units split by the shares of {@link #weights}, each rounded (revenue: half-even
-     * to the cent; conversion: half-up to 12 places), the remainder to the largest share.
+     * Splits one journey among its touches for every model: (channels, touch times, segment, net
+     * revenue) → (model index, touch index, conversion credit, revenue credit) rows.
      */
-    private BigDecimal[] split(long total, int n, int scale, boolean revenue) {
-      int at = shares(weights, n, shares);
-      long rest = total;
-      for (int i = 0; i < n; i++) {
-        units[i] = revenue ? revenueCents(total, shares[i]) : creditUnits(shares[i]);
-        rest -= units[i];
-      }
-      units[at] += rest;
-      BigDecimal[] out = new BigDecimal[n];
-      for (int i = 0; i < n; i++) {
-        out[i] = BigDecimal.valueOf(units[i], scale);
-      }
-      return out;
-    }
+    static final class Split implements UDF4<Seq<String>, Seq<Object>, String, BigDecimal, List<Row>> {
+        private static final long serialVersionUID = 1L;
+        private static final long UNITS = 1_000_000_000_000L;
+        private final List<AttributionModel> models;
+        private transient Touches view;
+        private transient double[] weights;
+        private transient double[] shares;
+        private transient long[] units;
 
-    /**
-     * Shares of the cleaned weights (NaN, infinite, negative count as 0; all zero → equal
-     * shares); returns the index of the largest share, the latest on a tie.
-     */
-    static int shares(double[] weights, int n, double[] shares) {
-      double total = 0;
-      for (int i = 0; i < n; i++) {
-        double w = weights[i];
-        shares[i] = Double.isFinite(w) && w > 0 ? w : 0.0;
-        total += shares[i];
-      }
-      int at = 0;
-      for (int i = 0; i < n; i++) {
-        shares[i] = total > 0 ? shares[i] / total : 1.0 / n;
-        if (shares[i] >= shares[at]) {
-          at = i;
+        Split(List<AttributionModel> models) {
+            this.models = List.copyOf(models);
         }
-      }
-      return at;
-    }
 
-    /**
-     * The share (its shortest decimal form, as {@link Double#toString}) rounded half-up to 12
-     * places, in units of 1e-12. In double arithmetic the product {@code share × 1e12} is within
-     * 1.2e-4 of the exact value, so away from a tie rounding it gives the same integer; within
-     * 1e-3 of a tie the exact decimal rule decides.
-     */
-    static long creditUnits(double share) {
-      double x = share * UNITS;
-      if (Math.abs(x - Math.floor(x) - 0.5) < 1e-3) {
-        return BigDecimal.valueOf(share).setScale(12, RoundingMode.HALF_UP).unscaledValue().longValueExact();
-      }
-      return (long) Math.floor(x + 0.5);
-    }
+        @Override
+        public List<Row> call(Seq<String> channels, Seq<Object> times, String segment, BigDecimal revenue) {
+            int n = channels == null ? 0 : channels.size();
+            List<Row> out = new ArrayList<>(Math.max(1, n) * models.size());
+            if (n == 0) {
+                for (int m = 0; m < models.size(); m++) {
+                    out.add(RowFactory.create(m, 0, BigDecimal.valueOf(UNITS, 12), revenue));
+                }
+                return out;
+            }
+            if (view == null || weights.length < n) {
+                view = view == null ? new Touches() : view;
+                weights = new double[Math.max(n, 16)];
+                shares = new double[weights.length];
+                units = new long[weights.length];
+            }
+            view.reset(n, segment);
+            for (int i = 0; i < n; i++) {
+                Object time = times.apply(i);
+                if (time == null) {
+                    throw new IllegalStateException("a touch has no touch_time (touch " + i + " of " + n + ")");
+                }
+                view.set(i, channels.apply(i), micros(time));
+            }
+            long cents = revenue == null
+                    ? 0
+                    : revenue.setScale(2, RoundingMode.UNNECESSARY)
+                            .unscaledValue()
+                            .longValueExact();
+            for (int m = 0; m < models.size(); m++) {
+                AttributionModel model = models.get(m);
+                model.conversionWeights(view, weights);
+                BigDecimal[] conversion = split(UNITS, n, 12, false);
+                BigDecimal[] money = new BigDecimal[n];
+                if (revenue != null) {
+                    model.revenueWeights(view, weights);
+                    money = split(cents, n, 2, true);
+                }
+                for (int i = 0; i < n; i++) {
+                    out.add(RowFactory.create(m, i, conversion[i], money[i]));
+                }
+            }
+            return out;
+        }
 
-    /**
-     * {@code cents × share} (the share rounded half-up to 18 places) rounded half-even to a whole
-     * cent. Fast path as in {@link #creditUnits}: for |cents| ≤ 1e12 the double product is within
-     * 1e-4 of the exact one, so away from a tie it rounds the same.
-     */
-    static long revenueCents(long cents, double share) {
-      double x = cents * share;
-      if (Math.abs(x) > 1e12 || Math.abs(x - Math.floor(x) - 0.5) < 1e-3) {
-        return BigDecimal.valueOf(cents).multiply(BigDecimal.valueOf(share).setScale(18, RoundingMode.HALF_UP))
-            .setScale(0, RoundingMode.HALF_EVEN).longValueExact();
-      }
-      return (long) Math.floor(x + 0.5);
-    }
+        /**
+         * {@code total} units split by the shares of {@link #weights}, each rounded (revenue: half-even
+         * to the cent; conversion: half-up to 12 places), the remainder to the largest share.
+         */
+        private BigDecimal[] split(long total, int n, int scale, boolean revenue) {
+            int at = shares(weights, n, shares);
+            long rest = total;
+            for (int i = 0; i < n; i++) {
+                units[i] = revenue ? revenueCents(total, shares[i]) : creditUnits(shares[i]);
+                rest -= units[i];
+            }
+            units[at] += rest;
+            BigDecimal[] out = new BigDecimal[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = BigDecimal.valueOf(units[i], scale);
+            }
+            return out;
+        }
 
-    private static long micros(Object time) {
-      if (time instanceof Timestamp ts) {
-        return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
-      }
-      Instant instant = (Instant) time;
-      return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+        /**
+         * Shares of the cleaned weights (NaN, infinite, negative count as 0; all zero → equal
+         * shares); returns the index of the largest share, the latest on a tie.
+         */
+        static int shares(double[] weights, int n, double[] shares) {
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                double w = weights[i];
+                shares[i] = Double.isFinite(w) && w > 0 ? w : 0.0;
+                total += shares[i];
+            }
+            int at = 0;
+            for (int i = 0; i < n; i++) {
+                shares[i] = total > 0 ? shares[i] / total : 1.0 / n;
+                if (shares[i] >= shares[at]) {
+                    at = i;
+                }
+            }
+            return at;
+        }
+
+        /**
+         * The share (its shortest decimal form, as {@link Double#toString}) rounded half-up to 12
+         * places, in units of 1e-12. In double arithmetic the product {@code share × 1e12} is within
+         * 1.2e-4 of the exact value, so away from a tie rounding it gives the same integer; within
+         * 1e-3 of a tie the exact decimal rule decides.
+         */
+        static long creditUnits(double share) {
+            double x = share * UNITS;
+            if (Math.abs(x - Math.floor(x) - 0.5) < 1e-3) {
+                return BigDecimal.valueOf(share)
+                        .setScale(12, RoundingMode.HALF_UP)
+                        .unscaledValue()
+                        .longValueExact();
+            }
+            return (long) Math.floor(x + 0.5);
+        }
+
+        /**
+         * {@code cents × share} (the share rounded half-up to 18 places) rounded half-even to a whole
+         * cent. Fast path as in {@link #creditUnits}: for |cents| ≤ 1e12 the double product is within
+         * 1e-4 of the exact one, so away from a tie it rounds the same.
+         */
+        static long revenueCents(long cents, double share) {
+            double x = cents * share;
+            if (Math.abs(x) > 1e12 || Math.abs(x - Math.floor(x) - 0.5) < 1e-3) {
+                return BigDecimal.valueOf(cents)
+                        .multiply(BigDecimal.valueOf(share).setScale(18, RoundingMode.HALF_UP))
+                        .setScale(0, RoundingMode.HALF_EVEN)
+                        .longValueExact();
+            }
+            return (long) Math.floor(x + 0.5);
+        }
+
+        private static long micros(Object time) {
+            if (time instanceof Timestamp ts) {
+                return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
+            }
+            Instant instant = (Instant) time;
+            return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+        }
     }
-  }
 }

@@ -14,68 +14,69 @@ import java.util.TreeMap;
  * fit saw) is split equally among its touches, as {@link Credits} does for any all-zero weights.
  */
 public final class MarkovModel implements AttributionModel {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** segment → channel → {removal effect, revenue removal effect}; bounded by segments × channels. */
-  private final TreeMap<String, Map<String, double[]>> effects = new TreeMap<>();
-  private final String segmentColumn;
-  // Per-journey scratch space, rebuilt on the executor after deserialisation.
-  private transient Map<String, Integer> repeats;
+    /** segment → channel → {removal effect, revenue removal effect}; bounded by segments × channels. */
+    private final TreeMap<String, Map<String, double[]>> effects = new TreeMap<>();
 
-  /**
-   * @param effects removal effects by fitted segment ({@link MarkovTraining#ALL} for the global fit)
-   * @param segmentColumn the journeys column segments come from, "" for none
-   */
-  public MarkovModel(Map<String, Map<String, double[]>> effects, String segmentColumn) {
-    effects.forEach((segment, channels) -> this.effects.put(segment, new HashMap<>(channels)));
-    this.segmentColumn = segmentColumn;
-  }
+    private final String segmentColumn;
+    // Per-journey scratch space, rebuilt on the executor after deserialisation.
+    private transient Map<String, Integer> repeats;
 
-  @Override
-  public ModelName name() {
-    return ModelName.MARKOV;
-  }
-
-  @Override
-  public String segmentColumn() {
-    return segmentColumn;
-  }
-
-  @Override
-  public void conversionWeights(Touches journey, double[] weights) {
-    weights(journey, weights, 0);
-  }
-
-  @Override
-  public void revenueWeights(Touches journey, double[] weights) {
-    weights(journey, weights, 1);
-  }
-
-  private void weights(Touches journey, double[] weights, int which) {
-    Map<String, double[]> channels = effectsFor(journey.segment());
-    if (repeats == null) {
-      repeats = new HashMap<>();
+    /**
+     * @param effects removal effects by fitted segment ({@link MarkovTraining#ALL} for the global fit)
+     * @param segmentColumn the journeys column segments come from, "" for none
+     */
+    public MarkovModel(Map<String, Map<String, double[]>> effects, String segmentColumn) {
+        effects.forEach((segment, channels) -> this.effects.put(segment, new HashMap<>(channels)));
+        this.segmentColumn = segmentColumn;
     }
-    repeats.clear();
-    int n = journey.size();
-    for (int i = 0; i < n; i++) {
-      repeats.merge(journey.channel(i), 1, Integer::sum);
-    }
-    for (int i = 0; i < n; i++) {
-      double[] re = channels.get(journey.channel(i));
-      weights[i] = re == null ? 0.0 : re[which] / repeats.get(journey.channel(i));
-    }
-  }
 
-  /** The removal effects that apply to a journey: its segment's, else the global fit's. */
-  private Map<String, double[]> effectsFor(String segment) {
-    if (!segmentColumn.isEmpty()) {
-      String key = segment == null ? MarkovTraining.UNKNOWN : segment;
-      Map<String, double[]> own = MarkovTraining.ALL.equals(key) ? null : effects.get(key);
-      if (own != null) {
-        return own;
-      }
+    @Override
+    public ModelName name() {
+        return ModelName.MARKOV;
     }
-    return effects.getOrDefault(MarkovTraining.ALL, Map.of());
-  }
+
+    @Override
+    public String segmentColumn() {
+        return segmentColumn;
+    }
+
+    @Override
+    public void conversionWeights(Touches journey, double[] weights) {
+        weights(journey, weights, 0);
+    }
+
+    @Override
+    public void revenueWeights(Touches journey, double[] weights) {
+        weights(journey, weights, 1);
+    }
+
+    private void weights(Touches journey, double[] weights, int which) {
+        Map<String, double[]> channels = effectsFor(journey.segment());
+        if (repeats == null) {
+            repeats = new HashMap<>();
+        }
+        repeats.clear();
+        int n = journey.size();
+        for (int i = 0; i < n; i++) {
+            repeats.merge(journey.channel(i), 1, Integer::sum);
+        }
+        for (int i = 0; i < n; i++) {
+            double[] re = channels.get(journey.channel(i));
+            weights[i] = re == null ? 0.0 : re[which] / repeats.get(journey.channel(i));
+        }
+    }
+
+    /** The removal effects that apply to a journey: its segment's, else the global fit's. */
+    private Map<String, double[]> effectsFor(String segment) {
+        if (!segmentColumn.isEmpty()) {
+            String key = segment == null ? MarkovTraining.UNKNOWN : segment;
+            Map<String, double[]> own = MarkovTraining.ALL.equals(key) ? null : effects.get(key);
+            if (own != null) {
+                return own;
+            }
+        }
+        return effects.getOrDefault(MarkovTraining.ALL, Map.of());
+    }
 }

@@ -8,10 +8,10 @@ import java.util.List;
  * distinct paths, not with events.
  */
 public record PathCount(List<String> channels, long conversions, double value, long nulls) {
-  public PathCount {
-    channels = List.copyOf(channels);
-    if (conversions < 0 || nulls < 0) {
-      throw new IllegalArgumentException("counts must not be negative, cannot be: " + conversions + ", " + nulls);
+    public PathCount {
+        channels = List.copyOf(channels);
+        if (conversions < 0 || nulls < 0) {
+            throw new IllegalArgumentException("counts must not be negative, cannot be: " + conversions + ", " + nulls);
+        }
     }
-  }
 }

@@ -6,59 +6,59 @@ package io.trueroi.attribution;
  * {@link Credits} for each journey in turn; a model must not keep it.
  */
 public final class Touches {
-  private String[] channels = new String[16];
-  private long[] micros = new long[16];
-  private int size;
-  private String segment;
+    private String[] channels = new String[16];
+    private long[] micros = new long[16];
+    private int size;
+    private String segment;
 
-  Touches() {}
+    Touches() {}
 
-  /** A view of the given touches, for tests and reference computations outside Spark. */
-  public static Touches of(String[] channels, long[] touchMicros, String segment) {
-    if (channels.length != touchMicros.length) {
-      throw new IllegalArgumentException("channels and times must have the same length, cannot be: "
-          + channels.length + " and " + touchMicros.length);
+    /** A view of the given touches, for tests and reference computations outside Spark. */
+    public static Touches of(String[] channels, long[] touchMicros, String segment) {
+        if (channels.length != touchMicros.length) {
+            throw new IllegalArgumentException("channels and times must have the same length, cannot be: "
+                    + channels.length + " and " + touchMicros.length);
+        }
+        Touches t = new Touches();
+        t.reset(channels.length, segment);
+        for (int i = 0; i < channels.length; i++) {
+            t.set(i, channels[i], touchMicros[i]);
+        }
+        return t;
     }
-    Touches t = new Touches();
-    t.reset(channels.length, segment);
-    for (int i = 0; i < channels.length; i++) {
-      t.set(i, channels[i], touchMicros[i]);
+
+    void reset(int n, String segmentValue) {
+        if (channels.length < n) {
+            int capacity = Math.max(n, channels.length * 2);
+            channels = new String[capacity];
+            micros = new long[capacity];
+        }
+        size = n;
+        segment = segmentValue;
     }
-    return t;
-  }
 
-  void reset(int n, String segmentValue) {
-    if (channels.length < n) {
-      int capacity = Math.max(n, channels.length * 2);
-      channels = new String[capacity];
-      micros = new long[capacity];
+    void set(int i, String channel, long touchMicros) {
+        channels[i] = channel;
+        micros[i] = touchMicros;
     }
-    size = n;
-    segment = segmentValue;
-  }
 
-  void set(int i, String channel, long touchMicros) {
-    channels[i] = channel;
-    micros[i] = touchMicros;
-  }
+    /** Number of touches, at least 1. */
+    public int size() {
+        return size;
+    }
 
-  /** Number of touches, at least 1. */
-  public int size() {
-    return size;
-  }
+    /** Channel of touch {@code i}. */
+    public String channel(int i) {
+        return channels[i];
+    }
 
-  /** Channel of touch {@code i}. */
-  public String channel(int i) {
-    return channels[i];
-  }
+    /** Time of touch {@code i} in microseconds since the epoch (UTC). */
+    public long touchMicros(int i) {
+        return micros[i];
+    }
 
-  /** Time of touch {@code i} in microseconds since the epoch (UTC). */
-  public long touchMicros(int i) {
-    return micros[i];
-  }
-
-  /** The journey's value of the model's segment column as a string; null when absent. */
-  public String segment() {
-    return segment;
-  }
+    /** The journey's value of the model's segment column as a string; null when absent. */
+    public String segment() {
+        return segment;
+    }
 }

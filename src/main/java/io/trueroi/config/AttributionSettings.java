@@ -6,41 +6,59 @@ import java.util.EnumSet;
 import java.util.List;
 
 /** {@code trueroi.attribution}: the models to run and each one's parameters (README, "Attribution"). */
-public record AttributionSettings(List<ModelName> models, List<String> directChannels, double firstWeight,
-    double lastWeight, double halfLifeDays, int markovOrder, int trainingWindowDays, boolean collapseRepeats,
-    String segmentColumn, int minSegmentJourneys, int maxSegments) {
+public record AttributionSettings(
+        List<ModelName> models,
+        List<String> directChannels,
+        double firstWeight,
+        double lastWeight,
+        double halfLifeDays,
+        int markovOrder,
+        int trainingWindowDays,
+        boolean collapseRepeats,
+        String segmentColumn,
+        int minSegmentJourneys,
+        int maxSegments) {
 
-  static AttributionSettings read(ConfigReader c) {
-    String p = "trueroi.attribution.";
-    List<String> names = c.config().getStringList(p + "models");
-    List<ModelName> models = new ArrayList<>();
-    for (String m : names) {
-      try {
-        models.add(ModelName.of(m));
-      } catch (IllegalArgumentException e) {
-        throw c.error(p + "models", e.getMessage());
-      }
+    static AttributionSettings read(ConfigReader c) {
+        String p = "trueroi.attribution.";
+        List<String> names = c.config().getStringList(p + "models");
+        List<ModelName> models = new ArrayList<>();
+        for (String m : names) {
+            try {
+                models.add(ModelName.of(m));
+            } catch (IllegalArgumentException e) {
+                throw c.error(p + "models", e.getMessage());
+            }
+        }
+        if (models.isEmpty() || EnumSet.copyOf(models).size() != models.size()) {
+            throw c.error(p + "models", "must list at least one model, each once, cannot be: " + names);
+        }
+        double first = c.fraction(p + "position-based.first-weight");
+        double last = c.fraction(p + "position-based.last-weight");
+        if (first + last > 1) {
+            throw c.error(
+                    p + "position-based", "first-weight + last-weight must be at most 1, cannot be: " + (first + last));
+        }
+        double halfLife = c.config().getDouble(p + "time-decay.half-life-days");
+        if (!(halfLife > 0) || Double.isInfinite(halfLife)) {
+            throw c.error(p + "time-decay.half-life-days", "must be a positive number of days, cannot be: " + halfLife);
+        }
+        String m = p + "markov.";
+        int order = c.atLeast(m + "order", 1);
+        if (order > 4) {
+            throw c.error(m + "order", "must be between 1 and 4, cannot be: " + order);
+        }
+        return new AttributionSettings(
+                List.copyOf(models),
+                List.copyOf(c.config().getStringList(p + "direct-channels")),
+                first,
+                last,
+                halfLife,
+                order,
+                c.atLeast(m + "training-window-days", 1),
+                c.config().getBoolean(m + "collapse-repeats"),
+                c.config().getString(m + "segment-column").trim(),
+                c.atLeast(m + "min-segment-journeys", 1),
+                c.atLeast(m + "max-segments", 1));
     }
-    if (models.isEmpty() || EnumSet.copyOf(models).size() != models.size()) {
-      throw c.error(p + "models", "must list at least one model, each once, cannot be: " + names);
-    }
-    double first = c.fraction(p + "position-based.first-weight");
-    double last = c.fraction(p + "position-based.last-weight");
-    if (first + last > 1) {
-      throw c.error(p + "position-based", "first-weight + last-weight must be at most 1, cannot be: " + (first + last));
-    }
-    double halfLife = c.config().getDouble(p + "time-decay.half-life-days");
-    if (!(halfLife > 0) || Double.isInfinite(halfLife)) {
-      throw c.error(p + "time-decay.half-life-days", "must be a positive number of days, cannot be: " + halfLife);
-    }
-    String m = p + "markov.";
-    int order = c.atLeast(m + "order", 1);
-    if (order > 4) {
-      throw c.error(m + "order", "must be between 1 and 4, cannot be: " + order);
-    }
-    return new AttributionSettings(List.copyOf(models), List.copyOf(c.config().getStringList(p + "direct-channels")),
-        first, last, halfLife, order, c.atLeast(m + "training-window-days", 1),
-        c.config().getBoolean(m + "collapse-repeats"), c.config().getString(m + "segment-column").trim(),
-        c.atLeast(m + "min-segment-journeys", 1), c.atLeast(m + "max-segments", 1));
-  }
 }

@@ -6,9 +6,9 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hex;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
@@ -65,274 +65,377 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * and two shuffles to name components and map every identifier; caches are unencoded (hashes).
  */
 public final class IdentityAction extends StageAction<IdentityAction.Result> {
-  /** The stage, and the job that runs it alone. */
-  public static final String NAME = "identity";
-  static final String ONE_ID_PREFIX = "oid_";
+    /** The stage, and the job that runs it alone. */
+    public static final String NAME = "identity";
 
-  /**
-   * Spark's switch for encoding the columnar cache's batches. Off for this stage: its caches hold
-   * mostly 32-byte hashes, which never repeat within a batch, so choosing an encoding (a
-   * dictionary pass over every value) costs time and saves nothing.
-   */
-  static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
+    static final String ONE_ID_PREFIX = "oid_";
 
-  public IdentityAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-    super(NAME, config, warehouse.withSessionSetting(CACHE_COMPRESSED, "false"), run);
-  }
+    /**
+     * Spark's switch for encoding the columnar cache's batches. Off for this stage: its caches hold
+     * mostly 32-byte hashes, which never repeat within a batch, so choosing an encoding (a
+     * dictionary pass over every value) costs time and saves nothing.
+     */
+    static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
 
-  /** What the run resolved: identifiers mapped, persons, and what the guard and the merges did. */
-  public record Result(long identifiers, long oneIds, long ambiguousIdentifiers, long linkingIdentifiers,
-      long ccRounds, long mergedOneIds, List<TableWritten> tables) implements StageResult {
+    public IdentityAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+        super(NAME, config, warehouse.withSessionSetting(CACHE_COMPRESSED, "false"), run);
+    }
+
+    /** What the run resolved: identifiers mapped, persons, and what the guard and the merges did. */
+    public record Result(
+            long identifiers,
+            long oneIds,
+            long ambiguousIdentifiers,
+            long linkingIdentifiers,
+            long ccRounds,
+            long mergedOneIds,
+            List<TableWritten> tables)
+            implements StageResult {
+        @Override
+        public Map<String, Long> counters() {
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("identifiers", identifiers);
+            c.put("one_ids", oneIds);
+            c.put("ambiguous_identifiers", ambiguousIdentifiers);
+            c.put("linking_identifiers", linkingIdentifiers);
+            c.put("cc_rounds", ccRounds);
+            c.put("merged_one_ids", mergedOneIds);
+            return c;
+        }
+    }
+
+    /** The occurrences with hubs chosen without the ambiguous identifiers, and the graph's two kinds of edge. */
+    private record Graph(Dataset<Row> withHub, Dataset<Row> evidence, Dataset<Row> leafHub) {}
+
+    /** What the map is made of: each node's anchor, each anchor's OneID, and the OneIDs retired. */
+    private record Named(Dataset<Row> anchorOneIds, Dataset<Row> retired) {}
+
     @Override
-    public Map<String, Long> counters() {
-      Map<String, Long> c = new LinkedHashMap<>();
-      c.put("identifiers", identifiers);
-      c.put("one_ids", oneIds);
-      c.put("ambiguous_identifiers", ambiguousIdentifiers);
-      c.put("linking_identifiers", linkingIdentifiers);
-      c.put("cc_rounds", ccRounds);
-      c.put("merged_one_ids", mergedOneIds);
-      return c;
+    public Result execute() {
+        try (Persisted cached = new Persisted()) {
+            Dataset<Row> occurrences = cached.keep(occurrences());
+            Dataset<Row> ambiguous = cached.keep(ambiguous(occurrences));
+            // Counted before use, so the planner knows its size: normally a few rows, joined by broadcast
+            // without moving the occurrences off their record layout.
+            long ambiguousCount = step("over-merge guard", ambiguous::count);
+            Graph graph = graph(occurrences, ambiguous, ambiguousCount > 0, cached);
+            Dataset<Row> previous = warehouse.exists(Table.IDENTITY_MAP) ? cached.keep(previousMap()) : null;
+            ConnectedComponents cc = new ConnectedComponents(
+                    spark(), run.runId(), config.identity().reliableCheckpoint());
+            if (config.identity().reliableCheckpoint()) {
+                spark().sparkContext().setCheckpointDir(config.identity().checkpointDir());
+            }
+            // The occurrences were computed by the guard's count; re-chosen hubs are lazy until the
+            // components' first job (their input edges), after which the occurrences are not read again.
+            Dataset<Row> roots = cached.keep(cc.run(edges(graph, previous)));
+            if (ambiguousCount > 0) {
+                occurrences.unpersist(false);
+            }
+            Dataset<Row> labels =
+                    roots.select(col("node").as("anchor"), col("root").as("label"));
+            Dataset<Row> leaves = leaves(graph.withHub());
+            Dataset<Row> linking = linking(graph.withHub());
+            Named named = name(leaves, linking, labels, previous, cached);
+            Dataset<Row> map = cached.keep(nodes(leaves.unionByName(linking), previous)
+                    .join(named.anchorOneIds(), "anchor", "inner")
+                    .select(
+                            col("id_type"),
+                            hexHash(col("id")).as("id_value_hash"),
+                            col("one_id"),
+                            col("first_seen"),
+                            col("last_seen"),
+                            col("linking")));
+            return write(map, ambiguous, ambiguousCount, cached.keep(named.retired()), cc.rounds());
+        }
     }
-  }
 
-  /** The occurrences with hubs chosen without the ambiguous identifiers, and the graph's two kinds of edge. */
-  private record Graph(Dataset<Row> withHub, Dataset<Row> evidence, Dataset<Row> leafHub) {}
-
-  /** What the map is made of: each node's anchor, each anchor's OneID, and the OneIDs retired. */
-  private record Named(Dataset<Row> anchorOneIds, Dataset<Row> retired) {}
-
-  @Override
-  public Result execute() {
-    try (Persisted cached = new Persisted()) {
-      Dataset<Row> occurrences = cached.keep(occurrences());
-      Dataset<Row> ambiguous = cached.keep(ambiguous(occurrences));
-      // Counted before use, so the planner knows its size: normally a few rows, joined by broadcast
-      // without moving the occurrences off their record layout.
-      long ambiguousCount = step("over-merge guard", ambiguous::count);
-      Graph graph = graph(occurrences, ambiguous, ambiguousCount > 0, cached);
-      Dataset<Row> previous = warehouse.exists(Table.IDENTITY_MAP) ? cached.keep(previousMap()) : null;
-      ConnectedComponents cc = new ConnectedComponents(spark(), run.runId(), config.identity().reliableCheckpoint());
-      if (config.identity().reliableCheckpoint()) {
-        spark().sparkContext().setCheckpointDir(config.identity().checkpointDir());
-      }
-      // The occurrences were computed by the guard's count; re-chosen hubs are lazy until the
-      // components' first job (their input edges), after which the occurrences are not read again.
-      Dataset<Row> roots = cached.keep(cc.run(edges(graph, previous)));
-      if (ambiguousCount > 0) {
-        occurrences.unpersist(false);
-      }
-      Dataset<Row> labels = roots.select(col("node").as("anchor"), col("root").as("label"));
-      Dataset<Row> leaves = leaves(graph.withHub());
-      Dataset<Row> linking = linking(graph.withHub());
-      Named named = name(leaves, linking, labels, previous, cached);
-      Dataset<Row> map = cached.keep(nodes(leaves.unionByName(linking), previous).join(named.anchorOneIds(), "anchor",
-              "inner")
-          .select(col("id_type"), hexHash(col("id")).as("id_value_hash"), col("one_id"), col("first_seen"),
-              col("last_seen"), col("linking")));
-      return write(map, ambiguous, ambiguousCount, cached.keep(named.retired()), cc.rounds());
+    /**
+     * Every identifier occurrence of every silver record up to the run's date, with its identifier's
+     * record count, first and last seen and first record (one window by identifier), laid out by
+     * record, so that the guard's self-join and the hub's window by record read it in place.
+     * Identifiers travel as the 32 bytes of their hash, not its 64 hex characters (binary order is
+     * hex order, so "smallest" means the same in both); a record is numbered rather than keyed by its
+     * table and natural key. Flat rows: an array column in the columnar cache costs far more memory.
+     */
+    private Dataset<Row> occurrences() {
+        WindowSpec byId = Window.partitionBy("id");
+        return withHubs(Identifiers.records(warehouse, run.to())
+                .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
+                // A record's array holds a null for each identifier it lacks (see Identifiers.records).
+                .select(col("record"), col("seen_at"), explode(col("ids")).as("i"))
+                .filter(col("i").isNotNull())
+                .select(
+                        col("record"),
+                        col("seen_at"),
+                        col("i.id_type").as("id_type"),
+                        unhex(col("i.id_value_hash")).as("id"))
+                .select(
+                        col("record"),
+                        col("id_type"),
+                        col("id"),
+                        count(lit(1)).over(byId).as("records"),
+                        min("seen_at").over(byId).as("first_seen"),
+                        max("seen_at").over(byId).as("last_seen"),
+                        min("record").over(byId).as("first_record"))
+                .repartition(col("record"))
+                .sortWithinPartitions("record"));
     }
-  }
 
-  /**
-   * Every identifier occurrence of every silver record up to the run's date, with its identifier's
-   * record count, first and last seen and first record (one window by identifier), laid out by
-   * record, so that the guard's self-join and the hub's window by record read it in place.
-   * Identifiers travel as the 32 bytes of their hash, not its 64 hex characters (binary order is
-   * hex order, so "smallest" means the same in both); a record is numbered rather than keyed by its
-   * table and natural key. Flat rows: an array column in the columnar cache costs far more memory.
-   */
-  private Dataset<Row> occurrences() {
-    WindowSpec byId = Window.partitionBy("id");
-    return withHubs(Identifiers.records(warehouse, run.to())
-        .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
-        // A record's array holds a null for each identifier it lacks (see Identifiers.records).
-        .select(col("record"), col("seen_at"), explode(col("ids")).as("i"))
-        .filter(col("i").isNotNull())
-        .select(col("record"), col("seen_at"), col("i.id_type").as("id_type"),
-            unhex(col("i.id_value_hash")).as("id"))
-        .select(col("record"), col("id_type"), col("id"), count(lit(1)).over(byId).as("records"),
-            min("seen_at").over(byId).as("first_seen"), max("seen_at").over(byId).as("last_seen"),
-            min("record").over(byId).as("first_record"))
-        .repartition(col("record"))
-        .sortWithinPartitions("record"));
-  }
-
-  /**
-   * The graph's edges from the occurrences. Their hubs were chosen among all of a record's
-   * identifiers: with no ambiguous identifier (the usual night) they stand; otherwise the records
-   * lose their ambiguous identifiers and choose again, a second cache of the occurrences.
-   */
-  private static Graph graph(Dataset<Row> occurrences, Dataset<Row> ambiguous, boolean rechoose, Persisted cached) {
-    Dataset<Row> withHub = !rechoose ? occurrences
-        : cached.keep(withHubs(occurrences.drop("leaf", "hub").join(ambiguous.select("id"), "id", "left_anti")));
-    Dataset<Row> evidence = withHub
-        .filter(col("leaf").unary_$bang().and(col("id").notEqual(col("hub"))))
-        .select(col("id").as("a"), col("hub").as("b"));
-    Dataset<Row> leafHub = withHub.filter(col("leaf").and(col("id").notEqual(col("hub"))))
-        .select(col("id"), col("hub"));
-    return new Graph(withHub, evidence, leafHub);
-  }
-
-  /** The previous map, identifiers as binary; a OneID is a node too, as its UTF-8 bytes (28, never a 32-byte hash). */
-  private Dataset<Row> previousMap() {
-    return warehouse.read(Table.IDENTITY_MAP)
-        .select(unhex(col("id_value_hash")).as("id"), col("id_type"), col("one_id"),
-            col("one_id").cast("binary").as("one_id_node"), col("first_seen"), col("last_seen"));
-  }
-
-  /** Evidence edges, plus one from each previously mapped identifier (a leaf: its hub) to its OneID. */
-  private static Dataset<Row> edges(Graph graph, Dataset<Row> previous) {
-    return previous == null ? graph.evidence()
-        : graph.evidence().unionByName(previous.join(graph.leafHub(), "id", "left_outer")
-            .select(coalesce(col("hub"), col("id")).as("a"), col("one_id_node").as("b")));
-  }
-
-  /** Leaves, one row each (an identifier of one occurrence), anchored at their record's hub. */
-  private static Dataset<Row> leaves(Dataset<Row> withHub) {
-    return withHub.filter(col("leaf"))
-        .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("hub").as("anchor"),
-            lit(false).as("linking"));
-  }
-
-  /**
-   * Linking identifiers, one row each, anchored at themselves: the occurrence of each one's first
-   * record, read in place. Every occurrence carries the same type, first and last seen (set by the
-   * window by id), and an identifier occurs at most once per record, so no shuffle picks one.
-   */
-  private static Dataset<Row> linking(Dataset<Row> withHub) {
-    return withHub.filter(col("leaf").unary_$bang().and(col("record").equalTo(col("first_record"))))
-        .select(col("id"), col("id_type"), col("first_seen"), col("last_seen"), col("id").as("anchor"),
-            lit(true).as("linking"));
-  }
-
-  /**
-   * Each anchor's OneID, and the OneIDs that merges retire. A component is named by its smallest
-   * identifier, leaves included, as if they had been in the graph; the minimum is taken per anchor
-   * first (a hub's leaves, a linking identifier, a previous OneID's identifiers), so only one short
-   * row per anchor meets the components. A component holding previous OneIDs keeps the oldest.
-   */
-  private Named name(Dataset<Row> leaves, Dataset<Row> linking, Dataset<Row> labels, Dataset<Row> previous,
-      Persisted cached) {
-    Dataset<Row> smallest = leaves.select(col("anchor"), col("id").as("smallest"))
-        .unionByName(linking.select(col("anchor"), col("id").as("smallest")));
-    Dataset<Row> prevIds = null;
-    if (previous != null) {
-      // OneIDs already given out, with the age of each (its earliest identifier).
-      prevIds = cached.keep(previous.groupBy("one_id", "one_id_node")
-          .agg(min("first_seen").as("born"), min("id").as("smallest")));
-      smallest = smallest.unionByName(prevIds.select(col("one_id_node").as("anchor"), col("smallest")));
+    /**
+     * The graph's edges from the occurrences. Their hubs were chosen among all of a record's
+     * identifiers: with no ambiguous identifier (the usual night) they stand; otherwise the records
+     * lose their ambiguous identifiers and choose again, a second cache of the occurrences.
+     */
+    private static Graph graph(Dataset<Row> occurrences, Dataset<Row> ambiguous, boolean rechoose, Persisted cached) {
+        Dataset<Row> withHub = !rechoose
+                ? occurrences
+                : cached.keep(
+                        withHubs(occurrences.drop("leaf", "hub").join(ambiguous.select("id"), "id", "left_anti")));
+        Dataset<Row> evidence = withHub.filter(
+                        col("leaf").unary_$bang().and(col("id").notEqual(col("hub"))))
+                .select(col("id").as("a"), col("hub").as("b"));
+        Dataset<Row> leafHub =
+                withHub.filter(col("leaf").and(col("id").notEqual(col("hub")))).select(col("id"), col("hub"));
+        return new Graph(withHub, evidence, leafHub);
     }
-    Dataset<Row> named = smallest.groupBy("anchor").agg(min("smallest").as("smallest"))
-        .join(labels, "anchor", "left_outer")
-        .withColumn("label", coalesce(col("label"), col("anchor")))
-        .withColumn("root", min("smallest").over(Window.partitionBy("label")));
-    if (previous == null) {
-      // Nothing can merge without a previous map; the history table still exists from the
-      // first run on, so a re-run leaves the warehouse exactly as the first run did.
-      return new Named(named.select(col("anchor"), newOneId(col("root")).as("one_id")),
-          spark().emptyDataFrame().select(lit(null).cast("string").as("retired_one_id"),
-              lit(null).cast("string").as("surviving_one_id"), lit(null).cast("string").as("run_id"),
-              lit(null).cast("string").as("reason"), lit(null).cast("timestamp").as("merged_at")));
+
+    /** The previous map, identifiers as binary; a OneID is a node too, as its UTF-8 bytes (28, never a 32-byte hash). */
+    private Dataset<Row> previousMap() {
+        return warehouse
+                .read(Table.IDENTITY_MAP)
+                .select(
+                        unhex(col("id_value_hash")).as("id"),
+                        col("id_type"),
+                        col("one_id"),
+                        col("one_id").cast("binary").as("one_id_node"),
+                        col("first_seen"),
+                        col("last_seen"));
     }
-    // A previous OneID is a node with edges, so the components label it.
-    Dataset<Row> prevLabelled = prevIds.join(labels.withColumnRenamed("anchor", "one_id_node"), "one_id_node", "inner");
-    Dataset<Row> oldest = prevLabelled.groupBy("label")
-        .agg(min(struct(col("born"), col("one_id"))).getField("one_id").as("survivor"));
-    return new Named(named.join(oldest, "label", "left_outer")
-            .select(col("anchor"), coalesce(col("survivor"), newOneId(col("root"))).as("one_id")),
-        prevLabelled.join(oldest, "label", "inner")
-            .filter(col("one_id").notEqual(col("survivor")))
-            .select(col("one_id").as("retired_one_id"), col("survivor").as("surviving_one_id"),
-                lit(run.runId()).as("run_id"), lit("merged by new evidence linking both identities").as("reason"),
-                lit(new Timestamp(run.startedAt().toEpochMilli())).as("merged_at")));
-  }
 
-  /**
-   * The current identifiers with their anchors; with a previous map, every identifier it holds is a
-   * node too, and one the silver tables no longer show is anchored at its previous OneID.
-   */
-  private static Dataset<Row> nodes(Dataset<Row> current, Dataset<Row> previous) {
-    return previous == null ? current
-        : current.join(previous.select(col("id"), col("id_type").as("prev_type"), col("one_id_node"),
-                col("first_seen").as("prev_first"), col("last_seen").as("prev_last")), "id", "full_outer")
-            .select(col("id"), coalesce(col("id_type"), col("prev_type")).as("id_type"),
-                least(col("first_seen"), col("prev_first")).as("first_seen"),
-                greatest(col("last_seen"), col("prev_last")).as("last_seen"),
-                coalesce(col("anchor"), col("one_id_node")).as("anchor"), col("linking"));
-  }
-
-  private Result write(Dataset<Row> map, Dataset<Row> ambiguous, long ambiguousCount, Dataset<Row> retired,
-      int rounds) {
-    Row c = step("count", () -> map.agg(count(lit(1)), countDistinct(col("one_id")),
-        count(when(col("linking"), lit(1)))).first());
-    long merged = step("write " + Table.ONE_ID_HISTORY, () -> {
-      long n = retired.count();
-      if (n > 0 || !warehouse.exists(Table.ONE_ID_HISTORY)) {
-        warehouse.insertNew(retired, Table.ONE_ID_HISTORY, "retired_one_id");
-      }
-      return n;
-    });
-    step("write " + Table.AMBIGUOUS_IDENTIFIERS,
-        () -> warehouse.overwrite(ambiguous.select(col("id_type"), hexHash(col("id")).as("id_value_hash"),
-            col("degree"), col("neighbour_type"), lit(run.runId()).as("run_id")), Table.AMBIGUOUS_IDENTIFIERS));
-    step("write " + Table.IDENTITY_MAP, () -> warehouse.overwrite(map.drop("linking"), Table.IDENTITY_MAP));
-    return new Result(c.getLong(0), c.getLong(1), ambiguousCount, c.getLong(2), rounds, merged, List.of(
-        written(Table.IDENTITY_MAP, c.getLong(0)), written(Table.AMBIGUOUS_IDENTIFIERS, ambiguousCount),
-        written(Table.ONE_ID_HISTORY, merged)));
-  }
-
-  /**
-   * Adds {@code leaf} (the identifier occurs in this record only) and {@code hub} to occurrences
-   * laid out by record: the record's smallest identifier that can link (not a leaf), else its
-   * smallest identifier. Identifiers seen in one record only (most click ids) cannot link two
-   * records, so they stay out of the connected components: each hangs off its record's hub and
-   * takes the hub's component afterwards. The window reads the record layout in place.
-   */
-  static Dataset<Row> withHubs(Dataset<Row> occurrences) {
-    WindowSpec byRecord = Window.partitionBy("record");
-    return occurrences.withColumn("leaf", col("records").equalTo(1))
-        .withColumn("hub", coalesce(min(when(col("leaf").unary_$bang(), col("id"))).over(byRecord),
-            min(col("id")).over(byRecord)));
-  }
-
-  /** The stored form of an identifier: its hash as 64 lower-case hex digits, as sha2 writes it. */
-  static Column hexHash(Column id) {
-    return lower(hex(id));
-  }
-
-  /** {@code oid_} and the first 24 hex digits of the component's smallest identifier hash. */
-  static Column newOneId(Column root) {
-    return concat(lit(ONE_ID_PREFIX), substring(hexHash(root), 1, 24));
-  }
-
-  /**
-   * Identifiers linked, through shared records, to more distinct identifiers of one other type
-   * than the limit for their own type. Columns: id_type, id (binary), degree, neighbour_type.
-   *
-   * <p>A record carries at most one identifier of each type ({@link Identifiers#idsByTable}), so
-   * an identifier has at most as many distinct neighbours of a type as it has records: only those
-   * with more records than their limit can exceed it, and only they are joined with their records'
-   * other identifiers. The join reads both sides in their record layout (no shuffle); the distinct
-   * count shuffles the candidates' pairs only.
-   */
-  Dataset<Row> ambiguous(Dataset<Row> occurrences) {
-    Column limit = lit(config.identity().defaultMaxLinks());
-    for (IdType type : IdType.values()) {
-      limit = when(col("id_type").equalTo(type.id()), lit(config.identity().maxLinks(type))).otherwise(limit);
+    /** Evidence edges, plus one from each previously mapped identifier (a leaf: its hub) to its OneID. */
+    private static Dataset<Row> edges(Graph graph, Dataset<Row> previous) {
+        return previous == null
+                ? graph.evidence()
+                : graph.evidence()
+                        .unionByName(previous.join(graph.leafHub(), "id", "left_outer")
+                                .select(
+                                        coalesce(col("hub"), col("id")).as("a"),
+                                        col("one_id_node").as("b")));
     }
-    Dataset<Row> x = occurrences.filter(col("records").gt(limit)).select(col("record"), col("id_type"), col("id"));
-    Dataset<Row> y = occurrences
-        .filter(col("id_type").isin(config.identity().eventLevelTypes().stream().map(IdType::id).toArray())
-            .unary_$bang())
-        .select(col("record"), col("id_type").as("n_type"), col("id").as("n_id"));
-    Dataset<Row> degrees = x.join(y, "record", "inner")
-        .filter(col("n_type").notEqual(col("id_type")))
-        .groupBy("id_type", "id", "n_type")
-        .agg(countDistinct("n_id").as("links"));
-    return degrees.filter(col("links").gt(limit))
-        .groupBy("id_type", "id")
-        .agg(max(struct(col("links"), col("n_type"))).as("top"))
-        .select(col("id_type"), col("id"), col("top.links").as("degree"), col("top.n_type").as("neighbour_type"));
-  }
+
+    /** Leaves, one row each (an identifier of one occurrence), anchored at their record's hub. */
+    private static Dataset<Row> leaves(Dataset<Row> withHub) {
+        return withHub.filter(col("leaf"))
+                .select(
+                        col("id"),
+                        col("id_type"),
+                        col("first_seen"),
+                        col("last_seen"),
+                        col("hub").as("anchor"),
+                        lit(false).as("linking"));
+    }
+
+    /**
+     * Linking identifiers, one row each, anchored at themselves: the occurrence of each one's first
+     * record, read in place. Every occurrence carries the same type, first and last seen (set by the
+     * window by id), and an identifier occurs at most once per record, so no shuffle picks one.
+     */
+    private static Dataset<Row> linking(Dataset<Row> withHub) {
+        return withHub.filter(col("leaf").unary_$bang().and(col("record").equalTo(col("first_record"))))
+                .select(
+                        col("id"),
+                        col("id_type"),
+                        col("first_seen"),
+                        col("last_seen"),
+                        col("id").as("anchor"),
+                        lit(true).as("linking"));
+    }
+
+    /**
+     * Each anchor's OneID, and the OneIDs that merges retire. A component is named by its smallest
+     * identifier, leaves included, as if they had been in the graph; the minimum is taken per anchor
+     * first (a hub's leaves, a linking identifier, a previous OneID's identifiers), so only one short
+     * row per anchor meets the components. A component holding previous OneIDs keeps the oldest.
+     */
+    private Named name(
+            Dataset<Row> leaves, Dataset<Row> linking, Dataset<Row> labels, Dataset<Row> previous, Persisted cached) {
+        Dataset<Row> smallest = leaves.select(col("anchor"), col("id").as("smallest"))
+                .unionByName(linking.select(col("anchor"), col("id").as("smallest")));
+        Dataset<Row> prevIds = null;
+        if (previous != null) {
+            // OneIDs already given out, with the age of each (its earliest identifier).
+            prevIds = cached.keep(previous.groupBy("one_id", "one_id_node")
+                    .agg(min("first_seen").as("born"), min("id").as("smallest")));
+            smallest = smallest.unionByName(prevIds.select(col("one_id_node").as("anchor"), col("smallest")));
+        }
+        Dataset<Row> named = smallest.groupBy("anchor")
+                .agg(min("smallest").as("smallest"))
+                .join(labels, "anchor", "left_outer")
+                .withColumn("label", coalesce(col("label"), col("anchor")))
+                .withColumn("root", min("smallest").over(Window.partitionBy("label")));
+        if (previous == null) {
+            // Nothing can merge without a previous map; the history table still exists from the
+            // first run on, so a re-run leaves the warehouse exactly as the first run did.
+            return new Named(
+                    named.select(col("anchor"), newOneId(col("root")).as("one_id")),
+                    spark().emptyDataFrame()
+                            .select(
+                                    lit(null).cast("string").as("retired_one_id"),
+                                    lit(null).cast("string").as("surviving_one_id"),
+                                    lit(null).cast("string").as("run_id"),
+                                    lit(null).cast("string").as("reason"),
+                                    lit(null).cast("timestamp").as("merged_at")));
+        }
+        // A previous OneID is a node with edges, so the components label it.
+        Dataset<Row> prevLabelled =
+                prevIds.join(labels.withColumnRenamed("anchor", "one_id_node"), "one_id_node", "inner");
+        Dataset<Row> oldest = prevLabelled
+                .groupBy("label")
+                .agg(min(struct(col("born"), col("one_id"))).getField("one_id").as("survivor"));
+        return new Named(
+                named.join(oldest, "label", "left_outer")
+                        .select(
+                                col("anchor"),
+                                coalesce(col("survivor"), newOneId(col("root"))).as("one_id")),
+                prevLabelled
+                        .join(oldest, "label", "inner")
+                        .filter(col("one_id").notEqual(col("survivor")))
+                        .select(
+                                col("one_id").as("retired_one_id"),
+                                col("survivor").as("surviving_one_id"),
+                                lit(run.runId()).as("run_id"),
+                                lit("merged by new evidence linking both identities")
+                                        .as("reason"),
+                                lit(new Timestamp(run.startedAt().toEpochMilli()))
+                                        .as("merged_at")));
+    }
+
+    /**
+     * The current identifiers with their anchors; with a previous map, every identifier it holds is a
+     * node too, and one the silver tables no longer show is anchored at its previous OneID.
+     */
+    private static Dataset<Row> nodes(Dataset<Row> current, Dataset<Row> previous) {
+        return previous == null
+                ? current
+                : current.join(
+                                previous.select(
+                                        col("id"),
+                                        col("id_type").as("prev_type"),
+                                        col("one_id_node"),
+                                        col("first_seen").as("prev_first"),
+                                        col("last_seen").as("prev_last")),
+                                "id",
+                                "full_outer")
+                        .select(
+                                col("id"),
+                                coalesce(col("id_type"), col("prev_type")).as("id_type"),
+                                least(col("first_seen"), col("prev_first")).as("first_seen"),
+                                greatest(col("last_seen"), col("prev_last")).as("last_seen"),
+                                coalesce(col("anchor"), col("one_id_node")).as("anchor"),
+                                col("linking"));
+    }
+
+    private Result write(
+            Dataset<Row> map, Dataset<Row> ambiguous, long ambiguousCount, Dataset<Row> retired, int rounds) {
+        Row c = step(
+                "count", () -> map.agg(count(lit(1)), countDistinct(col("one_id")), count(when(col("linking"), lit(1))))
+                        .first());
+        long merged = step("write " + Table.ONE_ID_HISTORY, () -> {
+            long n = retired.count();
+            if (n > 0 || !warehouse.exists(Table.ONE_ID_HISTORY)) {
+                warehouse.insertNew(retired, Table.ONE_ID_HISTORY, "retired_one_id");
+            }
+            return n;
+        });
+        step(
+                "write " + Table.AMBIGUOUS_IDENTIFIERS,
+                () -> warehouse.overwrite(
+                        ambiguous.select(
+                                col("id_type"),
+                                hexHash(col("id")).as("id_value_hash"),
+                                col("degree"),
+                                col("neighbour_type"),
+                                lit(run.runId()).as("run_id")),
+                        Table.AMBIGUOUS_IDENTIFIERS));
+        step("write " + Table.IDENTITY_MAP, () -> warehouse.overwrite(map.drop("linking"), Table.IDENTITY_MAP));
+        return new Result(
+                c.getLong(0),
+                c.getLong(1),
+                ambiguousCount,
+                c.getLong(2),
+                rounds,
+                merged,
+                List.of(
+                        written(Table.IDENTITY_MAP, c.getLong(0)),
+                        written(Table.AMBIGUOUS_IDENTIFIERS, ambiguousCount),
+                        written(Table.ONE_ID_HISTORY, merged)));
+    }
+
+    /**
+     * Adds {@code leaf} (the identifier occurs in this record only) and {@code hub} to occurrences
+     * laid out by record: the record's smallest identifier that can link (not a leaf), else its
+     * smallest identifier. Identifiers seen in one record only (most click ids) cannot link two
+     * records, so they stay out of the connected components: each hangs off its record's hub and
+     * takes the hub's component afterwards. The window reads the record layout in place.
+     */
+    static Dataset<Row> withHubs(Dataset<Row> occurrences) {
+        WindowSpec byRecord = Window.partitionBy("record");
+        return occurrences
+                .withColumn("leaf", col("records").equalTo(1))
+                .withColumn(
+                        "hub",
+                        coalesce(
+                                min(when(col("leaf").unary_$bang(), col("id"))).over(byRecord),
+                                min(col("id")).over(byRecord)));
+    }
+
+    /** The stored form of an identifier: its hash as 64 lower-case hex digits, as sha2 writes it. */
+    static Column hexHash(Column id) {
+        return lower(hex(id));
+    }
+
+    /** {@code oid_} and the first 24 hex digits of the component's smallest identifier hash. */
+    static Column newOneId(Column root) {
+        return concat(lit(ONE_ID_PREFIX), substring(hexHash(root), 1, 24));
+    }
+
+    /**
+     * Identifiers linked, through shared records, to more distinct identifiers of one other type
+     * than the limit for their own type. Columns: id_type, id (binary), degree, neighbour_type.
+     *
+     * <p>A record carries at most one identifier of each type ({@link Identifiers#idsByTable}), so
+     * an identifier has at most as many distinct neighbours of a type as it has records: only those
+     * with more records than their limit can exceed it, and only they are joined with their records'
+     * other identifiers. The join reads both sides in their record layout (no shuffle); the distinct
+     * count shuffles the candidates' pairs only.
+     */
+    Dataset<Row> ambiguous(Dataset<Row> occurrences) {
+        Column limit = lit(config.identity().defaultMaxLinks());
+        for (IdType type : IdType.values()) {
+            limit = when(
+                            col("id_type").equalTo(type.id()),
+                            lit(config.identity().maxLinks(type)))
+                    .otherwise(limit);
+        }
+        Dataset<Row> x = occurrences.filter(col("records").gt(limit)).select(col("record"), col("id_type"), col("id"));
+        Dataset<Row> y = occurrences
+                .filter(col("id_type")
+                        .isin(config.identity().eventLevelTypes().stream()
+                                .map(IdType::id)
+                                .toArray())
+                        .unary_$bang())
+                .select(col("record"), col("id_type").as("n_type"), col("id").as("n_id"));
+        Dataset<Row> degrees = x.join(y, "record", "inner")
+                .filter(col("n_type").notEqual(col("id_type")))
+                .groupBy("id_type", "id", "n_type")
+                .agg(countDistinct("n_id").as("links"));
+        return degrees.filter(col("links").gt(limit))
+                .groupBy("id_type", "id")
+                .agg(max(struct(col("links"), col("n_type"))).as("top"))
+                .select(
+                        col("id_type"),
+                        col("id"),
+                        col("top.links").as("degree"),
+                        col("top.n_type").as("neighbour_type"));
+    }
 }

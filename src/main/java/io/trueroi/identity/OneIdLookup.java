@@ -24,20 +24,20 @@ import org.apache.spark.sql.Row;
  * (the generated bench worlds have none).
  */
 public record OneIdLookup(Dataset<Row> map, Dataset<Row> skipped) {
-  public OneIdLookup {
-    Objects.requireNonNull(map, "map");
-    Objects.requireNonNull(skipped, "skipped");
-  }
+    public OneIdLookup {
+        Objects.requireNonNull(map, "map");
+        Objects.requireNonNull(skipped, "skipped");
+    }
 
-  /** The map and the skipped identifiers (column {@code id_value_hash}) as identity last wrote them. */
-  public static OneIdLookup read(Warehouse warehouse) {
-    return of(warehouse.read(Table.IDENTITY_MAP), warehouse.read(Table.AMBIGUOUS_IDENTIFIERS));
-  }
+    /** The map and the skipped identifiers (column {@code id_value_hash}) as identity last wrote them. */
+    public static OneIdLookup read(Warehouse warehouse) {
+        return of(warehouse.read(Table.IDENTITY_MAP), warehouse.read(Table.AMBIGUOUS_IDENTIFIERS));
+    }
 
-  /** From a map and the ambiguous identifiers (both with {@code id_value_hash}) of one identity run. */
-  public static OneIdLookup of(Dataset<Row> map, Dataset<Row> ambiguous) {
-    Dataset<Row> hashes = ambiguous.select("id_value_hash");
-    Dataset<Row> held = map.select(col("id_value_hash")).join(broadcast(hashes), "id_value_hash", "left_semi");
-    return new OneIdLookup(map, hashes.join(broadcast(held), "id_value_hash", "left_anti"));
-  }
+    /** From a map and the ambiguous identifiers (both with {@code id_value_hash}) of one identity run. */
+    public static OneIdLookup of(Dataset<Row> map, Dataset<Row> ambiguous) {
+        Dataset<Row> hashes = ambiguous.select("id_value_hash");
+        Dataset<Row> held = map.select(col("id_value_hash")).join(broadcast(hashes), "id_value_hash", "left_semi");
+        return new OneIdLookup(map, hashes.join(broadcast(held), "id_value_hash", "left_anti"));
+    }
 }

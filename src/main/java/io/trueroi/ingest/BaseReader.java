@@ -19,44 +19,45 @@ import org.apache.spark.sql.types.StructType;
  * costly columns are read more than once above it).
  */
 abstract class BaseReader implements SourceReader {
-  private final Table table;
-  private final String group;
-  private final List<CsvColumn> csvColumns;
+    private final Table table;
+    private final String group;
+    private final List<CsvColumn> csvColumns;
 
-  /** A JSON-lines reader. */
-  BaseReader(Table table, String group) {
-    this(table, group, List.of());
-  }
+    /** A JSON-lines reader. */
+    BaseReader(Table table, String group) {
+        this(table, group, List.of());
+    }
 
-  /** A CSV reader with these columns, in the order its fields are addressed. */
-  BaseReader(Table table, String group, List<CsvColumn> csvColumns) {
-    this.table = table;
-    this.group = group;
-    this.csvColumns = List.copyOf(csvColumns);
-  }
+    /** A CSV reader with these columns, in the order its fields are addressed. */
+    BaseReader(Table table, String group, List<CsvColumn> csvColumns) {
+        this.table = table;
+        this.group = group;
+        this.csvColumns = List.copyOf(csvColumns);
+    }
 
-  @Override
-  public final Table table() {
-    return table;
-  }
+    @Override
+    public final Table table() {
+        return table;
+    }
 
-  @Override
-  public final String sourceGroup() {
-    return group;
-  }
+    @Override
+    public final String sourceGroup() {
+        return group;
+    }
 
-  @Override
-  public final List<CsvColumn> csvColumns() {
-    return csvColumns;
-  }
+    @Override
+    public final List<CsvColumn> csvColumns() {
+        return csvColumns;
+    }
 
-  /** JSON lines parsed into column {@code j}. */
-  static Dataset<Row> parseJson(Dataset<Row> lines, StructType schema) {
-    return lines.withColumn("j", SourceReader.json(schema));
-  }
+    /** JSON lines parsed into column {@code j}. */
+    static Dataset<Row> parseJson(Dataset<Row> lines, StructType schema) {
+        return lines.withColumn("j", SourceReader.json(schema));
+    }
 
-  /** The first check of every JSON reader: the line must be a JSON object. */
-  static Rejects jsonRejects() {
-    return new Rejects().check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object");
-  }
+    /** The first check of every JSON reader: the line must be a JSON object. */
+    static Rejects jsonRejects() {
+        return new Rejects()
+                .check(col("j." + CORRUPT).isNotNull(), Rejects.MALFORMED_JSON, "line is not a JSON object");
+    }
 }

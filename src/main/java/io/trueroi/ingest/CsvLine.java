@@ -14,61 +14,63 @@ import java.util.List;
  * as unterminated.
  */
 final class CsvLine {
-  private CsvLine() {}
+    private CsvLine() {}
 
-  /** Thrown for a line that is not valid CSV; the message says where. */
-  static final class MalformedCsv extends Exception {
-    private static final long serialVersionUID = 1L;
+    /** Thrown for a line that is not valid CSV; the message says where. */
+    static final class MalformedCsv extends Exception {
+        private static final long serialVersionUID = 1L;
 
-    MalformedCsv(String message) {
-      super(message, null, false, false);
+        MalformedCsv(String message) {
+            super(message, null, false, false);
+        }
     }
-  }
 
-  static List<String> split(String line) throws MalformedCsv {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    int i = 0;
-    int n = line.length();
-    while (true) {
-      field.setLength(0);
-      if (i < n && line.charAt(i) == '"') {
-        int start = i;
-        i++;
-        boolean closed = false;
-        while (i < n) {
-          char c = line.charAt(i);
-          if (c == '"') {
-            if (i + 1 < n && line.charAt(i + 1) == '"') {
-              field.append('"');
-              i += 2;
+    static List<String> split(String line) throws MalformedCsv {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            field.setLength(0);
+            if (i < n && line.charAt(i) == '"') {
+                int start = i;
+                i++;
+                boolean closed = false;
+                while (i < n) {
+                    char c = line.charAt(i);
+                    if (c == '"') {
+                        if (i + 1 < n && line.charAt(i + 1) == '"') {
+                            field.append('"');
+                            i += 2;
+                        } else {
+                            i++;
+                            closed = true;
+                            break;
+                        }
+                    } else {
+                        field.append(c);
+                        i++;
+                    }
+                }
+                if (!closed) {
+                    throw new MalformedCsv(
+                            "unterminated quote in field " + (fields.size() + 1) + " (column " + (start + 1) + ")");
+                }
+                if (i < n && line.charAt(i) != ',') {
+                    throw new MalformedCsv(
+                            "text after closing quote in field " + (fields.size() + 1) + " (column " + (i + 1) + ")");
+                }
             } else {
-              i++;
-              closed = true;
-              break;
+                while (i < n && line.charAt(i) != ',') {
+                    field.append(line.charAt(i));
+                    i++;
+                }
             }
-          } else {
-            field.append(c);
-            i++;
-          }
+            fields.add(field.toString());
+            if (i >= n) {
+                return fields;
+            }
+            i++; // the comma
         }
-        if (!closed) {
-          throw new MalformedCsv("unterminated quote in field " + (fields.size() + 1) + " (column " + (start + 1) + ")");
-        }
-        if (i < n && line.charAt(i) != ',') {
-          throw new MalformedCsv("text after closing quote in field " + (fields.size() + 1) + " (column " + (i + 1) + ")");
-        }
-      } else {
-        while (i < n && line.charAt(i) != ',') {
-          field.append(line.charAt(i));
-          i++;
-        }
-      }
-      fields.add(field.toString());
-      if (i >= n) {
-        return fields;
-      }
-      i++; // the comma
     }
-  }
 }

@@ -29,130 +29,145 @@ import org.apache.spark.sql.Column;
  * All built-in functions, in their try_ forms, so bad input gives null, never an exception.
  */
 final class Parse {
-  /** Money: 18 digits with 2 decimals; amounts in every currency we see fit. */
-  static final String MONEY = "decimal(18,2)";
+    /** Money: 18 digits with 2 decimals; amounts in every currency we see fit. */
+    static final String MONEY = "decimal(18,2)";
 
-  /** Identifier values that mean "none" in the exports we read. */
-  static final List<String> PLACEHOLDERS = List.of("null", "none", "nil", "unknown", "undefined", "n/a", "na",
-      "-", "--", "0", "(null)", "#n/a");
-  private static final int PLACEHOLDER_MAX_LENGTH = PLACEHOLDERS.stream().mapToInt(String::length).max().orElseThrow();
-  /** Characters the one-character-repeat rule ignores. */
-  private static final List<String> SEPARATORS = List.of("-", "_", " ");
+    /** Identifier values that mean "none" in the exports we read. */
+    static final List<String> PLACEHOLDERS =
+            List.of("null", "none", "nil", "unknown", "undefined", "n/a", "na", "-", "--", "0", "(null)", "#n/a");
 
-  /** Earliest and latest instants accepted: anything outside is a unit or typing error. */
-  static final String MIN_INSTANT = "2000-01-01 00:00:00";
-  static final String MAX_INSTANT = "2100-01-01 00:00:00";
+    private static final int PLACEHOLDER_MAX_LENGTH =
+            PLACEHOLDERS.stream().mapToInt(String::length).max().orElseThrow();
+    /** Characters the one-character-repeat rule ignores. */
+    private static final List<String> SEPARATORS = List.of("-", "_", " ");
 
-  private Parse() {}
+    /** Earliest and latest instants accepted: anything outside is a unit or typing error. */
+    static final String MIN_INSTANT = "2000-01-01 00:00:00";
 
-  /** Trimmed text; blank becomes null. */
-  static Column text(Column raw) {
-    return nullif(trim(raw), lit(""));
-  }
+    static final String MAX_INSTANT = "2100-01-01 00:00:00";
 
-  /**
-   * Trimmed identifier; blank, placeholder words and one-character repeats once dashes,
-   * underscores and spaces are dropped (0000, ----, 00000000-0000-...) become null. String
-   * functions rather than regular expressions: this runs on every id of every click. Most real
-   * ids are accepted by their first two characters (two different ones, neither a separator)
-   * before the repeat check, which copies the id four times; placeholder words are at most nine
-   * characters, so longer ids skip that comparison too.
-   */
-  static Column id(Column raw) {
-    // The trimmed text is written out at each use rather than as text(raw): the blank test comes
-    // first and is always evaluated, so Spark's subexpression elimination computes the trim once
-    // for the branches after it. text()'s nullif, repeated, was trimmed again at every use.
-    Column t = trim(raw);
-    // Literal replaces: translate() builds a hash map per value, regexp_replace runs a matcher.
-    Column squeezed = t;
-    for (String separator : SEPARATORS) {
-      squeezed = replace(squeezed, lit(separator), lit(""));
+    private Parse() {}
+
+    /** Trimmed text; blank becomes null. */
+    static Column text(Column raw) {
+        return nullif(trim(raw), lit(""));
     }
-    Column oneCharRepeated = squeezed.equalTo(repeat(substring(squeezed, 1, 1), length(squeezed)));
-    Column first = substring(t, 1, 1);
-    Column second = substring(t, 2, 1);
-    // second is "" for a one-character id, which the repeat rule drops.
-    Column twoDifferent = second.notEqual(lit("")).and(first.notEqual(second))
-        .and(first.isin(SEPARATORS.toArray()).unary_$bang())
-        .and(second.isin(SEPARATORS.toArray()).unary_$bang());
-    return when(t.isNull().or(t.equalTo(lit(""))), lit(null).cast("string"))
-        .when(length(t).leq(PLACEHOLDER_MAX_LENGTH).and(lower(t).isin(PLACEHOLDERS.toArray())),
-            lit(null).cast("string"))
-        .when(twoDifferent, t)
-        .when(oneCharRepeated, lit(null).cast("string"))
-        .otherwise(t);
-  }
 
-  /**
-   * A query parameter's raw value from a URL's query string (as parse_url(url, 'QUERY', key)
-   * gives it), null when absent or empty. The caller parses the URL once for all its keys.
-   */
-  static Column queryParameter(Column query, String key) {
-    return text(regexp_extract(query, "(?:^|&)" + Pattern.quote(key) + "=([^&]*)", 1));
-  }
+    /**
+     * Trimmed identifier; blank, placeholder words and one-character repeats once dashes,
+     * underscores and spaces are dropped (0000, ----, 00000000-0000-...) become null. String
+     * functions rather than regular expressions: this runs on every id of every click. Most real
+     * ids are accepted by their first two characters (two different ones, neither a separator)
+     * before the repeat check, which copies the id four times; placeholder words are at most nine
+     * characters, so longer ids skip that comparison too.
+     */
+    static Column id(Column raw) {
+        // The trimmed text is written out at each use rather than as text(raw): the blank test comes
+        // first and is always evaluated, so Spark's subexpression elimination computes the trim once
+        // for the branches after it. text()'s nullif, repeated, was trimmed again at every use.
+        Column t = trim(raw);
+        // Literal replaces: translate() builds a hash map per value, regexp_replace runs a matcher.
+        Column squeezed = t;
+        for (String separator : SEPARATORS) {
+            squeezed = replace(squeezed, lit(separator), lit(""));
+        }
+        Column oneCharRepeated = squeezed.equalTo(repeat(substring(squeezed, 1, 1), length(squeezed)));
+        Column first = substring(t, 1, 1);
+        Column second = substring(t, 2, 1);
+        // second is "" for a one-character id, which the repeat rule drops.
+        Column twoDifferent = second.notEqual(lit(""))
+                .and(first.notEqual(second))
+                .and(first.isin(SEPARATORS.toArray()).unary_$bang())
+                .and(second.isin(SEPARATORS.toArray()).unary_$bang());
+        return when(t.isNull().or(t.equalTo(lit(""))), lit(null).cast("string"))
+                .when(
+                        length(t).leq(PLACEHOLDER_MAX_LENGTH).and(lower(t).isin(PLACEHOLDERS.toArray())),
+                        lit(null).cast("string"))
+                .when(twoDifferent, t)
+                .when(oneCharRepeated, lit(null).cast("string"))
+                .otherwise(t);
+    }
 
-  static Column decimal(Column text) {
-    return regexp_replace(text, ",", "").try_cast(MONEY);
-  }
+    /**
+     * A query parameter's raw value from a URL's query string (as parse_url(url, 'QUERY', key)
+     * gives it), null when absent or empty. The caller parses the URL once for all its keys.
+     */
+    static Column queryParameter(Column query, String key) {
+        return text(regexp_extract(query, "(?:^|&)" + Pattern.quote(key) + "=([^&]*)", 1));
+    }
 
-  static Rejects checkDecimal(Rejects r, Column text, Column parsed, String name) {
-    return r.check(text.isNotNull().and(parsed.isNull()), Rejects.BAD_DECIMAL,
-        concat(lit(name + " is not a decimal: '"), text, lit("'")));
-  }
+    static Column decimal(Column text) {
+        return regexp_replace(text, ",", "").try_cast(MONEY);
+    }
 
-  static Column integer(Column text) {
-    return regexp_replace(text, ",", "").try_cast("bigint");
-  }
+    static Rejects checkDecimal(Rejects r, Column text, Column parsed, String name) {
+        return r.check(
+                text.isNotNull().and(parsed.isNull()),
+                Rejects.BAD_DECIMAL,
+                concat(lit(name + " is not a decimal: '"), text, lit("'")));
+    }
 
-  static Rejects checkInteger(Rejects r, Column text, Column parsed, String name) {
-    return r.check(text.isNotNull().and(parsed.isNull()), Rejects.BAD_INTEGER,
-        concat(lit(name + " is not a whole number: '"), text, lit("'")));
-  }
+    static Column integer(Column text) {
+        return regexp_replace(text, ",", "").try_cast("bigint");
+    }
 
-  static Column epochSeconds(Column text) {
-    return timestamp_seconds(text.try_cast("bigint"));
-  }
+    static Rejects checkInteger(Rejects r, Column text, Column parsed, String name) {
+        return r.check(
+                text.isNotNull().and(parsed.isNull()),
+                Rejects.BAD_INTEGER,
+                concat(lit(name + " is not a whole number: '"), text, lit("'")));
+    }
 
-  static Column epochMillis(Column text) {
-    return timestamp_millis(text.try_cast("bigint"));
-  }
+    static Column epochSeconds(Column text) {
+        return timestamp_seconds(text.try_cast("bigint"));
+    }
 
-  /**
-   * An instant from ISO-8601 with an offset ("2026-10-01T10:00:00+08:00", "...Z"), or from a
-   * wall-clock time ("2026-10-01 10:00:00", "2026/10/01 10:00") in the given zone.
-   */
-  static Column instant(Column text, Column zone) {
-    Column withOffset = coalesce(
-        try_to_timestamp(text, lit("yyyy-MM-dd'T'HH:mm:ssXXX")),
-        try_to_timestamp(text, lit("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")));
-    // The session clock is UTC, so a wall-clock string parses "as if UTC" and is then shifted.
-    Column wall = coalesce(
-        try_to_timestamp(text, lit("yyyy-MM-dd HH:mm:ss")),
-        try_to_timestamp(text, lit("yyyy/MM/dd HH:mm:ss")),
-        try_to_timestamp(text, lit("yyyy-MM-dd HH:mm")),
-        try_to_timestamp(text, lit("yyyy/MM/dd HH:mm")));
-    return coalesce(withOffset, to_utc_timestamp(wall, zone));
-  }
+    static Column epochMillis(Column text) {
+        return timestamp_millis(text.try_cast("bigint"));
+    }
 
-  /** Rejects a present value that did not parse, or parsed outside 2000..2100. */
-  static Rejects checkInstant(Rejects r, Column text, Column parsed, String name) {
-    Column bad = text.isNotNull().and(parsed.isNull()
-        .or(parsed.lt(lit(MIN_INSTANT).cast("timestamp")))
-        .or(parsed.geq(lit(MAX_INSTANT).cast("timestamp"))));
-    return r.check(bad, Rejects.BAD_TIMESTAMP, concat(lit(name + " is not a valid time: '"), text, lit("'")));
-  }
+    /**
+     * An instant from ISO-8601 with an offset ("2026-10-01T10:00:00+08:00", "...Z"), or from a
+     * wall-clock time ("2026-10-01 10:00:00", "2026/10/01 10:00") in the given zone.
+     */
+    static Column instant(Column text, Column zone) {
+        Column withOffset = coalesce(
+                try_to_timestamp(text, lit("yyyy-MM-dd'T'HH:mm:ssXXX")),
+                try_to_timestamp(text, lit("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")));
+        // The session clock is UTC, so a wall-clock string parses "as if UTC" and is then shifted.
+        Column wall = coalesce(
+                try_to_timestamp(text, lit("yyyy-MM-dd HH:mm:ss")),
+                try_to_timestamp(text, lit("yyyy/MM/dd HH:mm:ss")),
+                try_to_timestamp(text, lit("yyyy-MM-dd HH:mm")),
+                try_to_timestamp(text, lit("yyyy/MM/dd HH:mm")));
+        return coalesce(withOffset, to_utc_timestamp(wall, zone));
+    }
 
-  static Column date(Column text) {
-    return coalesce(try_to_timestamp(text, lit("yyyy-MM-dd")), try_to_timestamp(text, lit("yyyy/MM/dd")),
-        try_to_timestamp(text, lit("yyyyMMdd"))).cast("date");
-  }
+    /** Rejects a present value that did not parse, or parsed outside 2000..2100. */
+    static Rejects checkInstant(Rejects r, Column text, Column parsed, String name) {
+        Column bad = text.isNotNull()
+                .and(parsed.isNull()
+                        .or(parsed.lt(lit(MIN_INSTANT).cast("timestamp")))
+                        .or(parsed.geq(lit(MAX_INSTANT).cast("timestamp"))));
+        return r.check(bad, Rejects.BAD_TIMESTAMP, concat(lit(name + " is not a valid time: '"), text, lit("'")));
+    }
 
-  static Column currency(Column text) {
-    return upper(text(text));
-  }
+    static Column date(Column text) {
+        return coalesce(
+                        try_to_timestamp(text, lit("yyyy-MM-dd")),
+                        try_to_timestamp(text, lit("yyyy/MM/dd")),
+                        try_to_timestamp(text, lit("yyyyMMdd")))
+                .cast("date");
+    }
 
-  static Rejects checkCurrency(Rejects r, Column currency, List<String> accepted) {
-    return r.check(currency.isNull().or(currency.isin(accepted.toArray()).unary_$bang()), Rejects.BAD_CURRENCY,
-        concat(lit("currency is not one of " + accepted + ": '"), coalesce(currency, lit("")), lit("'")));
-  }
+    static Column currency(Column text) {
+        return upper(text(text));
+    }
+
+    static Rejects checkCurrency(Rejects r, Column currency, List<String> accepted) {
+        return r.check(
+                currency.isNull().or(currency.isin(accepted.toArray()).unary_$bang()),
+                Rejects.BAD_CURRENCY,
+                concat(lit("currency is not one of " + accepted + ": '"), coalesce(currency, lit("")), lit("'")));
+    }
 }

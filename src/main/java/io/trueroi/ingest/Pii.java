@@ -35,139 +35,144 @@ import org.apache.spark.sql.types.StructType;
  * plans are libphonenumber's job, not a regex's.
  */
 public final class Pii {
-  /** Why a phone column gave no hash. */
-  public static final String VALID = "valid";
-  public static final String MISSING = "missing";
-  public static final String MASKED = "masked";
-  public static final String PLACEHOLDER = "placeholder";
-  public static final String INVALID = "invalid";
+    /** Why a phone column gave no hash. */
+    public static final String VALID = "valid";
 
-  /** Numbers seen typed in for customers who would not give theirs. */
-  static final Set<String> KNOWN_FAKE_NATIONAL = Set.of("13800138000", "13800000000", "12345678901", "13888888888");
+    public static final String MISSING = "missing";
+    public static final String MASKED = "masked";
+    public static final String PLACEHOLDER = "placeholder";
+    public static final String INVALID = "invalid";
 
-  static final StructType PHONE_RESULT = new StructType()
-      .add("e164", DataTypes.StringType, true)
-      .add("status", DataTypes.StringType, false);
+    /** Numbers seen typed in for customers who would not give theirs. */
+    static final Set<String> KNOWN_FAKE_NATIONAL = Set.of("13800138000", "13800000000", "12345678901", "13888888888");
 
-  private final UserDefinedFunction hmac;
-  private final UserDefinedFunction phone;
+    static final StructType PHONE_RESULT =
+            new StructType().add("e164", DataTypes.StringType, true).add("status", DataTypes.StringType, false);
 
-  public Pii(byte[] key, String defaultRegion) {
-    this.hmac = functions.udf(new HmacSha256(key), DataTypes.StringType);
-    this.phone = functions.udf(new NormalisePhone(defaultRegion), PHONE_RESULT);
-  }
+    private final UserDefinedFunction hmac;
+    private final UserDefinedFunction phone;
 
-  /** Lower-case hex HMAC-SHA-256 of the UTF-8 value; null stays null. */
-  public Column hash(Column value) {
-    return when(value.isNull(), lit(null).cast("string")).otherwise(hmac.apply(value));
-  }
-
-  /** struct(e164, status) for a raw phone; region is an ISO region or a calling code column. */
-  public Column normalisePhone(Column raw, Column regionOrCallingCode) {
-    return phone.apply(raw, regionOrCallingCode);
-  }
-
-  /** Trimmed, lower-cased email, or null when it is not shaped like one. */
-  public static Column normaliseEmail(Column raw) {
-    Column e = lower(trim(raw));
-    return when(e.rlike("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"), e);
-  }
-
-  /**
-   * Replaces phone numbers and email addresses in free text (a quarantined raw line) with
-   * placeholders, so the quarantine table holds no raw PII; the file and line locate the original.
-   */
-  public static Column redact(Column text) {
-    Column noEmail = regexp_replace(text, "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", "[email]");
-    // Chinese mobiles (optionally +86/86), and international numbers written with '+'.
-    Column noCn = regexp_replace(noEmail, "(?<![0-9])(\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])", "[phone]");
-    return regexp_replace(noCn, "\\+[0-9][0-9 -]{6,16}[0-9]", "[phone]");
-  }
-
-  static final class HmacSha256 implements UDF1<String, String> {
-    private static final long serialVersionUID = 1L;
-    private final byte[] key;
-    private transient Mac mac;
-
-    HmacSha256(byte[] key) {
-      this.key = key.clone();
+    public Pii(byte[] key, String defaultRegion) {
+        this.hmac = functions.udf(new HmacSha256(key), DataTypes.StringType);
+        this.phone = functions.udf(new NormalisePhone(defaultRegion), PHONE_RESULT);
     }
 
-    @Override
-    public String call(String value) throws GeneralSecurityException {
-      if (value == null) {
-        return null;
-      }
-      if (mac == null) { // one instance per task thread: Spark deserialises the UDF per task
-        mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      }
-      return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
-    }
-  }
-
-  static final class NormalisePhone implements UDF2<String, String, Row> {
-    private static final long serialVersionUID = 1L;
-    private final String defaultRegion;
-
-    NormalisePhone(String defaultRegion) {
-      this.defaultRegion = defaultRegion;
+    /** Lower-case hex HMAC-SHA-256 of the UTF-8 value; null stays null. */
+    public Column hash(Column value) {
+        return when(value.isNull(), lit(null).cast("string")).otherwise(hmac.apply(value));
     }
 
-    @Override
-    public Row call(String raw, String regionOrCode) {
-      String[] r = normalise(raw, regionOrCode, defaultRegion);
-      return RowFactory.create(r[0], r[1]);
+    /** struct(e164, status) for a raw phone; region is an ISO region or a calling code column. */
+    public Column normalisePhone(Column raw, Column regionOrCallingCode) {
+        return phone.apply(raw, regionOrCallingCode);
     }
-  }
 
-  /**
-   * {e164 or null, status}. Exposed for the table-driven tests; the rules are in README.md.
-   */
-  public static String[] normalise(String raw, String regionOrCallingCode, String defaultRegion) {
-    if (raw == null || raw.isBlank()) {
-      return new String[] {null, MISSING};
+    /** Trimmed, lower-cased email, or null when it is not shaped like one. */
+    public static Column normaliseEmail(Column raw) {
+        Column e = lower(trim(raw));
+        return when(e.rlike("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"), e);
     }
-    String s = raw.trim();
-    String lower = s.toLowerCase(Locale.ROOT);
-    if (lower.equals("null") || lower.equals("none") || lower.equals("unknown") || lower.equals("n/a")
-        || lower.equals("-") || lower.equals("0")) {
-      return new String[] {null, PLACEHOLDER};
-    }
-    if (s.indexOf('*') >= 0 || lower.matches(".*[0-9]x{2,}.*|.*x{2,}[0-9].*")) {
-      return new String[] {null, MASKED};
-    }
-    String digits = s.replaceAll("[^0-9]", "");
-    if (digits.isEmpty()) {
-      return new String[] {null, INVALID};
-    }
-    PhoneNumberUtil util = PhoneNumberUtil.getInstance();
-    String region = region(regionOrCallingCode, defaultRegion, util);
-    PhoneNumber number;
-    try {
-      number = util.parse(s, region);
-    } catch (NumberParseException e) {
-      return new String[] {null, INVALID};
-    }
-    String national = String.valueOf(number.getNationalNumber());
-    if (national.chars().distinct().count() == 1 || KNOWN_FAKE_NATIONAL.contains(national)) {
-      return new String[] {null, PLACEHOLDER};
-    }
-    if (!util.isValidNumber(number)) {
-      return new String[] {null, INVALID};
-    }
-    return new String[] {util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), VALID};
-  }
 
-  private static String region(String regionOrCallingCode, String defaultRegion, PhoneNumberUtil util) {
-    if (regionOrCallingCode == null || regionOrCallingCode.isBlank()) {
-      return defaultRegion;
+    /**
+     * Replaces phone numbers and email addresses in free text (a quarantined raw line) with
+     * placeholders, so the quarantine table holds no raw PII; the file and line locate the original.
+     */
+    public static Column redact(Column text) {
+        Column noEmail = regexp_replace(text, "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", "[email]");
+        // Chinese mobiles (optionally +86/86), and international numbers written with '+'.
+        Column noCn = regexp_replace(
+                noEmail, "(?<![0-9])(\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])", "[phone]");
+        return regexp_replace(noCn, "\\+[0-9][0-9 -]{6,16}[0-9]", "[phone]");
     }
-    String v = regionOrCallingCode.trim().replace("+", "");
-    if (v.matches("[0-9]{1,3}")) {
-      String r = util.getRegionCodeForCountryCode(Integer.parseInt(v));
-      return "ZZ".equals(r) ? defaultRegion : r;
+
+    static final class HmacSha256 implements UDF1<String, String> {
+        private static final long serialVersionUID = 1L;
+        private final byte[] key;
+        private transient Mac mac;
+
+        HmacSha256(byte[] key) {
+            this.key = key.clone();
+        }
+
+        @Override
+        public String call(String value) throws GeneralSecurityException {
+            if (value == null) {
+                return null;
+            }
+            if (mac == null) { // one instance per task thread: Spark deserialises the UDF per task
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            }
+            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        }
     }
-    return v.toUpperCase(Locale.ROOT);
-  }
+
+    static final class NormalisePhone implements UDF2<String, String, Row> {
+        private static final long serialVersionUID = 1L;
+        private final String defaultRegion;
+
+        NormalisePhone(String defaultRegion) {
+            this.defaultRegion = defaultRegion;
+        }
+
+        @Override
+        public Row call(String raw, String regionOrCode) {
+            String[] r = normalise(raw, regionOrCode, defaultRegion);
+            return RowFactory.create(r[0], r[1]);
+        }
+    }
+
+    /**
+     * {e164 or null, status}. Exposed for the table-driven tests; the rules are in README.md.
+     */
+    public static String[] normalise(String raw, String regionOrCallingCode, String defaultRegion) {
+        if (raw == null || raw.isBlank()) {
+            return new String[] {null, MISSING};
+        }
+        String s = raw.trim();
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (lower.equals("null")
+                || lower.equals("none")
+                || lower.equals("unknown")
+                || lower.equals("n/a")
+                || lower.equals("-")
+                || lower.equals("0")) {
+            return new String[] {null, PLACEHOLDER};
+        }
+        if (s.indexOf('*') >= 0 || lower.matches(".*[0-9]x{2,}.*|.*x{2,}[0-9].*")) {
+            return new String[] {null, MASKED};
+        }
+        String digits = s.replaceAll("[^0-9]", "");
+        if (digits.isEmpty()) {
+            return new String[] {null, INVALID};
+        }
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        String region = region(regionOrCallingCode, defaultRegion, util);
+        PhoneNumber number;
+        try {
+            number = util.parse(s, region);
+        } catch (NumberParseException e) {
+            return new String[] {null, INVALID};
+        }
+        String national = String.valueOf(number.getNationalNumber());
+        if (national.chars().distinct().count() == 1 || KNOWN_FAKE_NATIONAL.contains(national)) {
+            return new String[] {null, PLACEHOLDER};
+        }
+        if (!util.isValidNumber(number)) {
+            return new String[] {null, INVALID};
+        }
+        return new String[] {util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), VALID};
+    }
+
+    private static String region(String regionOrCallingCode, String defaultRegion, PhoneNumberUtil util) {
+        if (regionOrCallingCode == null || regionOrCallingCode.isBlank()) {
+            return defaultRegion;
+        }
+        String v = regionOrCallingCode.trim().replace("+", "");
+        if (v.matches("[0-9]{1,3}")) {
+            String r = util.getRegionCodeForCountryCode(Integer.parseInt(v));
+            return "ZZ".equals(r) ? defaultRegion : r;
+        }
+        return v.toUpperCase(Locale.ROOT);
+    }
 }

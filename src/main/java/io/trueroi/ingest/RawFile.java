@@ -7,5 +7,12 @@ import java.util.Map;
  * One raw export file to read: where it is, which feed and delivery date it belongs to, its
  * encoding and the attributes of the file rule that matched it (platform, time zone, ...).
  */
-public record RawFile(String feed, String uri, String relativePath, String dt, String encoding,
-    Map<String, String> attributes, long length) implements Serializable {}
+public record RawFile(
+        String feed,
+        String uri,
+        String relativePath,
+        String dt,
+        String encoding,
+        Map<String, String> attributes,
+        long length)
+        implements Serializable {}

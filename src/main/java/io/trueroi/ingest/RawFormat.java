@@ -10,26 +10,29 @@ import java.util.Map;
  * header has, so readers work with one layout across platforms.
  */
 public record RawFormat(Kind kind, List<CsvColumn> columns, Map<String, List<String>> headerAliases)
-    implements Serializable {
+        implements Serializable {
 
-  public enum Kind { CSV, JSON_LINES }
-
-  public static RawFormat jsonLines() {
-    return new RawFormat(Kind.JSON_LINES, List.of(), Map.of());
-  }
-
-  public static RawFormat csv(List<CsvColumn> columns, Map<String, List<String>> headerAliases) {
-    return new RawFormat(Kind.CSV, List.copyOf(columns), Map.copyOf(headerAliases));
-  }
-
-  /** A column a CSV reader reads; required columns must be in every file's header. */
-  public record CsvColumn(String name, boolean required) implements Serializable {
-    public static CsvColumn required(String name) {
-      return new CsvColumn(name, true);
+    public enum Kind {
+        CSV,
+        JSON_LINES
     }
 
-    public static CsvColumn optional(String name) {
-      return new CsvColumn(name, false);
+    public static RawFormat jsonLines() {
+        return new RawFormat(Kind.JSON_LINES, List.of(), Map.of());
     }
-  }
+
+    public static RawFormat csv(List<CsvColumn> columns, Map<String, List<String>> headerAliases) {
+        return new RawFormat(Kind.CSV, List.copyOf(columns), Map.copyOf(headerAliases));
+    }
+
+    /** A column a CSV reader reads; required columns must be in every file's header. */
+    public record CsvColumn(String name, boolean required) implements Serializable {
+        public static CsvColumn required(String name) {
+            return new CsvColumn(name, true);
+        }
+
+        public static CsvColumn optional(String name) {
+            return new CsvColumn(name, false);
+        }
+    }
 }

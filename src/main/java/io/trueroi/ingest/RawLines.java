@@ -55,344 +55,365 @@ import scala.jdk.javaapi.CollectionConverters;
  * MALFORMED_CSV. Blank lines are skipped.
  */
 public final class RawLines {
-  /** Codes for lines (or files) that never reach a reader. */
-  public static final String BAD_ENCODING = "BAD_ENCODING";
-  public static final String LINE_TOO_LONG = "LINE_TOO_LONG";
-  public static final String MALFORMED_CSV = "MALFORMED_CSV";
-  public static final String FIELD_COUNT = "FIELD_COUNT";
-  /** File-level: the job fails and names the file and column. */
-  public static final String MISSING_COLUMN = "MISSING_COLUMN";
+    /** Codes for lines (or files) that never reach a reader. */
+    public static final String BAD_ENCODING = "BAD_ENCODING";
 
-  /** Longest prefix of a bad line kept for the quarantine table. */
-  static final int SNIPPET_CHARS = 2000;
+    public static final String LINE_TOO_LONG = "LINE_TOO_LONG";
+    public static final String MALFORMED_CSV = "MALFORMED_CSV";
+    public static final String FIELD_COUNT = "FIELD_COUNT";
+    /** File-level: the job fails and names the file and column. */
+    public static final String MISSING_COLUMN = "MISSING_COLUMN";
 
-  public static final StructType SCHEMA = new StructType()
-      .add("feed", DataTypes.StringType, false)
-      .add("dt", DataTypes.StringType, false)
-      .add("source_file", DataTypes.StringType, false)
-      .add("source_line", DataTypes.LongType, false)
-      .add("line", DataTypes.StringType, true)
-      .add("fields", DataTypes.createArrayType(DataTypes.StringType, true), true)
-      .add("attrs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-      .add("error_code", DataTypes.StringType, true)
-      .add("error_detail", DataTypes.StringType, true);
+    /** Longest prefix of a bad line kept for the quarantine table. */
+    static final int SNIPPET_CHARS = 2000;
 
-  private RawLines() {}
+    public static final StructType SCHEMA = new StructType()
+            .add("feed", DataTypes.StringType, false)
+            .add("dt", DataTypes.StringType, false)
+            .add("source_file", DataTypes.StringType, false)
+            .add("source_line", DataTypes.LongType, false)
+            .add("line", DataTypes.StringType, true)
+            .add("fields", DataTypes.createArrayType(DataTypes.StringType, true), true)
+            .add("attrs", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
+            .add("error_code", DataTypes.StringType, true)
+            .add("error_detail", DataTypes.StringType, true);
 
-  /**
-   * Reads every file into a Dataset with {@link #SCHEMA}. Lazy: nothing is read until an action.
-   */
-  public static Dataset<Row> read(SparkSession spark, List<RawFile> files, Map<String, RawFormat> formats,
-      int maxLineBytes) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-    // Big files first so the longest tasks start early; a slice per file up to 4 per core.
-    List<RawFile> ordered = new ArrayList<>(files);
-    ordered.sort((a, b) -> Long.compare(b.length(), a.length()));
-    int slices = Math.max(1, Math.min(ordered.size(), jsc.defaultParallelism() * 4));
-    Map<String, RawFormat> fmt = Map.copyOf(formats);
-    JavaRDD<Row> rows = jsc.parallelize(ordered, slices)
-        .flatMap(f -> new FileLines(f, fmt.get(f.feed()), maxLineBytes, conf.get()));
-    return spark.createDataFrame(rows, SCHEMA);
-  }
+    private RawLines() {}
 
-  /** Streams one file's lines as rows. */
-  static final class FileLines implements Iterator<Row> {
-    private final RawFile file;
-    private final RawFormat format;
-    private final LineSplitter lines;
-    private final CharsetDecoder decoder;
-    private final boolean utf8;
-    private final scala.collection.immutable.Map<String, String> attrs;
-    private long lineNumber;
-    private Row next;
-    private boolean headerSeen;
-    private int headerFields;
-    private int[] columnIndex; // reader column -> header position, -1 if absent
-    private boolean done;
-
-    FileLines(RawFile file, RawFormat format, int maxLineBytes, Configuration conf) {
-      this.file = file;
-      this.format = format;
-      Charset cs = Charset.forName(file.encoding());
-      this.utf8 = cs.equals(StandardCharsets.UTF_8);
-      this.decoder = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-      this.attrs = toScala(file.attributes());
-      try {
-        Path path = new Path(file.uri());
-        FileSystem fs = path.getFileSystem(conf);
-        InputStream in = fs.open(path);
-        // Compressed exports (.gz, .bz2, ...) are decompressed as they stream, by file suffix.
-        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-        this.lines = new LineSplitter(codec == null ? in : codec.createInputStream(in), maxLineBytes);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open " + file.relativePath() + ": " + e.getMessage(), e);
-      }
+    /**
+     * Reads every file into a Dataset with {@link #SCHEMA}. Lazy: nothing is read until an action.
+     */
+    public static Dataset<Row> read(
+            SparkSession spark, List<RawFile> files, Map<String, RawFormat> formats, int maxLineBytes) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        // Big files first so the longest tasks start early; a slice per file up to 4 per core.
+        List<RawFile> ordered = new ArrayList<>(files);
+        ordered.sort((a, b) -> Long.compare(b.length(), a.length()));
+        int slices = Math.max(1, Math.min(ordered.size(), jsc.defaultParallelism() * 4));
+        Map<String, RawFormat> fmt = Map.copyOf(formats);
+        JavaRDD<Row> rows = jsc.parallelize(ordered, slices)
+                .flatMap(f -> new FileLines(f, fmt.get(f.feed()), maxLineBytes, conf.get()));
+        return spark.createDataFrame(rows, SCHEMA);
     }
 
-    private static scala.collection.immutable.Map<String, String> toScala(Map<String, String> m) {
-      return scala.collection.immutable.Map.from(CollectionConverters.asScala(m));
-    }
+    /** Streams one file's lines as rows. */
+    static final class FileLines implements Iterator<Row> {
+        private final RawFile file;
+        private final RawFormat format;
+        private final LineSplitter lines;
+        private final CharsetDecoder decoder;
+        private final boolean utf8;
+        private final scala.collection.immutable.Map<String, String> attrs;
+        private long lineNumber;
+        private Row next;
+        private boolean headerSeen;
+        private int headerFields;
+        private int[] columnIndex; // reader column -> header position, -1 if absent
+        private boolean done;
 
-    @Override
-    public boolean hasNext() {
-      while (next == null && !done) {
-        next = advance();
-      }
-      return next != null;
-    }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      Row r = next;
-      next = null;
-      return r;
-    }
-
-    /** The next row, or null for a line that yields none (blank, header); sets done at EOF. */
-    private Row advance() {
-      byte[] bytes;
-      try {
-        bytes = lines.nextLine();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file.relativePath() + " at line " + (lineNumber + 1) + ": "
-            + e.getMessage(), e);
-      }
-      if (bytes == null) {
-        done = true;
-        lines.closeQuietly();
-        return null;
-      }
-      lineNumber++;
-      if (lines.lastLineTooLong()) {
-        return error(LINE_TOO_LONG, "line is longer than " + lines.maxLineBytes() + " bytes (trueroi.ingest.max-line-bytes)",
-            lenient(bytes));
-      }
-      int offset = 0;
-      if (lineNumber == 1 && utf8 && bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
-          && (bytes[2] & 0xff) == 0xBF) {
-        offset = 3;
-      }
-      String text;
-      try {
-        text = decoder.reset().decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset)).toString();
-      } catch (CharacterCodingException e) {
-        return error(BAD_ENCODING, "line is not valid " + file.encoding(), lenient(bytes));
-      }
-      if (text.isBlank()) {
-        return null;
-      }
-      if (format.kind() == RawFormat.Kind.JSON_LINES) {
-        return row(text, null, null, null);
-      }
-      return csvRow(text);
-    }
-
-    /** A CSV line: the header (sets the columns' positions), a row of the reader's columns, or an error. */
-    private Row csvRow(String text) {
-      List<String> fields;
-      try {
-        fields = CsvLine.split(text);
-      } catch (CsvLine.MalformedCsv e) {
-        if (!headerSeen) {
-          done = true; // a file whose header cannot be read has no usable line
-          return error(MISSING_COLUMN, "header line is not valid CSV: " + e.getMessage(), snippet(text));
-        }
-        return error(MALFORMED_CSV, e.getMessage(), snippet(text));
-      }
-      if (!headerSeen) {
-        headerSeen = true;
-        return readHeader(fields, text);
-      }
-      if (fields.size() != headerFields) {
-        return error(FIELD_COUNT, "expected " + headerFields + " fields as in the header, found " + fields.size(),
-            snippet(text));
-      }
-      String[] ordered = new String[columnIndex.length];
-      for (int i = 0; i < columnIndex.length; i++) {
-        ordered[i] = columnIndex[i] < 0 ? null : fields.get(columnIndex[i]);
-      }
-      return row(text, CollectionConverters.asScala(java.util.Arrays.asList(ordered)).toSeq(), null, null);
-    }
-
-    private Row readHeader(List<String> header, String text) {
-      headerFields = header.size();
-      Map<String, Integer> position = new HashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        position.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
-      }
-      List<CsvColumn> columns = format.columns();
-      columnIndex = new int[columns.size()];
-      List<String> missing = new ArrayList<>();
-      for (int c = 0; c < columns.size(); c++) {
-        CsvColumn column = columns.get(c);
-        List<String> names = new ArrayList<>();
-        names.add(column.name());
-        names.addAll(format.headerAliases().getOrDefault(column.name(), List.of()));
-        columnIndex[c] = -1;
-        for (String name : names) {
-          Integer at = position.get(name.trim().toLowerCase(Locale.ROOT));
-          if (at != null) {
-            columnIndex[c] = at;
-            break;
-          }
-        }
-        if (columnIndex[c] < 0 && column.required()) {
-          missing.add(column.name() + " (accepted header names: " + String.join(", ", names) + ")");
-        }
-      }
-      if (!missing.isEmpty()) {
-        done = true;
-        return error(MISSING_COLUMN, "header has no column for required " + String.join("; ", missing), snippet(text));
-      }
-      return null;
-    }
-
-    private String lenient(byte[] bytes) {
-      int n = Math.min(bytes.length, SNIPPET_CHARS * 4);
-      return snippet(new String(bytes, 0, n, Charset.forName(file.encoding())));
-    }
-
-    private static String snippet(String s) {
-      return s.length() <= SNIPPET_CHARS ? s : s.substring(0, SNIPPET_CHARS);
-    }
-
-    private Row error(String code, String detail, String line) {
-      return row(line, null, code, detail);
-    }
-
-    private Row row(String line, scala.collection.immutable.Seq<String> fields, String code, String detail) {
-      return RowFactory.create(file.feed(), file.dt(), file.relativePath(), lineNumber, line, fields, attrs, code, detail);
-    }
-  }
-
-  /**
-   * Splits a byte stream on '\n' (dropping a trailing '\r'), never holding more than
-   * maxLineBytes of one line: the rest of an oversized line is skipped.
-   */
-  static final class LineSplitter {
-    private final InputStream in;
-    private final int maxLineBytes;
-    private final byte[] buf = new byte[1 << 16];
-    private int pos;
-    private int limit;
-    private boolean eof;
-    private boolean tooLong;
-    private byte[] line = new byte[256];
-
-    LineSplitter(InputStream in, int maxLineBytes) {
-      this.in = in;
-      this.maxLineBytes = maxLineBytes;
-    }
-
-    int maxLineBytes() {
-      return maxLineBytes;
-    }
-
-    boolean lastLineTooLong() {
-      return tooLong;
-    }
-
-    /** The next line's bytes (at most maxLineBytes of it), or null at end of stream. */
-    byte[] nextLine() throws IOException {
-      int len = 0;
-      tooLong = false;
-      boolean any = false;
-      while (true) {
-        if (pos == limit) {
-          if (eof || !fill()) {
-            if (!any) {
-              return null;
+        FileLines(RawFile file, RawFormat format, int maxLineBytes, Configuration conf) {
+            this.file = file;
+            this.format = format;
+            Charset cs = Charset.forName(file.encoding());
+            this.utf8 = cs.equals(StandardCharsets.UTF_8);
+            this.decoder = cs.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            this.attrs = toScala(file.attributes());
+            try {
+                Path path = new Path(file.uri());
+                FileSystem fs = path.getFileSystem(conf);
+                InputStream in = fs.open(path);
+                // Compressed exports (.gz, .bz2, ...) are decompressed as they stream, by file suffix.
+                CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+                this.lines = new LineSplitter(codec == null ? in : codec.createInputStream(in), maxLineBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open " + file.relativePath() + ": " + e.getMessage(), e);
             }
-            break;
-          }
         }
-        any = true;
-        int start = pos;
-        while (pos < limit && buf[pos] != '\n') {
-          pos++;
+
+        private static scala.collection.immutable.Map<String, String> toScala(Map<String, String> m) {
+            return scala.collection.immutable.Map.from(CollectionConverters.asScala(m));
         }
-        int chunk = pos - start;
-        if (!tooLong) {
-          if (len + chunk > maxLineBytes) {
-            int keep = maxLineBytes - len;
-            append(start, keep, len);
-            len += keep;
-            tooLong = true;
-          } else {
-            append(start, chunk, len);
-            len += chunk;
-          }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !done) {
+                next = advance();
+            }
+            return next != null;
         }
-        if (pos < limit) { // at '\n'
-          pos++;
-          break;
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Row r = next;
+            next = null;
+            return r;
         }
-      }
-      if (!tooLong && len > 0 && line[len - 1] == '\r') {
-        len--;
-      }
-      byte[] out = new byte[len];
-      System.arraycopy(line, 0, out, 0, len);
-      return out;
+
+        /** The next row, or null for a line that yields none (blank, header); sets done at EOF. */
+        private Row advance() {
+            byte[] bytes;
+            try {
+                bytes = lines.nextLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot read " + file.relativePath() + " at line " + (lineNumber + 1) + ": " + e.getMessage(),
+                        e);
+            }
+            if (bytes == null) {
+                done = true;
+                lines.closeQuietly();
+                return null;
+            }
+            lineNumber++;
+            if (lines.lastLineTooLong()) {
+                return error(
+                        LINE_TOO_LONG,
+                        "line is longer than " + lines.maxLineBytes() + " bytes (trueroi.ingest.max-line-bytes)",
+                        lenient(bytes));
+            }
+            int offset = 0;
+            if (lineNumber == 1
+                    && utf8
+                    && bytes.length >= 3
+                    && (bytes[0] & 0xff) == 0xEF
+                    && (bytes[1] & 0xff) == 0xBB
+                    && (bytes[2] & 0xff) == 0xBF) {
+                offset = 3;
+            }
+            String text;
+            try {
+                text = decoder.reset()
+                        .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                return error(BAD_ENCODING, "line is not valid " + file.encoding(), lenient(bytes));
+            }
+            if (text.isBlank()) {
+                return null;
+            }
+            if (format.kind() == RawFormat.Kind.JSON_LINES) {
+                return row(text, null, null, null);
+            }
+            return csvRow(text);
+        }
+
+        /** A CSV line: the header (sets the columns' positions), a row of the reader's columns, or an error. */
+        private Row csvRow(String text) {
+            List<String> fields;
+            try {
+                fields = CsvLine.split(text);
+            } catch (CsvLine.MalformedCsv e) {
+                if (!headerSeen) {
+                    done = true; // a file whose header cannot be read has no usable line
+                    return error(MISSING_COLUMN, "header line is not valid CSV: " + e.getMessage(), snippet(text));
+                }
+                return error(MALFORMED_CSV, e.getMessage(), snippet(text));
+            }
+            if (!headerSeen) {
+                headerSeen = true;
+                return readHeader(fields, text);
+            }
+            if (fields.size() != headerFields) {
+                return error(
+                        FIELD_COUNT,
+                        "expected " + headerFields + " fields as in the header, found " + fields.size(),
+                        snippet(text));
+            }
+            String[] ordered = new String[columnIndex.length];
+            for (int i = 0; i < columnIndex.length; i++) {
+                ordered[i] = columnIndex[i] < 0 ? null : fields.get(columnIndex[i]);
+            }
+            return row(
+                    text,
+                    CollectionConverters.asScala(java.util.Arrays.asList(ordered))
+                            .toSeq(),
+                    null,
+                    null);
+        }
+
+        private Row readHeader(List<String> header, String text) {
+            headerFields = header.size();
+            Map<String, Integer> position = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                position.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
+            }
+            List<CsvColumn> columns = format.columns();
+            columnIndex = new int[columns.size()];
+            List<String> missing = new ArrayList<>();
+            for (int c = 0; c < columns.size(); c++) {
+                CsvColumn column = columns.get(c);
+                List<String> names = new ArrayList<>();
+                names.add(column.name());
+                names.addAll(format.headerAliases().getOrDefault(column.name(), List.of()));
+                columnIndex[c] = -1;
+                for (String name : names) {
+                    Integer at = position.get(name.trim().toLowerCase(Locale.ROOT));
+                    if (at != null) {
+                        columnIndex[c] = at;
+                        break;
+                    }
+                }
+                if (columnIndex[c] < 0 && column.required()) {
+                    missing.add(column.name() + " (accepted header names: " + String.join(", ", names) + ")");
+                }
+            }
+            if (!missing.isEmpty()) {
+                done = true;
+                return error(
+                        MISSING_COLUMN,
+                        "header has no column for required " + String.join("; ", missing),
+                        snippet(text));
+            }
+            return null;
+        }
+
+        private String lenient(byte[] bytes) {
+            int n = Math.min(bytes.length, SNIPPET_CHARS * 4);
+            return snippet(new String(bytes, 0, n, Charset.forName(file.encoding())));
+        }
+
+        private static String snippet(String s) {
+            return s.length() <= SNIPPET_CHARS ? s : s.substring(0, SNIPPET_CHARS);
+        }
+
+        private Row error(String code, String detail, String line) {
+            return row(line, null, code, detail);
+        }
+
+        private Row row(String line, scala.collection.immutable.Seq<String> fields, String code, String detail) {
+            return RowFactory.create(
+                    file.feed(), file.dt(), file.relativePath(), lineNumber, line, fields, attrs, code, detail);
+        }
     }
 
-    private void append(int start, int n, int at) {
-      if (at + n > line.length) {
-        byte[] bigger = new byte[Math.max(line.length * 2, at + n)];
-        System.arraycopy(line, 0, bigger, 0, at);
-        line = bigger;
-      }
-      System.arraycopy(buf, start, line, at, n);
+    /**
+     * Splits a byte stream on '\n' (dropping a trailing '\r'), never holding more than
+     * maxLineBytes of one line: the rest of an oversized line is skipped.
+     */
+    static final class LineSplitter {
+        private final InputStream in;
+        private final int maxLineBytes;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private boolean eof;
+        private boolean tooLong;
+        private byte[] line = new byte[256];
+
+        LineSplitter(InputStream in, int maxLineBytes) {
+            this.in = in;
+            this.maxLineBytes = maxLineBytes;
+        }
+
+        int maxLineBytes() {
+            return maxLineBytes;
+        }
+
+        boolean lastLineTooLong() {
+            return tooLong;
+        }
+
+        /** The next line's bytes (at most maxLineBytes of it), or null at end of stream. */
+        byte[] nextLine() throws IOException {
+            int len = 0;
+            tooLong = false;
+            boolean any = false;
+            while (true) {
+                if (pos == limit) {
+                    if (eof || !fill()) {
+                        if (!any) {
+                            return null;
+                        }
+                        break;
+                    }
+                }
+                any = true;
+                int start = pos;
+                while (pos < limit && buf[pos] != '\n') {
+                    pos++;
+                }
+                int chunk = pos - start;
+                if (!tooLong) {
+                    if (len + chunk > maxLineBytes) {
+                        int keep = maxLineBytes - len;
+                        append(start, keep, len);
+                        len += keep;
+                        tooLong = true;
+                    } else {
+                        append(start, chunk, len);
+                        len += chunk;
+                    }
+                }
+                if (pos < limit) { // at '\n'
+                    pos++;
+                    break;
+                }
+            }
+            if (!tooLong && len > 0 && line[len - 1] == '\r') {
+                len--;
+            }
+            byte[] out = new byte[len];
+            System.arraycopy(line, 0, out, 0, len);
+            return out;
+        }
+
+        private void append(int start, int n, int at) {
+            if (at + n > line.length) {
+                byte[] bigger = new byte[Math.max(line.length * 2, at + n)];
+                System.arraycopy(line, 0, bigger, 0, at);
+                line = bigger;
+            }
+            System.arraycopy(buf, start, line, at, n);
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                eof = true;
+                return false;
+            }
+            pos = 0;
+            limit = n;
+            return true;
+        }
+
+        void closeQuietly() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // read to the end already; nothing to lose
+            }
+        }
     }
 
-    private boolean fill() throws IOException {
-      int n = in.read(buf, 0, buf.length);
-      if (n <= 0) {
-        eof = true;
-        return false;
-      }
-      pos = 0;
-      limit = n;
-      return true;
+    /** Hadoop's Configuration is Writable but not Serializable; this ships it to executors. */
+    static final class HadoopConf implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private transient Configuration conf;
+
+        HadoopConf(Configuration conf) {
+            this.conf = conf;
+        }
+
+        Configuration get() {
+            return conf;
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
+            conf.write(out);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            conf = new Configuration(false);
+            conf.readFields(in);
+        }
     }
-
-    void closeQuietly() {
-      try {
-        in.close();
-      } catch (IOException e) {
-        // read to the end already; nothing to lose
-      }
-    }
-  }
-
-  /** Hadoop's Configuration is Writable but not Serializable; this ships it to executors. */
-  static final class HadoopConf implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private transient Configuration conf;
-
-    HadoopConf(Configuration conf) {
-      this.conf = conf;
-    }
-
-    Configuration get() {
-      return conf;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws IOException {
-      out.defaultWriteObject();
-      conf.write(out);
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-      in.defaultReadObject();
-      conf = new Configuration(false);
-      conf.readFields(in);
-    }
-  }
-
 }

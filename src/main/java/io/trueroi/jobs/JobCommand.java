@@ -31,225 +31,261 @@ import picocli.CommandLine.Option;
 
 /** Options every job takes, and the run loop: config, session, stages, job_runs, summary. */
 abstract class JobCommand extends BaseCommand {
-  private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
+    private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
 
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
-      description = "The business date to run.")
-  LocalDate date;
+    @Option(
+            names = "--date",
+            paramLabel = "YYYY-MM-DD",
+            converter = DateConverter.class,
+            description = "The business date to run.")
+    LocalDate date;
 
-  @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
-      description = "First date of a range (with --to); the range is processed in one pass.")
-  LocalDate from;
+    @Option(
+            names = "--from",
+            paramLabel = "YYYY-MM-DD",
+            converter = DateConverter.class,
+            description = "First date of a range (with --to); the range is processed in one pass.")
+    LocalDate from;
 
-  @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
-      description = "Last date of a range, inclusive.")
-  LocalDate to;
+    @Option(
+            names = "--to",
+            paramLabel = "YYYY-MM-DD",
+            converter = DateConverter.class,
+            description = "Last date of a range, inclusive.")
+    LocalDate to;
 
-  @Option(names = "--source", paramLabel = "SOURCE", split = ",",
-      description = "Only these sources for ingest: wechat, ecommerce, pos, ads (default: all).")
-  List<String> sources = new ArrayList<>();
+    @Option(
+            names = "--source",
+            paramLabel = "SOURCE",
+            split = ",",
+            description = "Only these sources for ingest: wechat, ecommerce, pos, ads (default: all).")
+    List<String> sources = new ArrayList<>();
 
-  /** The stages this job runs, in order, by name. */
-  abstract List<String> stages();
+    /** The stages this job runs, in order, by name. */
+    abstract List<String> stages();
 
-  /** A pipeline records its own job_runs row and one per stage (with itself as parent). */
-  boolean pipeline() {
-    return false;
-  }
-
-  /** The action of one stage, for its run. */
-  private StageAction<?> action(String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run,
-      Set<String> groups) {
-    return switch (stage) {
-      case IngestAction.NAME -> new IngestAction(config, warehouse, run).sources(groups);
-      case IdentityAction.NAME -> new IdentityAction(config, warehouse, run);
-      case JourneysAction.NAME -> new JourneysAction(config, warehouse, run);
-      case AttributionAction.NAME -> new AttributionAction(config, warehouse, run);
-      case MartsAction.NAME -> new MartsAction(config, warehouse, run);
-      default -> throw new IllegalArgumentException("unknown stage " + stage);
-    };
-  }
-
-  @Override
-  public Integer call() {
-    LocalDate[] range = range();
-    Set<String> groups = new LinkedHashSet<>(sources.isEmpty() ? Readers.groups() : sources);
-    try {
-      Readers.ofGroups(groups);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--source: " + e.getMessage());
-    }
-    TrueRoiConfig config = TrueRoiConfig.load(confFiles, env);
-    RunContext run = RunContext.start(spec.name(), range[0], range[1], null);
-    long t0 = System.nanoTime();
-    Warehouse warehouse = SparkSessions.warehouse(config);
-    if (config.usesDevHashKey()) {
-      LOG.warn("PII hashes use the public development key: set {} for real data",
-          config.raw().getString("trueroi.security.hash-key-env"));
-    }
-    LOG.info("{} {} run {}: raw {} -> warehouse {}", run.job(), run.dates(), run.runId(), config.rawRoot(),
-        warehouse.root());
-    List<StageResult> results = new ArrayList<>();
-    List<String> stageTimes = new ArrayList<>();
-    String current = run.job();
-    try {
-      for (String stage : stages()) {
-        current = stage;
-        RunContext stageRun = pipeline() ? run.stage(stage) : run;
-        long s0 = System.nanoTime();
-        results.add(runStage(action(stage, config, warehouse, stageRun, groups), stageRun, warehouse));
-        stageTimes.add(stage + " " + seconds(s0) + "s");
-      }
-      if (pipeline()) {
-        JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of());
-      }
-    } catch (Exception e) {
-      if (pipeline()) {
-        JobRuns.record(warehouse, run, JobRuns.FAILED, "stage " + current + ": " + TrueRoi.oneLine(Failures.describe(e)),
-            List.of(), Map.of());
-      }
-      throw e instanceof StageFailed sf ? sf : new StageFailed(current, e);
-    }
-    printSummary(run, t0, warehouse, results, stageTimes);
-    return 0;
-  }
-
-  /** Runs one stage and records its job_runs row, SUCCEEDED with its counts or FAILED with the reason. */
-  private static StageResult runStage(StageAction<?> action, RunContext stageRun, Warehouse warehouse) {
-    long s0 = System.nanoTime();
-    StageResult result;
-    try {
-      result = action.execute();
-    } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
-      JobRuns.record(warehouse, stageRun, JobRuns.FAILED, TrueRoi.oneLine(Failures.describe(e)), List.of(), Map.of());
-      throw e instanceof RuntimeException re ? re : new StageFailed(action.stage(), e);
-    }
-    JobRuns.record(warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters());
-    LOG.info("{}: done in {}s, counters {}", action.stage(), seconds(s0), result.counters());
-    return result;
-  }
-
-  /** Every table written with its rows and location, the seconds per stage, and what was set aside. */
-  private void printSummary(RunContext run, long t0, Warehouse warehouse, List<StageResult> results,
-      List<String> stageTimes) {
-    var out = spec.commandLine().getOut();
-    out.printf("%s %s finished in %ss (run %s)%n", run.job(), run.dates(), seconds(t0), run.runId());
-    out.printf("  %-36s %10s  %s%n", "table", "rows", "location");
-    Map<String, Long> setAside = new LinkedHashMap<>();
-    for (StageResult r : results) {
-      for (TableWritten t : r.tables()) {
-        out.printf("  %-36s %10d  %s%n", t.table(), t.rows(), t.location());
-      }
-      r.setAside().forEach((k, v) -> setAside.merge(k, v, Long::sum));
-    }
-    out.printf("  %-36s %10s  %s%n", Table.JOB_RUNS, "+" + (pipeline() ? results.size() + 1 : 1),
-        warehouse.path(Table.JOB_RUNS));
-    if (stageTimes.size() > 1) {
-      out.printf("  stages: %s%n", String.join(", ", stageTimes));
-    }
-    if (!setAside.isEmpty()) {
-      List<String> parts = new ArrayList<>();
-      setAside.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
-      out.printf("  %s%n", String.join(", ", parts));
-    }
-    out.flush();
-  }
-
-  private static String seconds(long startNanos) {
-    return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
-  }
-
-  private LocalDate[] range() {
-    if (date != null && (from != null || to != null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "give either --date or --from/--to, not both");
-    }
-    if (date != null) {
-      return new LocalDate[] {date, date};
-    }
-    if (from == null && to == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "a date is required: --date D or --from D --to D");
-    }
-    if (from == null || to == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--from and --to go together");
-    }
-    checkRange(from, to);
-    return new LocalDate[] {from, to};
-  }
-
-  /** A stage failed: its name leads the one-line message. */
-  static final class StageFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StageFailed(String stage, Throwable cause) {
-      super("stage " + stage + ": " + TrueRoi.oneLine(Failures.describe(cause)), cause);
-    }
-  }
-
-  static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
-    @Override
-    public LocalDate convert(String value) {
-      try {
-        return LocalDate.parse(value);
-      } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not a date in the form YYYY-MM-DD");
-      }
-    }
-  }
-
-  @Command(name = "ingest", description = "Raw exports -> silver.* tables (quarantine for bad rows).")
-  static final class Ingest extends JobCommand {
-    @Override
-    List<String> stages() {
-      return List.of(IngestAction.NAME);
-    }
-  }
-
-  @Command(name = "identity", description = "silver identifiers -> identity.identity_map (OneIDs), "
-      + "ambiguous_identifiers, one_id_history.")
-  static final class Identity extends JobCommand {
-    @Override
-    List<String> stages() {
-      return List.of(IdentityAction.NAME);
-    }
-  }
-
-  @Command(name = "journeys", description = "silver + OneIDs -> journey.touchpoints, conversions, journeys.")
-  static final class Journeys extends JobCommand {
-    @Override
-    List<String> stages() {
-      return List.of(JourneysAction.NAME);
-    }
-  }
-
-  @Command(name = "attribution", description = "journey.journeys -> attribution.credits (every model), "
-      + "markov_removal_effects, markov_transitions.")
-  static final class Attribution extends JobCommand {
-    @Override
-    List<String> stages() {
-      return List.of(AttributionAction.NAME);
-    }
-  }
-
-  @Command(name = "marts", description = "journeys, credits and ad spend -> mart.channel_roi_daily, "
-      + "model_comparison, customer_ltv, cohort_ltv, channel_ltv_cac, path_summary.")
-  static final class Marts extends JobCommand {
-    @Override
-    List<String> stages() {
-      return List.of(MartsAction.NAME);
-    }
-  }
-
-  @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys, attribution, marts.")
-  static final class Nightly extends JobCommand {
-    @Override
-    List<String> stages() {
-      return List.of(IngestAction.NAME, IdentityAction.NAME, JourneysAction.NAME, AttributionAction.NAME,
-          MartsAction.NAME);
-    }
-
-    @Override
+    /** A pipeline records its own job_runs row and one per stage (with itself as parent). */
     boolean pipeline() {
-      return true;
+        return false;
     }
-  }
+
+    /** The action of one stage, for its run. */
+    private StageAction<?> action(
+            String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run, Set<String> groups) {
+        return switch (stage) {
+            case IngestAction.NAME -> new IngestAction(config, warehouse, run).sources(groups);
+            case IdentityAction.NAME -> new IdentityAction(config, warehouse, run);
+            case JourneysAction.NAME -> new JourneysAction(config, warehouse, run);
+            case AttributionAction.NAME -> new AttributionAction(config, warehouse, run);
+            case MartsAction.NAME -> new MartsAction(config, warehouse, run);
+            default -> throw new IllegalArgumentException("unknown stage " + stage);
+        };
+    }
+
+    @Override
+    public Integer call() {
+        LocalDate[] range = range();
+        Set<String> groups = new LinkedHashSet<>(sources.isEmpty() ? Readers.groups() : sources);
+        try {
+            Readers.ofGroups(groups);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--source: " + e.getMessage());
+        }
+        TrueRoiConfig config = TrueRoiConfig.load(confFiles, env);
+        RunContext run = RunContext.start(spec.name(), range[0], range[1], null);
+        long t0 = System.nanoTime();
+        Warehouse warehouse = SparkSessions.warehouse(config);
+        if (config.usesDevHashKey()) {
+            LOG.warn(
+                    "PII hashes use the public development key: set {} for real data",
+                    config.raw().getString("trueroi.security.hash-key-env"));
+        }
+        LOG.info(
+                "{} {} run {}: raw {} -> warehouse {}",
+                run.job(),
+                run.dates(),
+                run.runId(),
+                config.rawRoot(),
+                warehouse.root());
+        List<StageResult> results = new ArrayList<>();
+        List<String> stageTimes = new ArrayList<>();
+        String current = run.job();
+        try {
+            for (String stage : stages()) {
+                current = stage;
+                RunContext stageRun = pipeline() ? run.stage(stage) : run;
+                long s0 = System.nanoTime();
+                results.add(runStage(action(stage, config, warehouse, stageRun, groups), stageRun, warehouse));
+                stageTimes.add(stage + " " + seconds(s0) + "s");
+            }
+            if (pipeline()) {
+                JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of());
+            }
+        } catch (Exception e) {
+            if (pipeline()) {
+                JobRuns.record(
+                        warehouse,
+                        run,
+                        JobRuns.FAILED,
+                        "stage " + current + ": " + TrueRoi.oneLine(Failures.describe(e)),
+                        List.of(),
+                        Map.of());
+            }
+            throw e instanceof StageFailed sf ? sf : new StageFailed(current, e);
+        }
+        printSummary(run, t0, warehouse, results, stageTimes);
+        return 0;
+    }
+
+    /** Runs one stage and records its job_runs row, SUCCEEDED with its counts or FAILED with the reason. */
+    private static StageResult runStage(StageAction<?> action, RunContext stageRun, Warehouse warehouse) {
+        long s0 = System.nanoTime();
+        StageResult result;
+        try {
+            result = action.execute();
+        } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
+            JobRuns.record(
+                    warehouse, stageRun, JobRuns.FAILED, TrueRoi.oneLine(Failures.describe(e)), List.of(), Map.of());
+            throw e instanceof RuntimeException re ? re : new StageFailed(action.stage(), e);
+        }
+        JobRuns.record(warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters());
+        LOG.info("{}: done in {}s, counters {}", action.stage(), seconds(s0), result.counters());
+        return result;
+    }
+
+    /** Every table written with its rows and location, the seconds per stage, and what was set aside. */
+    private void printSummary(
+            RunContext run, long t0, Warehouse warehouse, List<StageResult> results, List<String> stageTimes) {
+        var out = spec.commandLine().getOut();
+        out.printf("%s %s finished in %ss (run %s)%n", run.job(), run.dates(), seconds(t0), run.runId());
+        out.printf("  %-36s %10s  %s%n", "table", "rows", "location");
+        Map<String, Long> setAside = new LinkedHashMap<>();
+        for (StageResult r : results) {
+            for (TableWritten t : r.tables()) {
+                out.printf("  %-36s %10d  %s%n", t.table(), t.rows(), t.location());
+            }
+            r.setAside().forEach((k, v) -> setAside.merge(k, v, Long::sum));
+        }
+        out.printf(
+                "  %-36s %10s  %s%n",
+                Table.JOB_RUNS, "+" + (pipeline() ? results.size() + 1 : 1), warehouse.path(Table.JOB_RUNS));
+        if (stageTimes.size() > 1) {
+            out.printf("  stages: %s%n", String.join(", ", stageTimes));
+        }
+        if (!setAside.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            setAside.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
+            out.printf("  %s%n", String.join(", ", parts));
+        }
+        out.flush();
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private LocalDate[] range() {
+        if (date != null && (from != null || to != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --date or --from/--to, not both");
+        }
+        if (date != null) {
+            return new LocalDate[] {date, date};
+        }
+        if (from == null && to == null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "a date is required: --date D or --from D --to D");
+        }
+        if (from == null || to == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--from and --to go together");
+        }
+        checkRange(from, to);
+        return new LocalDate[] {from, to};
+    }
+
+    /** A stage failed: its name leads the one-line message. */
+    static final class StageFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StageFailed(String stage, Throwable cause) {
+            super("stage " + stage + ": " + TrueRoi.oneLine(Failures.describe(cause)), cause);
+        }
+    }
+
+    static final class DateConverter implements CommandLine.ITypeConverter<LocalDate> {
+        @Override
+        public LocalDate convert(String value) {
+            try {
+                return LocalDate.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a date in the form YYYY-MM-DD");
+            }
+        }
+    }
+
+    @Command(name = "ingest", description = "Raw exports -> silver.* tables (quarantine for bad rows).")
+    static final class Ingest extends JobCommand {
+        @Override
+        List<String> stages() {
+            return List.of(IngestAction.NAME);
+        }
+    }
+
+    @Command(
+            name = "identity",
+            description =
+                    "silver identifiers -> identity.identity_map (OneIDs), " + "ambiguous_identifiers, one_id_history.")
+    static final class Identity extends JobCommand {
+        @Override
+        List<String> stages() {
+            return List.of(IdentityAction.NAME);
+        }
+    }
+
+    @Command(name = "journeys", description = "silver + OneIDs -> journey.touchpoints, conversions, journeys.")
+    static final class Journeys extends JobCommand {
+        @Override
+        List<String> stages() {
+            return List.of(JourneysAction.NAME);
+        }
+    }
+
+    @Command(
+            name = "attribution",
+            description = "journey.journeys -> attribution.credits (every model), "
+                    + "markov_removal_effects, markov_transitions.")
+    static final class Attribution extends JobCommand {
+        @Override
+        List<String> stages() {
+            return List.of(AttributionAction.NAME);
+        }
+    }
+
+    @Command(
+            name = "marts",
+            description = "journeys, credits and ad spend -> mart.channel_roi_daily, "
+                    + "model_comparison, customer_ltv, cohort_ltv, channel_ltv_cac, path_summary.")
+    static final class Marts extends JobCommand {
+        @Override
+        List<String> stages() {
+            return List.of(MartsAction.NAME);
+        }
+    }
+
+    @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys, attribution, marts.")
+    static final class Nightly extends JobCommand {
+        @Override
+        List<String> stages() {
+            return List.of(
+                    IngestAction.NAME,
+                    IdentityAction.NAME,
+                    JourneysAction.NAME,
+                    AttributionAction.NAME,
+                    MartsAction.NAME);
+        }
+
+        @Override
+        boolean pipeline() {
+            return true;
+        }
+    }
 }

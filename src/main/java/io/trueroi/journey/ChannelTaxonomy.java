@@ -18,44 +18,44 @@ import org.apache.spark.sql.Column;
  * utm_source, utm_medium and code; values compare case-insensitively, "x*" by prefix.
  */
 public final class ChannelTaxonomy {
-  public static final String UNMAPPED = "(unmapped)";
+    public static final String UNMAPPED = "(unmapped)";
 
-  private final List<ChannelRule> rules;
+    private final List<ChannelRule> rules;
 
-  public ChannelTaxonomy(List<ChannelRule> rules) {
-    this.rules = List.copyOf(rules);
-  }
-
-  public Column channel() {
-    return build(false);
-  }
-
-  public Column group() {
-    return build(true);
-  }
-
-  private Column build(boolean group) {
-    Column out = lit(UNMAPPED);
-    // Built from the last rule up so the first rule is the outermost WHEN: first match wins.
-    for (int i = rules.size() - 1; i >= 0; i--) {
-      ChannelRule r = rules.get(i);
-      out = when(matches(r), lit(group ? r.group() : r.channel())).otherwise(out);
+    public ChannelTaxonomy(List<ChannelRule> rules) {
+        this.rules = List.copyOf(rules);
     }
-    return out;
-  }
 
-  static Column matches(ChannelRule r) {
-    Column all = lit(true);
-    for (Map.Entry<String, List<String>> c : r.when().entrySet()) {
-      Column value = lower(col(c.getKey()));
-      List<Column> any = new ArrayList<>();
-      for (String v : c.getValue()) {
-        String low = v.toLowerCase(Locale.ROOT);
-        any.add(low.endsWith("*") ? value.startsWith(low.substring(0, low.length() - 1)) : value.equalTo(low));
-      }
-      Column either = any.stream().reduce(Column::or).orElse(lit(false));
-      all = all.and(value.isNotNull().and(either));
+    public Column channel() {
+        return build(false);
     }
-    return all;
-  }
+
+    public Column group() {
+        return build(true);
+    }
+
+    private Column build(boolean group) {
+        Column out = lit(UNMAPPED);
+        // Built from the last rule up so the first rule is the outermost WHEN: first match wins.
+        for (int i = rules.size() - 1; i >= 0; i--) {
+            ChannelRule r = rules.get(i);
+            out = when(matches(r), lit(group ? r.group() : r.channel())).otherwise(out);
+        }
+        return out;
+    }
+
+    static Column matches(ChannelRule r) {
+        Column all = lit(true);
+        for (Map.Entry<String, List<String>> c : r.when().entrySet()) {
+            Column value = lower(col(c.getKey()));
+            List<Column> any = new ArrayList<>();
+            for (String v : c.getValue()) {
+                String low = v.toLowerCase(Locale.ROOT);
+                any.add(low.endsWith("*") ? value.startsWith(low.substring(0, low.length() - 1)) : value.equalTo(low));
+            }
+            Column either = any.stream().reduce(Column::or).orElse(lit(false));
+            all = all.and(value.isNotNull().and(either));
+        }
+        return all;
+    }
 }

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.row_number;
 import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,15 +18,21 @@ import org.apache.spark.sql.expressions.Window;
  * want the record's latest state. One shuffle per table.
  */
 public final class Silver {
-  private Silver() {}
+    private Silver() {}
 
-  public static Dataset<Row> latest(Warehouse w, Table table, LocalDate upTo) {
-    Column[] key = table.naturalKey().stream().map(c -> col(c)).toArray(Column[]::new);
-    return w.read(table)
-        .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
-        .withColumn("_rn", row_number().over(Window.partitionBy(key)
-            .orderBy(col("dt").desc(), col("source_file").desc(), col("source_line").desc())))
-        .filter(col("_rn").equalTo(1))
-        .drop("_rn");
-  }
+    public static Dataset<Row> latest(Warehouse w, Table table, LocalDate upTo) {
+        Column[] key = table.naturalKey().stream().map(c -> col(c)).toArray(Column[]::new);
+        return w.read(table)
+                .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
+                .withColumn(
+                        "_rn",
+                        row_number()
+                                .over(Window.partitionBy(key)
+                                        .orderBy(
+                                                col("dt").desc(),
+                                                col("source_file").desc(),
+                                                col("source_line").desc())))
+                .filter(col("_rn").equalTo(1))
+                .drop("_rn");
+    }
 }

@@ -36,92 +36,109 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * without POSIX permissions, or for a sticky bit, it falls back to Hadoop's way.
  */
 public final class NoForkLocalFileSystem extends LocalFileSystem {
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-  public NoForkLocalFileSystem() {
-    super(new Raw());
-  }
-
-  /** The raw (checksum-less) file system both APIs delegate to. */
-  public static final class Raw extends RawLocalFileSystem {
-    @Override
-    public void setPermission(Path p, FsPermission permission) throws IOException {
-      if (!POSIX || permission.getStickyBit()) {
-        super.setPermission(p, permission);
-        return;
-      }
-      Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(permission));
+    public NoForkLocalFileSystem() {
+        super(new Raw());
     }
 
-    /**
-     * Hadoop asks a {@code readlink} process whether the path is a link; Java can tell without one.
-     * A link still goes through Hadoop's own code, so its status is exactly Hadoop's.
-     */
-    @Override
-    public FileStatus getFileLinkStatus(Path f) throws IOException {
-      if (Files.isSymbolicLink(pathToFile(f).toPath())) {
-        return super.getFileLinkStatus(f);
-      }
-      return getFileStatus(f);
-    }
-  }
+    /** The raw (checksum-less) file system both APIs delegate to. */
+    public static final class Raw extends RawLocalFileSystem {
+        @Override
+        public void setPermission(Path p, FsPermission permission) throws IOException {
+            if (!POSIX || permission.getStickyBit()) {
+                super.setPermission(p, permission);
+                return;
+            }
+            Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(permission));
+        }
 
-  /** The {@code FileContext} binding for {@code file:}, as Hadoop's {@code LocalFs}, over {@link Raw}. */
-  public static final class Fs extends ChecksumFs {
-    public Fs(URI uri, Configuration conf) throws IOException, URISyntaxException {
-      super(new RawFs(uri, conf));
-    }
-  }
-
-  /** As Hadoop's {@code RawLocalFs}, delegating to {@link Raw}. */
-  static final class RawFs extends DelegateToFileSystem {
-    RawFs(URI uri, Configuration conf) throws IOException, URISyntaxException {
-      super(uri, new Raw(), conf, FsConstants.LOCAL_FS_URI.getScheme(), false);
+        /**
+         * Hadoop asks a {@code readlink} process whether the path is a link; Java can tell without one.
+         * A link still goes through Hadoop's own code, so its status is exactly Hadoop's.
+         */
+        @Override
+        public FileStatus getFileLinkStatus(Path f) throws IOException {
+            if (Files.isSymbolicLink(pathToFile(f).toPath())) {
+                return super.getFileLinkStatus(f);
+            }
+            return getFileStatus(f);
+        }
     }
 
-    @Override
-    public int getUriDefaultPort() {
-      return -1;
+    /** The {@code FileContext} binding for {@code file:}, as Hadoop's {@code LocalFs}, over {@link Raw}. */
+    public static final class Fs extends ChecksumFs {
+        public Fs(URI uri, Configuration conf) throws IOException, URISyntaxException {
+            super(new RawFs(uri, conf));
+        }
     }
 
-    @Override
-    public FsServerDefaults getServerDefaults(Path f) throws IOException {
-      return LocalConfigKeys.getServerDefaults();
+    /** As Hadoop's {@code RawLocalFs}, delegating to {@link Raw}. */
+    static final class RawFs extends DelegateToFileSystem {
+        RawFs(URI uri, Configuration conf) throws IOException, URISyntaxException {
+            super(uri, new Raw(), conf, FsConstants.LOCAL_FS_URI.getScheme(), false);
+        }
+
+        @Override
+        public int getUriDefaultPort() {
+            return -1;
+        }
+
+        @Override
+        public FsServerDefaults getServerDefaults(Path f) throws IOException {
+            return LocalConfigKeys.getServerDefaults();
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public FsServerDefaults getServerDefaults() throws IOException {
+            return LocalConfigKeys.getServerDefaults();
+        }
+
+        @Override
+        public boolean isValidName(String src) {
+            return true;
+        }
     }
 
-    @Override
-    @SuppressWarnings("deprecation")
-    public FsServerDefaults getServerDefaults() throws IOException {
-      return LocalConfigKeys.getServerDefaults();
+    static Set<PosixFilePermission> posix(FsPermission permission) {
+        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+        add(
+                out,
+                permission.getUserAction(),
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE);
+        add(
+                out,
+                permission.getGroupAction(),
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE);
+        add(
+                out,
+                permission.getOtherAction(),
+                PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_EXECUTE);
+        return out;
     }
 
-    @Override
-    public boolean isValidName(String src) {
-      return true;
+    private static void add(
+            Set<PosixFilePermission> out,
+            FsAction action,
+            PosixFilePermission read,
+            PosixFilePermission write,
+            PosixFilePermission execute) {
+        if (action.implies(FsAction.READ)) {
+            out.add(read);
+        }
+        if (action.implies(FsAction.WRITE)) {
+            out.add(write);
+        }
+        if (action.implies(FsAction.EXECUTE)) {
+            out.add(execute);
+        }
     }
-  }
-
-  static Set<PosixFilePermission> posix(FsPermission permission) {
-    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-    add(out, permission.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_EXECUTE);
-    add(out, permission.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-        PosixFilePermission.GROUP_EXECUTE);
-    add(out, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-        PosixFilePermission.OTHERS_EXECUTE);
-    return out;
-  }
-
-  private static void add(Set<PosixFilePermission> out, FsAction action, PosixFilePermission read,
-      PosixFilePermission write, PosixFilePermission execute) {
-    if (action.implies(FsAction.READ)) {
-      out.add(read);
-    }
-    if (action.implies(FsAction.WRITE)) {
-      out.add(write);
-    }
-    if (action.implies(FsAction.EXECUTE)) {
-      out.add(execute);
-    }
-  }
 }

@@ -29,36 +29,51 @@ import org.apache.spark.sql.expressions.Window;
  * since acquisition, a window per channel over its days.
  */
 final class ChannelLtvCac {
-  private ChannelLtvCac() {}
+    private ChannelLtvCac() {}
 
-  static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> orders, Dataset<Row> spend, LocalDate upTo) {
-    Column upToDate = lit(upTo.toString()).cast("date");
-    Dataset<Row> acquired = customers.groupBy(col("acquisition_channel").as("channel"))
-        .agg(count(lit(1)).as("customers_acquired"), avg("ltv_90").as("avg_ltv_90"), avg("ltv_365").as("avg_ltv_365"));
-    Dataset<Row> spent = spend.groupBy("channel").agg(sum("spend").as("spend"));
-    Dataset<Row> channels = acquired.join(spent, new String[] {"channel"}, "full_outer")
-        .withColumn("customers_acquired", coalesce(col("customers_acquired"), lit(0L)))
-        .withColumn("spend", coalesce(col("spend"), lit(0)).cast(Spend.MONEY))
-        .withColumn("avg_ltv_90", bround(col("avg_ltv_90"), 2).cast(Spend.MONEY))
-        .withColumn("avg_ltv_365", bround(col("avg_ltv_365"), 2).cast(Spend.MONEY))
-        .withColumn("cac", Ratios.decimal(col("spend"), col("customers_acquired"), 2));
+    static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> orders, Dataset<Row> spend, LocalDate upTo) {
+        Column upToDate = lit(upTo.toString()).cast("date");
+        Dataset<Row> acquired = customers
+                .groupBy(col("acquisition_channel").as("channel"))
+                .agg(
+                        count(lit(1)).as("customers_acquired"),
+                        avg("ltv_90").as("avg_ltv_90"),
+                        avg("ltv_365").as("avg_ltv_365"));
+        Dataset<Row> spent = spend.groupBy("channel").agg(sum("spend").as("spend"));
+        Dataset<Row> channels = acquired.join(spent, new String[] {"channel"}, "full_outer")
+                .withColumn("customers_acquired", coalesce(col("customers_acquired"), lit(0L)))
+                .withColumn("spend", coalesce(col("spend"), lit(0)).cast(Spend.MONEY))
+                .withColumn("avg_ltv_90", bround(col("avg_ltv_90"), 2).cast(Spend.MONEY))
+                .withColumn("avg_ltv_365", bround(col("avg_ltv_365"), 2).cast(Spend.MONEY))
+                .withColumn("cac", Ratios.decimal(col("spend"), col("customers_acquired"), 2));
 
-    // Cumulative net revenue per acquired customer by day since acquisition, per channel.
-    var byDay = Window.partitionBy("channel").orderBy("day").rowsBetween(Window.unboundedPreceding(),
-        Window.currentRow());
-    Dataset<Row> payback = orders
-        .groupBy(col("acquisition_channel").as("channel"),
-            datediff(col("conversion_date"), col("acquisition_date")).as("day"))
-        .agg(sum("net_revenue").as("revenue"))
-        .withColumn("cumulative", sum("revenue").over(byDay))
-        .join(channels.select("channel", "spend"), "channel")
-        // Per customer ≥ CAC is the same as the channel's revenue ≥ its spend (CAC unrounded).
-        .filter(col("spend").gt(0).and(col("cumulative").geq(col("spend"))))
-        .groupBy("channel").agg(min("day").as("payback_days"));
+        // Cumulative net revenue per acquired customer by day since acquisition, per channel.
+        var byDay = Window.partitionBy("channel")
+                .orderBy("day")
+                .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+        Dataset<Row> payback = orders.groupBy(
+                        col("acquisition_channel").as("channel"),
+                        datediff(col("conversion_date"), col("acquisition_date"))
+                                .as("day"))
+                .agg(sum("net_revenue").as("revenue"))
+                .withColumn("cumulative", sum("revenue").over(byDay))
+                .join(channels.select("channel", "spend"), "channel")
+                // Per customer ≥ CAC is the same as the channel's revenue ≥ its spend (CAC unrounded).
+                .filter(col("spend").gt(0).and(col("cumulative").geq(col("spend"))))
+                .groupBy("channel")
+                .agg(min("day").as("payback_days"));
 
-    return channels.join(payback, new String[] {"channel"}, "left")
-        .select(upToDate.as("as_of_date"), col("channel"), col("customers_acquired"), col("spend"), col("cac"),
-            col("avg_ltv_90"), col("avg_ltv_365"), Ratios.decimal(col("avg_ltv_90"), col("cac"), 4).as("ltv_cac_90"),
-            Ratios.decimal(col("avg_ltv_365"), col("cac"), 4).as("ltv_cac_365"), col("payback_days"));
-  }
+        return channels.join(payback, new String[] {"channel"}, "left")
+                .select(
+                        upToDate.as("as_of_date"),
+                        col("channel"),
+                        col("customers_acquired"),
+                        col("spend"),
+                        col("cac"),
+                        col("avg_ltv_90"),
+                        col("avg_ltv_365"),
+                        Ratios.decimal(col("avg_ltv_90"), col("cac"), 4).as("ltv_cac_90"),
+                        Ratios.decimal(col("avg_ltv_365"), col("cac"), 4).as("ltv_cac_365"),
+                        col("payback_days"));
+    }
 }

@@ -30,59 +30,94 @@ import org.apache.spark.sql.SparkSession;
  * <p>Cost: one join of credits to conversions (first purchase flag), one aggregation.
  */
 final class ChannelRoiDaily {
-  static final String CONVERSIONS = "decimal(24,12)";
-  static final List<String> KEY = List.of("date", "model", "channel", "campaign_id");
+    static final String CONVERSIONS = "decimal(24,12)";
+    static final List<String> KEY = List.of("date", "model", "channel", "campaign_id");
 
-  private ChannelRoiDaily() {}
+    private ChannelRoiDaily() {}
 
-  static Dataset<Row> build(SparkSession spark, Dataset<Row> credits, Dataset<Row> conversions,
-      Dataset<Row> touchpoints, Dataset<Row> spend, List<ModelName> models, LocalDate upTo) {
-    Column upToDate = lit(upTo.toString()).cast("date");
-    Dataset<Row> modelNames = spark.createDataset(models.stream().map(ModelName::id).toList(), Encoders.STRING())
-        .toDF("model");
-    return credited(credits, conversions, upToDate).unionByName(media(touchpoints, spend, modelNames, upToDate))
-        .groupBy(KEY.stream().map(c -> col(c)).toArray(Column[]::new))
-        .agg(sum("spend").cast(Spend.MONEY).as("spend"), sum("impressions").as("impressions"),
-            sum("clicks").as("clicks"), sum("invalid_clicks").as("invalid_clicks"),
-            sum("conversions").cast(CONVERSIONS).as("conversions"),
-            sum("net_revenue").cast(Spend.MONEY).as("net_revenue"),
-            sum("new_customers").cast(CONVERSIONS).as("new_customers"))
-        .withColumn("roas", Ratios.decimal(col("net_revenue"), col("spend"), 4))
-        .withColumn("roi", Ratios.decimal(col("net_revenue").minus(col("spend")), col("spend"), 4))
-        .withColumn("cpa", Ratios.decimal(col("spend"), col("conversions"), 2))
-        .withColumn("cac", Ratios.decimal(col("spend"), col("new_customers"), 2));
-  }
+    static Dataset<Row> build(
+            SparkSession spark,
+            Dataset<Row> credits,
+            Dataset<Row> conversions,
+            Dataset<Row> touchpoints,
+            Dataset<Row> spend,
+            List<ModelName> models,
+            LocalDate upTo) {
+        Column upToDate = lit(upTo.toString()).cast("date");
+        Dataset<Row> modelNames = spark.createDataset(
+                        models.stream().map(ModelName::id).toList(), Encoders.STRING())
+                .toDF("model");
+        return credited(credits, conversions, upToDate)
+                .unionByName(media(touchpoints, spend, modelNames, upToDate))
+                .groupBy(KEY.stream().map(c -> col(c)).toArray(Column[]::new))
+                .agg(
+                        sum("spend").cast(Spend.MONEY).as("spend"),
+                        sum("impressions").as("impressions"),
+                        sum("clicks").as("clicks"),
+                        sum("invalid_clicks").as("invalid_clicks"),
+                        sum("conversions").cast(CONVERSIONS).as("conversions"),
+                        sum("net_revenue").cast(Spend.MONEY).as("net_revenue"),
+                        sum("new_customers").cast(CONVERSIONS).as("new_customers"))
+                .withColumn("roas", Ratios.decimal(col("net_revenue"), col("spend"), 4))
+                .withColumn("roi", Ratios.decimal(col("net_revenue").minus(col("spend")), col("spend"), 4))
+                .withColumn("cpa", Ratios.decimal(col("spend"), col("conversions"), 2))
+                .withColumn("cac", Ratios.decimal(col("spend"), col("new_customers"), 2));
+    }
 
-  /** Credited conversions, revenue and new customers, dated by the touch (or the conversion). */
-  private static Dataset<Row> credited(Dataset<Row> credits, Dataset<Row> conversions, Column upToDate) {
-    Column zeroMoney = lit(0).cast(Spend.MONEY);
-    Column zeroCredit = lit(0).cast(CONVERSIONS);
-    return credits.filter(col("conversion_date").leq(upToDate))
-        .join(conversions.select("conversion_id", "is_first_purchase"), "conversion_id")
-        .select(coalesce(col("touch_date"), col("conversion_date")).as("date"), col("model"), col("channel"),
-            col("campaign_id"), zeroMoney.as("spend"), lit(0L).as("impressions"), lit(0L).as("clicks"),
-            lit(0L).as("invalid_clicks"), col("conversion_credit").cast(CONVERSIONS).as("conversions"),
-            col("revenue_credit").cast(Spend.MONEY).as("net_revenue"),
-            when(col("is_first_purchase"), col("conversion_credit")).otherwise(zeroCredit).cast(CONVERSIONS)
-                .as("new_customers"));
-  }
+    /** Credited conversions, revenue and new customers, dated by the touch (or the conversion). */
+    private static Dataset<Row> credited(Dataset<Row> credits, Dataset<Row> conversions, Column upToDate) {
+        Column zeroMoney = lit(0).cast(Spend.MONEY);
+        Column zeroCredit = lit(0).cast(CONVERSIONS);
+        return credits.filter(col("conversion_date").leq(upToDate))
+                .join(conversions.select("conversion_id", "is_first_purchase"), "conversion_id")
+                .select(
+                        coalesce(col("touch_date"), col("conversion_date")).as("date"),
+                        col("model"),
+                        col("channel"),
+                        col("campaign_id"),
+                        zeroMoney.as("spend"),
+                        lit(0L).as("impressions"),
+                        lit(0L).as("clicks"),
+                        lit(0L).as("invalid_clicks"),
+                        col("conversion_credit").cast(CONVERSIONS).as("conversions"),
+                        col("revenue_credit").cast(Spend.MONEY).as("net_revenue"),
+                        when(col("is_first_purchase"), col("conversion_credit"))
+                                .otherwise(zeroCredit)
+                                .cast(CONVERSIONS)
+                                .as("new_customers"));
+    }
 
-  /** Spend, media counts and invalid clicks, repeated for every model. */
-  private static Dataset<Row> media(Dataset<Row> touchpoints, Dataset<Row> spend, Dataset<Row> modelNames,
-      Column upToDate) {
-    Column zeroMoney = lit(0).cast(Spend.MONEY);
-    Column zeroCredit = lit(0).cast(CONVERSIONS);
-    return spend.select(col("date"), col("channel"), col("campaign_id"), col("spend"),
-            col("impressions"), col("clicks"), lit(0L).as("invalid_clicks"))
-        .unionByName(touchpoints
-            .filter(col("touch_type").equalTo("ad_click").and(col("is_invalid")).and(col("touch_date").leq(upToDate)))
-            .groupBy(col("touch_date").as("date"), col("channel"), col("campaign_id"))
-            .agg(count(lit(1)).as("invalid_clicks"))
-            .select(col("date"), col("channel"), col("campaign_id"), zeroMoney.as("spend"), lit(0L).as("impressions"),
-                lit(0L).as("clicks"), col("invalid_clicks")))
-        .crossJoin(modelNames)
-        .withColumn("conversions", zeroCredit)
-        .withColumn("net_revenue", zeroMoney)
-        .withColumn("new_customers", zeroCredit);
-  }
+    /** Spend, media counts and invalid clicks, repeated for every model. */
+    private static Dataset<Row> media(
+            Dataset<Row> touchpoints, Dataset<Row> spend, Dataset<Row> modelNames, Column upToDate) {
+        Column zeroMoney = lit(0).cast(Spend.MONEY);
+        Column zeroCredit = lit(0).cast(CONVERSIONS);
+        return spend.select(
+                        col("date"),
+                        col("channel"),
+                        col("campaign_id"),
+                        col("spend"),
+                        col("impressions"),
+                        col("clicks"),
+                        lit(0L).as("invalid_clicks"))
+                .unionByName(touchpoints
+                        .filter(col("touch_type")
+                                .equalTo("ad_click")
+                                .and(col("is_invalid"))
+                                .and(col("touch_date").leq(upToDate)))
+                        .groupBy(col("touch_date").as("date"), col("channel"), col("campaign_id"))
+                        .agg(count(lit(1)).as("invalid_clicks"))
+                        .select(
+                                col("date"),
+                                col("channel"),
+                                col("campaign_id"),
+                                zeroMoney.as("spend"),
+                                lit(0L).as("impressions"),
+                                lit(0L).as("clicks"),
+                                col("invalid_clicks")))
+                .crossJoin(modelNames)
+                .withColumn("conversions", zeroCredit)
+                .withColumn("net_revenue", zeroMoney)
+                .withColumn("new_customers", zeroCredit);
+    }
 }

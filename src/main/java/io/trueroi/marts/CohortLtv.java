@@ -29,31 +29,50 @@ import org.apache.spark.sql.expressions.Window;
  * cohort over its (few) months.
  */
 final class CohortLtv {
-  private CohortLtv() {}
+    private CohortLtv() {}
 
-  static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> orders, LocalDate upTo) {
-    Column upToDate = lit(upTo.toString()).cast("date");
-    Dataset<Row> cohorts = customers.select(col("one_id"), trunc(col("acquisition_date"), "month").as("cohort_month"),
-        col("acquisition_channel"));
-    Dataset<Row> months = cohorts.groupBy("cohort_month", "acquisition_channel").agg(count(lit(1)).as("cohort_size"))
-        .withColumn("months_since_acquisition", explode(sequence(lit(0),
-            months_between(trunc(upToDate, "month"), col("cohort_month")).cast("int"))));
-    Dataset<Row> activity = orders
-        .withColumn("cohort_month", trunc(col("acquisition_date"), "month"))
-        .withColumn("months_since_acquisition",
-            months_between(trunc(col("conversion_date"), "month"), col("cohort_month")).cast("int"))
-        .groupBy("cohort_month", "acquisition_channel", "months_since_acquisition")
-        .agg(countDistinct("one_id").as("active_customers"), sum("net_revenue").as("net_revenue"));
-    var curve = Window.partitionBy("cohort_month", "acquisition_channel").orderBy("months_since_acquisition")
-        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    return months.join(activity,
-            new String[] {"cohort_month", "acquisition_channel", "months_since_acquisition"}, "left")
-        .withColumn("active_customers", coalesce(col("active_customers"), lit(0L)))
-        .withColumn("cumulative", sum(coalesce(col("net_revenue"), lit(0))).over(curve))
-        .select(upToDate.as("as_of_date"), col("cohort_month").as("acquisition_month"), col("acquisition_channel"),
-            col("months_since_acquisition"), col("cohort_size"), col("active_customers"),
-            Ratios.fraction(col("active_customers"), col("cohort_size")).as("retention_rate"),
-            bround(col("cumulative").divide(col("cohort_size")), 2).cast(Spend.MONEY)
-                .as("cumulative_net_revenue_per_customer"));
-  }
+    static Dataset<Row> build(Dataset<Row> customers, Dataset<Row> orders, LocalDate upTo) {
+        Column upToDate = lit(upTo.toString()).cast("date");
+        Dataset<Row> cohorts = customers.select(
+                col("one_id"), trunc(col("acquisition_date"), "month").as("cohort_month"), col("acquisition_channel"));
+        Dataset<Row> months = cohorts.groupBy("cohort_month", "acquisition_channel")
+                .agg(count(lit(1)).as("cohort_size"))
+                .withColumn(
+                        "months_since_acquisition",
+                        explode(sequence(
+                                lit(0),
+                                months_between(trunc(upToDate, "month"), col("cohort_month"))
+                                        .cast("int"))));
+        Dataset<Row> activity = orders.withColumn("cohort_month", trunc(col("acquisition_date"), "month"))
+                .withColumn(
+                        "months_since_acquisition",
+                        months_between(trunc(col("conversion_date"), "month"), col("cohort_month"))
+                                .cast("int"))
+                .groupBy("cohort_month", "acquisition_channel", "months_since_acquisition")
+                .agg(
+                        countDistinct("one_id").as("active_customers"),
+                        sum("net_revenue").as("net_revenue"));
+        var curve = Window.partitionBy("cohort_month", "acquisition_channel")
+                .orderBy("months_since_acquisition")
+                .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+        return months.join(
+                        activity,
+                        new String[] {"cohort_month", "acquisition_channel", "months_since_acquisition"},
+                        "left")
+                .withColumn("active_customers", coalesce(col("active_customers"), lit(0L)))
+                .withColumn(
+                        "cumulative", sum(coalesce(col("net_revenue"), lit(0))).over(curve))
+                .select(
+                        upToDate.as("as_of_date"),
+                        col("cohort_month").as("acquisition_month"),
+                        col("acquisition_channel"),
+                        col("months_since_acquisition"),
+                        col("cohort_size"),
+                        col("active_customers"),
+                        Ratios.fraction(col("active_customers"), col("cohort_size"))
+                                .as("retention_rate"),
+                        bround(col("cumulative").divide(col("cohort_size")), 2)
+                                .cast(Spend.MONEY)
+                                .as("cumulative_net_revenue_per_customer"));
+    }
 }

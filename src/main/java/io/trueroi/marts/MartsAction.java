@@ -33,60 +33,71 @@ import org.apache.spark.sql.Row;
  * marts built on it.
  */
 public final class MartsAction extends StageAction<MartsAction.Result> {
-  /** The stage, and the job that runs it alone. */
-  public static final String NAME = "marts";
-  public MartsAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-    super(NAME, config, warehouse, run);
-  }
+    /** The stage, and the job that runs it alone. */
+    public static final String NAME = "marts";
 
-  /** Rows written per mart, in the order written. */
-  public record Result(Map<Table, Long> rowsByMart, List<TableWritten> tables) implements StageResult {
+    public MartsAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+        super(NAME, config, warehouse, run);
+    }
+
+    /** Rows written per mart, in the order written. */
+    public record Result(Map<Table, Long> rowsByMart, List<TableWritten> tables) implements StageResult {
+        @Override
+        public Map<String, Long> counters() {
+            Map<String, Long> c = new LinkedHashMap<>();
+            rowsByMart.forEach((t, rows) -> c.put(t.tableName(), rows));
+            return c;
+        }
+    }
+
     @Override
-    public Map<String, Long> counters() {
-      Map<String, Long> c = new LinkedHashMap<>();
-      rowsByMart.forEach((t, rows) -> c.put(t.tableName(), rows));
-      return c;
+    public Result execute() {
+        require(Table.TOUCHPOINTS, Table.CONVERSIONS, Table.JOURNEYS, Table.CREDITS);
+        LocalDate upTo = run.to();
+        Dataset<Row> credits = warehouse.read(Table.CREDITS);
+        Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
+        Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
+        Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
+        Map<Table, Long> rows = new LinkedHashMap<>();
+        // Two marts each use the spend and the customers' orders: kept after first use, not recomputed.
+        try (Persisted cached = new Persisted()) {
+            Dataset<Row> spend = cached.keep(Spend.daily(spark(), warehouse, config, upTo));
+            write(
+                    Table.CHANNEL_ROI_DAILY,
+                    ChannelRoiDaily.build(
+                            spark(),
+                            credits,
+                            conversions,
+                            touchpoints,
+                            spend,
+                            config.attribution().models(),
+                            upTo),
+                    "date <= DATE'" + upTo + "'",
+                    rows);
+            write(Table.MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, rows);
+            write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, rows);
+            Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
+            Dataset<Row> orders = cached.keep(CustomerLtv.customerOrders(conversions, customers, upTo));
+            write(Table.COHORT_LTV, CohortLtv.build(customers, orders, upTo), null, rows);
+            write(Table.CHANNEL_LTV_CAC, ChannelLtvCac.build(customers, orders, spend, upTo), null, rows);
+            write(Table.PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, rows);
+        }
+        List<TableWritten> tables = new ArrayList<>();
+        rows.forEach((t, n) -> tables.add(written(t, n)));
+        return new Result(rows, List.copyOf(tables));
     }
-  }
 
-  @Override
-  public Result execute() {
-    require(Table.TOUCHPOINTS, Table.CONVERSIONS, Table.JOURNEYS, Table.CREDITS);
-    LocalDate upTo = run.to();
-    Dataset<Row> credits = warehouse.read(Table.CREDITS);
-    Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
-    Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
-    Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
-    Map<Table, Long> rows = new LinkedHashMap<>();
-    // Two marts each use the spend and the customers' orders: kept after first use, not recomputed.
-    try (Persisted cached = new Persisted()) {
-      Dataset<Row> spend = cached.keep(Spend.daily(spark(), warehouse, config, upTo));
-      write(Table.CHANNEL_ROI_DAILY, ChannelRoiDaily.build(spark(), credits, conversions, touchpoints, spend,
-          config.attribution().models(), upTo), "date <= DATE'" + upTo + "'", rows);
-      write(Table.MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, rows);
-      write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, rows);
-      Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
-      Dataset<Row> orders = cached.keep(CustomerLtv.customerOrders(conversions, customers, upTo));
-      write(Table.COHORT_LTV, CohortLtv.build(customers, orders, upTo), null, rows);
-      write(Table.CHANNEL_LTV_CAC, ChannelLtvCac.build(customers, orders, spend, upTo), null, rows);
-      write(Table.PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, rows);
+    /** One transaction: the rows matching {@code predicate} replaced, or (null) the whole table. */
+    private void write(Table table, Dataset<Row> data, String predicate, Map<Table, Long> rows) {
+        // The rows written come from the commit's metrics (the rows now matching the predicate, or
+        // the whole table), not from a second scan of what was just written.
+        rows.put(table, step("write " + table, () -> {
+            if (predicate == null) {
+                warehouse.overwrite(data, table);
+            } else {
+                warehouse.replace(data, table, predicate, List.of());
+            }
+            return warehouse.lastCommitOutputRows(table);
+        }));
     }
-    List<TableWritten> tables = new ArrayList<>();
-    rows.forEach((t, n) -> tables.add(written(t, n)));
-    return new Result(rows, List.copyOf(tables));
-  }
-
-  /** One transaction: the rows matching {@code predicate} replaced, or (null) the whole table. */
-  private void write(Table table, Dataset<Row> data, String predicate, Map<Table, Long> rows) {
-    // The rows written come from the commit's metrics (the rows now matching the predicate, or
-    // the whole table), not from a second scan of what was just written.
-    rows.put(table, step("write " + table, () -> {
-      if (predicate == null) {
-        warehouse.overwrite(data, table);
-      } else {
-        warehouse.replace(data, table, predicate, List.of());
-      }
-      return warehouse.lastCommitOutputRows(table);
-    }));
-  }
 }

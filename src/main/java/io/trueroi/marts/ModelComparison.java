@@ -18,17 +18,30 @@ import org.apache.spark.sql.expressions.Window;
  * <p>Cost: one aggregation of the credits; the per-model totals are a window over its small result.
  */
 final class ModelComparison {
-  private ModelComparison() {}
+    private ModelComparison() {}
 
-  static Dataset<Row> build(Dataset<Row> credits, LocalDate upTo) {
-    var perModel = Window.partitionBy("model");
-    return credits.filter(col("conversion_date").leq(lit(upTo.toString()).cast("date")))
-        .groupBy("model", "channel")
-        .agg(sum("conversion_credit").cast(ChannelRoiDaily.CONVERSIONS).as("conversions"),
-            sum("revenue_credit").cast(Spend.MONEY).as("net_revenue"))
-        .withColumn("conversion_share", Ratios.fraction(col("conversions"), sum("conversions").over(perModel)))
-        .withColumn("revenue_share", Ratios.fraction(col("net_revenue"), sum("net_revenue").over(perModel)))
-        .select(lit(upTo.toString()).cast("date").as("as_of_date"), col("model"), col("channel"), col("conversions"),
-            col("net_revenue"), col("conversion_share"), col("revenue_share"));
-  }
+    static Dataset<Row> build(Dataset<Row> credits, LocalDate upTo) {
+        var perModel = Window.partitionBy("model");
+        return credits.filter(col("conversion_date").leq(lit(upTo.toString()).cast("date")))
+                .groupBy("model", "channel")
+                .agg(
+                        sum("conversion_credit")
+                                .cast(ChannelRoiDaily.CONVERSIONS)
+                                .as("conversions"),
+                        sum("revenue_credit").cast(Spend.MONEY).as("net_revenue"))
+                .withColumn(
+                        "conversion_share",
+                        Ratios.fraction(col("conversions"), sum("conversions").over(perModel)))
+                .withColumn(
+                        "revenue_share",
+                        Ratios.fraction(col("net_revenue"), sum("net_revenue").over(perModel)))
+                .select(
+                        lit(upTo.toString()).cast("date").as("as_of_date"),
+                        col("model"),
+                        col("channel"),
+                        col("conversions"),
+                        col("net_revenue"),
+                        col("conversion_share"),
+                        col("revenue_share"));
+    }
 }

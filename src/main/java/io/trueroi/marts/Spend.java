@@ -31,34 +31,41 @@ import org.apache.spark.sql.types.StructType;
  * campaigns).
  */
 final class Spend {
-  static final String MONEY = "decimal(20,2)";
-  static final StructType SCHEMA = new StructType()
-      .add("date", DataTypes.DateType)
-      .add("channel", DataTypes.StringType)
-      .add("campaign_id", DataTypes.StringType)
-      .add("spend", DataTypes.createDecimalType(20, 2))
-      .add("impressions", DataTypes.LongType)
-      .add("clicks", DataTypes.LongType);
+    static final String MONEY = "decimal(20,2)";
+    static final StructType SCHEMA = new StructType()
+            .add("date", DataTypes.DateType)
+            .add("channel", DataTypes.StringType)
+            .add("campaign_id", DataTypes.StringType)
+            .add("spend", DataTypes.createDecimalType(20, 2))
+            .add("impressions", DataTypes.LongType)
+            .add("clicks", DataTypes.LongType);
 
-  private Spend() {}
+    private Spend() {}
 
-  static Dataset<Row> daily(SparkSession spark, Warehouse w, TrueRoiConfig config, LocalDate upTo) {
-    if (!w.exists(Table.AD_SPEND)) {
-      return spark.createDataFrame(List.of(), SCHEMA);
+    static Dataset<Row> daily(SparkSession spark, Warehouse w, TrueRoiConfig config, LocalDate upTo) {
+        if (!w.exists(Table.AD_SPEND)) {
+            return spark.createDataFrame(List.of(), SCHEMA);
+        }
+        ChannelTaxonomy taxonomy = new ChannelTaxonomy(config.channels());
+        return Silver.latest(w, Table.AD_SPEND, upTo)
+                .filter(col("report_date").leq(lit(upTo.toString()).cast("date")))
+                .withColumn("source_system", lit("ads"))
+                .withColumn("touch_type", lit("ad_click"))
+                .withColumn("utm_source", lit(null).cast("string"))
+                .withColumn("utm_medium", lit(null).cast("string"))
+                .withColumn("code", lit(null).cast("string"))
+                .select(
+                        col("report_date").as("date"),
+                        taxonomy.channel().as("channel"),
+                        col("campaign_id"),
+                        Conversions.toReporting(config, col("cost"), col("currency"))
+                                .as("spend"),
+                        col("impressions").cast("long").as("impressions"),
+                        col("clicks").cast("long").as("clicks"))
+                .groupBy("date", "channel", "campaign_id")
+                .agg(
+                        sum("spend").cast(MONEY).as("spend"),
+                        sum("impressions").as("impressions"),
+                        sum("clicks").as("clicks"));
     }
-    ChannelTaxonomy taxonomy = new ChannelTaxonomy(config.channels());
-    return Silver.latest(w, Table.AD_SPEND, upTo)
-        .filter(col("report_date").leq(lit(upTo.toString()).cast("date")))
-        .withColumn("source_system", lit("ads"))
-        .withColumn("touch_type", lit("ad_click"))
-        .withColumn("utm_source", lit(null).cast("string"))
-        .withColumn("utm_medium", lit(null).cast("string"))
-        .withColumn("code", lit(null).cast("string"))
-        .select(col("report_date").as("date"), taxonomy.channel().as("channel"), col("campaign_id"),
-            Conversions.toReporting(config, col("cost"), col("currency")).as("spend"),
-            col("impressions").cast("long").as("impressions"), col("clicks").cast("long").as("clicks"))
-        .groupBy("date", "channel", "campaign_id")
-        .agg(sum("spend").cast(MONEY).as("spend"), sum("impressions").as("impressions"),
-            sum("clicks").as("clicks"));
-  }
 }

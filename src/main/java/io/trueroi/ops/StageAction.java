@@ -18,50 +18,50 @@ import org.apache.spark.sql.SparkSession;
  * @param <R> what the stage reports: the tables it wrote and its named counts
  */
 public abstract class StageAction<R extends StageResult> {
-  private final String stage;
-  protected final TrueRoiConfig config;
-  protected final Warehouse warehouse;
-  protected final RunContext run;
+    private final String stage;
+    protected final TrueRoiConfig config;
+    protected final Warehouse warehouse;
+    protected final RunContext run;
 
-  protected StageAction(String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-    this.stage = Objects.requireNonNull(stage, "stage");
-    this.config = Objects.requireNonNull(config, "config");
-    this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
-    this.run = Objects.requireNonNull(run, "run");
-  }
-
-  /** The stage's name, which is also the job that runs it alone: {@code identity}, ... */
-  public final String stage() {
-    return stage;
-  }
-
-  /** Runs the stage for the run's dates; throws to fail it. */
-  public abstract R execute();
-
-  protected final SparkSession spark() {
-    return warehouse.spark();
-  }
-
-  /** Runs one step of the stage under the run's job group, described as {@code <stage>: <step>}. */
-  protected final <T> T step(String step, Supplier<T> work) {
-    return JobGroup.run(spark(), run.runId(), stage + ": " + step, work);
-  }
-
-  protected final void step(String step, Runnable work) {
-    JobGroup.run(spark(), run.runId(), stage + ": " + step, work);
-  }
-
-  /** Fails the stage, naming the job to run first, unless every input table exists. */
-  protected final void require(Table... inputs) {
-    for (Table t : inputs) {
-      if (!warehouse.exists(t)) {
-        throw new JobFailure(stage + ": " + t + " does not exist: run " + t.writtenBy() + " first");
-      }
+    protected StageAction(String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+        this.stage = Objects.requireNonNull(stage, "stage");
+        this.config = Objects.requireNonNull(config, "config");
+        this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
+        this.run = Objects.requireNonNull(run, "run");
     }
-  }
 
-  /** A table this stage wrote, at its warehouse location. */
-  protected final TableWritten written(Table table, long rows) {
-    return new TableWritten(table, warehouse.path(table), rows);
-  }
+    /** The stage's name, which is also the job that runs it alone: {@code identity}, ... */
+    public final String stage() {
+        return stage;
+    }
+
+    /** Runs the stage for the run's dates; throws to fail it. */
+    public abstract R execute();
+
+    protected final SparkSession spark() {
+        return warehouse.spark();
+    }
+
+    /** Runs one step of the stage under the run's job group, described as {@code <stage>: <step>}. */
+    protected final <T> T step(String step, Supplier<T> work) {
+        return JobGroup.run(spark(), run.runId(), stage + ": " + step, work);
+    }
+
+    protected final void step(String step, Runnable work) {
+        JobGroup.run(spark(), run.runId(), stage + ": " + step, work);
+    }
+
+    /** Fails the stage, naming the job to run first, unless every input table exists. */
+    protected final void require(Table... inputs) {
+        for (Table t : inputs) {
+            if (!warehouse.exists(t)) {
+                throw new JobFailure(stage + ": " + t + " does not exist: run " + t.writtenBy() + " first");
+            }
+        }
+    }
+
+    /** A table this stage wrote, at its warehouse location. */
+    protected final TableWritten written(Table table, long rows) {
+        return new TableWritten(table, warehouse.path(table), rows);
+    }
 }

@@ -5,22 +5,22 @@ import java.util.Map;
 
 /** What a stage did: the tables it wrote and its named counts, as {@code ops.job_runs} records them. */
 public interface StageResult {
-  /** Every table written, with its rows and location, in the order written. */
-  List<TableWritten> tables();
+    /** Every table written, with its rows and location, in the order written. */
+    List<TableWritten> tables();
 
-  /** The counts {@code ops.job_runs.counters} holds, by their column names there. */
-  Map<String, Long> counters();
+    /** The counts {@code ops.job_runs.counters} holds, by their column names there. */
+    Map<String, Long> counters();
 
-  /** Per source table counts ({@code ops.job_runs.sources}); only ingest has them. */
-  default List<SourceStats> sources() {
-    return List.of();
-  }
+    /** Per source table counts ({@code ops.job_runs.sources}); only ingest has them. */
+    default List<SourceStats> sources() {
+        return List.of();
+    }
 
-  /**
-   * The counts worth a line at the end of a run, by their {@link #counters()} names: what was set
-   * aside or could not be placed (quarantined lines, touches with no channel, ...).
-   */
-  default Map<String, Long> setAside() {
-    return Map.of();
-  }
+    /**
+     * The counts worth a line at the end of a run, by their {@link #counters()} names: what was set
+     * aside or could not be placed (quarantined lines, touches with no channel, ...).
+     */
+    default Map<String, Long> setAside() {
+        return Map.of();
+    }
 }

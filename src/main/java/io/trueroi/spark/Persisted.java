@@ -16,20 +16,20 @@ import org.apache.spark.storage.StorageLevel;
  * is left to re-plan, so releasing costs nothing but the blocks' removal.
  */
 public final class Persisted implements AutoCloseable {
-  private final Deque<Dataset<Row>> held = new ArrayDeque<>();
+    private final Deque<Dataset<Row>> held = new ArrayDeque<>();
 
-  /** Marks {@code data} to be kept once computed; returns the dataset to use from now on. */
-  public Dataset<Row> keep(Dataset<Row> data) {
-    Dataset<Row> kept = data.persist(StorageLevel.MEMORY_AND_DISK());
-    held.push(kept);
-    return kept;
-  }
-
-  /** Releases every kept dataset, the newest first. */
-  @Override
-  public void close() {
-    while (!held.isEmpty()) {
-      held.pop().unpersist();
+    /** Marks {@code data} to be kept once computed; returns the dataset to use from now on. */
+    public Dataset<Row> keep(Dataset<Row> data) {
+        Dataset<Row> kept = data.persist(StorageLevel.MEMORY_AND_DISK());
+        held.push(kept);
+        return kept;
     }
-  }
+
+    /** Releases every kept dataset, the newest first. */
+    @Override
+    public void close() {
+        while (!held.isEmpty()) {
+            held.pop().unpersist();
+        }
+    }
 }

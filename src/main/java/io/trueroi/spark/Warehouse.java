@@ -1,5 +1,6 @@
 package io.trueroi.spark;
 
+import io.trueroi.catalog.Table;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import io.trueroi.catalog.Table;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -36,246 +36,261 @@ import org.apache.spark.sql.types.TimestampType;
  * commit (ALTER TABLE) before its next write; the write itself is still one transaction.
  */
 public final class Warehouse {
-  /** The Delta table property naming the columns whose per-file min/max Delta keeps. */
-  public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+    /** The Delta table property naming the columns whose per-file min/max Delta keeps. */
+    public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
 
-  private final SparkSession spark;
-  private final String root;
+    private final SparkSession spark;
+    private final String root;
 
-  public Warehouse(SparkSession spark, String root) {
-    this.spark = spark;
-    // Qualified once (file:/abs/path or s3a://...), so catalog locations never depend on the
-    // catalog's own warehouse directory.
-    Path p = new Path(root);
-    try {
-      String q = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
-      this.root = q.endsWith("/") ? q.substring(0, q.length() - 1) : q;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open warehouse " + root, e);
-    }
-  }
-
-  public String root() {
-    return root;
-  }
-
-  /**
-   * This warehouse on a clone of its session with one setting changed, for a stage that needs the
-   * setting: what the stage builds on the clone sees it, and the session every other stage shares
-   * does not (Spark's cached data and catalog are shared by both sessions).
-   */
-  public Warehouse withSessionSetting(String key, String value) {
-    SparkSession clone = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
-    clone.conf().set(key, value);
-    return new Warehouse(clone, root);
-  }
-
-  public SparkSession spark() {
-    return spark;
-  }
-
-  public String path(Table table) {
-    return path(table.layer().id(), table.tableName());
-  }
-
-  private String path(String layer, String table) {
-    return root + "/" + layer + "/" + table;
-  }
-
-  public boolean exists(Table table) {
-    Path log = new Path(path(table) + "/_delta_log");
-    try {
-      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(log);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot check table " + path(table), e);
-    }
-  }
-
-  public Dataset<Row> read(Table table) {
-    return spark.read().format("delta").load(path(table));
-  }
-
-  /**
-   * Replaces the rows matching {@code predicate} with {@code data} in one transaction (creating
-   * the table on first write). Every row of data must match the predicate; Delta checks it.
-   */
-  public void replace(Dataset<Row> data, Table table, String predicate, List<String> partitionBy) {
-    boolean exists = exists(table);
-    var writer = writer(data, table, exists, SaveMode.Overwrite, partitionBy);
-    if (exists) {
-      writer = writer.option("replaceWhere", predicate);
-    }
-    writer.save(path(table));
-    register(table);
-  }
-
-  /**
-   * Rows the table's latest commit wrote (Delta's {@code numOutputRows} operation metric): what a
-   * replace just kept, read from the log instead of scanning the data again.
-   */
-  public long lastCommitOutputRows(Table table) {
-    Row last = io.delta.tables.DeltaTable.forPath(spark, path(table)).history(1)
-        .selectExpr("operationMetrics['numOutputRows']").first();
-    if (last.isNullAt(0)) {
-      throw new IllegalStateException("the latest commit of " + table + " reports no numOutputRows");
-    }
-    return Long.parseLong(last.getString(0));
-  }
-
-  /** Replaces the whole table in one transaction (readers of the old version are unaffected). */
-  public void overwrite(Dataset<Row> data, Table table) {
-    overwrite(data, table, List.of());
-  }
-
-  /** {@link #overwrite(Dataset, Table)}, partitioned by these columns. */
-  public void overwrite(Dataset<Row> data, Table table, List<String> partitionBy) {
-    writer(data, table, exists(table), SaveMode.Overwrite, partitionBy)
-        .option("overwriteSchema", "false").save(path(table));
-    register(table);
-  }
-
-  /**
-   * Inserts the rows whose key is not in the table yet, in one MERGE transaction; rows already
-   * there are left as they are, so inserting the same rows twice changes nothing.
-   */
-  public void insertNew(Dataset<Row> data, Table table, String key) {
-    if (!exists(table)) {
-      writer(data, table, false, SaveMode.ErrorIfExists, List.of()).save(path(table));
-    } else {
-      keepStatsColumns(table, data.schema());
-      io.delta.tables.DeltaTable.forPath(spark, path(table)).as("t")
-          .merge(data.as("s"), "t." + key + " = s." + key)
-          .whenNotMatched().insertAll()
-          .execute();
-    }
-    register(table);
-  }
-
-  /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
-  public void append(Dataset<Row> data, Table table) {
-    writer(data, table, exists(table), SaveMode.Append, List.of()).save(path(table));
-    register(table);
-  }
-
-  /**
-   * A Delta writer for the table whose statistics columns are {@link #statsColumns}: an option
-   * when the write creates the table, else the table's property, altered first if it differs
-   * (a table written before this rule, or whose columns changed).
-   */
-  private DataFrameWriter<Row> writer(Dataset<Row> data, Table table, boolean exists, SaveMode mode,
-      List<String> partitionBy) {
-    var writer = data.write().format("delta").mode(mode);
-    if (!exists) {
-      String stats = statsColumns(data.schema(), partitionBy);
-      if (stats != null) {
-        writer = writer.option(STATS_COLUMNS, stats);
-      }
-    } else {
-      keepStatsColumns(table, data.schema());
-    }
-    if (!partitionBy.isEmpty()) {
-      writer = writer.partitionBy(partitionBy.toArray(new String[0]));
-    }
-    return writer;
-  }
-
-  /** Sets the existing table's statistics columns for data of this schema, unless already set. */
-  private void keepStatsColumns(Table table, StructType schema) {
-    String location = path(table);
-    Row detail = io.delta.tables.DeltaTable.forPath(spark, location).detail()
-        .select("properties", "partitionColumns").first();
-    Map<String, String> properties = detail.getJavaMap(0);
-    String stats = statsColumns(schema, detail.<String>getList(1));
-    if (stats != null && !Objects.equals(properties.get(STATS_COLUMNS), stats)) {
-      spark.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` SET TBLPROPERTIES ('" + STATS_COLUMNS
-          + "' = '" + stats + "')");
-    }
-  }
-
-  /**
-   * The columns worth Delta's per-file min/max statistics, comma-separated, or null when none is
-   * (the property is then left unset, and Delta's default, the first 32 columns, applies):
-   * the top-level date, timestamp and number columns that are not partition columns (those have
-   * no statistics). Range filters on dates, times and amounts skip files with them. Strings are
-   * left out: ids, hashes and channel names are spread over every file, so their minimum and
-   * maximum skip nothing, and computing them copies every value (docs/performance.md).
-   */
-  static String statsColumns(StructType schema, List<String> partitionBy) {
-    String columns = Arrays.stream(schema.fields())
-        .filter(f -> !partitionBy.contains(f.name()))
-        .filter(Warehouse::rangeType)
-        .map(StructField::name)
-        .collect(Collectors.joining(","));
-    return columns.isEmpty() ? null : columns;
-  }
-
-  private static boolean rangeType(StructField f) {
-    var t = f.dataType();
-    // NumericType covers decimals too.
-    return t instanceof NumericType || t instanceof DateType || t instanceof TimestampType
-        || t instanceof TimestampNTZType;
-  }
-
-  /** Makes {@code layer.table} resolvable in Spark SQL for this session. */
-  public void register(Table table) {
-    register(table.layer().id(), table.tableName());
-  }
-
-  private void register(String layer, String table) {
-    if (!spark.catalog().databaseExists(layer)) {
-      spark.sql("CREATE SCHEMA IF NOT EXISTS " + layer);
-    }
-    // A name left pointing at another location (a session that opened another warehouse, or a
-    // table that moved) is repointed. It is dropped through the session catalog, which only
-    // forgets the name: the table is external, and Delta's own DROP would first try to load the
-    // old location, which may be gone.
-    var catalog = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalog();
-    var ident = new org.apache.spark.sql.catalyst.TableIdentifier(table, scala.Option.apply(layer));
-    if (catalog.tableExists(ident)) {
-      try {
-        if (catalog.getTableMetadata(ident).location().equals(qualified(layer, table))) {
-          return;
+    public Warehouse(SparkSession spark, String root) {
+        this.spark = spark;
+        // Qualified once (file:/abs/path or s3a://...), so catalog locations never depend on the
+        // catalog's own warehouse directory.
+        Path p = new Path(root);
+        try {
+            String q = p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+                    .makeQualified(p)
+                    .toString();
+            this.root = q.endsWith("/") ? q.substring(0, q.length() - 1) : q;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open warehouse " + root, e);
         }
-      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException
-          | org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException e) {
-        // gone meanwhile: register below
-      }
-      catalog.dropTable(ident, true, false);
     }
-    spark.sql("CREATE TABLE IF NOT EXISTS " + layer + "." + table + " USING delta LOCATION '"
-        + path(layer, table).replace("'", "\\'") + "'");
-  }
 
-  private java.net.URI qualified(String layer, String table) {
-    Path p = new Path(path(layer, table));
-    try {
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toUri();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot resolve table path " + p, e);
+    public String root() {
+        return root;
     }
-  }
 
-  /** Registers every Delta table found under the warehouse (a fresh session knows no names). */
-  public void registerAll() {
-    Path rootPath = new Path(root);
-    try {
-      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(rootPath)) {
-        return;
-      }
-      for (FileStatus layer : fs.listStatus(rootPath)) {
-        if (!layer.isDirectory()) {
-          continue;
-        }
-        for (FileStatus table : fs.listStatus(layer.getPath())) {
-          if (table.isDirectory() && fs.exists(new Path(table.getPath(), "_delta_log"))) {
-            register(layer.getPath().getName(), table.getPath().getName());
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list warehouse " + root, e);
+    /**
+     * This warehouse on a clone of its session with one setting changed, for a stage that needs the
+     * setting: what the stage builds on the clone sees it, and the session every other stage shares
+     * does not (Spark's cached data and catalog are shared by both sessions).
+     */
+    public Warehouse withSessionSetting(String key, String value) {
+        SparkSession clone = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
+        clone.conf().set(key, value);
+        return new Warehouse(clone, root);
     }
-  }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public String path(Table table) {
+        return path(table.layer().id(), table.tableName());
+    }
+
+    private String path(String layer, String table) {
+        return root + "/" + layer + "/" + table;
+    }
+
+    public boolean exists(Table table) {
+        Path log = new Path(path(table) + "/_delta_log");
+        try {
+            FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return fs.exists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check table " + path(table), e);
+        }
+    }
+
+    public Dataset<Row> read(Table table) {
+        return spark.read().format("delta").load(path(table));
+    }
+
+    /**
+     * Replaces the rows matching {@code predicate} with {@code data} in one transaction (creating
+     * the table on first write). Every row of data must match the predicate; Delta checks it.
+     */
+    public void replace(Dataset<Row> data, Table table, String predicate, List<String> partitionBy) {
+        boolean exists = exists(table);
+        var writer = writer(data, table, exists, SaveMode.Overwrite, partitionBy);
+        if (exists) {
+            writer = writer.option("replaceWhere", predicate);
+        }
+        writer.save(path(table));
+        register(table);
+    }
+
+    /**
+     * Rows the table's latest commit wrote (Delta's {@code numOutputRows} operation metric): what a
+     * replace just kept, read from the log instead of scanning the data again.
+     */
+    public long lastCommitOutputRows(Table table) {
+        Row last = io.delta.tables.DeltaTable.forPath(spark, path(table))
+                .history(1)
+                .selectExpr("operationMetrics['numOutputRows']")
+                .first();
+        if (last.isNullAt(0)) {
+            throw new IllegalStateException("the latest commit of " + table + " reports no numOutputRows");
+        }
+        return Long.parseLong(last.getString(0));
+    }
+
+    /** Replaces the whole table in one transaction (readers of the old version are unaffected). */
+    public void overwrite(Dataset<Row> data, Table table) {
+        overwrite(data, table, List.of());
+    }
+
+    /** {@link #overwrite(Dataset, Table)}, partitioned by these columns. */
+    public void overwrite(Dataset<Row> data, Table table, List<String> partitionBy) {
+        writer(data, table, exists(table), SaveMode.Overwrite, partitionBy)
+                .option("overwriteSchema", "false")
+                .save(path(table));
+        register(table);
+    }
+
+    /**
+     * Inserts the rows whose key is not in the table yet, in one MERGE transaction; rows already
+     * there are left as they are, so inserting the same rows twice changes nothing.
+     */
+    public void insertNew(Dataset<Row> data, Table table, String key) {
+        if (!exists(table)) {
+            writer(data, table, false, SaveMode.ErrorIfExists, List.of()).save(path(table));
+        } else {
+            keepStatsColumns(table, data.schema());
+            io.delta.tables.DeltaTable.forPath(spark, path(table))
+                    .as("t")
+                    .merge(data.as("s"), "t." + key + " = s." + key)
+                    .whenNotMatched()
+                    .insertAll()
+                    .execute();
+        }
+        register(table);
+    }
+
+    /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
+    public void append(Dataset<Row> data, Table table) {
+        writer(data, table, exists(table), SaveMode.Append, List.of()).save(path(table));
+        register(table);
+    }
+
+    /**
+     * A Delta writer for the table whose statistics columns are {@link #statsColumns}: an option
+     * when the write creates the table, else the table's property, altered first if it differs
+     * (a table written before this rule, or whose columns changed).
+     */
+    private DataFrameWriter<Row> writer(
+            Dataset<Row> data, Table table, boolean exists, SaveMode mode, List<String> partitionBy) {
+        var writer = data.write().format("delta").mode(mode);
+        if (!exists) {
+            String stats = statsColumns(data.schema(), partitionBy);
+            if (stats != null) {
+                writer = writer.option(STATS_COLUMNS, stats);
+            }
+        } else {
+            keepStatsColumns(table, data.schema());
+        }
+        if (!partitionBy.isEmpty()) {
+            writer = writer.partitionBy(partitionBy.toArray(new String[0]));
+        }
+        return writer;
+    }
+
+    /** Sets the existing table's statistics columns for data of this schema, unless already set. */
+    private void keepStatsColumns(Table table, StructType schema) {
+        String location = path(table);
+        Row detail = io.delta.tables.DeltaTable.forPath(spark, location)
+                .detail()
+                .select("properties", "partitionColumns")
+                .first();
+        Map<String, String> properties = detail.getJavaMap(0);
+        String stats = statsColumns(schema, detail.<String>getList(1));
+        if (stats != null && !Objects.equals(properties.get(STATS_COLUMNS), stats)) {
+            spark.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` SET TBLPROPERTIES ('" + STATS_COLUMNS
+                    + "' = '" + stats + "')");
+        }
+    }
+
+    /**
+     * The columns worth Delta's per-file min/max statistics, comma-separated, or null when none is
+     * (the property is then left unset, and Delta's default, the first 32 columns, applies):
+     * the top-level date, timestamp and number columns that are not partition columns (those have
+     * no statistics). Range filters on dates, times and amounts skip files with them. Strings are
+     * left out: ids, hashes and channel names are spread over every file, so their minimum and
+     * maximum skip nothing, and computing them copies every value (docs/performance.md).
+     */
+    static String statsColumns(StructType schema, List<String> partitionBy) {
+        String columns = Arrays.stream(schema.fields())
+                .filter(f -> !partitionBy.contains(f.name()))
+                .filter(Warehouse::rangeType)
+                .map(StructField::name)
+                .collect(Collectors.joining(","));
+        return columns.isEmpty() ? null : columns;
+    }
+
+    private static boolean rangeType(StructField f) {
+        var t = f.dataType();
+        // NumericType covers decimals too.
+        return t instanceof NumericType
+                || t instanceof DateType
+                || t instanceof TimestampType
+                || t instanceof TimestampNTZType;
+    }
+
+    /** Makes {@code layer.table} resolvable in Spark SQL for this session. */
+    public void register(Table table) {
+        register(table.layer().id(), table.tableName());
+    }
+
+    private void register(String layer, String table) {
+        if (!spark.catalog().databaseExists(layer)) {
+            spark.sql("CREATE SCHEMA IF NOT EXISTS " + layer);
+        }
+        // A name left pointing at another location (a session that opened another warehouse, or a
+        // table that moved) is repointed. It is dropped through the session catalog, which only
+        // forgets the name: the table is external, and Delta's own DROP would first try to load the
+        // old location, which may be gone.
+        var catalog = ((org.apache.spark.sql.classic.SparkSession) spark)
+                .sessionState()
+                .catalog();
+        var ident = new org.apache.spark.sql.catalyst.TableIdentifier(table, scala.Option.apply(layer));
+        if (catalog.tableExists(ident)) {
+            try {
+                if (catalog.getTableMetadata(ident).location().equals(qualified(layer, table))) {
+                    return;
+                }
+            } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException
+                    | org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException e) {
+                // gone meanwhile: register below
+            }
+            catalog.dropTable(ident, true, false);
+        }
+        spark.sql("CREATE TABLE IF NOT EXISTS " + layer + "." + table + " USING delta LOCATION '"
+                + path(layer, table).replace("'", "\\'") + "'");
+    }
+
+    private java.net.URI qualified(String layer, String table) {
+        Path p = new Path(path(layer, table));
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+                    .makeQualified(p)
+                    .toUri();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve table path " + p, e);
+        }
+    }
+
+    /** Registers every Delta table found under the warehouse (a fresh session knows no names). */
+    public void registerAll() {
+        Path rootPath = new Path(root);
+        try {
+            FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(rootPath)) {
+                return;
+            }
+            for (FileStatus layer : fs.listStatus(rootPath)) {
+                if (!layer.isDirectory()) {
+                    continue;
+                }
+                for (FileStatus table : fs.listStatus(layer.getPath())) {
+                    if (table.isDirectory() && fs.exists(new Path(table.getPath(), "_delta_log"))) {
+                        register(layer.getPath().getName(), table.getPath().getName());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list warehouse " + root, e);
+        }
+    }
 }

@@ -28,72 +28,96 @@ import org.apache.spark.sql.Row;
  * model_comparison mart and the truth file.
  */
 public final class Evaluation {
-  /** One model's errors. */
-  public record Result(String model, double conversionMae, double conversionMaxError, String conversionWorst,
-      double revenueMae, double revenueMaxError, String revenueWorst) {}
+    /** One model's errors. */
+    public record Result(
+            String model,
+            double conversionMae,
+            double conversionMaxError,
+            String conversionWorst,
+            double revenueMae,
+            double revenueMaxError,
+            String revenueWorst) {}
 
-  private Evaluation() {}
+    private Evaluation() {}
 
-  public static List<Result> evaluate(Warehouse warehouse, String truthFile) {
-    JsonNode truth;
-    try (InputStream in = new Path(truthFile).getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration())
-        .open(new Path(truthFile))) {
-      truth = new ObjectMapper().readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("evaluate: cannot read " + truthFile, e);
-    }
-    Map<String, double[]> lost = new TreeMap<>();
-    truth.get("channels").fields().forEachRemaining(e -> lost.put(e.getKey(), new double[] {
-        e.getValue().get("conversions_lost").asDouble(), e.getValue().get("net_revenue_lost").asDouble()}));
-    Map<String, double[]> trueShares = shares(lost);
-    Map<String, Map<String, double[]>> byModel = new TreeMap<>();
-    for (Row r : warehouse.read(Table.MODEL_COMPARISON).filter(col("channel").isin(lost.keySet().toArray()))
-        .select("model", "channel", "conversions", "net_revenue").collectAsList()) {
-      byModel.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1),
-          new double[] {r.getDecimal(2).doubleValue(), r.getDecimal(3).doubleValue()});
-    }
-    List<Result> out = new ArrayList<>();
-    byModel.forEach((model, credited) -> {
-      Map<String, double[]> modelShares = shares(credited);
-      double[] mae = new double[2];
-      double[] max = new double[2];
-      String[] worst = new String[2];
-      for (String channel : lost.keySet()) {
-        double[] t = trueShares.get(channel);
-        double[] m = modelShares.getOrDefault(channel, new double[2]);
-        for (int k = 0; k < 2; k++) {
-          double err = Math.abs(m[k] - t[k]);
-          mae[k] += err / lost.size();
-          if (worst[k] == null || err > max[k]) {
-            max[k] = err;
-            worst[k] = channel;
-          }
+    public static List<Result> evaluate(Warehouse warehouse, String truthFile) {
+        JsonNode truth;
+        try (InputStream in = new Path(truthFile)
+                .getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration())
+                .open(new Path(truthFile))) {
+            truth = new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("evaluate: cannot read " + truthFile, e);
         }
-      }
-      out.add(new Result(model, mae[0], max[0], worst[0], mae[1], max[1], worst[1]));
-    });
-    return out;
-  }
+        Map<String, double[]> lost = new TreeMap<>();
+        truth.get("channels")
+                .fields()
+                .forEachRemaining(e -> lost.put(e.getKey(), new double[] {
+                    e.getValue().get("conversions_lost").asDouble(),
+                    e.getValue().get("net_revenue_lost").asDouble()
+                }));
+        Map<String, double[]> trueShares = shares(lost);
+        Map<String, Map<String, double[]>> byModel = new TreeMap<>();
+        for (Row r : warehouse
+                .read(Table.MODEL_COMPARISON)
+                .filter(col("channel").isin(lost.keySet().toArray()))
+                .select("model", "channel", "conversions", "net_revenue")
+                .collectAsList()) {
+            byModel.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), new double[] {
+                r.getDecimal(2).doubleValue(), r.getDecimal(3).doubleValue()
+            });
+        }
+        List<Result> out = new ArrayList<>();
+        byModel.forEach((model, credited) -> {
+            Map<String, double[]> modelShares = shares(credited);
+            double[] mae = new double[2];
+            double[] max = new double[2];
+            String[] worst = new String[2];
+            for (String channel : lost.keySet()) {
+                double[] t = trueShares.get(channel);
+                double[] m = modelShares.getOrDefault(channel, new double[2]);
+                for (int k = 0; k < 2; k++) {
+                    double err = Math.abs(m[k] - t[k]);
+                    mae[k] += err / lost.size();
+                    if (worst[k] == null || err > max[k]) {
+                        max[k] = err;
+                        worst[k] = channel;
+                    }
+                }
+            }
+            out.add(new Result(model, mae[0], max[0], worst[0], mae[1], max[1], worst[1]));
+        });
+        return out;
+    }
 
-  private static Map<String, double[]> shares(Map<String, double[]> values) {
-    double[] total = new double[2];
-    values.values().forEach(v -> {
-      total[0] += v[0];
-      total[1] += v[1];
-    });
-    Map<String, double[]> out = new LinkedHashMap<>();
-    values.forEach((k, v) -> out.put(k, new double[] {total[0] == 0 ? 0 : v[0] / total[0],
-        total[1] == 0 ? 0 : v[1] / total[1]}));
-    return out;
-  }
+    private static Map<String, double[]> shares(Map<String, double[]> values) {
+        double[] total = new double[2];
+        values.values().forEach(v -> {
+            total[0] += v[0];
+            total[1] += v[1];
+        });
+        Map<String, double[]> out = new LinkedHashMap<>();
+        values.forEach((k, v) ->
+                out.put(k, new double[] {total[0] == 0 ? 0 : v[0] / total[0], total[1] == 0 ? 0 : v[1] / total[1]}));
+        return out;
+    }
 
-  /** The results as a printed table, best conversion MAE first. */
-  public static String table(List<Result> results) {
-    StringBuilder b = new StringBuilder(String.format("%-16s %9s %9s  %-30s %9s %9s  %s%n", "model", "conv MAE",
-        "conv max", "(channel)", "rev MAE", "rev max", "(channel)"));
-    results.stream().sorted((x, y) -> Double.compare(x.conversionMae(), y.conversionMae())).forEach(r ->
-        b.append(String.format("%-16s %9.4f %9.4f  %-30s %9.4f %9.4f  %s%n", r.model(), r.conversionMae(),
-            r.conversionMaxError(), r.conversionWorst(), r.revenueMae(), r.revenueMaxError(), r.revenueWorst())));
-    return b.toString();
-  }
+    /** The results as a printed table, best conversion MAE first. */
+    public static String table(List<Result> results) {
+        StringBuilder b = new StringBuilder(String.format(
+                "%-16s %9s %9s  %-30s %9s %9s  %s%n",
+                "model", "conv MAE", "conv max", "(channel)", "rev MAE", "rev max", "(channel)"));
+        results.stream()
+                .sorted((x, y) -> Double.compare(x.conversionMae(), y.conversionMae()))
+                .forEach(r -> b.append(String.format(
+                        "%-16s %9.4f %9.4f  %-30s %9.4f %9.4f  %s%n",
+                        r.model(),
+                        r.conversionMae(),
+                        r.conversionMaxError(),
+                        r.conversionWorst(),
+                        r.revenueMae(),
+                        r.revenueMaxError(),
+                        r.revenueWorst())));
+        return b.toString();
+    }
 }

@@ -66,453 +66,534 @@ import org.apache.spark.sql.types.StructType;
  * aggregation of per-person counterfactuals.
  */
 public final class GenerateAction {
-  /** The Official Account that scopes OA openids, and the Mini Program that scopes its own. */
-  static final String OA_APP = "gh_3a1b2c3d4e5f";
-  static final String MINI_PROGRAM = "wx9f8e7d6c5b4a3921";
-  static final String PLACEHOLDER_DEVICE = "00000000-0000-0000-0000-000000000000";
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+08:00'")
-      .withZone(ZoneOffset.ofHours(8));
-  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-      .withZone(ZoneOffset.ofHours(8));
+    /** The Official Account that scopes OA openids, and the Mini Program that scopes its own. */
+    static final String OA_APP = "gh_3a1b2c3d4e5f";
 
-  /** Files of one day, by index: file index = day × FILES + one of these. */
-  enum File {
-    CLICKS("ads/clicks", "clicks.jsonl", null),
-    ORDERS("ecommerce/orders", "ownsite_orders.csv", "order_id,email,phone,device_id,member_id,created_at,"
-        + "processed_at,total_price,total_discounts,shipping,currency,financial_status,landing_site"),
-    REFUNDS("ecommerce/refunds", "refunds.csv", "platform,refund_id,order_id,refund_amount,currency,refund_time,"
-        + "status,reason"),
-    POS_SH("pos/transactions", "pos_SH001.csv", "store_id,city,transaction_id,local_time,member_card,phone,amount,"
-        + "currency,type,original_transaction_id"),
-    POS_HK("pos/transactions", "pos_HK003.csv", POS_SH.header),
-    SPEND_BAIDU("ads/spend", "baidu_sem_spend.csv", "date,account_id,campaign_id,campaign_name,adgroup_id,"
-        + "impressions,clicks,cost,currency"),
-    SPEND_OCEAN("ads/spend", "ocean_engine_spend.csv", SPEND_BAIDU.header),
-    SPEND_TENCENT("ads/spend", "tencent_ads_spend.csv", SPEND_BAIDU.header),
-    SPEND_GOOGLE("ads/spend", "google_ads_spend.csv", "Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.,"
-        + "Clicks,Cost,Currency code"),
-    OA_EVENTS("wechat/oa_events", "events.jsonl", null),
-    WECHAT_USERS("wechat/users", "users.jsonl", null),
-    PHONE_AUTH("wechat/phone_auth", "phone_auth.csv", "appid,openid,unionid,phone_number,country_code,auth_time"),
-    WECOM("wechat/wecom_contacts", "contacts.jsonl", null),
-    /** Written UTF-8 by Spark, re-encoded to GBK when placed (Tmall exports GBK). */
-    TMALL("ecommerce/orders", "tmall_orders.csv", "订单编号,买家会员名,买家实际支付金额,买家应付邮费,订单状态,收货人姓名,"
-        + "联系手机,订单创建时间,订单付款时间,宝贝标题"),
-    /** UTF-8 with a byte-order mark, as JD exports it. */
-    JD("ecommerce/orders", "jd_orders.csv", "\uFEFF订单号,下单帐号,应付金额,运费金额,订单状态,下单时间,付款时间,客户姓名,联系电话");
+    static final String MINI_PROGRAM = "wx9f8e7d6c5b4a3921";
+    static final String PLACEHOLDER_DEVICE = "00000000-0000-0000-0000-000000000000";
+    private static final DateTimeFormatter ISO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'+08:00'").withZone(ZoneOffset.ofHours(8));
+    private static final DateTimeFormatter LOCAL =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.ofHours(8));
 
-    final String feed;
-    final String name;
-    final String header;
+    /** Files of one day, by index: file index = day × FILES + one of these. */
+    enum File {
+        CLICKS("ads/clicks", "clicks.jsonl", null),
+        ORDERS(
+                "ecommerce/orders",
+                "ownsite_orders.csv",
+                "order_id,email,phone,device_id,member_id,created_at,"
+                        + "processed_at,total_price,total_discounts,shipping,currency,financial_status,landing_site"),
+        REFUNDS(
+                "ecommerce/refunds",
+                "refunds.csv",
+                "platform,refund_id,order_id,refund_amount,currency,refund_time," + "status,reason"),
+        POS_SH(
+                "pos/transactions",
+                "pos_SH001.csv",
+                "store_id,city,transaction_id,local_time,member_card,phone,amount,"
+                        + "currency,type,original_transaction_id"),
+        POS_HK("pos/transactions", "pos_HK003.csv", POS_SH.header),
+        SPEND_BAIDU(
+                "ads/spend",
+                "baidu_sem_spend.csv",
+                "date,account_id,campaign_id,campaign_name,adgroup_id," + "impressions,clicks,cost,currency"),
+        SPEND_OCEAN("ads/spend", "ocean_engine_spend.csv", SPEND_BAIDU.header),
+        SPEND_TENCENT("ads/spend", "tencent_ads_spend.csv", SPEND_BAIDU.header),
+        SPEND_GOOGLE(
+                "ads/spend",
+                "google_ads_spend.csv",
+                "Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.," + "Clicks,Cost,Currency code"),
+        OA_EVENTS("wechat/oa_events", "events.jsonl", null),
+        WECHAT_USERS("wechat/users", "users.jsonl", null),
+        PHONE_AUTH("wechat/phone_auth", "phone_auth.csv", "appid,openid,unionid,phone_number,country_code,auth_time"),
+        WECOM("wechat/wecom_contacts", "contacts.jsonl", null),
+        /** Written UTF-8 by Spark, re-encoded to GBK when placed (Tmall exports GBK). */
+        TMALL(
+                "ecommerce/orders",
+                "tmall_orders.csv",
+                "订单编号,买家会员名,买家实际支付金额,买家应付邮费,订单状态,收货人姓名," + "联系手机,订单创建时间,订单付款时间,宝贝标题"),
+        /** UTF-8 with a byte-order mark, as JD exports it. */
+        JD("ecommerce/orders", "jd_orders.csv", "\uFEFF订单号,下单帐号,应付金额,运费金额,订单状态,下单时间,付款时间,客户姓名,联系电话");
 
-    File(String feed, String name, String header) {
-      this.feed = feed;
-      this.name = name;
-      this.header = header;
-    }
-  }
+        final String feed;
+        final String name;
+        final String header;
 
-  static final StructType LINE = new StructType().add("file", DataTypes.IntegerType, false)
-      .add("order", DataTypes.LongType, false).add("line", DataTypes.StringType, false);
-
-  private final SparkSession spark;
-  private final WorldModel world;
-  private final long customers;
-  private final String out;
-  private final String group;
-
-  /**
-   * Units of the reporting currency per CNY and per HKD ({@code trueroi.fx-rates}): prices are
-   * drawn in CNY, Hong Kong till prices converted to HKD, and the truth's revenue is recorded as
-   * the pipeline will convert it (each amount half-even to the cent).
-   */
-  record Rates(String reporting, BigDecimal cny, BigDecimal hkd) implements java.io.Serializable {
-    long toReporting(long cents, BigDecimal rate) {
-      return BigDecimal.valueOf(cents, 2).multiply(rate).setScale(2, RoundingMode.HALF_EVEN).unscaledValue()
-          .longValueExact();
-    }
-
-    long hkdCents(long cnyCents) {
-      return BigDecimal.valueOf(cnyCents, 2).multiply(cny).divide(hkd, 2, RoundingMode.HALF_EVEN).unscaledValue()
-          .longValueExact();
-    }
-
-    /** A recorded purchase's net revenue in reporting-currency cents, as the pipeline computes it. */
-    long netCents(WorldModel.Purchase u) {
-      if (u.store() == 1) {
-        return toReporting(hkdCents(u.cents()), hkd);
-      }
-      return toReporting(u.cents(), cny) - toReporting(u.refundCents(), cny);
-    }
-  }
-
-  private final Rates rates;
-
-  public GenerateAction(SparkSession spark, TrueRoiConfig config, WorldModel world, long customers, String out,
-      String group) {
-    if (customers < 1) {
-      throw new IllegalArgumentException("customers must be at least 1, cannot be: " + customers);
-    }
-    this.spark = spark;
-    this.world = world;
-    this.customers = customers;
-    this.out = out;
-    this.group = group;
-    this.rates = new Rates(config.reportingCurrency(), rate(config, "CNY"), rate(config, "HKD"));
-  }
-
-  private static BigDecimal rate(TrueRoiConfig config, String currency) {
-    BigDecimal r = config.fxRates().get(currency);
-    if (r == null) {
-      throw new IllegalArgumentException("trueroi.fx-rates has no rate for " + currency
-          + ", which the generated world's exports use");
-    }
-    return r;
-  }
-
-  /** Counters: lines per kind, people, and the truth totals. */
-  public Map<String, Long> execute() {
-    int files = File.values().length;
-    Dataset<Long> people = spark.range(0, customers, 1, Math.max(2, (int) Math.min(2_000, customers / 20_000)));
-    WorldModel w = world;
-    Rates money = rates;
-    Dataset<Row> records = people.flatMap((FlatMapFunction<Long, Row>) p -> lines(w, money, p).iterator(),
-        Encoders.row(LINE));
-    Dataset<Row> clicks = people.flatMap((FlatMapFunction<Long, Row>) p -> spendKeys(w, p).iterator(),
-        Encoders.row(new StructType().add("day", DataTypes.IntegerType).add("channel", DataTypes.IntegerType)
-            .add("campaign", DataTypes.IntegerType)));
-    Dataset<Row> spend = clicks.groupBy("day", "channel", "campaign").agg(count(lit(1)).as("clicks"))
-        .flatMap((FlatMapFunction<Row, Row>) r -> List.of(spendLine(w, r.getInt(0), r.getInt(1), r.getInt(2),
-            r.getLong(3))).iterator(), Encoders.row(LINE));
-    List<Row> headers = new ArrayList<>();
-    for (int d = 0; d < world.days(); d++) {
-      for (File f : File.values()) {
-        if (f.header != null) {
-          headers.add(RowFactory.create(d * files + f.ordinal(), -1L, f.header));
+        File(String feed, String name, String header) {
+            this.feed = feed;
+            this.name = name;
+            this.header = header;
         }
-      }
     }
-    Dataset<Row> all = records.unionByName(spend).unionByName(spark.createDataFrame(headers, LINE));
-    Path staging = new Path(out, "_generate_staging");
-    JobGroup.run(spark, group, "generate: write raw exports", () -> all.repartition(col("file"))
-        .sortWithinPartitions("file", "order")
-        .select(col("file"), col("line"))
-        .write().mode("overwrite").partitionBy("file").text(staging.toString()));
-    Map<String, Long> counters = new LinkedHashMap<>();
-    JobGroup.run(spark, group, "generate: move files into place", () -> counters.put("files", place(staging)));
 
-    Dataset<Row> truth = people.flatMap((FlatMapFunction<Long, Row>) p -> truthRows(w, money, p).iterator(),
-        Encoders.row(new StructType().add("channel", DataTypes.IntegerType).add("conversions", DataTypes.LongType)
-            .add("cents", DataTypes.LongType)));
-    List<Row> lost = JobGroup.run(spark, group, "generate: ground truth", () -> truth.groupBy("channel")
-        .agg(sum("conversions"), sum("cents")).orderBy("channel").collectAsList());
-    writeTruth(lost, counters);
-    counters.put("customers", customers);
-    return counters;
-  }
+    static final StructType LINE = new StructType()
+            .add("file", DataTypes.IntegerType, false)
+            .add("order", DataTypes.LongType, false)
+            .add("line", DataTypes.StringType, false);
 
-  /** Moves each staged file to {@code <out>/<feed>/dt=D/<name>}; creates empty folders for the rest. */
-  private long place(Path staging) {
-    try {
-      FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
-        fs = local.getRawFileSystem(); // move the data, not Hadoop's .crc side files
-      }
-      File[] kinds = File.values();
-      long moved = 0;
-      for (FileStatus dir : fs.listStatus(staging)) {
-        String name = dir.getPath().getName();
-        if (!dir.isDirectory() || !name.startsWith("file=")) {
-          continue;
+    private final SparkSession spark;
+    private final WorldModel world;
+    private final long customers;
+    private final String out;
+    private final String group;
+
+    /**
+     * Units of the reporting currency per CNY and per HKD ({@code trueroi.fx-rates}): prices are
+     * drawn in CNY, Hong Kong till prices converted to HKD, and the truth's revenue is recorded as
+     * the pipeline will convert it (each amount half-even to the cent).
+     */
+    record Rates(String reporting, BigDecimal cny, BigDecimal hkd) implements java.io.Serializable {
+        long toReporting(long cents, BigDecimal rate) {
+            return BigDecimal.valueOf(cents, 2)
+                    .multiply(rate)
+                    .setScale(2, RoundingMode.HALF_EVEN)
+                    .unscaledValue()
+                    .longValueExact();
         }
-        int id = Integer.parseInt(name.substring("file=".length()));
-        File kind = kinds[id % kinds.length];
-        LocalDate day = world.day(id / kinds.length);
-        Path target = new Path(out, kind.feed + "/dt=" + day + "/" + kind.name);
-        fs.mkdirs(target.getParent());
-        fs.delete(target, false);
-        FileStatus[] parts = fs.listStatus(dir.getPath(), p -> p.getName().startsWith("part-"));
-        if (parts.length != 1) {
-          throw new IllegalStateException("expected one part file in " + dir.getPath() + ", found " + parts.length);
+
+        long hkdCents(long cnyCents) {
+            return BigDecimal.valueOf(cnyCents, 2)
+                    .multiply(cny)
+                    .divide(hkd, 2, RoundingMode.HALF_EVEN)
+                    .unscaledValue()
+                    .longValueExact();
         }
-        if (kind == File.TMALL) {
-          reencode(fs, parts[0].getPath(), target, Charset.forName("GBK"));
-        } else if (!fs.rename(parts[0].getPath(), target)) {
-          throw new IOException("cannot move " + parts[0].getPath() + " to " + target);
+
+        /** A recorded purchase's net revenue in reporting-currency cents, as the pipeline computes it. */
+        long netCents(WorldModel.Purchase u) {
+            if (u.store() == 1) {
+                return toReporting(hkdCents(u.cents()), hkd);
+            }
+            return toReporting(u.cents(), cny) - toReporting(u.refundCents(), cny);
         }
-        moved++;
-      }
-      fs.delete(staging, true);
-      for (int d = 0; d < world.days(); d++) {
-        for (File kind : kinds) {
-          fs.mkdirs(new Path(out, kind.feed + "/dt=" + world.day(d)));
+    }
+
+    private final Rates rates;
+
+    public GenerateAction(
+            SparkSession spark, TrueRoiConfig config, WorldModel world, long customers, String out, String group) {
+        if (customers < 1) {
+            throw new IllegalArgumentException("customers must be at least 1, cannot be: " + customers);
         }
-      }
-      return moved;
-    } catch (IOException e) {
-      throw new UncheckedIOException("generate: cannot place files under " + out, e);
+        this.spark = spark;
+        this.world = world;
+        this.customers = customers;
+        this.out = out;
+        this.group = group;
+        this.rates = new Rates(config.reportingCurrency(), rate(config, "CNY"), rate(config, "HKD"));
     }
-  }
 
-  /** Copies a UTF-8 text file into another charset, line by line (Tmall's exports are GBK). */
-  private static void reencode(FileSystem fs, Path from, Path to, Charset charset) throws IOException {
-    try (var in = new BufferedReader(new InputStreamReader(fs.open(from), StandardCharsets.UTF_8));
-        var o = new BufferedWriter(new OutputStreamWriter(fs.create(to, true), charset.newEncoder()))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        o.write(line);
-        o.write('\n');
-      }
+    private static BigDecimal rate(TrueRoiConfig config, String currency) {
+        BigDecimal r = config.fxRates().get(currency);
+        if (r == null) {
+            throw new IllegalArgumentException(
+                    "trueroi.fx-rates has no rate for " + currency + ", which the generated world's exports use");
+        }
+        return r;
     }
-    fs.delete(from, false);
-  }
 
-  private void writeTruth(List<Row> lost, Map<String, Long> counters) {
-    StringBuilder json = new StringBuilder("{\n  \"model\": \"p(buy on day t) = baseline + sum of lift(channel) * "
-        + "2^(-days since touch / 7) over touches of the last 30 days; a channel's truth is what is lost when its "
-        + "touches are removed, same random numbers\",\n  \"reporting_currency\": \"" + rates.reporting()
-        + "\",\n  \"channels\": {\n");
-    for (int i = 0; i < lost.size(); i++) {
-      Row r = lost.get(i);
-      WorldModel.Channel c = WorldModel.CHANNELS.get(r.getInt(0));
-      long conversions = r.isNullAt(1) ? 0 : r.getLong(1);
-      long cents = r.isNullAt(2) ? 0 : r.getLong(2);
-      json.append(String.format(Locale.ROOT, "    \"%s\": {\"lift_per_touch\": %s, \"conversions_lost\": %d, "
-          + "\"net_revenue_lost\": %s}%s%n", c.name(), c.lift(), conversions,
-          BigDecimal.valueOf(cents, 2).toPlainString(), i + 1 < lost.size() ? "," : ""));
-      counters.put("truth_conversions:" + c.name(), conversions);
+    /** Counters: lines per kind, people, and the truth totals. */
+    public Map<String, Long> execute() {
+        int files = File.values().length;
+        Dataset<Long> people = spark.range(0, customers, 1, Math.max(2, (int) Math.min(2_000, customers / 20_000)));
+        WorldModel w = world;
+        Rates money = rates;
+        Dataset<Row> records = people.flatMap(
+                (FlatMapFunction<Long, Row>) p -> lines(w, money, p).iterator(), Encoders.row(LINE));
+        Dataset<Row> clicks = people.flatMap(
+                (FlatMapFunction<Long, Row>) p -> spendKeys(w, p).iterator(),
+                Encoders.row(new StructType()
+                        .add("day", DataTypes.IntegerType)
+                        .add("channel", DataTypes.IntegerType)
+                        .add("campaign", DataTypes.IntegerType)));
+        Dataset<Row> spend = clicks.groupBy("day", "channel", "campaign")
+                .agg(count(lit(1)).as("clicks"))
+                .flatMap(
+                        (FlatMapFunction<Row, Row>)
+                                r -> List.of(spendLine(w, r.getInt(0), r.getInt(1), r.getInt(2), r.getLong(3)))
+                                        .iterator(),
+                        Encoders.row(LINE));
+        List<Row> headers = new ArrayList<>();
+        for (int d = 0; d < world.days(); d++) {
+            for (File f : File.values()) {
+                if (f.header != null) {
+                    headers.add(RowFactory.create(d * files + f.ordinal(), -1L, f.header));
+                }
+            }
+        }
+        Dataset<Row> all = records.unionByName(spend).unionByName(spark.createDataFrame(headers, LINE));
+        Path staging = new Path(out, "_generate_staging");
+        JobGroup.run(spark, group, "generate: write raw exports", () -> all.repartition(col("file"))
+                .sortWithinPartitions("file", "order")
+                .select(col("file"), col("line"))
+                .write()
+                .mode("overwrite")
+                .partitionBy("file")
+                .text(staging.toString()));
+        Map<String, Long> counters = new LinkedHashMap<>();
+        JobGroup.run(spark, group, "generate: move files into place", () -> counters.put("files", place(staging)));
+
+        Dataset<Row> truth = people.flatMap(
+                (FlatMapFunction<Long, Row>) p -> truthRows(w, money, p).iterator(),
+                Encoders.row(new StructType()
+                        .add("channel", DataTypes.IntegerType)
+                        .add("conversions", DataTypes.LongType)
+                        .add("cents", DataTypes.LongType)));
+        List<Row> lost = JobGroup.run(spark, group, "generate: ground truth", () -> truth.groupBy("channel")
+                .agg(sum("conversions"), sum("cents"))
+                .orderBy("channel")
+                .collectAsList());
+        writeTruth(lost, counters);
+        counters.put("customers", customers);
+        return counters;
     }
-    json.append("  }\n}\n");
-    try {
-      Path file = new Path(out, "ground_truth.json");
-      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream o = fs.create(file, true)) {
-        o.write(json.toString().getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("generate: cannot write ground_truth.json under " + out, e);
+
+    /** Moves each staged file to {@code <out>/<feed>/dt=D/<name>}; creates empty folders for the rest. */
+    private long place(Path staging) {
+        try {
+            FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+                fs = local.getRawFileSystem(); // move the data, not Hadoop's .crc side files
+            }
+            File[] kinds = File.values();
+            long moved = 0;
+            for (FileStatus dir : fs.listStatus(staging)) {
+                String name = dir.getPath().getName();
+                if (!dir.isDirectory() || !name.startsWith("file=")) {
+                    continue;
+                }
+                int id = Integer.parseInt(name.substring("file=".length()));
+                File kind = kinds[id % kinds.length];
+                LocalDate day = world.day(id / kinds.length);
+                Path target = new Path(out, kind.feed + "/dt=" + day + "/" + kind.name);
+                fs.mkdirs(target.getParent());
+                fs.delete(target, false);
+                FileStatus[] parts =
+                        fs.listStatus(dir.getPath(), p -> p.getName().startsWith("part-"));
+                if (parts.length != 1) {
+                    throw new IllegalStateException(
+                            "expected one part file in " + dir.getPath() + ", found " + parts.length);
+                }
+                if (kind == File.TMALL) {
+                    reencode(fs, parts[0].getPath(), target, Charset.forName("GBK"));
+                } else if (!fs.rename(parts[0].getPath(), target)) {
+                    throw new IOException("cannot move " + parts[0].getPath() + " to " + target);
+                }
+                moved++;
+            }
+            fs.delete(staging, true);
+            for (int d = 0; d < world.days(); d++) {
+                for (File kind : kinds) {
+                    fs.mkdirs(new Path(out, kind.feed + "/dt=" + world.day(d)));
+                }
+            }
+            return moved;
+        } catch (IOException e) {
+            throw new UncheckedIOException("generate: cannot place files under " + out, e);
+        }
     }
-  }
 
-  // ---- per person, on executors ----
-
-  static String device(long p) {
-    long h = p * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
-    return String.format(Locale.ROOT, "%08x-%04x-4%03x-8%03x-%012x", (int) (h >>> 32), (int) (h >>> 16) & 0xffff,
-        (int) h & 0xfff, (int) (p & 0xfff), p & 0xffffffffffffL);
-  }
-
-  static String phone(WorldModel w, long p) {
-    return w.uniform(p, 20, 0) < 0.7 ? String.format(Locale.ROOT, "+86139%08d", p % 100_000_000) : "";
-  }
-
-  static String card(WorldModel w, long p) {
-    return w.uniform(p, 21, 0) < 0.4 ? String.format(Locale.ROOT, "M%09d", p) : "";
-  }
-
-  /** Every raw line person {@code p} leaves, each with its file (day × file) and its time for ordering. */
-  static List<Row> lines(WorldModel w, Rates rates, long p) {
-    List<Row> out = new ArrayList<>();
-    List<WorldModel.Touch> touches = w.touches(p);
-    String device = device(p);
-    clicks(w, p, touches, device, out);
-    String phone = phone(w, p);
-    String card = card(w, p);
-    for (WorldModel.Purchase drawn : w.purchases(p, touches, -1)) {
-      WorldModel.Purchase u = asRecorded(w, p, drawn);
-      if (u.store() >= 0) {
-        tillSale(rates, p, u, phone, card, out);
-      } else {
-        onlineOrder(w, p, u, phone, card, device, out);
-      }
+    /** Copies a UTF-8 text file into another charset, line by line (Tmall's exports are GBK). */
+    private static void reencode(FileSystem fs, Path from, Path to, Charset charset) throws IOException {
+        try (var in = new BufferedReader(new InputStreamReader(fs.open(from), StandardCharsets.UTF_8));
+                var o = new BufferedWriter(new OutputStreamWriter(fs.create(to, true), charset.newEncoder()))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                o.write(line);
+                o.write('\n');
+            }
+        }
+        fs.delete(from, false);
     }
-    wechat(w, p, phone, out);
-    return out;
-  }
 
-  private static void clicks(WorldModel w, long p, List<WorldModel.Touch> touches, String device, List<Row> out) {
-    int files = File.values().length;
-    String ip = "10." + (p % 250) + "." + (p / 250 % 250) + "." + (1 + p / 62_500 % 250);
-    int k = 0;
-    for (WorldModel.Touch t : touches) {
-      WorldModel.Channel c = WorldModel.CHANNELS.get(t.channel());
-      String clickId = c.campaignPrefix() + "_" + Long.toHexString(p) + "_" + k;
-      String dev = !t.bot() && w.uniform(p, 22, k) < 0.03 ? PLACEHOLDER_DEVICE : device;
-      String campaign = c.campaignPrefix() + "_cmp_" + (t.campaign() + 1);
-      out.add(RowFactory.create(t.day() * files + File.CLICKS.ordinal(), t.epochSecond() * 1000 + k % 1000,
-          "{\"platform\": \"" + c.platform() + "\", \"click_id\": \"" + clickId + "\", \"click_time_ms\": "
-              + (t.epochSecond() * 1000 + k % 1000) + ", \"campaign_id\": \"" + campaign + "\", \"adgroup_id\": \""
-              + campaign + "_ag1\", \"device_id\": \"" + dev + "\", \"openid\": \"\", \"app_id\": \"\", \"ip\": \""
-              + ip + "\", \"landing_url\": \"https://shop.example.com/landing\"}"));
-      k++;
+    private void writeTruth(List<Row> lost, Map<String, Long> counters) {
+        StringBuilder json = new StringBuilder("{\n  \"model\": \"p(buy on day t) = baseline + sum of lift(channel) * "
+                + "2^(-days since touch / 7) over touches of the last 30 days; a channel's truth is what is lost when its "
+                + "touches are removed, same random numbers\",\n  \"reporting_currency\": \"" + rates.reporting()
+                + "\",\n  \"channels\": {\n");
+        for (int i = 0; i < lost.size(); i++) {
+            Row r = lost.get(i);
+            WorldModel.Channel c = WorldModel.CHANNELS.get(r.getInt(0));
+            long conversions = r.isNullAt(1) ? 0 : r.getLong(1);
+            long cents = r.isNullAt(2) ? 0 : r.getLong(2);
+            json.append(String.format(
+                    Locale.ROOT,
+                    "    \"%s\": {\"lift_per_touch\": %s, \"conversions_lost\": %d, " + "\"net_revenue_lost\": %s}%s%n",
+                    c.name(),
+                    c.lift(),
+                    conversions,
+                    BigDecimal.valueOf(cents, 2).toPlainString(),
+                    i + 1 < lost.size() ? "," : ""));
+            counters.put("truth_conversions:" + c.name(), conversions);
+        }
+        json.append("  }\n}\n");
+        try {
+            Path file = new Path(out, "ground_truth.json");
+            FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (OutputStream o = fs.create(file, true)) {
+                o.write(json.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("generate: cannot write ground_truth.json under " + out, e);
+        }
     }
-  }
 
-  private static void tillSale(Rates rates, long p, WorldModel.Purchase u, String phone, String card, List<Row> out) {
-    String id = Long.toString(p) + "_" + u.day();
-    Instant at = Instant.ofEpochSecond(u.epochSecond());
-    boolean hk = u.store() == 1;
-    long cents = hk ? rates.hkdCents(u.cents()) : u.cents();
-    File f = hk ? File.POS_HK : File.POS_SH;
-    out.add(RowFactory.create(u.day() * File.values().length + f.ordinal(), u.epochSecond(),
-        (hk ? "HK003,香港,THG" : "SH001,上海,TSG") + id + "," + LOCAL.format(at) + "," + card + ","
-            + phone.replace("+86", "") + "," + BigDecimal.valueOf(cents, 2).toPlainString() + ","
-            + (hk ? "HKD" : "CNY") + ",SALE,"));
-  }
+    // ---- per person, on executors ----
 
-  /** An order on Tmall (20%), JD (15%) or the own site, sometimes delivered again, and its refund. */
-  private static void onlineOrder(WorldModel w, long p, WorldModel.Purchase u, String phone, String card,
-      String device, List<Row> out) {
-    int files = File.values().length;
-    String id = Long.toString(p) + "_" + u.day();
-    Instant at = Instant.ofEpochSecond(u.epochSecond());
-    String amount = BigDecimal.valueOf(u.cents(), 2).toPlainString();
-    double shop = w.uniform(p, 24, u.day());
-    String platform;
-    String orderId;
-    File file;
-    String line;
-    if (shop < 0.20) {
-      platform = "tmall";
-      orderId = "TMG" + id;
-      file = File.TMALL;
-      line = orderId + ",tb_" + Long.toHexString(p) + "," + amount + ",0.00,交易成功,张*," + masked(phone) + ","
-          + LOCAL.format(at) + "," + LOCAL.format(at.plusSeconds(30)) + ",synthetic item";
-    } else if (shop < 0.35) {
-      platform = "jd";
-      orderId = "JDG" + id;
-      file = File.JD;
-      String shown = w.uniform(p, 25, u.day()) < 0.3 ? phone.replace("+86", "") : masked(phone);
-      line = orderId + ",jd_" + Long.toHexString(p) + "," + amount + ",0.00,完成," + LOCAL.format(at) + ","
-          + LOCAL.format(at.plusSeconds(30)) + ",李*," + shown;
-    } else {
-      platform = "ownsite";
-      orderId = "OSG" + id;
-      file = File.ORDERS;
-      line = orderId + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
-          + ISO.format(at.plusSeconds(30)) + "," + amount + ",0.00,0.00,CNY,paid,";
+    static String device(long p) {
+        long h = p * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+        return String.format(
+                Locale.ROOT,
+                "%08x-%04x-4%03x-8%03x-%012x",
+                (int) (h >>> 32),
+                (int) (h >>> 16) & 0xffff,
+                (int) h & 0xfff,
+                (int) (p & 0xfff),
+                p & 0xffffffffffffL);
     }
-    out.add(RowFactory.create(u.day() * files + file.ordinal(), u.epochSecond(), line));
-    if (u.day() + 1 < w.days() && w.uniform(p, 23, u.day()) < 0.03) {
-      out.add(RowFactory.create((u.day() + 1) * files + file.ordinal(), u.epochSecond(), line));
-    }
-    if (u.refundCents() > 0) {
-      out.add(RowFactory.create(u.day() * files + File.REFUNDS.ordinal(), u.epochSecond(), platform + ",RFG" + id
-          + "," + orderId + "," + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
-          + ISO.format(at.plusSeconds(600)) + ",SUCCESS,synthetic"));
-    }
-  }
 
-  /** A phone as Tmall and JD show it: 139****5678; empty stays empty. */
-  static String masked(String phone) {
-    if (phone.isEmpty()) {
-      return "";
+    static String phone(WorldModel w, long p) {
+        return w.uniform(p, 20, 0) < 0.7 ? String.format(Locale.ROOT, "+86139%08d", p % 100_000_000) : "";
     }
-    String national = phone.replace("+86", "");
-    return national.substring(0, 3) + "****" + national.substring(national.length() - 4);
-  }
 
-  /**
-   * WeChat records of one person: an Official Account follow (subscribe event and user-info
-   * export the same day), a Mini Program phone authorisation, a WeCom add. None of them changes
-   * what the person buys (the model has no WeChat lift).
-   */
-  static void wechat(WorldModel w, long p, String phone, List<Row> out) {
-    if (WorldModel.isBot(p) || w.uniform(p, 30, 0) >= 0.35) {
-      return;
+    static String card(WorldModel w, long p) {
+        return w.uniform(p, 21, 0) < 0.4 ? String.format(Locale.ROOT, "M%09d", p) : "";
     }
-    int files = File.values().length;
-    String hex = Long.toHexString(p);
-    String unionid = "oU" + hex;
-    int day = (int) (w.uniform(p, 31, 0) * w.days());
-    long at = w.dayStart(day) + 10 * 3_600L + (long) (w.uniform(p, 32, 0) * 36_000);
-    String oaOpenid = "oA" + hex;
-    out.add(RowFactory.create(day * files + File.OA_EVENTS.ordinal(), at, "{\"ToUserName\":\"" + OA_APP
-        + "\",\"FromUserName\":\"" + oaOpenid + "\",\"CreateTime\":" + at
-        + ",\"MsgType\":\"event\",\"Event\":\"subscribe\",\"EventKey\":\"\"}"));
-    out.add(RowFactory.create(day * files + File.WECHAT_USERS.ordinal(), at, "{\"subscribe\":1,\"openid\":\""
-        + oaOpenid + "\",\"language\":\"zh_CN\",\"subscribe_time\":" + at + ",\"unionid\":\"" + unionid
-        + "\",\"remark\":\"\",\"groupid\":0,\"tagid_list\":[],\"subscribe_scene\":\"ADD_SCENE_SEARCH\","
-        + "\"qr_scene\":0,\"qr_scene_str\":\"\",\"app_id\":\"" + OA_APP + "\"}"));
-    if (!phone.isEmpty() && w.uniform(p, 33, 0) < 0.5) {
-      String national = phone.replace("+86", "");
-      double style = w.uniform(p, 34, 0);
-      String typed = style < 0.34 ? national.substring(0, 3) + "-" + national.substring(3, 7) + "-"
-          + national.substring(7) : style < 0.67 ? "86 " + national : national;
-      long authAt = at + 600;
-      out.add(RowFactory.create(day * files + File.PHONE_AUTH.ordinal(), authAt, MINI_PROGRAM + ",oM" + hex + ","
-          + unionid + "," + typed + ",86," + ISO.format(Instant.ofEpochSecond(authAt))));
-    }
-    if (w.uniform(p, 35, 0) < 0.2) {
-      long addAt = at + 1_800;
-      out.add(RowFactory.create(day * files + File.WECOM.ordinal(), addAt, "{\"external_contact\":{"
-          + "\"external_userid\":\"wm" + hex + "\",\"name\":\"x\",\"type\":1,\"unionid\":\"" + unionid
-          + "\"},\"follow_user\":[{\"userid\":\"staff_" + (p % 7) + "\",\"remark\":\"\",\"createtime\":"
-          + addAt + ",\"add_way\":1,\"state\":\"store_sh01\"}]}"));
-    }
-  }
 
-  /** A till purchase by a person with neither phone nor card (unknown at the till) is made online instead. */
-  static WorldModel.Purchase asRecorded(WorldModel w, long p, WorldModel.Purchase u) {
-    if (u.store() >= 0 && phone(w, p).isEmpty() && card(w, p).isEmpty()) {
-      return new WorldModel.Purchase(u.day(), u.epochSecond(), u.cents(), u.refundCents(), -1);
+    /** Every raw line person {@code p} leaves, each with its file (day × file) and its time for ordering. */
+    static List<Row> lines(WorldModel w, Rates rates, long p) {
+        List<Row> out = new ArrayList<>();
+        List<WorldModel.Touch> touches = w.touches(p);
+        String device = device(p);
+        clicks(w, p, touches, device, out);
+        String phone = phone(w, p);
+        String card = card(w, p);
+        for (WorldModel.Purchase drawn : w.purchases(p, touches, -1)) {
+            WorldModel.Purchase u = asRecorded(w, p, drawn);
+            if (u.store() >= 0) {
+                tillSale(rates, p, u, phone, card, out);
+            } else {
+                onlineOrder(w, p, u, phone, card, device, out);
+            }
+        }
+        wechat(w, p, phone, out);
+        return out;
     }
-    return u;
-  }
 
-  static List<Row> spendKeys(WorldModel w, long p) {
-    List<Row> out = new ArrayList<>();
-    for (WorldModel.Touch t : w.touches(p)) {
-      out.add(RowFactory.create(t.day(), t.channel(), t.campaign()));
+    private static void clicks(WorldModel w, long p, List<WorldModel.Touch> touches, String device, List<Row> out) {
+        int files = File.values().length;
+        String ip = "10." + (p % 250) + "." + (p / 250 % 250) + "." + (1 + p / 62_500 % 250);
+        int k = 0;
+        for (WorldModel.Touch t : touches) {
+            WorldModel.Channel c = WorldModel.CHANNELS.get(t.channel());
+            String clickId = c.campaignPrefix() + "_" + Long.toHexString(p) + "_" + k;
+            String dev = !t.bot() && w.uniform(p, 22, k) < 0.03 ? PLACEHOLDER_DEVICE : device;
+            String campaign = c.campaignPrefix() + "_cmp_" + (t.campaign() + 1);
+            out.add(RowFactory.create(
+                    t.day() * files + File.CLICKS.ordinal(),
+                    t.epochSecond() * 1000 + k % 1000,
+                    "{\"platform\": \"" + c.platform() + "\", \"click_id\": \"" + clickId + "\", \"click_time_ms\": "
+                            + (t.epochSecond() * 1000 + k % 1000) + ", \"campaign_id\": \"" + campaign
+                            + "\", \"adgroup_id\": \""
+                            + campaign + "_ag1\", \"device_id\": \"" + dev
+                            + "\", \"openid\": \"\", \"app_id\": \"\", \"ip\": \""
+                            + ip + "\", \"landing_url\": \"https://shop.example.com/landing\"}"));
+            k++;
+        }
     }
-    return out;
-  }
 
-  static Row spendLine(WorldModel w, int day, int channel, int campaign, long clicks) {
-    WorldModel.Channel c = WorldModel.CHANNELS.get(channel);
-    String id = c.campaignPrefix() + "_cmp_" + (campaign + 1);
-    File f = switch (c.platform()) {
-      case "baidu_sem" -> File.SPEND_BAIDU;
-      case "ocean_engine" -> File.SPEND_OCEAN;
-      case "tencent_ads" -> File.SPEND_TENCENT;
-      default -> File.SPEND_GOOGLE;
-    };
-    String cost = BigDecimal.valueOf(c.costPerClick()).multiply(BigDecimal.valueOf(clicks))
-        .setScale(2, RoundingMode.HALF_EVEN).toPlainString();
-    return RowFactory.create(day * File.values().length + f.ordinal(), (long) channel * 10 + campaign,
-        w.day(day) + ",acct_" + c.campaignPrefix() + "," + id + ",synthetic " + id + "," + id + "_ag1,"
-            + clicks * 37 + "," + clicks + "," + cost + "," + c.currency());
-  }
-
-  /** Per channel: conversions and net revenue (reporting-currency cents, as the pipeline records them) lost without it. */
-  static List<Row> truthRows(WorldModel w, Rates rates, long p) {
-    List<WorldModel.Touch> touches = w.touches(p);
-    List<WorldModel.Purchase> with = w.purchases(p, touches, -1);
-    List<Row> out = new ArrayList<>();
-    if (with.isEmpty()) {
-      return out;
+    private static void tillSale(Rates rates, long p, WorldModel.Purchase u, String phone, String card, List<Row> out) {
+        String id = Long.toString(p) + "_" + u.day();
+        Instant at = Instant.ofEpochSecond(u.epochSecond());
+        boolean hk = u.store() == 1;
+        long cents = hk ? rates.hkdCents(u.cents()) : u.cents();
+        File f = hk ? File.POS_HK : File.POS_SH;
+        out.add(RowFactory.create(
+                u.day() * File.values().length + f.ordinal(),
+                u.epochSecond(),
+                (hk ? "HK003,香港,THG" : "SH001,上海,TSG") + id + "," + LOCAL.format(at) + "," + card + ","
+                        + phone.replace("+86", "") + ","
+                        + BigDecimal.valueOf(cents, 2).toPlainString() + ","
+                        + (hk ? "HKD" : "CNY") + ",SALE,"));
     }
-    for (int c = 0; c < WorldModel.CHANNELS.size(); c++) {
-      final int channel = c;
-      if (touches.stream().noneMatch(t -> t.channel() == channel)) {
-        continue;
-      }
-      List<WorldModel.Purchase> without = w.purchases(p, touches, c);
-      long conversions = with.size() - without.size();
-      long cents = 0;
-      Iterator<WorldModel.Purchase> keep = without.iterator();
-      WorldModel.Purchase next = keep.hasNext() ? keep.next() : null;
-      for (WorldModel.Purchase u : with) {
-        if (next != null && next.day() == u.day()) {
-          next = keep.hasNext() ? keep.next() : null;
+
+    /** An order on Tmall (20%), JD (15%) or the own site, sometimes delivered again, and its refund. */
+    private static void onlineOrder(
+            WorldModel w, long p, WorldModel.Purchase u, String phone, String card, String device, List<Row> out) {
+        int files = File.values().length;
+        String id = Long.toString(p) + "_" + u.day();
+        Instant at = Instant.ofEpochSecond(u.epochSecond());
+        String amount = BigDecimal.valueOf(u.cents(), 2).toPlainString();
+        double shop = w.uniform(p, 24, u.day());
+        String platform;
+        String orderId;
+        File file;
+        String line;
+        if (shop < 0.20) {
+            platform = "tmall";
+            orderId = "TMG" + id;
+            file = File.TMALL;
+            line = orderId + ",tb_" + Long.toHexString(p) + "," + amount + ",0.00,交易成功,张*," + masked(phone) + ","
+                    + LOCAL.format(at) + "," + LOCAL.format(at.plusSeconds(30)) + ",synthetic item";
+        } else if (shop < 0.35) {
+            platform = "jd";
+            orderId = "JDG" + id;
+            file = File.JD;
+            String shown = w.uniform(p, 25, u.day()) < 0.3 ? phone.replace("+86", "") : masked(phone);
+            line = orderId + ",jd_" + Long.toHexString(p) + "," + amount + ",0.00,完成," + LOCAL.format(at) + ","
+                    + LOCAL.format(at.plusSeconds(30)) + ",李*," + shown;
         } else {
-          cents += rates.netCents(asRecorded(w, p, u));
+            platform = "ownsite";
+            orderId = "OSG" + id;
+            file = File.ORDERS;
+            line = orderId + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
+                    + ISO.format(at.plusSeconds(30)) + "," + amount + ",0.00,0.00,CNY,paid,";
         }
-      }
-      if (conversions > 0) {
-        out.add(RowFactory.create(c, conversions, cents));
-      }
+        out.add(RowFactory.create(u.day() * files + file.ordinal(), u.epochSecond(), line));
+        if (u.day() + 1 < w.days() && w.uniform(p, 23, u.day()) < 0.03) {
+            out.add(RowFactory.create((u.day() + 1) * files + file.ordinal(), u.epochSecond(), line));
+        }
+        if (u.refundCents() > 0) {
+            out.add(RowFactory.create(
+                    u.day() * files + File.REFUNDS.ordinal(),
+                    u.epochSecond(),
+                    platform + ",RFG" + id
+                            + "," + orderId + ","
+                            + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
+                            + ISO.format(at.plusSeconds(600)) + ",SUCCESS,synthetic"));
+        }
     }
-    return out;
-  }
+
+    /** A phone as Tmall and JD show it: 139****5678; empty stays empty. */
+    static String masked(String phone) {
+        if (phone.isEmpty()) {
+            return "";
+        }
+        String national = phone.replace("+86", "");
+        return national.substring(0, 3) + "****" + national.substring(national.length() - 4);
+    }
+
+    /**
+     * WeChat records of one person: an Official Account follow (subscribe event and user-info
+     * export the same day), a Mini Program phone authorisation, a WeCom add. None of them changes
+     * what the person buys (the model has no WeChat lift).
+     */
+    static void wechat(WorldModel w, long p, String phone, List<Row> out) {
+        if (WorldModel.isBot(p) || w.uniform(p, 30, 0) >= 0.35) {
+            return;
+        }
+        int files = File.values().length;
+        String hex = Long.toHexString(p);
+        String unionid = "oU" + hex;
+        int day = (int) (w.uniform(p, 31, 0) * w.days());
+        long at = w.dayStart(day) + 10 * 3_600L + (long) (w.uniform(p, 32, 0) * 36_000);
+        String oaOpenid = "oA" + hex;
+        out.add(RowFactory.create(
+                day * files + File.OA_EVENTS.ordinal(),
+                at,
+                "{\"ToUserName\":\"" + OA_APP
+                        + "\",\"FromUserName\":\"" + oaOpenid + "\",\"CreateTime\":" + at
+                        + ",\"MsgType\":\"event\",\"Event\":\"subscribe\",\"EventKey\":\"\"}"));
+        out.add(RowFactory.create(
+                day * files + File.WECHAT_USERS.ordinal(),
+                at,
+                "{\"subscribe\":1,\"openid\":\""
+                        + oaOpenid + "\",\"language\":\"zh_CN\",\"subscribe_time\":" + at + ",\"unionid\":\"" + unionid
+                        + "\",\"remark\":\"\",\"groupid\":0,\"tagid_list\":[],\"subscribe_scene\":\"ADD_SCENE_SEARCH\","
+                        + "\"qr_scene\":0,\"qr_scene_str\":\"\",\"app_id\":\"" + OA_APP + "\"}"));
+        if (!phone.isEmpty() && w.uniform(p, 33, 0) < 0.5) {
+            String national = phone.replace("+86", "");
+            double style = w.uniform(p, 34, 0);
+            String typed = style < 0.34
+                    ? national.substring(0, 3) + "-" + national.substring(3, 7) + "-" + national.substring(7)
+                    : style < 0.67 ? "86 " + national : national;
+            long authAt = at + 600;
+            out.add(RowFactory.create(
+                    day * files + File.PHONE_AUTH.ordinal(),
+                    authAt,
+                    MINI_PROGRAM + ",oM" + hex + "," + unionid + "," + typed + ",86,"
+                            + ISO.format(Instant.ofEpochSecond(authAt))));
+        }
+        if (w.uniform(p, 35, 0) < 0.2) {
+            long addAt = at + 1_800;
+            out.add(RowFactory.create(
+                    day * files + File.WECOM.ordinal(),
+                    addAt,
+                    "{\"external_contact\":{"
+                            + "\"external_userid\":\"wm" + hex + "\",\"name\":\"x\",\"type\":1,\"unionid\":\"" + unionid
+                            + "\"},\"follow_user\":[{\"userid\":\"staff_" + (p % 7)
+                            + "\",\"remark\":\"\",\"createtime\":"
+                            + addAt + ",\"add_way\":1,\"state\":\"store_sh01\"}]}"));
+        }
+    }
+
+    /** A till purchase by a person with neither phone nor card (unknown at the till) is made online instead. */
+    static WorldModel.Purchase asRecorded(WorldModel w, long p, WorldModel.Purchase u) {
+        if (u.store() >= 0 && phone(w, p).isEmpty() && card(w, p).isEmpty()) {
+            return new WorldModel.Purchase(u.day(), u.epochSecond(), u.cents(), u.refundCents(), -1);
+        }
+        return u;
+    }
+
+    static List<Row> spendKeys(WorldModel w, long p) {
+        List<Row> out = new ArrayList<>();
+        for (WorldModel.Touch t : w.touches(p)) {
+            out.add(RowFactory.create(t.day(), t.channel(), t.campaign()));
+        }
+        return out;
+    }
+
+    static Row spendLine(WorldModel w, int day, int channel, int campaign, long clicks) {
+        WorldModel.Channel c = WorldModel.CHANNELS.get(channel);
+        String id = c.campaignPrefix() + "_cmp_" + (campaign + 1);
+        File f =
+                switch (c.platform()) {
+                    case "baidu_sem" -> File.SPEND_BAIDU;
+                    case "ocean_engine" -> File.SPEND_OCEAN;
+                    case "tencent_ads" -> File.SPEND_TENCENT;
+                    default -> File.SPEND_GOOGLE;
+                };
+        String cost = BigDecimal.valueOf(c.costPerClick())
+                .multiply(BigDecimal.valueOf(clicks))
+                .setScale(2, RoundingMode.HALF_EVEN)
+                .toPlainString();
+        return RowFactory.create(
+                day * File.values().length + f.ordinal(),
+                (long) channel * 10 + campaign,
+                w.day(day) + ",acct_" + c.campaignPrefix() + "," + id + ",synthetic " + id + "," + id + "_ag1,"
+                        + clicks * 37 + "," + clicks + "," + cost + "," + c.currency());
+    }
+
+    /** Per channel: conversions and net revenue (reporting-currency cents, as the pipeline records them) lost without it. */
+    static List<Row> truthRows(WorldModel w, Rates rates, long p) {
+        List<WorldModel.Touch> touches = w.touches(p);
+        List<WorldModel.Purchase> with = w.purchases(p, touches, -1);
+        List<Row> out = new ArrayList<>();
+        if (with.isEmpty()) {
+            return out;
+        }
+        for (int c = 0; c < WorldModel.CHANNELS.size(); c++) {
+            final int channel = c;
+            if (touches.stream().noneMatch(t -> t.channel() == channel)) {
+                continue;
+            }
+            List<WorldModel.Purchase> without = w.purchases(p, touches, c);
+            long conversions = with.size() - without.size();
+            long cents = 0;
+            Iterator<WorldModel.Purchase> keep = without.iterator();
+            WorldModel.Purchase next = keep.hasNext() ? keep.next() : null;
+            for (WorldModel.Purchase u : with) {
+                if (next != null && next.day() == u.day()) {
+                    next = keep.hasNext() ? keep.next() : null;
+                } else {
+                    cents += rates.netCents(asRecorded(w, p, u));
+                }
+            }
+            if (conversions > 0) {
+                out.add(RowFactory.create(c, conversions, cents));
+            }
+        }
+        return out;
+    }
 }

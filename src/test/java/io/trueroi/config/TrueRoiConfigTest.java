@@ -17,135 +17,153 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Config layering and the start-up errors, each of which must name the key (and file). */
 class TrueRoiConfigTest {
-  static final Map<String, String> ENV = Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length");
+    static final Map<String, String> ENV = Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length");
 
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  Path conf(String text) throws Exception {
-    Path p = tmp.resolve("c" + Math.abs(text.hashCode()) + ".conf");
-    Files.writeString(p, text);
-    return p;
-  }
+    Path conf(String text) throws Exception {
+        Path p = tmp.resolve("c" + Math.abs(text.hashCode()) + ".conf");
+        Files.writeString(p, text);
+        return p;
+    }
 
-  String error(String text, Map<String, String> env) throws Exception {
-    Path p = conf(text);
-    return assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(p), env)).getMessage();
-  }
+    String error(String text, Map<String, String> env) throws Exception {
+        Path p = conf(text);
+        return assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(p), env))
+                .getMessage();
+    }
 
-  @Test
-  void defaultsLoadWithAKeyInTheEnvironment() {
-    TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);
-    assertEquals("warehouse", c.warehouse());
-    assertEquals(ZoneId.of("Asia/Shanghai"), c.businessTimeZone());
-    assertEquals(0.05, c.ingest().maxRejectRate());
-    assertEquals("GBK", c.ingest().feed("ecommerce_orders").files().get(0).encoding());
-    assertArrayEquals("a-test-key-of-enough-length".getBytes(StandardCharsets.UTF_8), c.hashKey());
-  }
+    @Test
+    void defaultsLoadWithAKeyInTheEnvironment() {
+        TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);
+        assertEquals("warehouse", c.warehouse());
+        assertEquals(ZoneId.of("Asia/Shanghai"), c.businessTimeZone());
+        assertEquals(0.05, c.ingest().maxRejectRate());
+        assertEquals("GBK", c.ingest().feed("ecommerce_orders").files().get(0).encoding());
+        assertArrayEquals("a-test-key-of-enough-length".getBytes(StandardCharsets.UTF_8), c.hashKey());
+    }
 
-  @Test
-  void laterFilesAndEnvironmentWin() throws Exception {
-    Path a = conf("trueroi.warehouse = \"/a\"\ntrueroi.raw-root = \"/raw-a\"");
-    Path b = conf("trueroi.warehouse = \"/b\"");
-    TrueRoiConfig c = TrueRoiConfig.load(List.of(a, b), ENV);
-    assertEquals("/b", c.warehouse());
-    assertEquals("/raw-a", c.rawRoot());
-    Map<String, String> env = Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length", "TRUEROI_WAREHOUSE", "s3a://w/x",
-        "CONFIG_FORCE_trueroi_ingest_max__reject__rate", "0.2");
-    TrueRoiConfig e = TrueRoiConfig.load(List.of(a, b), env);
-    assertEquals("s3a://w/x", e.warehouse());
-    assertEquals(0.2, e.ingest().maxRejectRate());
-  }
+    @Test
+    void laterFilesAndEnvironmentWin() throws Exception {
+        Path a = conf("trueroi.warehouse = \"/a\"\ntrueroi.raw-root = \"/raw-a\"");
+        Path b = conf("trueroi.warehouse = \"/b\"");
+        TrueRoiConfig c = TrueRoiConfig.load(List.of(a, b), ENV);
+        assertEquals("/b", c.warehouse());
+        assertEquals("/raw-a", c.rawRoot());
+        Map<String, String> env = Map.of(
+                "TRUEROI_HASH_KEY",
+                "a-test-key-of-enough-length",
+                "TRUEROI_WAREHOUSE",
+                "s3a://w/x",
+                "CONFIG_FORCE_trueroi_ingest_max__reject__rate",
+                "0.2");
+        TrueRoiConfig e = TrueRoiConfig.load(List.of(a, b), env);
+        assertEquals("s3a://w/x", e.warehouse());
+        assertEquals(0.2, e.ingest().maxRejectRate());
+    }
 
-  @Test
-  void aLayeredSparkConfAddsToTheDefaultsSparkSettings() throws Exception {
-    // conf/application.conf ships spark.sql.codegen.hugeMethodLimit = 8000 (README, Configuration:
-    // "a spark.conf block in your own file adds to it"); HOCON merges the two objects.
-    assertEquals("8000", TrueRoiConfig.load(List.of(), ENV).spark().conf().get("spark.sql.codegen.hugeMethodLimit"));
-    Path mine = conf("trueroi.spark.conf { \"spark.sql.shuffle.partitions\" = \"8\" }");
-    Map<String, String> merged = TrueRoiConfig.load(List.of(mine), ENV).spark().conf();
-    assertEquals("8", merged.get("spark.sql.shuffle.partitions"));
-    assertEquals("8000", merged.get("spark.sql.codegen.hugeMethodLimit"));
-    Path override = conf("trueroi.spark.conf = { \"spark.sql.codegen.hugeMethodLimit\" = \"65535\" }");
-    assertEquals("65535", TrueRoiConfig.load(List.of(mine, override), ENV).spark().conf()
-        .get("spark.sql.codegen.hugeMethodLimit"), "a later file still wins key by key");
-  }
+    @Test
+    void aLayeredSparkConfAddsToTheDefaultsSparkSettings() throws Exception {
+        // conf/application.conf ships spark.sql.codegen.hugeMethodLimit = 8000 (README, Configuration:
+        // "a spark.conf block in your own file adds to it"); HOCON merges the two objects.
+        assertEquals(
+                "8000", TrueRoiConfig.load(List.of(), ENV).spark().conf().get("spark.sql.codegen.hugeMethodLimit"));
+        Path mine = conf("trueroi.spark.conf { \"spark.sql.shuffle.partitions\" = \"8\" }");
+        Map<String, String> merged =
+                TrueRoiConfig.load(List.of(mine), ENV).spark().conf();
+        assertEquals("8", merged.get("spark.sql.shuffle.partitions"));
+        assertEquals("8000", merged.get("spark.sql.codegen.hugeMethodLimit"));
+        Path override = conf("trueroi.spark.conf = { \"spark.sql.codegen.hugeMethodLimit\" = \"65535\" }");
+        assertEquals(
+                "65535",
+                TrueRoiConfig.load(List.of(mine, override), ENV)
+                        .spark()
+                        .conf()
+                        .get("spark.sql.codegen.hugeMethodLimit"),
+                "a later file still wins key by key");
+    }
 
-  @Test
-  void wrongTypeNamesKeyAndFile() throws Exception {
-    String msg = error("trueroi.ingest.max-reject-rate = lots", ENV);
-    assertTrue(msg.contains("trueroi.ingest.max-reject-rate"), msg);
-    assertTrue(msg.contains("STRING rather than NUMBER"), msg);
-    assertTrue(msg.matches(".*c[0-9]+\\.conf: 1: .*"), msg);
-  }
+    @Test
+    void wrongTypeNamesKeyAndFile() throws Exception {
+        String msg = error("trueroi.ingest.max-reject-rate = lots", ENV);
+        assertTrue(msg.contains("trueroi.ingest.max-reject-rate"), msg);
+        assertTrue(msg.contains("STRING rather than NUMBER"), msg);
+        assertTrue(msg.matches(".*c[0-9]+\\.conf: 1: .*"), msg);
+    }
 
-  @Test
-  void outOfRangeNamesKey() throws Exception {
-    String msg = error("trueroi.ingest.max-reject-rate = 1.5", ENV);
-    assertTrue(msg.startsWith("trueroi.ingest.max-reject-rate: must be between 0 and 1, cannot be: 1.5"), msg);
-  }
+    @Test
+    void outOfRangeNamesKey() throws Exception {
+        String msg = error("trueroi.ingest.max-reject-rate = 1.5", ENV);
+        assertTrue(msg.startsWith("trueroi.ingest.max-reject-rate: must be between 0 and 1, cannot be: 1.5"), msg);
+    }
 
-  @Test
-  void unknownKeyIsRejected() throws Exception {
-    String msg = error("trueroi.warehose = \"/typo\"", ENV);
-    assertTrue(msg.contains("unknown configuration key(s): trueroi.warehose"), msg);
-  }
+    @Test
+    void unknownKeyIsRejected() throws Exception {
+        String msg = error("trueroi.warehose = \"/typo\"", ENV);
+        assertTrue(msg.contains("unknown configuration key(s): trueroi.warehose"), msg);
+    }
 
-  @Test
-  void badTimeZoneNamesKey() throws Exception {
-    String msg = error("trueroi.ingest.pos-store-time-zones { SH009 = \"Mars/Olympus\" }", ENV);
-    assertTrue(msg.startsWith("trueroi.ingest.pos-store-time-zones.SH009: must be a time zone id"), msg);
-  }
+    @Test
+    void badTimeZoneNamesKey() throws Exception {
+        String msg = error("trueroi.ingest.pos-store-time-zones { SH009 = \"Mars/Olympus\" }", ENV);
+        assertTrue(msg.startsWith("trueroi.ingest.pos-store-time-zones.SH009: must be a time zone id"), msg);
+    }
 
-  @Test
-  void badEncodingInFileRuleNamesKey() throws Exception {
-    String msg = error("trueroi.ingest.feeds.wechat_events.files = [{ glob = \"*\", encoding = \"KLINGON\" }]", ENV);
-    assertTrue(msg.startsWith("trueroi.ingest.feeds.wechat_events.files[0].encoding: must be a charset name"), msg);
-  }
+    @Test
+    void badEncodingInFileRuleNamesKey() throws Exception {
+        String msg =
+                error("trueroi.ingest.feeds.wechat_events.files = [{ glob = \"*\", encoding = \"KLINGON\" }]", ENV);
+        assertTrue(msg.startsWith("trueroi.ingest.feeds.wechat_events.files[0].encoding: must be a charset name"), msg);
+    }
 
-  @Test
-  void missingFileIsNamed() {
-    Path missing = tmp.resolve("nope.conf");
-    String msg = assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(missing), ENV)).getMessage();
-    assertTrue(msg.contains("nope.conf") && msg.contains("does not exist"), msg);
-  }
+    @Test
+    void missingFileIsNamed() {
+        Path missing = tmp.resolve("nope.conf");
+        String msg = assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(missing), ENV))
+                .getMessage();
+        assertTrue(msg.contains("nope.conf") && msg.contains("does not exist"), msg);
+    }
 
-  @Test
-  void syntaxErrorNamesFileAndLine() throws Exception {
-    String msg = error("trueroi {\n  warehouse = \n", ENV);
-    // The value is missing at the end of the file: line 3.
-    assertTrue(msg.matches(".*c[0-9]+\\.conf: 3: .*"), msg);
-  }
+    @Test
+    void syntaxErrorNamesFileAndLine() throws Exception {
+        String msg = error("trueroi {\n  warehouse = \n", ENV);
+        // The value is missing at the end of the file: line 3.
+        assertTrue(msg.matches(".*c[0-9]+\\.conf: 3: .*"), msg);
+    }
 
-  @Test
-  void hashKeyComesOnlyFromTheEnvironment() {
-    String msg = assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(), Map.of())).getMessage();
-    assertTrue(msg.contains("TRUEROI_HASH_KEY") && msg.contains("trueroi.security.hash-key-env"), msg);
-    String shortKey = assertThrows(ConfigError.class,
-        () -> TrueRoiConfig.load(List.of(), Map.of("TRUEROI_HASH_KEY", "short"))).getMessage();
-    assertTrue(shortKey.contains("at least 16"), shortKey);
-  }
+    @Test
+    void hashKeyComesOnlyFromTheEnvironment() {
+        String msg = assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(), Map.of()))
+                .getMessage();
+        assertTrue(msg.contains("TRUEROI_HASH_KEY") && msg.contains("trueroi.security.hash-key-env"), msg);
+        String shortKey = assertThrows(
+                        ConfigError.class, () -> TrueRoiConfig.load(List.of(), Map.of("TRUEROI_HASH_KEY", "short")))
+                .getMessage();
+        assertTrue(shortKey.contains("at least 16"), shortKey);
+    }
 
-  @Test
-  void localConfigMayUseTheDevelopmentKey() throws Exception {
-    TrueRoiConfig c = TrueRoiConfig.load(List.of(conf("trueroi.security.allow-dev-hash-key = true")), Map.of());
-    assertTrue(c.usesDevHashKey());
-    assertArrayEquals(TrueRoiConfig.DEV_HASH_KEY.getBytes(StandardCharsets.UTF_8), c.hashKey());
-  }
+    @Test
+    void localConfigMayUseTheDevelopmentKey() throws Exception {
+        TrueRoiConfig c = TrueRoiConfig.load(List.of(conf("trueroi.security.allow-dev-hash-key = true")), Map.of());
+        assertTrue(c.usesDevHashKey());
+        assertArrayEquals(TrueRoiConfig.DEV_HASH_KEY.getBytes(StandardCharsets.UTF_8), c.hashKey());
+    }
 
-  @Test
-  void shippedConfFilesAreValid() {
-    // Each file loads, and its own values (not the defaults') are the ones in force.
-    TrueRoiConfig local = TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), ENV);
-    assertEquals("warehouse", local.warehouse());
-    assertEquals("sample-data", local.rawRoot());
-    assertEquals("local[*]", local.spark().master());
-    assertEquals("32", local.spark().conf().get("spark.sql.shuffle.partitions"));
-    assertEquals("io.trueroi.local.NoForkLocalFileSystem", local.spark().conf().get("spark.hadoop.fs.file.impl"));
-    TrueRoiConfig production = TrueRoiConfig.load(List.of(Path.of("conf/production.conf")), ENV);
-    assertEquals("s3a://trueroi-warehouse/prod", production.warehouse());
-    assertEquals("", production.spark().master(), "the master comes from spark-submit");
-    assertFalse(production.raw().getBoolean("trueroi.security.allow-dev-hash-key"));
-    assertFalse(production.spark().conf().containsKey("spark.hadoop.fs.file.impl"));
-  }
+    @Test
+    void shippedConfFilesAreValid() {
+        // Each file loads, and its own values (not the defaults') are the ones in force.
+        TrueRoiConfig local = TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), ENV);
+        assertEquals("warehouse", local.warehouse());
+        assertEquals("sample-data", local.rawRoot());
+        assertEquals("local[*]", local.spark().master());
+        assertEquals("32", local.spark().conf().get("spark.sql.shuffle.partitions"));
+        assertEquals(
+                "io.trueroi.local.NoForkLocalFileSystem", local.spark().conf().get("spark.hadoop.fs.file.impl"));
+        TrueRoiConfig production = TrueRoiConfig.load(List.of(Path.of("conf/production.conf")), ENV);
+        assertEquals("s3a://trueroi-warehouse/prod", production.warehouse());
+        assertEquals("", production.spark().master(), "the master comes from spark-submit");
+        assertFalse(production.raw().getBoolean("trueroi.security.allow-dev-hash-key"));
+        assertFalse(production.spark().conf().containsKey("spark.hadoop.fs.file.impl"));
+    }
 }

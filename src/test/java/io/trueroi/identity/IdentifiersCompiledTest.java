@@ -31,41 +31,48 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag(PlanAssert.TAG)
 @ExtendWith(SharedSpark.class)
 class IdentifiersCompiledTest {
-  @TempDir
-  static Path tmp;
+    @TempDir
+    static Path tmp;
 
-  /** A warehouse holding one empty silver table. */
-  static Warehouse warehouse(SparkSession spark, String table, StructType schema) {
-    Warehouse w = new Warehouse(spark, tmp.resolve(table).toString());
-    if (!w.exists(Table.silver(table))) {
-      spark.createDataFrame(List.<Row>of(), schema).write().format("delta").save(w.path(Table.silver(table)));
+    /** A warehouse holding one empty silver table. */
+    static Warehouse warehouse(SparkSession spark, String table, StructType schema) {
+        Warehouse w = new Warehouse(spark, tmp.resolve(table).toString());
+        if (!w.exists(Table.silver(table))) {
+            spark.createDataFrame(List.<Row>of(), schema)
+                    .write()
+                    .format("delta")
+                    .save(w.path(Table.silver(table)));
+        }
+        return w;
     }
-    return w;
-  }
 
-  @Test
-  void identityRecordsHashEachIdentifierOnceWithoutALambda(SparkSession spark) {
-    // The till's records carry two identifiers: member card and phone.
-    Warehouse w = warehouse(spark, "pos_transactions", IdentityActionTest.POS);
-    String plan = Identifiers.records(w, IdentityActionTest.D1).queryExecution().optimizedPlan().toString();
-    assertOccurs(2, "sha2(", plan);
-    assertOccurs(0, "lambdafunction", plan);
-  }
+    @Test
+    void identityRecordsHashEachIdentifierOnceWithoutALambda(SparkSession spark) {
+        // The till's records carry two identifiers: member card and phone.
+        Warehouse w = warehouse(spark, "pos_transactions", IdentityActionTest.POS);
+        String plan = Identifiers.records(w, IdentityActionTest.D1)
+                .queryExecution()
+                .optimizedPlan()
+                .toString();
+        assertOccurs(2, "sha2(", plan);
+        assertOccurs(0, "lambdafunction", plan);
+    }
 
-  @Test
-  void theLookupKeyHasNoLambda(SparkSession spark) {
-    Warehouse w = warehouse(spark, "ecommerce_orders", IdentityActionTest.ORDERS);
-    // One skipped row: with none, the optimizer drops the joins and the expression under test.
-    Dataset<Row> skipped = spark.createDataFrame(List.of(RowFactory.create("0".repeat(64))),
-        StructType.fromDDL("id_value_hash STRING"));
-    Dataset<Row> map = spark.createDataFrame(List.<Row>of(), StructType.fromDDL("id_value_hash STRING, one_id STRING"));
-    Dataset<Row> keyed = Identifiers.withLookupKey(w.read(Table.ECOMMERCE_ORDERS), Table.ECOMMERCE_ORDERS,
-        new OneIdLookup(map, skipped));
-    String plan = keyed.queryExecution().optimizedPlan().toString();
-    // The plan holds the key and its rounds (ecommerce_orders has six identifiers, so five joins
-    // with the skipped ones), or there is nothing for "no lambda" to speak of.
-    assertTrue(plan.contains(Identifiers.LOOKUP_KEY), plan);
-    assertOccurs(5, "Join LeftOuter", plan);
-    assertOccurs(0, "lambdafunction", plan);
-  }
+    @Test
+    void theLookupKeyHasNoLambda(SparkSession spark) {
+        Warehouse w = warehouse(spark, "ecommerce_orders", IdentityActionTest.ORDERS);
+        // One skipped row: with none, the optimizer drops the joins and the expression under test.
+        Dataset<Row> skipped = spark.createDataFrame(
+                List.of(RowFactory.create("0".repeat(64))), StructType.fromDDL("id_value_hash STRING"));
+        Dataset<Row> map =
+                spark.createDataFrame(List.<Row>of(), StructType.fromDDL("id_value_hash STRING, one_id STRING"));
+        Dataset<Row> keyed = Identifiers.withLookupKey(
+                w.read(Table.ECOMMERCE_ORDERS), Table.ECOMMERCE_ORDERS, new OneIdLookup(map, skipped));
+        String plan = keyed.queryExecution().optimizedPlan().toString();
+        // The plan holds the key and its rounds (ecommerce_orders has six identifiers, so five joins
+        // with the skipped ones), or there is nothing for "no lambda" to speak of.
+        assertTrue(plan.contains(Identifiers.LOOKUP_KEY), plan);
+        assertOccurs(5, "Join LeftOuter", plan);
+        assertOccurs(0, "lambdafunction", plan);
+    }
 }

@@ -38,224 +38,278 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SharedSpark.class)
 class IdentityActionTest {
-  static final LocalDate D1 = LocalDate.of(2026, 10, 1);
-  static final LocalDate D2 = LocalDate.of(2026, 10, 2);
-  static final StructType ORDERS = StructType.fromDDL(
-      "dt DATE, platform STRING, order_id STRING, buyer_id STRING, phone_hash STRING, email_hash STRING,"
-          + " device_id STRING, member_id STRING, click_id STRING, created_at TIMESTAMP");
-  static final StructType POS = StructType.fromDDL(
-      "dt DATE, store_id STRING, transaction_id STRING, member_card STRING, phone_hash STRING,"
-          + " transaction_time TIMESTAMP");
-  static final StructType USERS = StructType.fromDDL(
-      "dt DATE, app_id STRING, openid STRING, unionid STRING, subscribe_time TIMESTAMP");
+    static final LocalDate D1 = LocalDate.of(2026, 10, 1);
+    static final LocalDate D2 = LocalDate.of(2026, 10, 2);
+    static final StructType ORDERS = StructType.fromDDL(
+            "dt DATE, platform STRING, order_id STRING, buyer_id STRING, phone_hash STRING, email_hash STRING,"
+                    + " device_id STRING, member_id STRING, click_id STRING, created_at TIMESTAMP");
+    static final StructType POS =
+            StructType.fromDDL("dt DATE, store_id STRING, transaction_id STRING, member_card STRING, phone_hash STRING,"
+                    + " transaction_time TIMESTAMP");
+    static final StructType USERS =
+            StructType.fromDDL("dt DATE, app_id STRING, openid STRING, unionid STRING, subscribe_time TIMESTAMP");
 
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  Warehouse warehouse(SparkSession spark) {
-    return new Warehouse(spark, tmp.resolve("warehouse").toString());
-  }
-
-  TrueRoiConfig config() {
-    return new TestWorld(tmp).config("");
-  }
-
-  static Timestamp t(String iso) {
-    return Timestamp.from(Instant.parse(iso));
-  }
-
-  void write(SparkSession spark, String table, StructType schema, List<Row> rows) {
-    spark.createDataFrame(rows, schema).write().format("delta").mode(SaveMode.Overwrite)
-        .save(warehouse(spark).path(Table.silver(table)));
-  }
-
-  IdentityAction.Result identity(SparkSession spark, LocalDate d) {
-    return new IdentityAction(config(), warehouse(spark), RunContext.start("identity", d, d, null)).execute();
-  }
-
-  /** one_id of an identifier given by type and raw value. */
-  String oneId(SparkSession spark, String type, String value) {
-    List<Row> r = warehouse(spark).read(Table.IDENTITY_MAP)
-        .filter(org.apache.spark.sql.functions.col("id_value_hash")
-            .equalTo(Identifiers.hash(IdType.of(type), org.apache.spark.sql.functions.lit(value))))
-        .select("one_id").collectAsList();
-    return r.isEmpty() ? null : r.get(0).getString(0);
-  }
-
-  static Row order(String id, String member, String device, String phone, String at) {
-    return RowFactory.create(Date.valueOf(D1), "ownsite", id, null, phone, null, device, member, null, t(at));
-  }
-
-  static String sha256(String s) throws Exception {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-  }
-
-  @Test
-  void anIdentifierOfOneRecordIsPlacedWithItsRecordAndCanNameTheComponent(SparkSession spark) throws Exception {
-    // Orders: (member L, device d) and (member k, device d). L is on one order only, so it stays out
-    // of the graph; it must still get d's OneID, and the OneID is named by the smallest hash of the
-    // three, which we make L's by picking its value (SHA-256 of "member:<value>", as Identifiers hashes).
-    String others = sha256("device:d").compareTo(sha256("member:k")) < 0 ? sha256("device:d") : sha256("member:k");
-    String leaf = null;
-    for (int i = 0; leaf == null; i++) {
-      if (sha256("member:L" + i).compareTo(others) < 0) {
-        leaf = "L" + i;
-      }
+    Warehouse warehouse(SparkSession spark) {
+        return new Warehouse(spark, tmp.resolve("warehouse").toString());
     }
-    write(spark, "ecommerce_orders", ORDERS, List.of(order("O1", leaf, "d", null, "2026-10-01T01:00:00Z"),
-        order("O2", "k", "d", null, "2026-10-01T02:00:00Z")));
-    IdentityAction.Result c = identity(spark, D1);
-    assertEquals(3L, c.identifiers());
-    assertEquals(1L, c.linkingIdentifiers(), "only d is on both orders; L and k are on one each");
-    String expected = "oid_" + sha256("member:" + leaf).substring(0, 24);
-    assertEquals(expected, oneId(spark, "member", leaf));
-    assertEquals(expected, oneId(spark, "device", "d"));
-    assertEquals(expected, oneId(spark, "member", "k"));
-  }
 
-  @Test
-  void longChainBecomesOnePerson(SparkSession spark) {
-    // member m0 - device d0 - member m1 - device d1 - ... : 200 orders, 201 identifiers in a path.
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      rows.add(order("A" + i, "m" + i, "d" + i, null, "2026-10-01T01:00:00Z"));
-      rows.add(order("B" + i, "m" + (i + 1), "d" + i, null, "2026-10-01T02:00:00Z"));
+    TrueRoiConfig config() {
+        return new TestWorld(tmp).config("");
     }
-    write(spark, "ecommerce_orders", ORDERS, rows);
-    IdentityAction.Result c = identity(spark, D1);
-    assertEquals(201L, c.identifiers(), "m0..m100 and d0..d99");
-    assertEquals(1L, c.oneIds());
-    assertTrue(c.ccRounds() >= 3, "a 201-node path takes several rounds: " + c);
-    assertEquals(199L, c.linkingIdentifiers(), "m0 and m100 are on one order each, so outside the graph");
-    // Still named by the smallest hash of all 201 identifiers, the two single-order ones included.
-    Row named = warehouse(spark).read(Table.IDENTITY_MAP)
-        .agg(org.apache.spark.sql.functions.min("id_value_hash"), org.apache.spark.sql.functions.max("one_id")).first();
-    assertEquals("oid_" + named.getString(0).substring(0, 24), named.getString(1));
-    assertEquals(oneId(spark, "member", "m0"), oneId(spark, "member", "m100"));
-  }
 
-  @Test
-  void laterEvidenceMergesTwoPeopleKeepingTheOlderOneId(SparkSession spark) {
-    write(spark, "pos_transactions", POS, List.of(
-        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
-        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M2", "P2", t("2026-10-01T03:00:00Z"))));
-    identity(spark, D1);
-    String first = oneId(spark, "member", "M1");
-    String second = oneId(spark, "member", "M2");
-    assertNotEquals(first, second);
-    // The one_id of a new person is "oid_" + 24 hex digits of the smallest identifier hash.
-    assertTrue(first.matches("oid_[0-9a-f]{24}"), first);
-
-    // Day two: someone pays with card M2 and gives phone P1: both are one person. M1/P1 were seen
-    // first (02:00 < 03:00), so their OneID survives and M2's is retired.
-    write(spark, "pos_transactions", POS, List.of(
-        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
-        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M2", "P2", t("2026-10-01T03:00:00Z")),
-        RowFactory.create(Date.valueOf(D2), "SH001", "T3", "M2", "P1", t("2026-10-02T03:00:00Z"))));
-    IdentityAction.Result c = identity(spark, D2);
-    assertEquals(1L, c.mergedOneIds());
-    for (String[] id : new String[][] {{"member", "M1"}, {"member", "M2"}, {"phone", "P1"}, {"phone", "P2"}}) {
-      assertEquals(first, oneId(spark, id[0], id[1]), id[1]);
+    static Timestamp t(String iso) {
+        return Timestamp.from(Instant.parse(iso));
     }
-    List<Row> history = warehouse(spark).read(Table.ONE_ID_HISTORY).collectAsList();
-    assertEquals(1, history.size());
-    assertEquals(second, history.get(0).getAs("retired_one_id"));
-    assertEquals(first, history.get(0).getAs("surviving_one_id"));
 
-    // Re-running the same date changes nothing.
-    Dataset<Row> before = warehouse(spark).read(Table.IDENTITY_MAP);
-    List<Row> snapshot = before.collectAsList();
-    IdentityAction.Result again = identity(spark, D2);
-    assertEquals(0L, again.mergedOneIds());
-    DatasetAssert.assertDatasetEquals(spark.createDataFrame(snapshot, before.schema()),
-        warehouse(spark).read(Table.IDENTITY_MAP));
-    assertEquals(1, warehouse(spark).read(Table.ONE_ID_HISTORY).count());
-  }
-
-  @Test
-  void junkHubPhoneDoesNotMergeItsCustomers(SparkSession spark) {
-    // A store types its own phone for 500 walk-in customers, each with their own member card.
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "T" + i, "M" + i, "STORE_PHONE", t("2026-10-01T02:00:00Z")));
+    void write(SparkSession spark, String table, StructType schema, List<Row> rows) {
+        spark.createDataFrame(rows, schema)
+                .write()
+                .format("delta")
+                .mode(SaveMode.Overwrite)
+                .save(warehouse(spark).path(Table.silver(table)));
     }
-    // One customer also links two cards with her real phone: that merge must still happen.
-    rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X1", "M1", "REAL", t("2026-10-01T04:00:00Z")));
-    rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X2", "M2", "REAL", t("2026-10-01T05:00:00Z")));
-    write(spark, "pos_transactions", POS, rows);
-    IdentityAction.Result c = identity(spark, D1);
-    assertEquals(1L, c.ambiguousIdentifiers());
-    // 500 cards, M1 and M2 one person: 499 OneIDs. The store phone is in no component.
-    assertEquals(499L, c.oneIds());
-    assertEquals(null, oneId(spark, "phone", "STORE_PHONE"));
-    assertNotEquals(oneId(spark, "member", "M3"), oneId(spark, "member", "M4"));
-    assertEquals(oneId(spark, "member", "M1"), oneId(spark, "member", "M2"));
-    Row amb = warehouse(spark).read(Table.AMBIGUOUS_IDENTIFIERS).first();
-    assertEquals("phone", amb.getAs("id_type"));
-    assertEquals(500L, (long) amb.<Long>getAs("degree"));
-    assertEquals("member", amb.getAs("neighbour_type"));
-  }
 
-  @Test
-  void openidsAreScopedByAppUnlessAUnionidLinksThem(SparkSession spark) {
-    write(spark, "wechat_users", USERS, List.of(
-        RowFactory.create(Date.valueOf(D1), "gh_A", "o1", null, t("2026-10-01T01:00:00Z")),
-        RowFactory.create(Date.valueOf(D1), "wxMP", "o1", null, t("2026-10-01T01:00:00Z"))));
-    identity(spark, D1);
-    assertNotEquals(oneId(spark, "openid", "gh_A:o1"), oneId(spark, "openid", "wxMP:o1"),
-        "the same openid string in two apps is two people");
-
-    write(spark, "wechat_users", USERS, List.of(
-        RowFactory.create(Date.valueOf(D1), "gh_A", "o1", "U1", t("2026-10-01T01:00:00Z")),
-        RowFactory.create(Date.valueOf(D1), "wxMP", "o1", "U1", t("2026-10-01T01:00:00Z"))));
-    identity(spark, D1);
-    assertEquals(oneId(spark, "openid", "gh_A:o1"), oneId(spark, "openid", "wxMP:o1"));
-    assertEquals(oneId(spark, "unionid", "U1"), oneId(spark, "openid", "wxMP:o1"));
-  }
-
-  @Test
-  void firstAndLastSeenSpanTheIdentifiersRecords(SparkSession spark) {
-    write(spark, "pos_transactions", POS, List.of(
-        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
-        RowFactory.create(Date.valueOf(D2), "SH001", "T2", "M1", null, t("2026-10-02T09:00:00Z"))));
-    identity(spark, D2);
-    Map<String, Row> byType = new HashMap<>();
-    for (Row r : warehouse(spark).read(Table.IDENTITY_MAP).collectAsList()) {
-      byType.put(r.getAs("id_type"), r);
+    IdentityAction.Result identity(SparkSession spark, LocalDate d) {
+        return new IdentityAction(config(), warehouse(spark), RunContext.start("identity", d, d, null)).execute();
     }
-    assertEquals(t("2026-10-01T02:00:00Z"), byType.get("member").getAs("first_seen"));
-    assertEquals(t("2026-10-02T09:00:00Z"), byType.get("member").getAs("last_seen"));
-    assertEquals(t("2026-10-01T02:00:00Z"), byType.get("phone").getAs("last_seen"));
-  }
 
-  @Test
-  void identifiersTheSilverTablesNoLongerShowKeepTheirOneIdAndTheirMerge(SparkSession spark) {
-    // Day one: card M1 with phones P1 and P2 is one person (M1 links; P1, P2 are single-record leaves).
-    write(spark, "pos_transactions", POS, List.of(
-        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
-        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M1", "P2", t("2026-10-01T03:00:00Z"))));
-    identity(spark, D1);
-    String person = oneId(spark, "phone", "P1");
-    assertEquals(person, oneId(spark, "phone", "P2"));
-    // The silver table is rebuilt without those sales (a retention purge, say): only a new person's.
-    write(spark, "pos_transactions", POS, List.of(
-        RowFactory.create(Date.valueOf(D1), "SH001", "T9", "M9", "P9", t("2026-10-01T09:00:00Z"))));
-    IdentityAction.Result c = identity(spark, D1);
-    // Merges are permanent (class comment of IdentityAction): the map keeps all three identifiers,
-    // still one person with the same OneID, beside the new one's two.
-    assertEquals(5L, c.identifiers());
-    assertEquals(2L, c.oneIds());
-    assertEquals(0L, c.mergedOneIds());
-    for (String[] id : new String[][] {{"member", "M1"}, {"phone", "P1"}, {"phone", "P2"}}) {
-      assertEquals(person, oneId(spark, id[0], id[1]), id[1]);
+    /** one_id of an identifier given by type and raw value. */
+    String oneId(SparkSession spark, String type, String value) {
+        List<Row> r = warehouse(spark)
+                .read(Table.IDENTITY_MAP)
+                .filter(org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .col("id_value_hash")
+                        .equalTo(Identifiers.hash(IdType.of(type), org.apache.spark.sql.functions.lit(value))))
+                .select("one_id")
+                .collectAsList();
+        return r.isEmpty() ? null : r.get(0).getString(0);
     }
-    assertNotEquals(person, oneId(spark, "member", "M9"));
-    assertEquals(oneId(spark, "member", "M9"), oneId(spark, "phone", "P9"));
-    Row m1 = warehouse(spark).read(Table.IDENTITY_MAP)
-        .filter(org.apache.spark.sql.functions.col("id_value_hash")
-            .equalTo(Identifiers.hash(IdType.MEMBER, org.apache.spark.sql.functions.lit("M1")))).first();
-    assertEquals(t("2026-10-01T02:00:00Z"), m1.getAs("first_seen"), "first/last seen come from the previous map");
-    assertEquals(t("2026-10-01T03:00:00Z"), m1.getAs("last_seen"));
-  }
+
+    static Row order(String id, String member, String device, String phone, String at) {
+        return RowFactory.create(Date.valueOf(D1), "ownsite", id, null, phone, null, device, member, null, t(at));
+    }
+
+    static String sha256(String s) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void anIdentifierOfOneRecordIsPlacedWithItsRecordAndCanNameTheComponent(SparkSession spark) throws Exception {
+        // Orders: (member L, device d) and (member k, device d). L is on one order only, so it stays out
+        // of the graph; it must still get d's OneID, and the OneID is named by the smallest hash of the
+        // three, which we make L's by picking its value (SHA-256 of "member:<value>", as Identifiers hashes).
+        String others = sha256("device:d").compareTo(sha256("member:k")) < 0 ? sha256("device:d") : sha256("member:k");
+        String leaf = null;
+        for (int i = 0; leaf == null; i++) {
+            if (sha256("member:L" + i).compareTo(others) < 0) {
+                leaf = "L" + i;
+            }
+        }
+        write(
+                spark,
+                "ecommerce_orders",
+                ORDERS,
+                List.of(
+                        order("O1", leaf, "d", null, "2026-10-01T01:00:00Z"),
+                        order("O2", "k", "d", null, "2026-10-01T02:00:00Z")));
+        IdentityAction.Result c = identity(spark, D1);
+        assertEquals(3L, c.identifiers());
+        assertEquals(1L, c.linkingIdentifiers(), "only d is on both orders; L and k are on one each");
+        String expected = "oid_" + sha256("member:" + leaf).substring(0, 24);
+        assertEquals(expected, oneId(spark, "member", leaf));
+        assertEquals(expected, oneId(spark, "device", "d"));
+        assertEquals(expected, oneId(spark, "member", "k"));
+    }
+
+    @Test
+    void longChainBecomesOnePerson(SparkSession spark) {
+        // member m0 - device d0 - member m1 - device d1 - ... : 200 orders, 201 identifiers in a path.
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            rows.add(order("A" + i, "m" + i, "d" + i, null, "2026-10-01T01:00:00Z"));
+            rows.add(order("B" + i, "m" + (i + 1), "d" + i, null, "2026-10-01T02:00:00Z"));
+        }
+        write(spark, "ecommerce_orders", ORDERS, rows);
+        IdentityAction.Result c = identity(spark, D1);
+        assertEquals(201L, c.identifiers(), "m0..m100 and d0..d99");
+        assertEquals(1L, c.oneIds());
+        assertTrue(c.ccRounds() >= 3, "a 201-node path takes several rounds: " + c);
+        assertEquals(199L, c.linkingIdentifiers(), "m0 and m100 are on one order each, so outside the graph");
+        // Still named by the smallest hash of all 201 identifiers, the two single-order ones included.
+        Row named = warehouse(spark)
+                .read(Table.IDENTITY_MAP)
+                .agg(org.apache.spark.sql.functions.min("id_value_hash"), org.apache.spark.sql.functions.max("one_id"))
+                .first();
+        assertEquals("oid_" + named.getString(0).substring(0, 24), named.getString(1));
+        assertEquals(oneId(spark, "member", "m0"), oneId(spark, "member", "m100"));
+    }
+
+    @Test
+    void laterEvidenceMergesTwoPeopleKeepingTheOlderOneId(SparkSession spark) {
+        write(
+                spark,
+                "pos_transactions",
+                POS,
+                List.of(
+                        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+                        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M2", "P2", t("2026-10-01T03:00:00Z"))));
+        identity(spark, D1);
+        String first = oneId(spark, "member", "M1");
+        String second = oneId(spark, "member", "M2");
+        assertNotEquals(first, second);
+        // The one_id of a new person is "oid_" + 24 hex digits of the smallest identifier hash.
+        assertTrue(first.matches("oid_[0-9a-f]{24}"), first);
+
+        // Day two: someone pays with card M2 and gives phone P1: both are one person. M1/P1 were seen
+        // first (02:00 < 03:00), so their OneID survives and M2's is retired.
+        write(
+                spark,
+                "pos_transactions",
+                POS,
+                List.of(
+                        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+                        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M2", "P2", t("2026-10-01T03:00:00Z")),
+                        RowFactory.create(Date.valueOf(D2), "SH001", "T3", "M2", "P1", t("2026-10-02T03:00:00Z"))));
+        IdentityAction.Result c = identity(spark, D2);
+        assertEquals(1L, c.mergedOneIds());
+        for (String[] id : new String[][] {{"member", "M1"}, {"member", "M2"}, {"phone", "P1"}, {"phone", "P2"}}) {
+            assertEquals(first, oneId(spark, id[0], id[1]), id[1]);
+        }
+        List<Row> history = warehouse(spark).read(Table.ONE_ID_HISTORY).collectAsList();
+        assertEquals(1, history.size());
+        assertEquals(second, history.get(0).getAs("retired_one_id"));
+        assertEquals(first, history.get(0).getAs("surviving_one_id"));
+
+        // Re-running the same date changes nothing.
+        Dataset<Row> before = warehouse(spark).read(Table.IDENTITY_MAP);
+        List<Row> snapshot = before.collectAsList();
+        IdentityAction.Result again = identity(spark, D2);
+        assertEquals(0L, again.mergedOneIds());
+        DatasetAssert.assertDatasetEquals(
+                spark.createDataFrame(snapshot, before.schema()),
+                warehouse(spark).read(Table.IDENTITY_MAP));
+        assertEquals(1, warehouse(spark).read(Table.ONE_ID_HISTORY).count());
+    }
+
+    @Test
+    void junkHubPhoneDoesNotMergeItsCustomers(SparkSession spark) {
+        // A store types its own phone for 500 walk-in customers, each with their own member card.
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            rows.add(RowFactory.create(
+                    Date.valueOf(D1), "SH001", "T" + i, "M" + i, "STORE_PHONE", t("2026-10-01T02:00:00Z")));
+        }
+        // One customer also links two cards with her real phone: that merge must still happen.
+        rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X1", "M1", "REAL", t("2026-10-01T04:00:00Z")));
+        rows.add(RowFactory.create(Date.valueOf(D1), "SH001", "X2", "M2", "REAL", t("2026-10-01T05:00:00Z")));
+        write(spark, "pos_transactions", POS, rows);
+        IdentityAction.Result c = identity(spark, D1);
+        assertEquals(1L, c.ambiguousIdentifiers());
+        // 500 cards, M1 and M2 one person: 499 OneIDs. The store phone is in no component.
+        assertEquals(499L, c.oneIds());
+        assertEquals(null, oneId(spark, "phone", "STORE_PHONE"));
+        assertNotEquals(oneId(spark, "member", "M3"), oneId(spark, "member", "M4"));
+        assertEquals(oneId(spark, "member", "M1"), oneId(spark, "member", "M2"));
+        Row amb = warehouse(spark).read(Table.AMBIGUOUS_IDENTIFIERS).first();
+        assertEquals("phone", amb.getAs("id_type"));
+        assertEquals(500L, (long) amb.<Long>getAs("degree"));
+        assertEquals("member", amb.getAs("neighbour_type"));
+    }
+
+    @Test
+    void openidsAreScopedByAppUnlessAUnionidLinksThem(SparkSession spark) {
+        write(
+                spark,
+                "wechat_users",
+                USERS,
+                List.of(
+                        RowFactory.create(Date.valueOf(D1), "gh_A", "o1", null, t("2026-10-01T01:00:00Z")),
+                        RowFactory.create(Date.valueOf(D1), "wxMP", "o1", null, t("2026-10-01T01:00:00Z"))));
+        identity(spark, D1);
+        assertNotEquals(
+                oneId(spark, "openid", "gh_A:o1"),
+                oneId(spark, "openid", "wxMP:o1"),
+                "the same openid string in two apps is two people");
+
+        write(
+                spark,
+                "wechat_users",
+                USERS,
+                List.of(
+                        RowFactory.create(Date.valueOf(D1), "gh_A", "o1", "U1", t("2026-10-01T01:00:00Z")),
+                        RowFactory.create(Date.valueOf(D1), "wxMP", "o1", "U1", t("2026-10-01T01:00:00Z"))));
+        identity(spark, D1);
+        assertEquals(oneId(spark, "openid", "gh_A:o1"), oneId(spark, "openid", "wxMP:o1"));
+        assertEquals(oneId(spark, "unionid", "U1"), oneId(spark, "openid", "wxMP:o1"));
+    }
+
+    @Test
+    void firstAndLastSeenSpanTheIdentifiersRecords(SparkSession spark) {
+        write(
+                spark,
+                "pos_transactions",
+                POS,
+                List.of(
+                        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+                        RowFactory.create(Date.valueOf(D2), "SH001", "T2", "M1", null, t("2026-10-02T09:00:00Z"))));
+        identity(spark, D2);
+        Map<String, Row> byType = new HashMap<>();
+        for (Row r : warehouse(spark).read(Table.IDENTITY_MAP).collectAsList()) {
+            byType.put(r.getAs("id_type"), r);
+        }
+        assertEquals(t("2026-10-01T02:00:00Z"), byType.get("member").getAs("first_seen"));
+        assertEquals(t("2026-10-02T09:00:00Z"), byType.get("member").getAs("last_seen"));
+        assertEquals(t("2026-10-01T02:00:00Z"), byType.get("phone").getAs("last_seen"));
+    }
+
+    @Test
+    void identifiersTheSilverTablesNoLongerShowKeepTheirOneIdAndTheirMerge(SparkSession spark) {
+        // Day one: card M1 with phones P1 and P2 is one person (M1 links; P1, P2 are single-record leaves).
+        write(
+                spark,
+                "pos_transactions",
+                POS,
+                List.of(
+                        RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
+                        RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M1", "P2", t("2026-10-01T03:00:00Z"))));
+        identity(spark, D1);
+        String person = oneId(spark, "phone", "P1");
+        assertEquals(person, oneId(spark, "phone", "P2"));
+        // The silver table is rebuilt without those sales (a retention purge, say): only a new person's.
+        write(
+                spark,
+                "pos_transactions",
+                POS,
+                List.of(RowFactory.create(Date.valueOf(D1), "SH001", "T9", "M9", "P9", t("2026-10-01T09:00:00Z"))));
+        IdentityAction.Result c = identity(spark, D1);
+        // Merges are permanent (class comment of IdentityAction): the map keeps all three identifiers,
+        // still one person with the same OneID, beside the new one's two.
+        assertEquals(5L, c.identifiers());
+        assertEquals(2L, c.oneIds());
+        assertEquals(0L, c.mergedOneIds());
+        for (String[] id : new String[][] {{"member", "M1"}, {"phone", "P1"}, {"phone", "P2"}}) {
+            assertEquals(person, oneId(spark, id[0], id[1]), id[1]);
+        }
+        assertNotEquals(person, oneId(spark, "member", "M9"));
+        assertEquals(oneId(spark, "member", "M9"), oneId(spark, "phone", "P9"));
+        Row m1 = warehouse(spark)
+                .read(Table.IDENTITY_MAP)
+                .filter(org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .col("id_value_hash")
+                        .equalTo(Identifiers.hash(IdType.MEMBER, org.apache.spark.sql.functions.lit("M1"))))
+                .first();
+        assertEquals(t("2026-10-01T02:00:00Z"), m1.getAs("first_seen"), "first/last seen come from the previous map");
+        assertEquals(t("2026-10-01T03:00:00Z"), m1.getAs("last_seen"));
+    }
 }

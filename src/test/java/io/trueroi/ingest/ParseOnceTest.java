@@ -29,26 +29,33 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag(PlanAssert.TAG)
 @ExtendWith(SharedSpark.class)
 class ParseOnceTest {
-  @TempDir
-  static Path tmp;
+    @TempDir
+    static Path tmp;
 
-  @Test
-  void theAdClicksTimeIsParsedOnce(SparkSession spark) {
-    TrueRoiConfig config = new TestWorld(tmp).config("");
-    ReaderContext context = new ReaderContext(config.ingest(), config.businessTimeZone(),
-        new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
-    Dataset<Row> lines = spark.createDataFrame(spark.emptyDataFrame().toJavaRDD(), RawLines.SCHEMA);
-    String plan = new AdClicksReader().parse(lines, context).queryExecution().optimizedPlan().toString();
-    assertOccurs(1, "timestamp_millis(", plan);
-  }
+    @Test
+    void theAdClicksTimeIsParsedOnce(SparkSession spark) {
+        TrueRoiConfig config = new TestWorld(tmp).config("");
+        ReaderContext context = new ReaderContext(
+                config.ingest(),
+                config.businessTimeZone(),
+                new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
+        Dataset<Row> lines = spark.createDataFrame(spark.emptyDataFrame().toJavaRDD(), RawLines.SCHEMA);
+        String plan = new AdClicksReader()
+                .parse(lines, context)
+                .queryExecution()
+                .optimizedPlan()
+                .toString();
+        assertOccurs(1, "timestamp_millis(", plan);
+    }
 
-  @Test
-  void anIdIsTrimmedOnce(SparkSession spark) {
-    // A one-column range, not literal rows, so that Spark generates code for the projection.
-    Dataset<Row> ids = spark.range(3).select(col("id").cast(DataTypes.StringType).as("v"))
-        .select(Parse.id(col("v")).as("id"));
-    String code = ids.queryExecution().debug().codegenToSeq().mkString("\n");
-    assertOccurs(1, "StringTrim.execBinary(", code);
-    assertEquals(new StructType().add("id", DataTypes.StringType, true), ids.schema());
-  }
+    @Test
+    void anIdIsTrimmedOnce(SparkSession spark) {
+        // A one-column range, not literal rows, so that Spark generates code for the projection.
+        Dataset<Row> ids = spark.range(3)
+                .select(col("id").cast(DataTypes.StringType).as("v"))
+                .select(Parse.id(col("v")).as("id"));
+        String code = ids.queryExecution().debug().codegenToSeq().mkString("\n");
+        assertOccurs(1, "StringTrim.execBinary(", code);
+        assertEquals(new StructType().add("id", DataTypes.StringType, true), ids.schema());
+    }
 }

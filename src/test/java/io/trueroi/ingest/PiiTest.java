@@ -10,8 +10,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Phone normalisation rules (README, "Identifiers and PII") and the HMAC used for every hash. */
 class PiiTest {
-  @ParameterizedTest(name = "{0} (region {1}) -> {2} {3}")
-  @CsvSource(delimiter = '|', nullValues = "NULL", textBlock = """
+    @ParameterizedTest(name = "{0} (region {1}) -> {2} {3}")
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "NULL",
+            textBlock =
+                    """
       # raw                 | region or code | e164            | status
       13812345678           | NULL           | +8613812345678  | valid
       138-1234-5678         | 86             | +8613812345678  | valid
@@ -36,20 +40,21 @@ class PiiTest {
       not a phone           | NULL           | NULL            | invalid
       1381234567            | NULL           | NULL            | invalid
       """)
-  void normalisesPhones(String raw, String region, String e164, String status) {
-    assertArrayEquals(new String[] {e164, status}, Pii.normalise(raw, region, "CN"));
-  }
+    void normalisesPhones(String raw, String region, String e164, String status) {
+        assertArrayEquals(new String[] {e164, status}, Pii.normalise(raw, region, "CN"));
+    }
 
-  @Test
-  void defaultRegionAppliesToNumbersWithoutCountryCode() {
-    assertArrayEquals(new String[] {"+85251234567", "valid"}, Pii.normalise("5123 4567", null, "HK"));
-  }
+    @Test
+    void defaultRegionAppliesToNumbersWithoutCountryCode() {
+        assertArrayEquals(new String[] {"+85251234567", "valid"}, Pii.normalise("5123 4567", null, "HK"));
+    }
 
-  @Test
-  void hmacMatchesRfc4231TestCase2() throws Exception {
-    // RFC 4231 section 4.3: key "Jefe", data "what do ya want for nothing?".
-    String expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
-    assertEquals(expected, new Pii.HmacSha256("Jefe".getBytes(StandardCharsets.US_ASCII))
-        .call("what do ya want for nothing?"));
-  }
+    @Test
+    void hmacMatchesRfc4231TestCase2() throws Exception {
+        // RFC 4231 section 4.3: key "Jefe", data "what do ya want for nothing?".
+        String expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+        assertEquals(
+                expected,
+                new Pii.HmacSha256("Jefe".getBytes(StandardCharsets.US_ASCII)).call("what do ya want for nothing?"));
+    }
 }

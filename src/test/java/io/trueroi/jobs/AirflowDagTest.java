@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trueroi.catalog.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueroi.ingest.Readers;
@@ -33,86 +32,92 @@ import picocli.CommandLine;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AirflowDagTest {
-  static final String DATE = "2026-10-31";
-  static final String HOME = "/opt/trueroi";
-  JsonNode dag;
+    static final String DATE = "2026-10-31";
+    static final String HOME = "/opt/trueroi";
+    JsonNode dag;
 
-  @BeforeAll
-  void load() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("python3", "src/test/resources/airflow/probe.py",
-        "jobs/airflow/trueroi_nightly.py", DATE);
-    pb.environment().put("PYTHONPATH", Path.of("src/test/resources/airflow/stub").toAbsolutePath().toString());
-    pb.environment().put("TRUEROI_HOME", HOME);
-    pb.environment().remove("TRUEROI_CONF");
-    pb.redirectErrorStream(false);
-    Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 did not finish");
-    assertEquals(0, p.exitValue(), "the DAG file must load: " + err);
-    dag = new ObjectMapper().readTree(out);
-  }
-
-  @Test
-  void dagRunsDailyWithRetriesAndNoCatchup() {
-    JsonNode kwargs = dag.get("kwargs");
-    assertEquals("trueroi_nightly", dag.get("dag_id").asText());
-    assertFalse(kwargs.get("catchup").asBoolean(), "no catchup by default");
-    assertTrue(kwargs.get("default_args").get("retries").asInt() >= 1, "tasks are retried");
-    assertEquals(1, kwargs.get("max_active_runs").asInt(), "nights run one at a time");
-    assertTrue(kwargs.hasNonNull("schedule"));
-  }
-
-  @Test
-  void stagesDependOnEachOtherAndIngestRunsInParallel() {
-    Set<String> sources = new TreeSet<>(Readers.groups());
-    Set<String> expectedTasks = new TreeSet<>(List.of("identity", "journeys", "attribution", "marts"));
-    sources.forEach(s -> expectedTasks.add("ingest_" + s));
-    assertEquals(expectedTasks, names(dag.get("tasks").fieldNames()));
-    Set<List<String>> edges = new HashSet<>();
-    dag.get("edges").forEach(e -> edges.add(List.of(e.get(0).asText(), e.get(1).asText())));
-    Set<List<String>> expected = new HashSet<>();
-    sources.forEach(s -> expected.add(List.of("ingest_" + s, "identity")));
-    expected.add(List.of("identity", "journeys"));
-    expected.add(List.of("journeys", "attribution"));
-    expected.add(List.of("attribution", "marts"));
-    // Exactly these: no edge between two ingest tasks, so the sources are ingested in parallel.
-    assertEquals(expected, edges);
-  }
-
-  @Test
-  void everyCommandIsAcceptedByTheJarsCommandLine() throws Exception {
-    Path submit = Path.of("jobs/trueroi-submit");
-    assertTrue(Files.isExecutable(submit), "the wrapper the DAG calls exists");
-    assertTrue(Files.readString(submit).contains("io.trueroi.jobs.TrueRoi"), "and runs the jar's entry point");
-    Iterator<Map.Entry<String, JsonNode>> tasks = dag.get("tasks").fields();
-    int checked = 0;
-    while (tasks.hasNext()) {
-      Map.Entry<String, JsonNode> task = tasks.next();
-      List<String> argv = new ArrayList<>();
-      task.getValue().forEach(a -> argv.add(a.asText()));
-      assertEquals(HOME + "/jobs/trueroi-submit", argv.get(0), task.getKey());
-      String[] args = argv.subList(1, argv.size()).toArray(String[]::new);
-      CommandLine.ParseResult parsed = new CommandLine(new TrueRoi()).parseArgs(args); // throws if rejected
-      CommandLine.ParseResult job = parsed.subcommand();
-      String stage = task.getKey().startsWith("ingest_") ? "ingest" : task.getKey();
-      assertEquals(stage, job.commandSpec().name(), task.getKey());
-      JobCommand command = job.commandSpec().commandLine().getCommand();
-      assertEquals(LocalDate.parse(DATE), command.date, task.getKey() + " runs the logical date");
-      if (stage.equals("ingest")) {
-        assertEquals(List.of(task.getKey().substring("ingest_".length())), command.sources);
-        Readers.ofGroups(new TreeSet<>(command.sources)); // throws on an unknown source
-      }
-      checked++;
+    @BeforeAll
+    void load() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                "python3", "src/test/resources/airflow/probe.py", "jobs/airflow/trueroi_nightly.py", DATE);
+        pb.environment()
+                .put(
+                        "PYTHONPATH",
+                        Path.of("src/test/resources/airflow/stub")
+                                .toAbsolutePath()
+                                .toString());
+        pb.environment().put("TRUEROI_HOME", HOME);
+        pb.environment().remove("TRUEROI_CONF");
+        pb.redirectErrorStream(false);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 did not finish");
+        assertEquals(0, p.exitValue(), "the DAG file must load: " + err);
+        dag = new ObjectMapper().readTree(out);
     }
-    assertEquals(8, checked);
-    // The plain command table agrees with what the operators were given.
-    assertEquals(dag.get("commands_table"), dag.get("tasks"));
-  }
 
-  private static Set<String> names(Iterator<String> it) {
-    Set<String> out = new TreeSet<>();
-    it.forEachRemaining(out::add);
-    return out;
-  }
+    @Test
+    void dagRunsDailyWithRetriesAndNoCatchup() {
+        JsonNode kwargs = dag.get("kwargs");
+        assertEquals("trueroi_nightly", dag.get("dag_id").asText());
+        assertFalse(kwargs.get("catchup").asBoolean(), "no catchup by default");
+        assertTrue(kwargs.get("default_args").get("retries").asInt() >= 1, "tasks are retried");
+        assertEquals(1, kwargs.get("max_active_runs").asInt(), "nights run one at a time");
+        assertTrue(kwargs.hasNonNull("schedule"));
+    }
+
+    @Test
+    void stagesDependOnEachOtherAndIngestRunsInParallel() {
+        Set<String> sources = new TreeSet<>(Readers.groups());
+        Set<String> expectedTasks = new TreeSet<>(List.of("identity", "journeys", "attribution", "marts"));
+        sources.forEach(s -> expectedTasks.add("ingest_" + s));
+        assertEquals(expectedTasks, names(dag.get("tasks").fieldNames()));
+        Set<List<String>> edges = new HashSet<>();
+        dag.get("edges")
+                .forEach(e -> edges.add(List.of(e.get(0).asText(), e.get(1).asText())));
+        Set<List<String>> expected = new HashSet<>();
+        sources.forEach(s -> expected.add(List.of("ingest_" + s, "identity")));
+        expected.add(List.of("identity", "journeys"));
+        expected.add(List.of("journeys", "attribution"));
+        expected.add(List.of("attribution", "marts"));
+        // Exactly these: no edge between two ingest tasks, so the sources are ingested in parallel.
+        assertEquals(expected, edges);
+    }
+
+    @Test
+    void everyCommandIsAcceptedByTheJarsCommandLine() throws Exception {
+        Path submit = Path.of("jobs/trueroi-submit");
+        assertTrue(Files.isExecutable(submit), "the wrapper the DAG calls exists");
+        assertTrue(Files.readString(submit).contains("io.trueroi.jobs.TrueRoi"), "and runs the jar's entry point");
+        Iterator<Map.Entry<String, JsonNode>> tasks = dag.get("tasks").fields();
+        int checked = 0;
+        while (tasks.hasNext()) {
+            Map.Entry<String, JsonNode> task = tasks.next();
+            List<String> argv = new ArrayList<>();
+            task.getValue().forEach(a -> argv.add(a.asText()));
+            assertEquals(HOME + "/jobs/trueroi-submit", argv.get(0), task.getKey());
+            String[] args = argv.subList(1, argv.size()).toArray(String[]::new);
+            CommandLine.ParseResult parsed = new CommandLine(new TrueRoi()).parseArgs(args); // throws if rejected
+            CommandLine.ParseResult job = parsed.subcommand();
+            String stage = task.getKey().startsWith("ingest_") ? "ingest" : task.getKey();
+            assertEquals(stage, job.commandSpec().name(), task.getKey());
+            JobCommand command = job.commandSpec().commandLine().getCommand();
+            assertEquals(LocalDate.parse(DATE), command.date, task.getKey() + " runs the logical date");
+            if (stage.equals("ingest")) {
+                assertEquals(List.of(task.getKey().substring("ingest_".length())), command.sources);
+                Readers.ofGroups(new TreeSet<>(command.sources)); // throws on an unknown source
+            }
+            checked++;
+        }
+        assertEquals(8, checked);
+        // The plain command table agrees with what the operators were given.
+        assertEquals(dag.get("commands_table"), dag.get("tasks"));
+    }
+
+    private static Set<String> names(Iterator<String> it) {
+        Set<String> out = new TreeSet<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
 }

@@ -10,71 +10,75 @@ import org.junit.jupiter.api.Test;
 
 /** The command line's rejections: one line on stderr, exit code 2; --help exits 0. */
 class CliTest {
-  record Result(int code, String out, String err) {}
+    record Result(int code, String out, String err) {}
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = TrueRoi.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-        Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length"));
-    return new Result(code, out.toString(), err.toString());
-  }
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TrueRoi.run(
+                args,
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length"));
+        return new Result(code, out.toString(), err.toString());
+    }
 
-  static void assertRejected(Result r, String fragment) {
-    assertEquals(TrueRoi.EXIT_USAGE, r.code(), r.err());
-    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-    assertTrue(r.err().contains(fragment), r.err());
-  }
+    static void assertRejected(Result r, String fragment) {
+        assertEquals(TrueRoi.EXIT_USAGE, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+    }
 
-  @Test
-  void helpListsJobsAndExitsZero() {
-    Result r = run("--help");
-    assertEquals(0, r.code());
-    assertTrue(r.out().contains("ingest") && r.out().contains("nightly"), r.out());
-    Result sub = run("ingest", "--help");
-    assertEquals(0, sub.code());
-    assertTrue(sub.out().contains("--from") && sub.out().contains("--conf"), sub.out());
-  }
+    @Test
+    void helpListsJobsAndExitsZero() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("ingest") && r.out().contains("nightly"), r.out());
+        Result sub = run("ingest", "--help");
+        assertEquals(0, sub.code());
+        assertTrue(sub.out().contains("--from") && sub.out().contains("--conf"), sub.out());
+    }
 
-  @Test
-  void rejectsUnknownJob() {
-    assertRejected(run("reticulate", "--date", "2026-10-01"), "reticulate");
-  }
+    @Test
+    void rejectsUnknownJob() {
+        assertRejected(run("reticulate", "--date", "2026-10-01"), "reticulate");
+    }
 
-  @Test
-  void rejectsMissingJob() {
-    assertRejected(run(), "a job is required");
-  }
+    @Test
+    void rejectsMissingJob() {
+        assertRejected(run(), "a job is required");
+    }
 
-  @Test
-  void rejectsUnknownOption() {
-    assertRejected(run("ingest", "--date", "2026-10-01", "--fast"), "--fast");
-  }
+    @Test
+    void rejectsUnknownOption() {
+        assertRejected(run("ingest", "--date", "2026-10-01", "--fast"), "--fast");
+    }
 
-  @Test
-  void rejectsBadDates() {
-    assertRejected(run("ingest", "--date", "2026-13-01"), "'2026-13-01' is not a date in the form YYYY-MM-DD");
-    assertRejected(run("ingest", "--date", "yesterday"), "'yesterday' is not a date");
-    assertRejected(run("ingest", "--from", "2026-10-02", "--to", "2026-10-01"), "--to must not be before --from");
-  }
+    @Test
+    void rejectsBadDates() {
+        assertRejected(run("ingest", "--date", "2026-13-01"), "'2026-13-01' is not a date in the form YYYY-MM-DD");
+        assertRejected(run("ingest", "--date", "yesterday"), "'yesterday' is not a date");
+        assertRejected(run("ingest", "--from", "2026-10-02", "--to", "2026-10-01"), "--to must not be before --from");
+    }
 
-  @Test
-  void rejectsIncompleteOrConflictingRanges() {
-    assertRejected(run("ingest"), "a date is required");
-    assertRejected(run("ingest", "--from", "2026-10-01"), "--from and --to go together");
-    assertRejected(run("ingest", "--date", "2026-10-01", "--from", "2026-10-01", "--to", "2026-10-02"),
-        "either --date or --from/--to");
-  }
+    @Test
+    void rejectsIncompleteOrConflictingRanges() {
+        assertRejected(run("ingest"), "a date is required");
+        assertRejected(run("ingest", "--from", "2026-10-01"), "--from and --to go together");
+        assertRejected(
+                run("ingest", "--date", "2026-10-01", "--from", "2026-10-01", "--to", "2026-10-02"),
+                "either --date or --from/--to");
+    }
 
-  @Test
-  void rejectsUnknownSource() {
-    assertRejected(run("ingest", "--date", "2026-10-01", "--source", "myspace"), "unknown source 'myspace'");
-  }
+    @Test
+    void rejectsUnknownSource() {
+        assertRejected(run("ingest", "--date", "2026-10-01", "--source", "myspace"), "unknown source 'myspace'");
+    }
 
-  @Test
-  void configErrorsExitThreeNamingTheKey() {
-    Result r = run("ingest", "--date", "2026-10-01", "--conf", "does/not/exist.conf");
-    assertEquals(TrueRoi.EXIT_CONFIG, r.code(), r.err());
-    assertTrue(r.err().startsWith("trueroi: configuration error: config file does/not/exist.conf"), r.err());
-  }
+    @Test
+    void configErrorsExitThreeNamingTheKey() {
+        Result r = run("ingest", "--date", "2026-10-01", "--conf", "does/not/exist.conf");
+        assertEquals(TrueRoi.EXIT_CONFIG, r.code(), r.err());
+        assertTrue(r.err().startsWith("trueroi: configuration error: config file does/not/exist.conf"), r.err());
+    }
 }

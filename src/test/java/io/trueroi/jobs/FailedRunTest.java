@@ -21,32 +21,40 @@ import org.junit.jupiter.api.io.TempDir;
 /** A failing night: exit 1, one line naming the stage and the reason, FAILED rows in ops.job_runs. */
 @ExtendWith(SharedSpark.class)
 class FailedRunTest {
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void nightlyFailureNamesStageAndReasonAndIsRecorded(SparkSession spark) {
-    TestWorld world = new TestWorld(tmp).day(LocalDate.of(2026, 10, 1)); // 2026-10-02 has no folders
-    Path conf = world.confFile("");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = TrueRoi.run(new String[] {"nightly", "--from", "2026-10-01", "--to", "2026-10-02", "--conf",
-        conf.toString()}, new PrintWriter(out, true), new PrintWriter(err, true), TestWorld.ENV);
-    assertEquals(TrueRoi.EXIT_FAILED, code, err.toString());
-    String line = err.toString().strip();
-    assertEquals(1, line.lines().count(), line);
-    assertTrue(line.startsWith("trueroi: nightly failed: stage ingest: ingest: missing folder "), line);
-    assertTrue(line.contains("wechat/oa_events/dt=2026-10-02"), line);
+    @Test
+    void nightlyFailureNamesStageAndReasonAndIsRecorded(SparkSession spark) {
+        TestWorld world = new TestWorld(tmp).day(LocalDate.of(2026, 10, 1)); // 2026-10-02 has no folders
+        Path conf = world.confFile("");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TrueRoi.run(
+                new String[] {"nightly", "--from", "2026-10-01", "--to", "2026-10-02", "--conf", conf.toString()},
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                TestWorld.ENV);
+        assertEquals(TrueRoi.EXIT_FAILED, code, err.toString());
+        String line = err.toString().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.startsWith("trueroi: nightly failed: stage ingest: ingest: missing folder "), line);
+        assertTrue(line.contains("wechat/oa_events/dt=2026-10-02"), line);
 
-    List<Row> runs = new Warehouse(spark, world.warehouse.toString()).read(Table.JOB_RUNS)
-        .orderBy("job").collectAsList();
-    assertEquals(2, runs.size());
-    assertEquals("ingest", runs.get(0).getAs("job"));
-    assertEquals("FAILED", runs.get(0).getAs("status"));
-    assertTrue(runs.get(0).<String>getAs("message").startsWith("ingest: missing folder"), runs.get(0).toString());
-    assertEquals("nightly", runs.get(1).getAs("job"));
-    assertEquals("FAILED", runs.get(1).getAs("status"));
-    assertTrue(runs.get(1).<String>getAs("message").startsWith("stage ingest: ingest: missing folder"),
-        runs.get(1).toString());
-  }
+        List<Row> runs = new Warehouse(spark, world.warehouse.toString())
+                .read(Table.JOB_RUNS)
+                .orderBy("job")
+                .collectAsList();
+        assertEquals(2, runs.size());
+        assertEquals("ingest", runs.get(0).getAs("job"));
+        assertEquals("FAILED", runs.get(0).getAs("status"));
+        assertTrue(
+                runs.get(0).<String>getAs("message").startsWith("ingest: missing folder"),
+                runs.get(0).toString());
+        assertEquals("nightly", runs.get(1).getAs("job"));
+        assertEquals("FAILED", runs.get(1).getAs("status"));
+        assertTrue(
+                runs.get(1).<String>getAs("message").startsWith("stage ingest: ingest: missing folder"),
+                runs.get(1).toString());
+    }
 }

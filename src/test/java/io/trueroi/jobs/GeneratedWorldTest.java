@@ -3,9 +3,9 @@ package io.trueroi.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trueroi.catalog.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import io.trueroi.synthetic.WorldModel;
 import io.trueroi.testing.SharedSpark;
@@ -35,143 +35,208 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GeneratedWorldTest {
-  static final String[] WORLD = {"--from", "2026-09-01", "--to", "2026-10-30", "--customers", "4000",
-      "--mean-touches", "6", "--seed", "11"};
-  @TempDir
-  static Path tmp;
-  Warehouse warehouse;
-  JsonNode truth;
+    static final String[] WORLD = {
+        "--from", "2026-09-01", "--to", "2026-10-30", "--customers", "4000", "--mean-touches", "6", "--seed", "11"
+    };
 
-  static int run(String... args) {
-    StringWriter err = new StringWriter();
-    int code = TrueRoi.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-        TestWorld.ENV);
-    assertEquals(0, code, String.join(" ", args) + ": " + err);
-    return code;
-  }
+    @TempDir
+    static Path tmp;
 
-  static String[] with(String[] base, String... more) {
-    List<String> all = new ArrayList<>(List.of(base));
-    all.addAll(List.of(more));
-    return all.toArray(String[]::new);
-  }
+    Warehouse warehouse;
+    JsonNode truth;
 
-  @BeforeAll
-  void generateAndRun(SparkSession spark) throws Exception {
-    Path conf = tmp.resolve("world.conf");
-    Files.writeString(conf, "trueroi.raw-root = \"" + tmp.resolve("raw") + "\"\n"
-        + "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n"
-        + "trueroi.attribution.markov.segment-column = \"\"\n"
-        // Second order: on this world a first-order chain ties Google Ads (757 conversions caused)
-        // with WeChat Moments (307): removing any channel breaks most converting paths when buyers
-        // touch several channels, so first-order effects crowd toward equal shares. Conditioning
-        // on the previous channel restores the order (README, "Synthetic worlds").
-        + "trueroi.attribution.markov.order = 2\n");
-    run(with(with(new String[] {"generate"}, WORLD), "--conf", "conf/local.conf", "--conf", conf.toString()));
-    run("nightly", "--from", "2026-09-01", "--to", "2026-10-30", "--conf", "conf/local.conf", "--conf",
-        conf.toString());
-    warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
-    truth = new ObjectMapper().readTree(tmp.resolve("raw/ground_truth.json").toFile());
-  }
-
-  @Test
-  void theSameSeedWritesTheSameFiles() throws Exception {
-    run(with(with(new String[] {"generate"}, WORLD), "--conf", "conf/local.conf", "--out",
-        tmp.resolve("again").toString()));
-    assertEquals(tree(tmp.resolve("raw")), tree(tmp.resolve("again")));
-  }
-
-  static Map<String, String> tree(Path root) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-          .toList()) {
-        out.put(root.relativize(f).toString(), java.util.HexFormat.of().formatHex(
-            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
-      }
+    static int run(String... args) {
+        StringWriter err = new StringWriter();
+        int code =
+                TrueRoi.run(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), TestWorld.ENV);
+        assertEquals(0, code, String.join(" ", args) + ": " + err);
+        return code;
     }
-    return out;
-  }
 
-  @Test
-  void everyFeedIsReadAndNothingIsQuarantined() {
-    assertEquals(0, warehouse.read(Table.REJECTED_RECORDS).count());
-    assertTrue(warehouse.read(Table.POS_TRANSACTIONS).filter("currency = 'HKD'").count() > 0, "two currencies");
-    assertTrue(warehouse.read(Table.TOUCHPOINTS).filter("is_invalid").count() >= 30, "bot clicks flagged");
-    long orders = warehouse.read(Table.ECOMMERCE_ORDERS).count();
-    long distinct = warehouse.read(Table.ECOMMERCE_ORDERS).select("order_id").distinct().count();
-    assertTrue(orders > distinct, "re-delivered orders are kept per delivery in silver: " + orders + " vs " + distinct);
-    for (String table : List.of("wechat_events", "wechat_users", "wechat_phone_auth", "wecom_contacts")) {
-      assertTrue(warehouse.read(Table.silver(table)).count() > 0, "silver." + table + " has rows");
+    static String[] with(String[] base, String... more) {
+        List<String> all = new ArrayList<>(List.of(base));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
-    // Tmall (GBK): the Chinese status read through the header aliases, every receiver phone masked.
-    var tmall = warehouse.read(Table.ECOMMERCE_ORDERS).filter("platform = 'tmall'");
-    assertTrue(tmall.count() > 0, "Tmall orders");
-    assertEquals(tmall.count(), tmall.filter("status = 'COMPLETED' AND phone_status IN ('masked', 'missing')").count());
-    assertTrue(tmall.filter("phone_status = 'masked'").count() > 0, "masked Tmall phones");
-    // JD: phones shown for some orders, masked for the rest.
-    var jd = warehouse.read(Table.ECOMMERCE_ORDERS).filter("platform = 'jd'");
-    assertTrue(jd.filter("phone_status = 'valid'").count() > 0 && jd.filter("phone_status = 'masked'").count() > 0,
-        "JD phones shown and masked");
-  }
 
-  @Test
-  void identityChainsWeChatToPhoneAndOrders() {
-    // OA openid -> unionid -> Mini Program openid -> phone: one OneID holds an OA openid and a phone.
-    long chained = warehouse.read(Table.IDENTITY_MAP).groupBy("one_id")
-        .agg(org.apache.spark.sql.functions.collect_set("id_type").as("types"))
-        .filter("array_contains(types, 'openid') AND array_contains(types, 'unionid') AND array_contains(types, 'phone')"
-            + " AND array_contains(types, 'wecom')")
-        .count();
-    assertTrue(chained > 0, "OneIDs joining WeChat, WeCom and phone identifiers");
-  }
-
-  @Test
-  void markovRanksChannelsLikeThePlantedTruthWhereItDiffersClearly() {
-    Map<String, Double> share = new TreeMap<>();
-    for (Row r : warehouse.read(Table.MARKOV_REMOVAL_EFFECTS).filter("segment = '(all)'").collectAsList()) {
-      share.put(r.getAs("channel"), r.<Double>getAs("share"));
+    @BeforeAll
+    void generateAndRun(SparkSession spark) throws Exception {
+        Path conf = tmp.resolve("world.conf");
+        Files.writeString(
+                conf,
+                "trueroi.raw-root = \"" + tmp.resolve("raw") + "\"\n"
+                        + "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n"
+                        + "trueroi.attribution.markov.segment-column = \"\"\n"
+                        // Second order: on this world a first-order chain ties Google Ads (757 conversions caused)
+                        // with WeChat Moments (307): removing any channel breaks most converting paths when buyers
+                        // touch several channels, so first-order effects crowd toward equal shares. Conditioning
+                        // on the previous channel restores the order (README, "Synthetic worlds").
+                        + "trueroi.attribution.markov.order = 2\n");
+        run(with(with(new String[] {"generate"}, WORLD), "--conf", "conf/local.conf", "--conf", conf.toString()));
+        run(
+                "nightly",
+                "--from",
+                "2026-09-01",
+                "--to",
+                "2026-10-30",
+                "--conf",
+                "conf/local.conf",
+                "--conf",
+                conf.toString());
+        warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
+        truth = new ObjectMapper().readTree(tmp.resolve("raw/ground_truth.json").toFile());
     }
-    Map<String, Long> lost = new TreeMap<>();
-    truth.get("channels").fields().forEachRemaining(e -> lost.put(e.getKey(), e.getValue().get("conversions_lost")
-        .asLong()));
-    assertEquals(WorldModel.CHANNELS.size(), lost.size(), truth.toString());
-    int compared = 0;
-    for (String a : lost.keySet()) {
-      for (String b : lost.keySet()) {
-        // "Clearly": one channel truly caused at least twice the other's conversions.
-        if (lost.get(a) >= 2 * lost.get(b)) {
-          assertTrue(share.getOrDefault(a, 0.0) > share.getOrDefault(b, 0.0),
-              a + " caused " + lost.get(a) + " vs " + b + " " + lost.get(b) + ", Markov shares " + share);
-          compared++;
+
+    @Test
+    void theSameSeedWritesTheSameFiles() throws Exception {
+        run(with(
+                with(new String[] {"generate"}, WORLD),
+                "--conf",
+                "conf/local.conf",
+                "--out",
+                tmp.resolve("again").toString()));
+        assertEquals(tree(tmp.resolve("raw")), tree(tmp.resolve("again")));
+    }
+
+    static Map<String, String> tree(Path root) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .toList()) {
+                out.put(
+                        root.relativize(f).toString(),
+                        java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(Files.readAllBytes(f))));
+            }
         }
-      }
+        return out;
     }
-    assertTrue(compared >= 4, "pairs compared: " + compared + " truth " + lost);
-  }
 
-  @Test
-  void evaluateScoresEveryModelAgainstTheTruth(SparkSession spark) {
-    List<io.trueroi.synthetic.Evaluation.Result> results = io.trueroi.synthetic.Evaluation.evaluate(warehouse,
-        tmp.resolve("raw/ground_truth.json").toString());
-    Map<String, io.trueroi.synthetic.Evaluation.Result> byModel = new TreeMap<>();
-    results.forEach(r -> byModel.put(r.model(), r));
-    assertEquals(java.util.Arrays.stream(io.trueroi.catalog.ModelName.values()).map(io.trueroi.catalog.ModelName::id)
-        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)), byModel.keySet());
-    for (var r : results) {
-      assertTrue(r.conversionMae() >= 0 && r.conversionMae() <= r.conversionMaxError() && r.conversionMaxError() <= 1,
-          r.toString());
+    @Test
+    void everyFeedIsReadAndNothingIsQuarantined() {
+        assertEquals(0, warehouse.read(Table.REJECTED_RECORDS).count());
+        assertTrue(
+                warehouse
+                                .read(Table.POS_TRANSACTIONS)
+                                .filter("currency = 'HKD'")
+                                .count()
+                        > 0,
+                "two currencies");
+        assertTrue(warehouse.read(Table.TOUCHPOINTS).filter("is_invalid").count() >= 30, "bot clicks flagged");
+        long orders = warehouse.read(Table.ECOMMERCE_ORDERS).count();
+        long distinct = warehouse
+                .read(Table.ECOMMERCE_ORDERS)
+                .select("order_id")
+                .distinct()
+                .count();
+        assertTrue(
+                orders > distinct,
+                "re-delivered orders are kept per delivery in silver: " + orders + " vs " + distinct);
+        for (String table : List.of("wechat_events", "wechat_users", "wechat_phone_auth", "wecom_contacts")) {
+            assertTrue(warehouse.read(Table.silver(table)).count() > 0, "silver." + table + " has rows");
+        }
+        // Tmall (GBK): the Chinese status read through the header aliases, every receiver phone masked.
+        var tmall = warehouse.read(Table.ECOMMERCE_ORDERS).filter("platform = 'tmall'");
+        assertTrue(tmall.count() > 0, "Tmall orders");
+        assertEquals(
+                tmall.count(),
+                tmall.filter("status = 'COMPLETED' AND phone_status IN ('masked', 'missing')")
+                        .count());
+        assertTrue(tmall.filter("phone_status = 'masked'").count() > 0, "masked Tmall phones");
+        // JD: phones shown for some orders, masked for the rest.
+        var jd = warehouse.read(Table.ECOMMERCE_ORDERS).filter("platform = 'jd'");
+        assertTrue(
+                jd.filter("phone_status = 'valid'").count() > 0
+                        && jd.filter("phone_status = 'masked'").count() > 0,
+                "JD phones shown and masked");
     }
-    // On this world Markov is closer to the truth than first touch (not than last touch: the
-    // planted effect decays by half every week, which favours the last touches; see README).
-    assertTrue(byModel.get("markov").conversionMae() < byModel.get("first_touch").conversionMae(),
-        io.trueroi.synthetic.Evaluation.table(results));
-    // And through the command line.
-    StringWriter out = new StringWriter();
-    int code = TrueRoi.run(new String[] {"evaluate", "--truth", tmp.resolve("raw/ground_truth.json").toString(),
-        "--conf", "conf/local.conf", "--conf", tmp.resolve("world.conf").toString()},
-        new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), TestWorld.ENV);
-    assertEquals(0, code);
-    assertTrue(out.toString().contains("markov"), out.toString());
-  }
+
+    @Test
+    void identityChainsWeChatToPhoneAndOrders() {
+        // OA openid -> unionid -> Mini Program openid -> phone: one OneID holds an OA openid and a phone.
+        long chained = warehouse
+                .read(Table.IDENTITY_MAP)
+                .groupBy("one_id")
+                .agg(org.apache.spark.sql.functions.collect_set("id_type").as("types"))
+                .filter(
+                        "array_contains(types, 'openid') AND array_contains(types, 'unionid') AND array_contains(types, 'phone')"
+                                + " AND array_contains(types, 'wecom')")
+                .count();
+        assertTrue(chained > 0, "OneIDs joining WeChat, WeCom and phone identifiers");
+    }
+
+    @Test
+    void markovRanksChannelsLikeThePlantedTruthWhereItDiffersClearly() {
+        Map<String, Double> share = new TreeMap<>();
+        for (Row r : warehouse
+                .read(Table.MARKOV_REMOVAL_EFFECTS)
+                .filter("segment = '(all)'")
+                .collectAsList()) {
+            share.put(r.getAs("channel"), r.<Double>getAs("share"));
+        }
+        Map<String, Long> lost = new TreeMap<>();
+        truth.get("channels")
+                .fields()
+                .forEachRemaining(e -> lost.put(
+                        e.getKey(), e.getValue().get("conversions_lost").asLong()));
+        assertEquals(WorldModel.CHANNELS.size(), lost.size(), truth.toString());
+        int compared = 0;
+        for (String a : lost.keySet()) {
+            for (String b : lost.keySet()) {
+                // "Clearly": one channel truly caused at least twice the other's conversions.
+                if (lost.get(a) >= 2 * lost.get(b)) {
+                    assertTrue(
+                            share.getOrDefault(a, 0.0) > share.getOrDefault(b, 0.0),
+                            a + " caused " + lost.get(a) + " vs " + b + " " + lost.get(b) + ", Markov shares " + share);
+                    compared++;
+                }
+            }
+        }
+        assertTrue(compared >= 4, "pairs compared: " + compared + " truth " + lost);
+    }
+
+    @Test
+    void evaluateScoresEveryModelAgainstTheTruth(SparkSession spark) {
+        List<io.trueroi.synthetic.Evaluation.Result> results = io.trueroi.synthetic.Evaluation.evaluate(
+                warehouse, tmp.resolve("raw/ground_truth.json").toString());
+        Map<String, io.trueroi.synthetic.Evaluation.Result> byModel = new TreeMap<>();
+        results.forEach(r -> byModel.put(r.model(), r));
+        assertEquals(
+                java.util.Arrays.stream(io.trueroi.catalog.ModelName.values())
+                        .map(io.trueroi.catalog.ModelName::id)
+                        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)),
+                byModel.keySet());
+        for (var r : results) {
+            assertTrue(
+                    r.conversionMae() >= 0
+                            && r.conversionMae() <= r.conversionMaxError()
+                            && r.conversionMaxError() <= 1,
+                    r.toString());
+        }
+        // On this world Markov is closer to the truth than first touch (not than last touch: the
+        // planted effect decays by half every week, which favours the last touches; see README).
+        assertTrue(
+                byModel.get("markov").conversionMae()
+                        < byModel.get("first_touch").conversionMae(),
+                io.trueroi.synthetic.Evaluation.table(results));
+        // And through the command line.
+        StringWriter out = new StringWriter();
+        int code = TrueRoi.run(
+                new String[] {
+                    "evaluate",
+                    "--truth",
+                    tmp.resolve("raw/ground_truth.json").toString(),
+                    "--conf",
+                    "conf/local.conf",
+                    "--conf",
+                    tmp.resolve("world.conf").toString()
+                },
+                new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true),
+                TestWorld.ENV);
+        assertEquals(0, code);
+        assertTrue(out.toString().contains("markov"), out.toString());
+    }
 }

@@ -3,27 +3,27 @@ package io.trueroi.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trueroi.catalog.Layer;
-import io.trueroi.catalog.Table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trueroi.catalog.Layer;
+import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import io.trueroi.testing.SharedSpark;
 import io.trueroi.testing.TestWorld;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import org.apache.spark.sql.Dataset;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,175 +41,245 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SampleDataNightlyTest {
-  @TempDir
-  static Path tmp;
+    @TempDir
+    static Path tmp;
 
-  JsonNode expected;
-  Warehouse warehouse;
-  String stdout;
-  int exitCode;
+    JsonNode expected;
+    Warehouse warehouse;
+    String stdout;
+    int exitCode;
 
-  @BeforeAll
-  void runNightly(SparkSession spark) throws Exception {
-    expected = new ObjectMapper().readTree(Files.readString(Path.of("sample-data/expected_counts.json")));
-    Path conf = tmp.resolve("wh.conf");
-    Files.writeString(conf, "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    exitCode = TrueRoi.run(new String[] {"nightly", "--from", expected.get("first_day").asText(), "--to",
-        expected.get("last_day").asText(), "--conf", "conf/local.conf", "--conf", conf.toString()},
-        new PrintWriter(out, true), new PrintWriter(err, true), TestWorld.ENV);
-    stdout = out.toString();
-    assertEquals(0, exitCode, err.toString());
-    warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
-  }
-
-  static Map<String, Long> longs(JsonNode node) {
-    Map<String, Long> out = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getKey(), e.getValue().asLong());
+    @BeforeAll
+    void runNightly(SparkSession spark) throws Exception {
+        expected = new ObjectMapper().readTree(Files.readString(Path.of("sample-data/expected_counts.json")));
+        Path conf = tmp.resolve("wh.conf");
+        Files.writeString(conf, "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        exitCode = TrueRoi.run(
+                new String[] {
+                    "nightly",
+                    "--from",
+                    expected.get("first_day").asText(),
+                    "--to",
+                    expected.get("last_day").asText(),
+                    "--conf",
+                    "conf/local.conf",
+                    "--conf",
+                    conf.toString()
+                },
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                TestWorld.ENV);
+        stdout = out.toString();
+        assertEquals(0, exitCode, err.toString());
+        warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
     }
-    return out;
-  }
 
-  @Test
-  void everySilverTableHasTheExpectedRows() {
-    Map<String, Long> rows = longs(expected.get("silver_rows"));
-    assertEquals(9, rows.size());
-    rows.forEach((table, n) -> {
-      assertEquals(n, warehouse.read(Table.silver(table)).count(), table);
-      assertTrue(stdout.matches("(?s).*silver\\." + table + " +" + n + " .*"), "summary line for " + table + ":\n" + stdout);
-    });
-  }
-
-  @Test
-  void everyPlantedBadLineIsQuarantinedWithItsReason() {
-    Map<String, Long> actual = new HashMap<>();
-    for (Row r : warehouse.read(Table.REJECTED_RECORDS).groupBy("source", "reason_code").count().collectAsList()) {
-      actual.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
+    static Map<String, Long> longs(JsonNode node) {
+        Map<String, Long> out = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().asLong());
+        }
+        return out;
     }
-    Map<String, Long> want = new HashMap<>();
-    expected.get("rejected").fields().forEachRemaining(t ->
-        t.getValue().fields().forEachRemaining(c -> want.put(t.getKey() + "/" + c.getKey(), c.getValue().asLong())));
-    assertEquals(want, actual);
-  }
 
-  @Test
-  void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
-    List<Row> runs = warehouse.read(Table.JOB_RUNS).orderBy("started_at").collectAsList();
-    assertEquals(List.of("attribution", "identity", "ingest", "journeys", "marts", "nightly"),
-        runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
-    Row ingest = runs.stream().filter(r -> r.getAs("job").equals("ingest")).findFirst().orElseThrow();
-    Row nightly = runs.stream().filter(r -> r.getAs("job").equals("nightly")).findFirst().orElseThrow();
-    assertEquals("SUCCEEDED", ingest.getAs("status"));
-    assertTrue(runs.stream().allMatch(r -> "SUCCEEDED".equals(r.getAs("status"))), runs.toString());
-    assertEquals("SUCCEEDED", nightly.getAs("status"));
-    assertEquals(nightly.<String>getAs("run_id"), ingest.getAs("parent_run_id"));
-    Map<String, Long> read = longs(expected.get("lines_read"));
-    Map<String, Long> dups = longs(expected.get("duplicates"));
-    List<Row> sources = ingest.getList(ingest.fieldIndex("sources"));
-    assertEquals(9, sources.size());
-    for (Row s : sources) {
-      String table = s.getAs("table");
-      assertEquals(read.get(table), s.<Long>getAs("rows_read"), table + " rows_read");
-      assertEquals(dups.getOrDefault(table, 0L), s.<Long>getAs("rows_duplicate"), table + " rows_duplicate");
-      if (!table.equals("wecom_contacts")) { // a WeCom line may hold several follow_user rows
-        assertEquals(s.<Long>getAs("rows_read"), s.<Long>getAs("rows_written") + s.<Long>getAs("rows_quarantined")
-            + s.<Long>getAs("rows_duplicate"), table + ": read = written + quarantined + duplicate");
-      }
+    @Test
+    void everySilverTableHasTheExpectedRows() {
+        Map<String, Long> rows = longs(expected.get("silver_rows"));
+        assertEquals(9, rows.size());
+        rows.forEach((table, n) -> {
+            assertEquals(n, warehouse.read(Table.silver(table)).count(), table);
+            assertTrue(
+                    stdout.matches("(?s).*silver\\." + table + " +" + n + " .*"),
+                    "summary line for " + table + ":\n" + stdout);
+        });
     }
-  }
 
-  @Test
-  void identityFindsTheOneIdsOfTheGeneratorsUnionFind() throws Exception {
-    // expected_counts.json "identity" comes from generate.py's own union-find over the identifiers
-    // of every good row, with the same rules (scoped openids, guard limits, clicks not counted).
-    JsonNode want = expected.get("identity");
-    Dataset<Row> map = warehouse.read(Table.IDENTITY_MAP);
-    assertEquals(want.get("identifiers").asLong(), map.count());
-    assertEquals(want.get("one_ids").asLong(), map.select("one_id").distinct().count());
-    List<Row> ambiguous = warehouse.read(Table.AMBIGUOUS_IDENTIFIERS).collectAsList();
-    assertEquals(want.get("ambiguous_identifiers").asLong(), ambiguous.size());
-    // The planted hub: head office's landline typed at the tills for many members.
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(TestWorld.HASH_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String phoneHash = HexFormat.of().formatHex(mac.doFinal("+862162888888".getBytes(StandardCharsets.UTF_8)));
-    String idHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(("phone:" + phoneHash).getBytes(StandardCharsets.UTF_8)));
-    assertEquals(idHash, ambiguous.get(0).getAs("id_value_hash"));
-    assertEquals("member", ambiguous.get(0).getAs("neighbour_type"));
-  }
+    @Test
+    void everyPlantedBadLineIsQuarantinedWithItsReason() {
+        Map<String, Long> actual = new HashMap<>();
+        for (Row r : warehouse
+                .read(Table.REJECTED_RECORDS)
+                .groupBy("source", "reason_code")
+                .count()
+                .collectAsList()) {
+            actual.put(r.getString(0) + "/" + r.getString(1), r.getLong(2));
+        }
+        Map<String, Long> want = new HashMap<>();
+        expected.get("rejected").fields().forEachRemaining(t -> t.getValue()
+                .fields()
+                .forEachRemaining(c ->
+                        want.put(t.getKey() + "/" + c.getKey(), c.getValue().asLong())));
+        assertEquals(want, actual);
+    }
 
-  @Test
-  void journeysFindEveryTouchAndConversionThatWasGenerated() {
-    // expected_counts.json "journeys": touches = clicks + OA events + WeCom adds + utm landings
-    // without a click id; conversions = paid, not cancelled/closed orders + till sales; the bot's
-    // 60 clicks in one hour are the only invalid traffic.
-    JsonNode want = expected.get("journeys");
-    Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
-    assertEquals(want.get("touchpoints").asLong(), touchpoints.count());
-    assertEquals(want.get("invalid_clicks").asLong(), touchpoints.filter("is_invalid").count());
-    assertEquals(0, touchpoints.filter("channel = '(unmapped)'").count(), "every sample touch has a channel rule");
-    Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
-    assertEquals(want.get("conversions").asLong(), conversions.count());
-    Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
-    assertEquals(conversions.filter("one_id IS NOT NULL").count(), journeys.filter("converted").count(),
-        "one journey per conversion with a OneID");
-    // Net revenue is carried unchanged from conversions to journeys.
-    assertEquals(conversions.filter("one_id IS NOT NULL").agg(org.apache.spark.sql.functions.sum("net_revenue"))
-        .first().get(0), journeys.agg(org.apache.spark.sql.functions.sum("net_revenue")).first().get(0));
-  }
+    @Test
+    void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
+        List<Row> runs = warehouse.read(Table.JOB_RUNS).orderBy("started_at").collectAsList();
+        assertEquals(
+                List.of("attribution", "identity", "ingest", "journeys", "marts", "nightly"),
+                runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
+        Row ingest = runs.stream()
+                .filter(r -> r.getAs("job").equals("ingest"))
+                .findFirst()
+                .orElseThrow();
+        Row nightly = runs.stream()
+                .filter(r -> r.getAs("job").equals("nightly"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("SUCCEEDED", ingest.getAs("status"));
+        assertTrue(runs.stream().allMatch(r -> "SUCCEEDED".equals(r.getAs("status"))), runs.toString());
+        assertEquals("SUCCEEDED", nightly.getAs("status"));
+        assertEquals(nightly.<String>getAs("run_id"), ingest.getAs("parent_run_id"));
+        Map<String, Long> read = longs(expected.get("lines_read"));
+        Map<String, Long> dups = longs(expected.get("duplicates"));
+        List<Row> sources = ingest.getList(ingest.fieldIndex("sources"));
+        assertEquals(9, sources.size());
+        for (Row s : sources) {
+            String table = s.getAs("table");
+            assertEquals(read.get(table), s.<Long>getAs("rows_read"), table + " rows_read");
+            assertEquals(dups.getOrDefault(table, 0L), s.<Long>getAs("rows_duplicate"), table + " rows_duplicate");
+            if (!table.equals("wecom_contacts")) { // a WeCom line may hold several follow_user rows
+                assertEquals(
+                        s.<Long>getAs("rows_read"),
+                        s.<Long>getAs("rows_written")
+                                + s.<Long>getAs("rows_quarantined")
+                                + s.<Long>getAs("rows_duplicate"),
+                        table + ": read = written + quarantined + duplicate");
+            }
+        }
+    }
 
-  @Test
-  void everyModelCreditsEveryConversionExactly(SparkSession spark) {
-    // Per model, each converting journey's credits sum to exactly 1 and to its net revenue, so
-    // each model's totals are the journeys' totals (380 conversions, 377 with a OneID).
-    // By name: other test classes in this session registered the same names for their own
-    // warehouses, and registerAll must repoint them here.
-    warehouse.registerAll();
-    List<Row> totals = spark.sql("""
+    @Test
+    void identityFindsTheOneIdsOfTheGeneratorsUnionFind() throws Exception {
+        // expected_counts.json "identity" comes from generate.py's own union-find over the identifiers
+        // of every good row, with the same rules (scoped openids, guard limits, clicks not counted).
+        JsonNode want = expected.get("identity");
+        Dataset<Row> map = warehouse.read(Table.IDENTITY_MAP);
+        assertEquals(want.get("identifiers").asLong(), map.count());
+        assertEquals(
+                want.get("one_ids").asLong(), map.select("one_id").distinct().count());
+        List<Row> ambiguous = warehouse.read(Table.AMBIGUOUS_IDENTIFIERS).collectAsList();
+        assertEquals(want.get("ambiguous_identifiers").asLong(), ambiguous.size());
+        // The planted hub: head office's landline typed at the tills for many members.
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(TestWorld.HASH_KEY.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String phoneHash = HexFormat.of().formatHex(mac.doFinal("+862162888888".getBytes(StandardCharsets.UTF_8)));
+        String idHash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(("phone:" + phoneHash).getBytes(StandardCharsets.UTF_8)));
+        assertEquals(idHash, ambiguous.get(0).getAs("id_value_hash"));
+        assertEquals("member", ambiguous.get(0).getAs("neighbour_type"));
+    }
+
+    @Test
+    void journeysFindEveryTouchAndConversionThatWasGenerated() {
+        // expected_counts.json "journeys": touches = clicks + OA events + WeCom adds + utm landings
+        // without a click id; conversions = paid, not cancelled/closed orders + till sales; the bot's
+        // 60 clicks in one hour are the only invalid traffic.
+        JsonNode want = expected.get("journeys");
+        Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
+        assertEquals(want.get("touchpoints").asLong(), touchpoints.count());
+        assertEquals(
+                want.get("invalid_clicks").asLong(),
+                touchpoints.filter("is_invalid").count());
+        assertEquals(0, touchpoints.filter("channel = '(unmapped)'").count(), "every sample touch has a channel rule");
+        Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
+        assertEquals(want.get("conversions").asLong(), conversions.count());
+        Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
+        assertEquals(
+                conversions.filter("one_id IS NOT NULL").count(),
+                journeys.filter("converted").count(),
+                "one journey per conversion with a OneID");
+        // Net revenue is carried unchanged from conversions to journeys.
+        assertEquals(
+                conversions
+                        .filter("one_id IS NOT NULL")
+                        .agg(org.apache.spark.sql.functions.sum("net_revenue"))
+                        .first()
+                        .get(0),
+                journeys.agg(org.apache.spark.sql.functions.sum("net_revenue"))
+                        .first()
+                        .get(0));
+    }
+
+    @Test
+    void everyModelCreditsEveryConversionExactly(SparkSession spark) {
+        // Per model, each converting journey's credits sum to exactly 1 and to its net revenue, so
+        // each model's totals are the journeys' totals (380 conversions, 377 with a OneID).
+        // By name: other test classes in this session registered the same names for their own
+        // warehouses, and registerAll must repoint them here.
+        warehouse.registerAll();
+        List<Row> totals = spark.sql(
+                        """
         SELECT c.model, count(DISTINCT c.journey_id), sum(c.conversion_credit), sum(c.revenue_credit),
                count_if(c.channel = '(unmapped)')
-        FROM attribution.credits c GROUP BY c.model ORDER BY c.model""").collectAsList();
-    assertEquals(List.of("first_touch", "last_non_direct", "last_touch", "linear", "markov", "position_based",
-        "time_decay"), totals.stream().map(r -> r.getString(0)).toList());
-    Row journeys = spark.sql("SELECT count(*), sum(net_revenue) FROM journey.journeys WHERE converted").first();
-    assertEquals(expected.get("journeys").get("conversions").asLong() - 3, journeys.getLong(0),
-        "three sample conversions carry no usable identifier");
-    for (Row r : totals) {
-      assertEquals(journeys.getLong(0), r.getLong(1), r.getString(0));
-      assertEquals(0, new java.math.BigDecimal(journeys.getLong(0)).compareTo(r.getDecimal(2)), r.getString(0));
-      assertEquals(journeys.getDecimal(1), r.getDecimal(3), r.getString(0));
-    }
-    assertEquals(0, spark.sql("""
+        FROM attribution.credits c GROUP BY c.model ORDER BY c.model""")
+                .collectAsList();
+        assertEquals(
+                List.of(
+                        "first_touch",
+                        "last_non_direct",
+                        "last_touch",
+                        "linear",
+                        "markov",
+                        "position_based",
+                        "time_decay"),
+                totals.stream().map(r -> r.getString(0)).toList());
+        Row journeys = spark.sql("SELECT count(*), sum(net_revenue) FROM journey.journeys WHERE converted")
+                .first();
+        assertEquals(
+                expected.get("journeys").get("conversions").asLong() - 3,
+                journeys.getLong(0),
+                "three sample conversions carry no usable identifier");
+        for (Row r : totals) {
+            assertEquals(journeys.getLong(0), r.getLong(1), r.getString(0));
+            assertEquals(0, new java.math.BigDecimal(journeys.getLong(0)).compareTo(r.getDecimal(2)), r.getString(0));
+            assertEquals(journeys.getDecimal(1), r.getDecimal(3), r.getString(0));
+        }
+        assertEquals(
+                0,
+                spark.sql(
+                                """
         SELECT journey_id, model FROM attribution.credits c JOIN journey.journeys j USING (journey_id)
         GROUP BY journey_id, model, j.net_revenue
-        HAVING sum(conversion_credit) != 1 OR sum(revenue_credit) != j.net_revenue""").count());
-    // The Markov fit: the global model and both order channels (local.conf lets them fit).
-    List<Row> fits = spark.sql("SELECT DISTINCT segment, fitted_on FROM attribution.markov_removal_effects ORDER BY 1")
-        .collectAsList();
-    assertEquals("[[(all),(all)], [offline,offline], [online,online]]", fits.toString());
-    assertEquals(1.0, spark.sql("SELECT sum(share) FROM attribution.markov_removal_effects WHERE segment = '(all)'")
-        .first().getDouble(0), 1e-9);
-  }
-
-  @Test
-  void tablesAreQueryableByName(SparkSession spark) {
-    warehouse.registerAll();
-    assertEquals(expected.get("silver_rows").get("ecommerce_orders").asLong(),
-        spark.sql("SELECT count(*) FROM silver.ecommerce_orders").first().getLong(0));
-  }
-
-  @Test
-  void martsAgreeWithTheCreditsAndTheSpendTheyAreBuiltFrom(SparkSession spark) {
-    warehouse.registerAll(); // other tests' worlds may have pointed the mart.* names elsewhere
-    for (Table t : Table.of(Layer.MART)) {
-      assertTrue(warehouse.read(t).count() > 0, t + " has rows");
+        HAVING sum(conversion_credit) != 1 OR sum(revenue_credit) != j.net_revenue""")
+                        .count());
+        // The Markov fit: the global model and both order channels (local.conf lets them fit).
+        List<Row> fits = spark.sql(
+                        "SELECT DISTINCT segment, fitted_on FROM attribution.markov_removal_effects ORDER BY 1")
+                .collectAsList();
+        assertEquals("[[(all),(all)], [offline,offline], [online,online]]", fits.toString());
+        assertEquals(
+                1.0,
+                spark.sql("SELECT sum(share) FROM attribution.markov_removal_effects WHERE segment = '(all)'")
+                        .first()
+                        .getDouble(0),
+                1e-9);
     }
-    // Per model, the daily mart's conversions and revenue are the credits' totals, and its spend
-    // is every spend row once (USD at 7.10, rounded per row, as the mart documents).
-    List<Row> bad = spark.sql("""
+
+    @Test
+    void tablesAreQueryableByName(SparkSession spark) {
+        warehouse.registerAll();
+        assertEquals(
+                expected.get("silver_rows").get("ecommerce_orders").asLong(),
+                spark.sql("SELECT count(*) FROM silver.ecommerce_orders")
+                        .first()
+                        .getLong(0));
+    }
+
+    @Test
+    void martsAgreeWithTheCreditsAndTheSpendTheyAreBuiltFrom(SparkSession spark) {
+        warehouse.registerAll(); // other tests' worlds may have pointed the mart.* names elsewhere
+        for (Table t : Table.of(Layer.MART)) {
+            assertTrue(warehouse.read(t).count() > 0, t + " has rows");
+        }
+        // Per model, the daily mart's conversions and revenue are the credits' totals, and its spend
+        // is every spend row once (USD at 7.10, rounded per row, as the mart documents).
+        List<Row> bad = spark.sql(
+                        """
         WITH mart AS (SELECT model, SUM(conversions) c, SUM(net_revenue) r, SUM(spend) s
                       FROM mart.channel_roi_daily GROUP BY model),
              credits AS (SELECT model, SUM(conversion_credit) c, SUM(revenue_credit) r
@@ -219,52 +289,61 @@ class SampleDataNightlyTest {
                                  adgroup_id ORDER BY dt DESC, source_file DESC, source_line DESC) rn
                              FROM silver.ad_spend) WHERE rn = 1)
         SELECT * FROM mart JOIN credits USING (model) CROSS JOIN spend
-        WHERE mart.c != credits.c OR mart.r != credits.r OR mart.s != spend.s""").collectAsList();
-    assertEquals(List.of(), bad);
-    assertEquals(0, spark.sql("SELECT DISTINCT currency FROM silver.ad_spend WHERE currency NOT IN ('CNY', 'USD')")
-        .count(), "the check above knows every spend currency of the sample");
-    for (Row r : spark.sql("SELECT model, SUM(conversion_share), SUM(revenue_share) FROM mart.model_comparison "
-        + "GROUP BY model").collectAsList()) {
-      assertEquals(1.0, r.getDouble(1), 1e-9, r.getString(0));
-      assertEquals(1.0, r.getDouble(2), 1e-9, r.getString(0));
+        WHERE mart.c != credits.c OR mart.r != credits.r OR mart.s != spend.s""")
+                .collectAsList();
+        assertEquals(List.of(), bad);
+        assertEquals(
+                0,
+                spark.sql("SELECT DISTINCT currency FROM silver.ad_spend WHERE currency NOT IN ('CNY', 'USD')")
+                        .count(),
+                "the check above knows every spend currency of the sample");
+        for (Row r : spark.sql("SELECT model, SUM(conversion_share), SUM(revenue_share) FROM mart.model_comparison "
+                        + "GROUP BY model")
+                .collectAsList()) {
+            assertEquals(1.0, r.getDouble(1), 1e-9, r.getString(0));
+            assertEquals(1.0, r.getDouble(2), 1e-9, r.getString(0));
+        }
+        // One customer_ltv row per OneID that bought; their net revenue is the conversions'.
+        Row ltv = spark.sql("SELECT COUNT(*), SUM(net_revenue) FROM mart.customer_ltv")
+                .first();
+        Row conv = spark.sql("SELECT COUNT(DISTINCT one_id), SUM(net_revenue) FROM journey.conversions "
+                        + "WHERE one_id IS NOT NULL")
+                .first();
+        assertEquals(conv.getLong(0), ltv.getLong(0));
+        assertEquals(0, conv.getDecimal(1).compareTo(ltv.getDecimal(1)));
     }
-    // One customer_ltv row per OneID that bought; their net revenue is the conversions'.
-    Row ltv = spark.sql("SELECT COUNT(*), SUM(net_revenue) FROM mart.customer_ltv").first();
-    Row conv = spark.sql("SELECT COUNT(DISTINCT one_id), SUM(net_revenue) FROM journey.conversions "
-        + "WHERE one_id IS NOT NULL").first();
-    assertEquals(conv.getLong(0), ltv.getLong(0));
-    assertEquals(0, conv.getDecimal(1).compareTo(ltv.getDecimal(1)));
-  }
 
-  /** Every SQL statement of every notebook (its spark.sql triple-quoted blocks) runs on the sample marts. */
-  @Test
-  void everyNotebookQueryRunsOnTheSampleMarts(SparkSession spark) throws Exception {
-    warehouse.registerAll();
-    java.util.regex.Pattern sql = java.util.regex.Pattern.compile("spark\\.sql\\(\"\"\"(.*?)\"\"\"", java.util.regex.Pattern.DOTALL);
-    List<Path> notebooks;
-    try (var files = Files.list(Path.of("notebooks"))) {
-      notebooks = files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
-    }
-    assertTrue(notebooks.size() >= 2, notebooks.toString());
-    int statements = 0;
-    for (Path nb : notebooks) {
-      for (JsonNode cell : new ObjectMapper().readTree(nb.toFile()).get("cells")) {
-        if (!cell.get("cell_type").asText().equals("code")) {
-          continue;
+    /** Every SQL statement of every notebook (its spark.sql triple-quoted blocks) runs on the sample marts. */
+    @Test
+    void everyNotebookQueryRunsOnTheSampleMarts(SparkSession spark) throws Exception {
+        warehouse.registerAll();
+        java.util.regex.Pattern sql =
+                java.util.regex.Pattern.compile("spark\\.sql\\(\"\"\"(.*?)\"\"\"", java.util.regex.Pattern.DOTALL);
+        List<Path> notebooks;
+        try (var files = Files.list(Path.of("notebooks"))) {
+            notebooks =
+                    files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
         }
-        StringBuilder source = new StringBuilder();
-        cell.get("source").forEach(line -> source.append(line.asText()));
-        java.util.regex.Matcher m = sql.matcher(source);
-        while (m.find()) {
-          List<Row> rows = spark.sql(m.group(1)).collectAsList();
-          // A filter for losers may rightly find none; every other query has rows on the sample.
-          if (!m.group(1).contains("HAVING")) {
-            assertTrue(!rows.isEmpty(), nb + ": no rows from\n" + m.group(1));
-          }
-          statements++;
+        assertTrue(notebooks.size() >= 2, notebooks.toString());
+        int statements = 0;
+        for (Path nb : notebooks) {
+            for (JsonNode cell : new ObjectMapper().readTree(nb.toFile()).get("cells")) {
+                if (!cell.get("cell_type").asText().equals("code")) {
+                    continue;
+                }
+                StringBuilder source = new StringBuilder();
+                cell.get("source").forEach(line -> source.append(line.asText()));
+                java.util.regex.Matcher m = sql.matcher(source);
+                while (m.find()) {
+                    List<Row> rows = spark.sql(m.group(1)).collectAsList();
+                    // A filter for losers may rightly find none; every other query has rows on the sample.
+                    if (!m.group(1).contains("HAVING")) {
+                        assertTrue(!rows.isEmpty(), nb + ": no rows from\n" + m.group(1));
+                    }
+                    statements++;
+                }
+            }
         }
-      }
+        assertTrue(statements >= 9, "notebook statements found: " + statements);
     }
-    assertTrue(statements >= 9, "notebook statements found: " + statements);
-  }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SqlScriptTest {
-  @Test
-  void splitsAtSemicolonsOutsideQuotesAndComments() {
-    String script = """
+    @Test
+    void splitsAtSemicolonsOutsideQuotesAndComments() {
+        String script =
+                """
         -- header comment; not a split
         SELECT 'a;b' AS x, "c;d" AS y, `e;f` FROM t;
         /* block; comment */ SELECT 2 -- trailing; comment
@@ -16,15 +17,17 @@ class SqlScriptTest {
         SELECT 'it''s' ;;
         -- only a comment;
         """;
-    assertEquals(List.of(
-        "-- header comment; not a split\nSELECT 'a;b' AS x, \"c;d\" AS y, `e;f` FROM t",
-        "/* block; comment */ SELECT 2 -- trailing; comment",
-        "SELECT 'it''s'"), SqlScript.split(script));
-  }
+        assertEquals(
+                List.of(
+                        "-- header comment; not a split\nSELECT 'a;b' AS x, \"c;d\" AS y, `e;f` FROM t",
+                        "/* block; comment */ SELECT 2 -- trailing; comment",
+                        "SELECT 'it''s'"),
+                SqlScript.split(script));
+    }
 
-  @Test
-  void emptyScriptsHaveNoStatements() {
-    assertEquals(List.of(), SqlScript.split(""));
-    assertEquals(List.of(), SqlScript.split(" ; ;\n-- nothing\n/* nothing */"));
-  }
+    @Test
+    void emptyScriptsHaveNoStatements() {
+        assertEquals(List.of(), SqlScript.split(""));
+        assertEquals(List.of(), SqlScript.split(" ; ;\n-- nothing\n/* nothing */"));
+    }
 }

@@ -31,89 +31,93 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SharedSpark.class)
 class NoForkLocalFileSystemTest {
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void theSessionUsesItForFileUrisThroughBothHadoopApis(SparkSession spark) throws Exception {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(tmp.toUri());
-    assertInstanceOf(NoForkLocalFileSystem.class, p.getFileSystem(conf));
-    assertInstanceOf(NoForkLocalFileSystem.Fs.class,
-        FileContext.getFileContext(p.toUri(), conf).getDefaultFileSystem());
-  }
-
-  @Test
-  void createAndMkdirsSetTheRequestedPermissions() throws Exception {
-    FileSystem fs = fileSystem();
-    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "d");
-    assertTrue(fs.mkdirs(dir, new FsPermission((short) 0750)));
-    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d"))));
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, "f");
-    try (var out = fs.create(file, new FsPermission((short) 0640), true, 4096, (short) 1, 1 << 20, null)) {
-      out.write("x".getBytes(StandardCharsets.UTF_8));
+    @Test
+    void theSessionUsesItForFileUrisThroughBothHadoopApis(SparkSession spark) throws Exception {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(tmp.toUri());
+        assertInstanceOf(NoForkLocalFileSystem.class, p.getFileSystem(conf));
+        assertInstanceOf(
+                NoForkLocalFileSystem.Fs.class,
+                FileContext.getFileContext(p.toUri(), conf).getDefaultFileSystem());
     }
-    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d/f"))));
-    fs.setPermission(file, new FsPermission((short) 0604));
-    assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d/f"))));
-    assertEquals(new FsPermission((short) 0604), fs.getFileStatus(file).getPermission());
-  }
 
-  @Test
-  void linkStatusesAreHadoopsOwn() throws Exception {
-    // Compared with Hadoop's own local file system (which asks a readlink process), for a file, a
-    // link to it, and a missing path.
-    Path target = Files.writeString(tmp.resolve("target"), "t");
-    Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
-    FileSystem ours = fileSystem();
-    Configuration plain = new Configuration(false);
-    plain.setBoolean("fs.file.impl.disable.cache", true);
-    FileSystem hadoops = FileSystem.get(tmp.toUri(), plain);
-    assertFalse(hadoops instanceof NoForkLocalFileSystem);
-    for (Path p : new Path[] {target, link}) {
-      org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(p.toUri());
-      FileStatus a = ours.getFileLinkStatus(hp);
-      FileStatus b = hadoops.getFileLinkStatus(hp);
-      assertEquals(b.isSymlink(), a.isSymlink(), p.toString());
-      assertEquals(b.isFile(), a.isFile(), p.toString());
-      assertEquals(b.getLen(), a.getLen(), p.toString());
-      assertEquals(b.getPath(), a.getPath(), p.toString());
+    @Test
+    void createAndMkdirsSetTheRequestedPermissions() throws Exception {
+        FileSystem fs = fileSystem();
+        org.apache.hadoop.fs.Path dir =
+                new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "d");
+        assertTrue(fs.mkdirs(dir, new FsPermission((short) 0750)));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d"))));
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, "f");
+        try (var out = fs.create(file, new FsPermission((short) 0640), true, 4096, (short) 1, 1 << 20, null)) {
+            out.write("x".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d/f"))));
+        fs.setPermission(file, new FsPermission((short) 0604));
+        assertEquals("rw----r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("d/f"))));
+        assertEquals(new FsPermission((short) 0604), fs.getFileStatus(file).getPermission());
     }
-    assertThrows(java.io.FileNotFoundException.class,
-        () -> ours.getFileLinkStatus(new org.apache.hadoop.fs.Path(tmp.resolve("absent").toUri())));
-  }
 
-  @Test
-  void fileContextRenameWithoutOverwriteRefusesAnExistingTarget() throws Exception {
-    // Delta commits a log entry by creating a temporary file and renaming it without overwrite.
-    FileContext fc = FileContext.getFileContext(tmp.toUri(), conf());
-    org.apache.hadoop.fs.Path a = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "a.tmp");
-    org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "00000.json");
-    for (org.apache.hadoop.fs.Path p : new org.apache.hadoop.fs.Path[] {a, b}) {
-      try (var out = fc.create(p, EnumSet.of(CreateFlag.CREATE),
-          Options.CreateOpts.perms(new FsPermission((short) 0644)))) {
-        out.write(p.getName().getBytes(StandardCharsets.UTF_8));
-      }
+    @Test
+    void linkStatusesAreHadoopsOwn() throws Exception {
+        // Compared with Hadoop's own local file system (which asks a readlink process), for a file, a
+        // link to it, and a missing path.
+        Path target = Files.writeString(tmp.resolve("target"), "t");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
+        FileSystem ours = fileSystem();
+        Configuration plain = new Configuration(false);
+        plain.setBoolean("fs.file.impl.disable.cache", true);
+        FileSystem hadoops = FileSystem.get(tmp.toUri(), plain);
+        assertFalse(hadoops instanceof NoForkLocalFileSystem);
+        for (Path p : new Path[] {target, link}) {
+            org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(p.toUri());
+            FileStatus a = ours.getFileLinkStatus(hp);
+            FileStatus b = hadoops.getFileLinkStatus(hp);
+            assertEquals(b.isSymlink(), a.isSymlink(), p.toString());
+            assertEquals(b.isFile(), a.isFile(), p.toString());
+            assertEquals(b.getLen(), a.getLen(), p.toString());
+            assertEquals(b.getPath(), a.getPath(), p.toString());
+        }
+        assertThrows(
+                java.io.FileNotFoundException.class,
+                () -> ours.getFileLinkStatus(
+                        new org.apache.hadoop.fs.Path(tmp.resolve("absent").toUri())));
     }
-    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("a.tmp"))));
-    assertThrows(FileAlreadyExistsException.class, () -> fc.rename(a, b, Options.Rename.NONE));
-    assertEquals("00000.json", Files.readString(tmp.resolve("00000.json")));
-    org.apache.hadoop.fs.Path c = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "00001.json");
-    fc.rename(a, c, Options.Rename.NONE);
-    assertEquals("a.tmp", Files.readString(tmp.resolve("00001.json")));
-  }
 
-  private static Configuration conf() {
-    Configuration conf = new Configuration(false);
-    conf.set("fs.file.impl", NoForkLocalFileSystem.class.getName());
-    conf.set("fs.AbstractFileSystem.file.impl", NoForkLocalFileSystem.Fs.class.getName());
-    conf.setBoolean("fs.file.impl.disable.cache", true);
-    return conf;
-  }
+    @Test
+    void fileContextRenameWithoutOverwriteRefusesAnExistingTarget() throws Exception {
+        // Delta commits a log entry by creating a temporary file and renaming it without overwrite.
+        FileContext fc = FileContext.getFileContext(tmp.toUri(), conf());
+        org.apache.hadoop.fs.Path a = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "a.tmp");
+        org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "00000.json");
+        for (org.apache.hadoop.fs.Path p : new org.apache.hadoop.fs.Path[] {a, b}) {
+            try (var out = fc.create(
+                    p, EnumSet.of(CreateFlag.CREATE), Options.CreateOpts.perms(new FsPermission((short) 0644)))) {
+                out.write(p.getName().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("a.tmp"))));
+        assertThrows(FileAlreadyExistsException.class, () -> fc.rename(a, b, Options.Rename.NONE));
+        assertEquals("00000.json", Files.readString(tmp.resolve("00000.json")));
+        org.apache.hadoop.fs.Path c = new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "00001.json");
+        fc.rename(a, c, Options.Rename.NONE);
+        assertEquals("a.tmp", Files.readString(tmp.resolve("00001.json")));
+    }
 
-  private FileSystem fileSystem() throws Exception {
-    FileSystem fs = FileSystem.get(tmp.toUri(), conf());
-    assertInstanceOf(NoForkLocalFileSystem.class, fs);
-    return fs;
-  }
+    private static Configuration conf() {
+        Configuration conf = new Configuration(false);
+        conf.set("fs.file.impl", NoForkLocalFileSystem.class.getName());
+        conf.set("fs.AbstractFileSystem.file.impl", NoForkLocalFileSystem.Fs.class.getName());
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+        return conf;
+    }
+
+    private FileSystem fileSystem() throws Exception {
+        FileSystem fs = FileSystem.get(tmp.toUri(), conf());
+        assertInstanceOf(NoForkLocalFileSystem.class, fs);
+        return fs;
+    }
 }

@@ -25,207 +25,259 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedSpark.class)
 class MartBuildersTest {
-  static final LocalDate UP_TO = LocalDate.of(2026, 6, 30);
+    static final LocalDate UP_TO = LocalDate.of(2026, 6, 30);
 
-  static final StructType CREDITS = StructType.fromDDL("conversion_id STRING, conversion_date DATE, touch_date DATE, "
-      + "model STRING, channel STRING, campaign_id STRING, conversion_credit DECIMAL(18,12), "
-      + "revenue_credit DECIMAL(18,2)");
-  static final StructType CONVERSIONS = StructType.fromDDL("conversion_id STRING, one_id STRING, "
-      + "conversion_date DATE, is_first_purchase BOOLEAN, gross_revenue DECIMAL(18,2), refunds DECIMAL(18,2), "
-      + "net_revenue DECIMAL(18,2)");
-  static final StructType TOUCHPOINTS = StructType.fromDDL("touch_type STRING, is_invalid BOOLEAN, touch_date DATE, "
-      + "channel STRING, campaign_id STRING");
-  static final StructType JOURNEYS = StructType.fromDDL("conversion_id STRING, converted BOOLEAN, "
-      + "conversion_date DATE, net_revenue DECIMAL(18,2), path_length INT, days_to_convert INT, "
-      + "touches ARRAY<STRUCT<channel: STRING>>");
-  static final StructType CUSTOMERS = StructType.fromDDL("one_id STRING, acquisition_date DATE, "
-      + "acquisition_channel STRING, ltv_90 DECIMAL(20,2), ltv_365 DECIMAL(20,2)");
-  static final StructType ORDERS = StructType.fromDDL("one_id STRING, conversion_date DATE, "
-      + "net_revenue DECIMAL(18,2), acquisition_date DATE, acquisition_channel STRING");
+    static final StructType CREDITS = StructType.fromDDL("conversion_id STRING, conversion_date DATE, touch_date DATE, "
+            + "model STRING, channel STRING, campaign_id STRING, conversion_credit DECIMAL(18,12), "
+            + "revenue_credit DECIMAL(18,2)");
+    static final StructType CONVERSIONS = StructType.fromDDL("conversion_id STRING, one_id STRING, "
+            + "conversion_date DATE, is_first_purchase BOOLEAN, gross_revenue DECIMAL(18,2), refunds DECIMAL(18,2), "
+            + "net_revenue DECIMAL(18,2)");
+    static final StructType TOUCHPOINTS = StructType.fromDDL(
+            "touch_type STRING, is_invalid BOOLEAN, touch_date DATE, " + "channel STRING, campaign_id STRING");
+    static final StructType JOURNEYS = StructType.fromDDL("conversion_id STRING, converted BOOLEAN, "
+            + "conversion_date DATE, net_revenue DECIMAL(18,2), path_length INT, days_to_convert INT, "
+            + "touches ARRAY<STRUCT<channel: STRING>>");
+    static final StructType CUSTOMERS = StructType.fromDDL("one_id STRING, acquisition_date DATE, "
+            + "acquisition_channel STRING, ltv_90 DECIMAL(20,2), ltv_365 DECIMAL(20,2)");
+    static final StructType ORDERS = StructType.fromDDL("one_id STRING, conversion_date DATE, "
+            + "net_revenue DECIMAL(18,2), acquisition_date DATE, acquisition_channel STRING");
 
-  static Date d(String iso) {
-    return Date.valueOf(iso);
-  }
-
-  static BigDecimal money(String s) {
-    return new BigDecimal(s);
-  }
-
-  static Dataset<Row> rows(SparkSession spark, StructType schema, Row... rows) {
-    return spark.createDataFrame(List.of(rows), schema);
-  }
-
-  /**
-   * Baidu spent 50.00 on 2026-06-01 and nothing was credited to it; WeChat OA, with no spend, was
-   * credited one conversion of 100.00 (a first purchase). Baidu: ROAS 0 / 50 = 0, ROI (0 − 50) / 50
-   * = −1, CPA and CAC null (no conversion). WeChat OA: spend 0, so ROAS and ROI are null (their
-   * denominator is the spend), and CPA = CAC = 0 / 1 = 0.00.
-   */
-  @Test
-  void aChannelWithNoSpendHasNoReturnRatiosAndSpendWithNoCreditLosesItAll(SparkSession spark) {
-    Dataset<Row> credits = rows(spark, CREDITS, RowFactory.create("c1", d("2026-06-02"), d("2026-06-01"),
-        "linear", "WeChat OA", "menu", new BigDecimal("1.000000000000"), money("100.00")));
-    Dataset<Row> conversions = rows(spark, CONVERSIONS,
-        RowFactory.create("c1", "p1", d("2026-06-02"), true, money("100.00"), money("0.00"), money("100.00")));
-    Dataset<Row> spend = rows(spark, Spend.SCHEMA,
-        RowFactory.create(d("2026-06-01"), "Baidu SEM", "bd_1", money("50.00"), 1000L, 20L));
-    Map<String, Row> byChannel = new HashMap<>();
-    for (Row r : ChannelRoiDaily.build(spark, credits, conversions, rows(spark, TOUCHPOINTS), spend,
-        List.of(ModelName.LINEAR), UP_TO).collectAsList()) {
-      assertNull(byChannel.put(r.<String>getAs("channel"), r), "one row per channel: " + r);
+    static Date d(String iso) {
+        return Date.valueOf(iso);
     }
-    assertEquals(2, byChannel.size(), byChannel.toString());
-    Row baidu = byChannel.get("Baidu SEM");
-    assertEquals(money("50.00"), baidu.getAs("spend"));
-    assertEquals(money("0.00"), baidu.getAs("net_revenue"));
-    assertEquals(new BigDecimal("0.0000"), baidu.getAs("roas"));
-    assertEquals(new BigDecimal("-1.0000"), baidu.getAs("roi"));
-    assertNull(baidu.getAs("cpa"));
-    assertNull(baidu.getAs("cac"));
-    assertEquals(20L, baidu.<Long>getAs("clicks"));
-    Row wechat = byChannel.get("WeChat OA");
-    assertEquals(money("0.00"), wechat.getAs("spend"));
-    assertEquals(money("100.00"), wechat.getAs("net_revenue"));
-    assertEquals(0, new BigDecimal("1").compareTo(wechat.getAs("new_customers")));
-    assertNull(wechat.getAs("roas"));
-    assertNull(wechat.getAs("roi"));
-    assertEquals(money("0.00"), wechat.getAs("cpa"));
-    assertEquals(money("0.00"), wechat.getAs("cac"));
-  }
 
-  /**
-   * Per model and channel: linear splits c1 (100.00) 0.5/0.5 over Baidu and WeChat OA and gives
-   * c2 (60.00) to Baidu; conversions 1.5 and 0.5 of 2, revenue 110.00 and 50.00 of 160.00. A
-   * credit dated after the run's date is left out.
-   */
-  @Test
-  void modelComparisonSharesSumToOnePerModel(SparkSession spark) {
-    BigDecimal half = new BigDecimal("0.500000000000");
-    Dataset<Row> credits = rows(spark, CREDITS,
-        RowFactory.create("c1", d("2026-06-02"), d("2026-06-01"), "linear", "Baidu SEM", "bd", half, money("50.00")),
-        RowFactory.create("c1", d("2026-06-02"), d("2026-06-01"), "linear", "WeChat OA", "m", half, money("50.00")),
-        RowFactory.create("c2", d("2026-06-03"), d("2026-06-03"), "linear", "Baidu SEM", "bd",
-            new BigDecimal("1.000000000000"), money("60.00")),
-        RowFactory.create("c3", d("2026-07-01"), d("2026-07-01"), "linear", "WeChat OA", "m",
-            new BigDecimal("1.000000000000"), money("999.00")));
-    Map<String, Row> byChannel = new HashMap<>();
-    for (Row r : ModelComparison.build(credits, UP_TO).collectAsList()) {
-      byChannel.put(r.<String>getAs("channel"), r);
+    static BigDecimal money(String s) {
+        return new BigDecimal(s);
     }
-    assertEquals(0, new BigDecimal("1.5").compareTo(byChannel.get("Baidu SEM").getAs("conversions")));
-    assertEquals(money("110.00"), byChannel.get("Baidu SEM").getAs("net_revenue"));
-    assertEquals(0.75, byChannel.get("Baidu SEM").<Double>getAs("conversion_share"), 1e-12);
-    assertEquals(110.0 / 160, byChannel.get("Baidu SEM").<Double>getAs("revenue_share"), 1e-12);
-    assertEquals(money("50.00"), byChannel.get("WeChat OA").getAs("net_revenue"), "c3 is after the run's date");
-    assertEquals(0.25, byChannel.get("WeChat OA").<Double>getAs("conversion_share"), 1e-12);
-  }
 
-  /**
-   * Customer p1 buys 100.00 on 2026-01-10 and gets 150.00 back (a refund larger than the order:
-   * net −50.00), then 80.00 on 2026-02-20. Up to 2026-06-30: orders 2, gross 180.00, refunds
-   * 150.00, net 30.00; ltv_30 covers 01-10..02-08 (−50.00), ltv_90 01-10..04-09 (−50 + 80 =
-   * 30.00), ltv_365 ends 2027-01-09, after the run's date, so it is null. The first purchase's
-   * journey starts with Baidu SEM, the acquisition channel.
-   */
-  @Test
-  void aRefundLargerThanTheOrderMakesLtvNegativeUntilTheNextOrder(SparkSession spark) {
-    Dataset<Row> conversions = rows(spark, CONVERSIONS,
-        RowFactory.create("c1", "p1", d("2026-01-10"), true, money("100.00"), money("150.00"), money("-50.00")),
-        RowFactory.create("c2", "p1", d("2026-02-20"), false, money("80.00"), money("0.00"), money("80.00")));
-    Dataset<Row> journeys = rows(spark, JOURNEYS,
-        RowFactory.create("c1", true, d("2026-01-10"), money("-50.00"), 2, 3,
-            List.of(RowFactory.create("Baidu SEM"), RowFactory.create("WeChat OA"))),
-        RowFactory.create("c2", true, d("2026-02-20"), money("80.00"), 0, null, List.of()));
-    List<Row> out = CustomerLtv.build(conversions, journeys, UP_TO).collectAsList();
-    assertEquals(1, out.size());
-    Row p1 = out.get(0);
-    assertEquals("Baidu SEM", p1.getAs("acquisition_channel"));
-    assertEquals(d("2026-01-10"), p1.getAs("acquisition_date"));
-    assertEquals(2L, p1.<Long>getAs("orders"));
-    assertEquals(money("180.00"), p1.getAs("gross_revenue"));
-    assertEquals(money("150.00"), p1.getAs("refunds"));
-    assertEquals(money("30.00"), p1.getAs("net_revenue"));
-    assertEquals(money("-50.00"), p1.getAs("ltv_30"));
-    assertEquals(money("30.00"), p1.getAs("ltv_90"));
-    assertNull(p1.getAs("ltv_365"));
-  }
-
-  /**
-   * A May cohort of one customer who bought once (40.00 on 2026-05-03) and never again: up to
-   * 2026-06-30 it has months 0 and 1; month 0 has 1 active customer (retention 1), month 1 a row
-   * with 0 active (retention 0); cumulative net revenue per customer stays 40.00.
-   */
-  @Test
-  void aCohortMonthWithNoRepeatBuyerStillHasItsRow(SparkSession spark) {
-    Dataset<Row> customers = rows(spark, CUSTOMERS,
-        RowFactory.create("p2", d("2026-05-03"), "Douyin", money("40.00"), null));
-    Dataset<Row> orders = rows(spark, ORDERS,
-        RowFactory.create("p2", d("2026-05-03"), money("40.00"), d("2026-05-03"), "Douyin"));
-    Map<Integer, Row> byMonth = new HashMap<>();
-    for (Row r : CohortLtv.build(customers, orders, UP_TO).collectAsList()) {
-      byMonth.put(r.<Integer>getAs("months_since_acquisition"), r);
+    static Dataset<Row> rows(SparkSession spark, StructType schema, Row... rows) {
+        return spark.createDataFrame(List.of(rows), schema);
     }
-    assertEquals(2, byMonth.size(), byMonth.toString());
-    assertEquals(d("2026-05-01"), byMonth.get(0).getAs("acquisition_month"));
-    assertEquals(1L, byMonth.get(0).<Long>getAs("active_customers"));
-    assertEquals(1.0, byMonth.get(0).<Double>getAs("retention_rate"));
-    assertEquals(0L, byMonth.get(1).<Long>getAs("active_customers"));
-    assertEquals(0.0, byMonth.get(1).<Double>getAs("retention_rate"));
-    assertEquals(money("40.00"), byMonth.get(1).getAs("cumulative_net_revenue_per_customer"));
-  }
 
-  /**
-   * Douyin acquired two customers (ltv_90 40.00 and 20.00) for 30.00 of spend: CAC 15.00, average
-   * LTV 30.00, LTV/CAC 2.0000. Their orders: 10.00 on day 0, 25.00 on day 5: cumulative 10, 35, so
-   * the spend is paid back on day 5. Baidu spent 50.00 and acquired no one: CAC null, no payback.
-   */
-  @Test
-  void ltvCacAndPaybackPerChannel(SparkSession spark) {
-    Dataset<Row> customers = rows(spark, CUSTOMERS,
-        RowFactory.create("p3", d("2026-03-01"), "Douyin", money("40.00"), null),
-        RowFactory.create("p4", d("2026-03-02"), "Douyin", money("20.00"), null));
-    Dataset<Row> orders = rows(spark, ORDERS,
-        RowFactory.create("p3", d("2026-03-01"), money("10.00"), d("2026-03-01"), "Douyin"),
-        RowFactory.create("p4", d("2026-03-07"), money("25.00"), d("2026-03-02"), "Douyin"));
-    Dataset<Row> spend = rows(spark, Spend.SCHEMA,
-        RowFactory.create(d("2026-02-28"), "Douyin", "dy", money("30.00"), 0L, 0L),
-        RowFactory.create(d("2026-02-28"), "Baidu SEM", "bd", money("50.00"), 0L, 0L));
-    Map<String, Row> byChannel = new HashMap<>();
-    for (Row r : ChannelLtvCac.build(customers, orders, spend, UP_TO).collectAsList()) {
-      byChannel.put(r.<String>getAs("channel"), r);
+    /**
+     * Baidu spent 50.00 on 2026-06-01 and nothing was credited to it; WeChat OA, with no spend, was
+     * credited one conversion of 100.00 (a first purchase). Baidu: ROAS 0 / 50 = 0, ROI (0 − 50) / 50
+     * = −1, CPA and CAC null (no conversion). WeChat OA: spend 0, so ROAS and ROI are null (their
+     * denominator is the spend), and CPA = CAC = 0 / 1 = 0.00.
+     */
+    @Test
+    void aChannelWithNoSpendHasNoReturnRatiosAndSpendWithNoCreditLosesItAll(SparkSession spark) {
+        Dataset<Row> credits = rows(
+                spark,
+                CREDITS,
+                RowFactory.create(
+                        "c1",
+                        d("2026-06-02"),
+                        d("2026-06-01"),
+                        "linear",
+                        "WeChat OA",
+                        "menu",
+                        new BigDecimal("1.000000000000"),
+                        money("100.00")));
+        Dataset<Row> conversions = rows(
+                spark,
+                CONVERSIONS,
+                RowFactory.create("c1", "p1", d("2026-06-02"), true, money("100.00"), money("0.00"), money("100.00")));
+        Dataset<Row> spend = rows(
+                spark,
+                Spend.SCHEMA,
+                RowFactory.create(d("2026-06-01"), "Baidu SEM", "bd_1", money("50.00"), 1000L, 20L));
+        Map<String, Row> byChannel = new HashMap<>();
+        for (Row r : ChannelRoiDaily.build(
+                        spark, credits, conversions, rows(spark, TOUCHPOINTS), spend, List.of(ModelName.LINEAR), UP_TO)
+                .collectAsList()) {
+            assertNull(byChannel.put(r.<String>getAs("channel"), r), "one row per channel: " + r);
+        }
+        assertEquals(2, byChannel.size(), byChannel.toString());
+        Row baidu = byChannel.get("Baidu SEM");
+        assertEquals(money("50.00"), baidu.getAs("spend"));
+        assertEquals(money("0.00"), baidu.getAs("net_revenue"));
+        assertEquals(new BigDecimal("0.0000"), baidu.getAs("roas"));
+        assertEquals(new BigDecimal("-1.0000"), baidu.getAs("roi"));
+        assertNull(baidu.getAs("cpa"));
+        assertNull(baidu.getAs("cac"));
+        assertEquals(20L, baidu.<Long>getAs("clicks"));
+        Row wechat = byChannel.get("WeChat OA");
+        assertEquals(money("0.00"), wechat.getAs("spend"));
+        assertEquals(money("100.00"), wechat.getAs("net_revenue"));
+        assertEquals(0, new BigDecimal("1").compareTo(wechat.getAs("new_customers")));
+        assertNull(wechat.getAs("roas"));
+        assertNull(wechat.getAs("roi"));
+        assertEquals(money("0.00"), wechat.getAs("cpa"));
+        assertEquals(money("0.00"), wechat.getAs("cac"));
     }
-    Row douyin = byChannel.get("Douyin");
-    assertEquals(2L, douyin.<Long>getAs("customers_acquired"));
-    assertEquals(money("15.00"), douyin.getAs("cac"));
-    assertEquals(money("30.00"), douyin.getAs("avg_ltv_90"));
-    assertEquals(new BigDecimal("2.0000"), douyin.getAs("ltv_cac_90"));
-    assertEquals(5, douyin.<Integer>getAs("payback_days"));
-    Row baidu = byChannel.get("Baidu SEM");
-    assertEquals(0L, baidu.<Long>getAs("customers_acquired"));
-    assertNull(baidu.getAs("cac"));
-    assertNull(baidu.getAs("payback_days"));
-  }
 
-  /**
-   * Three journeys: two on "Baidu SEM > WeChat OA" (one converting, 90.00, 4 days), one with no
-   * touch that converted (30.00). Top 1 keeps the most travelled path: 2 journeys, 1 conversion,
-   * rate 0.5, mean days to convert 4.00.
-   */
-  @Test
-  void pathSummaryRanksByJourneysAndKeepsTheTop(SparkSession spark) {
-    List<Row> baiduWechat = List.of(RowFactory.create("Baidu SEM"), RowFactory.create("WeChat OA"));
-    Dataset<Row> journeys = rows(spark, JOURNEYS,
-        RowFactory.create("c1", true, d("2026-06-01"), money("90.00"), 2, 4, baiduWechat),
-        RowFactory.create(null, false, null, money("0.00"), 2, null, baiduWechat),
-        RowFactory.create("c2", true, d("2026-06-02"), money("30.00"), 0, null, List.of()));
-    List<Row> top = PathSummary.build(journeys, 1, UP_TO).collectAsList();
-    assertEquals(1, top.size());
-    Row r = top.get(0);
-    assertEquals("Baidu SEM > WeChat OA", r.getAs("path"));
-    assertEquals(2L, r.<Long>getAs("journeys"));
-    assertEquals(1L, r.<Long>getAs("conversions"));
-    assertEquals(0.5, r.<Double>getAs("conversion_rate"));
-    assertEquals(money("90.00"), r.getAs("net_revenue"));
-    assertEquals(new BigDecimal("4.00"), r.getAs("mean_days_to_convert"));
-  }
+    /**
+     * Per model and channel: linear splits c1 (100.00) 0.5/0.5 over Baidu and WeChat OA and gives
+     * c2 (60.00) to Baidu; conversions 1.5 and 0.5 of 2, revenue 110.00 and 50.00 of 160.00. A
+     * credit dated after the run's date is left out.
+     */
+    @Test
+    void modelComparisonSharesSumToOnePerModel(SparkSession spark) {
+        BigDecimal half = new BigDecimal("0.500000000000");
+        Dataset<Row> credits = rows(
+                spark,
+                CREDITS,
+                RowFactory.create(
+                        "c1", d("2026-06-02"), d("2026-06-01"), "linear", "Baidu SEM", "bd", half, money("50.00")),
+                RowFactory.create(
+                        "c1", d("2026-06-02"), d("2026-06-01"), "linear", "WeChat OA", "m", half, money("50.00")),
+                RowFactory.create(
+                        "c2",
+                        d("2026-06-03"),
+                        d("2026-06-03"),
+                        "linear",
+                        "Baidu SEM",
+                        "bd",
+                        new BigDecimal("1.000000000000"),
+                        money("60.00")),
+                RowFactory.create(
+                        "c3",
+                        d("2026-07-01"),
+                        d("2026-07-01"),
+                        "linear",
+                        "WeChat OA",
+                        "m",
+                        new BigDecimal("1.000000000000"),
+                        money("999.00")));
+        Map<String, Row> byChannel = new HashMap<>();
+        for (Row r : ModelComparison.build(credits, UP_TO).collectAsList()) {
+            byChannel.put(r.<String>getAs("channel"), r);
+        }
+        assertEquals(
+                0, new BigDecimal("1.5").compareTo(byChannel.get("Baidu SEM").getAs("conversions")));
+        assertEquals(money("110.00"), byChannel.get("Baidu SEM").getAs("net_revenue"));
+        assertEquals(0.75, byChannel.get("Baidu SEM").<Double>getAs("conversion_share"), 1e-12);
+        assertEquals(110.0 / 160, byChannel.get("Baidu SEM").<Double>getAs("revenue_share"), 1e-12);
+        assertEquals(money("50.00"), byChannel.get("WeChat OA").getAs("net_revenue"), "c3 is after the run's date");
+        assertEquals(0.25, byChannel.get("WeChat OA").<Double>getAs("conversion_share"), 1e-12);
+    }
+
+    /**
+     * Customer p1 buys 100.00 on 2026-01-10 and gets 150.00 back (a refund larger than the order:
+     * net −50.00), then 80.00 on 2026-02-20. Up to 2026-06-30: orders 2, gross 180.00, refunds
+     * 150.00, net 30.00; ltv_30 covers 01-10..02-08 (−50.00), ltv_90 01-10..04-09 (−50 + 80 =
+     * 30.00), ltv_365 ends 2027-01-09, after the run's date, so it is null. The first purchase's
+     * journey starts with Baidu SEM, the acquisition channel.
+     */
+    @Test
+    void aRefundLargerThanTheOrderMakesLtvNegativeUntilTheNextOrder(SparkSession spark) {
+        Dataset<Row> conversions = rows(
+                spark,
+                CONVERSIONS,
+                RowFactory.create("c1", "p1", d("2026-01-10"), true, money("100.00"), money("150.00"), money("-50.00")),
+                RowFactory.create("c2", "p1", d("2026-02-20"), false, money("80.00"), money("0.00"), money("80.00")));
+        Dataset<Row> journeys = rows(
+                spark,
+                JOURNEYS,
+                RowFactory.create(
+                        "c1",
+                        true,
+                        d("2026-01-10"),
+                        money("-50.00"),
+                        2,
+                        3,
+                        List.of(RowFactory.create("Baidu SEM"), RowFactory.create("WeChat OA"))),
+                RowFactory.create("c2", true, d("2026-02-20"), money("80.00"), 0, null, List.of()));
+        List<Row> out = CustomerLtv.build(conversions, journeys, UP_TO).collectAsList();
+        assertEquals(1, out.size());
+        Row p1 = out.get(0);
+        assertEquals("Baidu SEM", p1.getAs("acquisition_channel"));
+        assertEquals(d("2026-01-10"), p1.getAs("acquisition_date"));
+        assertEquals(2L, p1.<Long>getAs("orders"));
+        assertEquals(money("180.00"), p1.getAs("gross_revenue"));
+        assertEquals(money("150.00"), p1.getAs("refunds"));
+        assertEquals(money("30.00"), p1.getAs("net_revenue"));
+        assertEquals(money("-50.00"), p1.getAs("ltv_30"));
+        assertEquals(money("30.00"), p1.getAs("ltv_90"));
+        assertNull(p1.getAs("ltv_365"));
+    }
+
+    /**
+     * A May cohort of one customer who bought once (40.00 on 2026-05-03) and never again: up to
+     * 2026-06-30 it has months 0 and 1; month 0 has 1 active customer (retention 1), month 1 a row
+     * with 0 active (retention 0); cumulative net revenue per customer stays 40.00.
+     */
+    @Test
+    void aCohortMonthWithNoRepeatBuyerStillHasItsRow(SparkSession spark) {
+        Dataset<Row> customers =
+                rows(spark, CUSTOMERS, RowFactory.create("p2", d("2026-05-03"), "Douyin", money("40.00"), null));
+        Dataset<Row> orders = rows(
+                spark, ORDERS, RowFactory.create("p2", d("2026-05-03"), money("40.00"), d("2026-05-03"), "Douyin"));
+        Map<Integer, Row> byMonth = new HashMap<>();
+        for (Row r : CohortLtv.build(customers, orders, UP_TO).collectAsList()) {
+            byMonth.put(r.<Integer>getAs("months_since_acquisition"), r);
+        }
+        assertEquals(2, byMonth.size(), byMonth.toString());
+        assertEquals(d("2026-05-01"), byMonth.get(0).getAs("acquisition_month"));
+        assertEquals(1L, byMonth.get(0).<Long>getAs("active_customers"));
+        assertEquals(1.0, byMonth.get(0).<Double>getAs("retention_rate"));
+        assertEquals(0L, byMonth.get(1).<Long>getAs("active_customers"));
+        assertEquals(0.0, byMonth.get(1).<Double>getAs("retention_rate"));
+        assertEquals(money("40.00"), byMonth.get(1).getAs("cumulative_net_revenue_per_customer"));
+    }
+
+    /**
+     * Douyin acquired two customers (ltv_90 40.00 and 20.00) for 30.00 of spend: CAC 15.00, average
+     * LTV 30.00, LTV/CAC 2.0000. Their orders: 10.00 on day 0, 25.00 on day 5: cumulative 10, 35, so
+     * the spend is paid back on day 5. Baidu spent 50.00 and acquired no one: CAC null, no payback.
+     */
+    @Test
+    void ltvCacAndPaybackPerChannel(SparkSession spark) {
+        Dataset<Row> customers = rows(
+                spark,
+                CUSTOMERS,
+                RowFactory.create("p3", d("2026-03-01"), "Douyin", money("40.00"), null),
+                RowFactory.create("p4", d("2026-03-02"), "Douyin", money("20.00"), null));
+        Dataset<Row> orders = rows(
+                spark,
+                ORDERS,
+                RowFactory.create("p3", d("2026-03-01"), money("10.00"), d("2026-03-01"), "Douyin"),
+                RowFactory.create("p4", d("2026-03-07"), money("25.00"), d("2026-03-02"), "Douyin"));
+        Dataset<Row> spend = rows(
+                spark,
+                Spend.SCHEMA,
+                RowFactory.create(d("2026-02-28"), "Douyin", "dy", money("30.00"), 0L, 0L),
+                RowFactory.create(d("2026-02-28"), "Baidu SEM", "bd", money("50.00"), 0L, 0L));
+        Map<String, Row> byChannel = new HashMap<>();
+        for (Row r : ChannelLtvCac.build(customers, orders, spend, UP_TO).collectAsList()) {
+            byChannel.put(r.<String>getAs("channel"), r);
+        }
+        Row douyin = byChannel.get("Douyin");
+        assertEquals(2L, douyin.<Long>getAs("customers_acquired"));
+        assertEquals(money("15.00"), douyin.getAs("cac"));
+        assertEquals(money("30.00"), douyin.getAs("avg_ltv_90"));
+        assertEquals(new BigDecimal("2.0000"), douyin.getAs("ltv_cac_90"));
+        assertEquals(5, douyin.<Integer>getAs("payback_days"));
+        Row baidu = byChannel.get("Baidu SEM");
+        assertEquals(0L, baidu.<Long>getAs("customers_acquired"));
+        assertNull(baidu.getAs("cac"));
+        assertNull(baidu.getAs("payback_days"));
+    }
+
+    /**
+     * Three journeys: two on "Baidu SEM > WeChat OA" (one converting, 90.00, 4 days), one with no
+     * touch that converted (30.00). Top 1 keeps the most travelled path: 2 journeys, 1 conversion,
+     * rate 0.5, mean days to convert 4.00.
+     */
+    @Test
+    void pathSummaryRanksByJourneysAndKeepsTheTop(SparkSession spark) {
+        List<Row> baiduWechat = List.of(RowFactory.create("Baidu SEM"), RowFactory.create("WeChat OA"));
+        Dataset<Row> journeys = rows(
+                spark,
+                JOURNEYS,
+                RowFactory.create("c1", true, d("2026-06-01"), money("90.00"), 2, 4, baiduWechat),
+                RowFactory.create(null, false, null, money("0.00"), 2, null, baiduWechat),
+                RowFactory.create("c2", true, d("2026-06-02"), money("30.00"), 0, null, List.of()));
+        List<Row> top = PathSummary.build(journeys, 1, UP_TO).collectAsList();
+        assertEquals(1, top.size());
+        Row r = top.get(0);
+        assertEquals("Baidu SEM > WeChat OA", r.getAs("path"));
+        assertEquals(2L, r.<Long>getAs("journeys"));
+        assertEquals(1L, r.<Long>getAs("conversions"));
+        assertEquals(0.5, r.<Double>getAs("conversion_rate"));
+        assertEquals(money("90.00"), r.getAs("net_revenue"));
+        assertEquals(new BigDecimal("4.00"), r.getAs("mean_days_to_convert"));
+    }
 }

@@ -6,8 +6,8 @@ import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.json_object_keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.trueroi.testing.SharedSpark;
 import io.trueroi.catalog.Table;
+import io.trueroi.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -24,67 +24,86 @@ import org.junit.jupiter.api.io.TempDir;
 /** Table names follow the warehouse that registered them last; statistics are kept for range columns only. */
 @ExtendWith(SharedSpark.class)
 class WarehouseTest {
-  @TempDir
-  Path tmp;
+    @TempDir
+    Path tmp;
 
-  @Test
-  void aNameIsRepointedToTheWarehouseThatRegistersItLast(SparkSession spark) throws Exception {
-    Warehouse a = new Warehouse(spark, tmp.resolve("a").toString());
-    Warehouse b = new Warehouse(spark, tmp.resolve("b").toString());
-    a.overwrite(spark.range(3).toDF(), Table.PATH_SUMMARY);
-    assertEquals(3, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0));
-    b.overwrite(spark.range(5).toDF(), Table.PATH_SUMMARY);
-    assertEquals(5, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0), "repointed to b");
-    // The name's current location vanishes (a test's temp folder, a moved warehouse): registering
-    // a again must still repoint it, though Delta can no longer load what the name points at.
-    try (var files = Files.walk(tmp.resolve("b"))) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    @Test
+    void aNameIsRepointedToTheWarehouseThatRegistersItLast(SparkSession spark) throws Exception {
+        Warehouse a = new Warehouse(spark, tmp.resolve("a").toString());
+        Warehouse b = new Warehouse(spark, tmp.resolve("b").toString());
+        a.overwrite(spark.range(3).toDF(), Table.PATH_SUMMARY);
+        assertEquals(
+                3, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0));
+        b.overwrite(spark.range(5).toDF(), Table.PATH_SUMMARY);
+        assertEquals(
+                5, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0), "repointed to b");
+        // The name's current location vanishes (a test's temp folder, a moved warehouse): registering
+        // a again must still repoint it, though Delta can no longer load what the name points at.
+        try (var files = Files.walk(tmp.resolve("b"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        a.registerAll();
+        assertEquals(
+                3, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0), "back to a");
     }
-    a.registerAll();
-    assertEquals(3, spark.sql("SELECT count(*) FROM mart.path_summary").first().getLong(0), "back to a");
-  }
 
-  /**
-   * {@code rows} rows with a column of every kind: string, long, decimal, date, timestamp,
-   * boolean, array; p partitions.
-   */
-  private static Dataset<Row> mixed(SparkSession spark, int rows) {
-    return spark.range(rows).selectExpr("cast(id AS string) AS s", "id AS n", "cast(id AS decimal(18,2)) AS amount",
-        "date_add(DATE'2026-10-01', cast(id AS int)) AS d", "timestamp_seconds(id) AS t", "id % 2 = 0 AS b",
-        "array(cast(id AS string)) AS arr", "id % 3 AS p");
-  }
+    /**
+     * {@code rows} rows with a column of every kind: string, long, decimal, date, timestamp,
+     * boolean, array; p partitions.
+     */
+    private static Dataset<Row> mixed(SparkSession spark, int rows) {
+        return spark.range(rows)
+                .selectExpr(
+                        "cast(id AS string) AS s",
+                        "id AS n",
+                        "cast(id AS decimal(18,2)) AS amount",
+                        "date_add(DATE'2026-10-01', cast(id AS int)) AS d",
+                        "timestamp_seconds(id) AS t",
+                        "id % 2 = 0 AS b",
+                        "array(cast(id AS string)) AS arr",
+                        "id % 3 AS p");
+    }
 
-  /** The columns with a minimum in the statistics of the files the table's version {@code v} added. */
-  private static Set<String> statsOfVersion(SparkSession spark, Path table, long v) {
-    Set<String> keys = new TreeSet<>();
-    spark.read().json(table.resolve(String.format("_delta_log/%020d.json", v)).toString())
-        .filter(col("add").isNotNull())
-        .select(explode(json_object_keys(get_json_object(col("add.stats"), "$.minValues"))))
-        .collectAsList().forEach(r -> keys.add(r.getString(0)));
-    return keys;
-  }
+    /** The columns with a minimum in the statistics of the files the table's version {@code v} added. */
+    private static Set<String> statsOfVersion(SparkSession spark, Path table, long v) {
+        Set<String> keys = new TreeSet<>();
+        spark.read()
+                .json(table.resolve(String.format("_delta_log/%020d.json", v)).toString())
+                .filter(col("add").isNotNull())
+                .select(explode(json_object_keys(get_json_object(col("add.stats"), "$.minValues"))))
+                .collectAsList()
+                .forEach(r -> keys.add(r.getString(0)));
+        return keys;
+    }
 
-  @Test
-  void deltaKeepsMinAndMaxOfDatesTimesAndNumbersOnly(SparkSession spark) {
-    Warehouse w = new Warehouse(spark, tmp.resolve("w").toString());
-    w.overwrite(mixed(spark, 6), Table.COHORT_LTV, List.of("p"));
-    Path table = tmp.resolve("w/mart/cohort_ltv");
-    // s, b and arr are not range types; p is the partition column, whose value is in the path.
-    assertEquals("n,amount,d,t", spark.sql("DESCRIBE DETAIL delta.`" + table + "`").select("properties")
-        .first().getJavaMap(0).get(Warehouse.STATS_COLUMNS));
-    assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 0));
-    // The property already matches: the next write is one commit, not an ALTER and a write.
-    w.append(mixed(spark, 2), Table.COHORT_LTV);
-    assertEquals(2, spark.sql("DESCRIBE HISTORY delta.`" + table + "`").count());
-  }
+    @Test
+    void deltaKeepsMinAndMaxOfDatesTimesAndNumbersOnly(SparkSession spark) {
+        Warehouse w = new Warehouse(spark, tmp.resolve("w").toString());
+        w.overwrite(mixed(spark, 6), Table.COHORT_LTV, List.of("p"));
+        Path table = tmp.resolve("w/mart/cohort_ltv");
+        // s, b and arr are not range types; p is the partition column, whose value is in the path.
+        assertEquals(
+                "n,amount,d,t",
+                spark.sql("DESCRIBE DETAIL delta.`" + table + "`")
+                        .select("properties")
+                        .first()
+                        .getJavaMap(0)
+                        .get(Warehouse.STATS_COLUMNS));
+        assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 0));
+        // The property already matches: the next write is one commit, not an ALTER and a write.
+        w.append(mixed(spark, 2), Table.COHORT_LTV);
+        assertEquals(2, spark.sql("DESCRIBE HISTORY delta.`" + table + "`").count());
+    }
 
-  @Test
-  void aTableWrittenWithoutTheRuleGetsItOnItsNextWrite(SparkSession spark) {
-    Path table = tmp.resolve("old/mart/customer_ltv");
-    mixed(spark, 4).drop("p").write().format("delta").save(table.toString());
-    assertEquals(Set.of("amount", "d", "n", "s", "t"), statsOfVersion(spark, table, 0), "Delta's default: strings too");
-    new Warehouse(spark, tmp.resolve("old").toString()).overwrite(mixed(spark, 4).drop("p"), Table.CUSTOMER_LTV);
-    // Version 1 is the ALTER, version 2 the overwrite.
-    assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 2));
-  }
+    @Test
+    void aTableWrittenWithoutTheRuleGetsItOnItsNextWrite(SparkSession spark) {
+        Path table = tmp.resolve("old/mart/customer_ltv");
+        mixed(spark, 4).drop("p").write().format("delta").save(table.toString());
+        assertEquals(
+                Set.of("amount", "d", "n", "s", "t"), statsOfVersion(spark, table, 0), "Delta's default: strings too");
+        new Warehouse(spark, tmp.resolve("old").toString())
+                .overwrite(mixed(spark, 4).drop("p"), Table.CUSTOMER_LTV);
+        // Version 1 is the ALTER, version 2 the overwrite.
+        assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 2));
+    }
 }

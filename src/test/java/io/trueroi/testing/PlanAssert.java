@@ -13,21 +13,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * ({@code -DexcludedGroups=plan}) while the rest of the suite checks the upgrade.
  */
 public final class PlanAssert {
-  /** The JUnit tag of tests tied to Spark's plan text. */
-  public static final String TAG = "plan";
+    /** The JUnit tag of tests tied to Spark's plan text. */
+    public static final String TAG = "plan";
 
-  private PlanAssert() {}
+    private PlanAssert() {}
 
-  /** Asserts {@code what} occurs exactly {@code times} times in {@code text}; the message shows the text. */
-  public static void assertOccurs(int times, String what, String text) {
-    assertEquals(times, count(text, what), () -> "occurrences of \"" + what + "\" in:\n" + text);
-  }
-
-  static int count(String text, String what) {
-    int n = 0;
-    for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
-      n++;
+    /** Asserts {@code what} occurs exactly {@code times} times in {@code text}; the message shows the text. */
+    public static void assertOccurs(int times, String what, String text) {
+        assertEquals(times, count(text, what), () -> "occurrences of \"" + what + "\" in:\n" + text);
     }
-    return n;
-  }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + what.length())) {
+            n++;
+        }
+        return n;
+    }
 }

@@ -18,55 +18,62 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>Use {@code @ExtendWith(SharedSpark.class)} and take a {@code SparkSession} parameter.
  */
 public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
-  private static final String KEY = "trueroi.spark";
+    private static final String KEY = "trueroi.spark";
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    session(context);
-  }
-
-  @Override
-  public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
-    return p.getParameter().getType() == SparkSession.class;
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext p, ExtensionContext e) {
-    return session(e);
-  }
-
-  public static SparkSession session(ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(KEY, k -> new Holder(build()), Holder.class).spark;
-  }
-
-  static SparkSession build() {
-    SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("trueroi-tests");
-    // The Spark settings of a local job run (conf/application.conf under conf/local.conf: codegen
-    // limits, the file: file system), read from their one source, so tests run the job's code
-    // paths; a session's Hadoop settings are fixed when it starts, so they must be set here.
-    TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), TestWorld.ENV).spark().conf().forEach(b::config);
-    // Then the test session's own: tiny inputs want two partitions, and no UI.
-    b.config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/trueroi-test-spark-warehouse");
-    SparkSessions.REQUIRED.forEach(b::config);
-    return b.getOrCreate();
-  }
-
-  /** Stops the session when the root context closes (end of the suite). */
-  static final class Holder implements ExtensionContext.Store.CloseableResource {
-    final SparkSession spark;
-
-    Holder(SparkSession spark) {
-      this.spark = spark;
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        session(context);
     }
 
     @Override
-    public void close() {
-      spark.stop();
+    public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+        return p.getParameter().getType() == SparkSession.class;
     }
-  }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+        return session(e);
+    }
+
+    public static SparkSession session(ExtensionContext context) {
+        return context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(KEY, k -> new Holder(build()), Holder.class)
+                .spark;
+    }
+
+    static SparkSession build() {
+        SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("trueroi-tests");
+        // The Spark settings of a local job run (conf/application.conf under conf/local.conf: codegen
+        // limits, the file: file system), read from their one source, so tests run the job's code
+        // paths; a session's Hadoop settings are fixed when it starts, so they must be set here.
+        TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), TestWorld.ENV)
+                .spark()
+                .conf()
+                .forEach(b::config);
+        // Then the test session's own: tiny inputs want two partitions, and no UI.
+        b.config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.default.parallelism", "2")
+                .config("spark.databricks.delta.snapshotPartitions", "1")
+                .config(
+                        "spark.sql.warehouse.dir",
+                        System.getProperty("java.io.tmpdir") + "/trueroi-test-spark-warehouse");
+        SparkSessions.REQUIRED.forEach(b::config);
+        return b.getOrCreate();
+    }
+
+    /** Stops the session when the root context closes (end of the suite). */
+    static final class Holder implements ExtensionContext.Store.CloseableResource {
+        final SparkSession spark;
+
+        Holder(SparkSession spark) {
+            this.spark = spark;
+        }
+
+        @Override
+        public void close() {
+            spark.stop();
+        }
+    }
 }

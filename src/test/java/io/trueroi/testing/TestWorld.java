@@ -17,79 +17,80 @@ import java.util.Map;
  * job at them.
  */
 public final class TestWorld {
-  /** Hash key the tests run with (the environment they pass to config). */
-  public static final String HASH_KEY = "test-only-hash-key-not-a-secret";
-  public static final Map<String, String> ENV = Map.of("TRUEROI_HASH_KEY", HASH_KEY);
+    /** Hash key the tests run with (the environment they pass to config). */
+    public static final String HASH_KEY = "test-only-hash-key-not-a-secret";
 
-  /** Feed folders of the default config, as in conf/application.conf. */
-  public static final Map<String, String> FEED_PATHS = Map.of(
-      "wechat_events", "wechat/oa_events",
-      "wechat_users", "wechat/users",
-      "wechat_phone_auth", "wechat/phone_auth",
-      "wecom_contacts", "wechat/wecom_contacts",
-      "ecommerce_orders", "ecommerce/orders",
-      "ecommerce_refunds", "ecommerce/refunds",
-      "pos_transactions", "pos/transactions",
-      "ad_spend", "ads/spend",
-      "ad_clicks", "ads/clicks");
+    public static final Map<String, String> ENV = Map.of("TRUEROI_HASH_KEY", HASH_KEY);
 
-  public final Path root;
-  public final Path raw;
-  public final Path warehouse;
+    /** Feed folders of the default config, as in conf/application.conf. */
+    public static final Map<String, String> FEED_PATHS = Map.of(
+            "wechat_events", "wechat/oa_events",
+            "wechat_users", "wechat/users",
+            "wechat_phone_auth", "wechat/phone_auth",
+            "wecom_contacts", "wechat/wecom_contacts",
+            "ecommerce_orders", "ecommerce/orders",
+            "ecommerce_refunds", "ecommerce/refunds",
+            "pos_transactions", "pos/transactions",
+            "ad_spend", "ads/spend",
+            "ad_clicks", "ads/clicks");
 
-  public TestWorld(Path root) {
-    this.root = root;
-    this.raw = root.resolve("raw");
-    this.warehouse = root.resolve("warehouse");
-  }
+    public final Path root;
+    public final Path raw;
+    public final Path warehouse;
 
-  /** Creates every feed's folder for the date, so a run over it finds no missing folder. */
-  public TestWorld day(LocalDate dt) {
-    FEED_PATHS.values().forEach(p -> mkdirs(raw.resolve(p).resolve("dt=" + dt)));
-    return this;
-  }
-
-  public TestWorld file(String feed, LocalDate dt, String name, String text) {
-    return file(feed, dt, name, text, StandardCharsets.UTF_8);
-  }
-
-  public TestWorld file(String feed, LocalDate dt, String name, String text, Charset charset) {
-    return bytes(feed, dt, name, text.getBytes(charset));
-  }
-
-  public TestWorld bytes(String feed, LocalDate dt, String name, byte[] content) {
-    Path dir = raw.resolve(FEED_PATHS.get(feed)).resolve("dt=" + dt);
-    mkdirs(dir.resolve(name).getParent());
-    try {
-      Files.write(dir.resolve(name), content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public TestWorld(Path root) {
+        this.root = root;
+        this.raw = root.resolve("raw");
+        this.warehouse = root.resolve("warehouse");
     }
-    return this;
-  }
 
-  /** A config file with this world's paths, followed by extra HOCON. */
-  public Path confFile(String extraHocon) {
-    Path conf = root.resolve("test-" + Integer.toHexString(extraHocon.hashCode()) + ".conf");
-    String text = "trueroi.warehouse = \"" + warehouse.toAbsolutePath() + "\"\n"
-        + "trueroi.raw-root = \"" + raw.toAbsolutePath() + "\"\n" + extraHocon + "\n";
-    try {
-      Files.writeString(conf, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Creates every feed's folder for the date, so a run over it finds no missing folder. */
+    public TestWorld day(LocalDate dt) {
+        FEED_PATHS.values().forEach(p -> mkdirs(raw.resolve(p).resolve("dt=" + dt)));
+        return this;
     }
-    return conf;
-  }
 
-  public TrueRoiConfig config(String extraHocon) {
-    return TrueRoiConfig.load(List.of(confFile(extraHocon)), ENV);
-  }
-
-  private static void mkdirs(Path p) {
-    try {
-      Files.createDirectories(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public TestWorld file(String feed, LocalDate dt, String name, String text) {
+        return file(feed, dt, name, text, StandardCharsets.UTF_8);
     }
-  }
+
+    public TestWorld file(String feed, LocalDate dt, String name, String text, Charset charset) {
+        return bytes(feed, dt, name, text.getBytes(charset));
+    }
+
+    public TestWorld bytes(String feed, LocalDate dt, String name, byte[] content) {
+        Path dir = raw.resolve(FEED_PATHS.get(feed)).resolve("dt=" + dt);
+        mkdirs(dir.resolve(name).getParent());
+        try {
+            Files.write(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** A config file with this world's paths, followed by extra HOCON. */
+    public Path confFile(String extraHocon) {
+        Path conf = root.resolve("test-" + Integer.toHexString(extraHocon.hashCode()) + ".conf");
+        String text = "trueroi.warehouse = \"" + warehouse.toAbsolutePath() + "\"\n" + "trueroi.raw-root = \""
+                + raw.toAbsolutePath() + "\"\n" + extraHocon + "\n";
+        try {
+            Files.writeString(conf, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return conf;
+    }
+
+    public TrueRoiConfig config(String extraHocon) {
+        return TrueRoiConfig.load(List.of(confFile(extraHocon)), ENV);
+    }
+
+    private static void mkdirs(Path p) {
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
