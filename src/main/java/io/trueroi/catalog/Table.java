@@ -70,7 +70,13 @@ public enum Table {
     COHORT_LTV(Layer.MART, "cohort_ltv", "marts", "one first-purchase month's cumulative value"),
     CHANNEL_LTV_CAC(Layer.MART, "channel_ltv_cac", "marts", "acquired customers' value against spend per channel"),
     PATH_SUMMARY(Layer.MART, "path_summary", "marts", "the most common converting paths"),
-    JOB_RUNS(Layer.OPS, "job_runs", "every job", "one job run (or one stage of a nightly run)");
+    JOB_RUNS(Layer.OPS, "job_runs", "every job", "one job run (or one stage of a nightly run)"),
+    INGESTED_FILES(
+            Layer.OPS,
+            "ingested_files",
+            "ingest",
+            "one raw file read: its delivery date, size, time and checksum, and the run that read it"),
+    RUN_LOCKS(Layer.OPS, "run_locks", "every job", "a part of the warehouse a running job holds, while it runs");
 
     private final Layer layer;
     private final String tableName;

@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.catalog.Table;
 import io.trueroi.config.IngestSettings.FeedSettings;
-import io.trueroi.config.IngestSettings.FileRule;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
@@ -22,23 +21,15 @@ import io.trueroi.ops.StageResult;
 import io.trueroi.ops.TableWritten;
 import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
-import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -71,6 +62,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     static final int EXAMPLES = 3;
 
     private Set<String> sources = Readers.groups();
+    private boolean fullRefresh = false;
 
     public IngestAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
         super(NAME, config, warehouse, run);
@@ -87,16 +79,39 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     }
 
     /**
-     * What the run ingested: per source table, and in all the lines quarantined and the rows
-     * dropped as duplicates of a kept row.
+     * Reads the run's own dates again whatever {@code ops.ingested_files} says (default false: only
+     * dates with a new, changed or withdrawn file are read).
      */
-    public record Result(List<SourceStats> sources, long rowsQuarantined, long rowsDuplicate, List<TableWritten> tables)
+    public IngestAction fullRefresh(boolean fullRefresh) {
+        this.fullRefresh = fullRefresh;
+        return this;
+    }
+
+    /** What the listing found against the manifest, and how many delivery dates were read. */
+    public record FileCounts(
+            long newFiles, long changedFiles, long withdrawnFiles, long unchangedFiles, long datesRead) {}
+
+    /**
+     * What the run ingested: per source table, in all the lines quarantined and the rows dropped as
+     * duplicates of a kept row, and the files it found.
+     */
+    public record Result(
+            List<SourceStats> sources,
+            long rowsQuarantined,
+            long rowsDuplicate,
+            FileCounts files,
+            List<TableWritten> tables)
             implements StageResult {
         @Override
         public Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("rows_duplicate", rowsDuplicate);
             c.put("rows_quarantined", rowsQuarantined);
+            c.put("files_new", files.newFiles());
+            c.put("files_changed", files.changedFiles());
+            c.put("files_withdrawn", files.withdrawnFiles());
+            c.put("files_unchanged", files.unchangedFiles());
+            c.put("dates_read", files.datesRead());
             return c;
         }
 
@@ -116,34 +131,92 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                 config.ingest(),
                 config.businessTimeZone(),
                 new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
-        List<RawFile> files = step("list raw files " + run.dates(), () -> listFiles(readers));
+        Set<String> feeds = new LinkedHashSet<>();
+        readers.forEach(r -> feeds.add(r.table().tableName()));
+        Map<String, Manifest.Entry> manifest =
+                step("read " + Table.INGESTED_FILES, () -> Manifest.read(warehouse, feeds));
+        Map<String, LocalDate> firstDates = new LinkedHashMap<>();
+        feeds.forEach(f -> firstDates.put(f, Manifest.firstDate(manifest, f)));
+        RawListing.Listed listed = step("list raw files up to " + run.to(), () -> new RawListing(
+                        config.ingest(),
+                        config.rawRoot(),
+                        spark().sparkContext().hadoopConfiguration())
+                .list(List.copyOf(feeds), firstDates, run.from(), run.to()));
+        Manifest.Plan plan = step(
+                "compare with " + Table.INGESTED_FILES,
+                () -> Manifest.plan(
+                        spark(),
+                        listed.files(),
+                        manifest,
+                        listed.scope(),
+                        forced(feeds),
+                        run.runId(),
+                        run.startedAt()));
+        LOG.info(
+                "ingest: {} new, {} changed, {} withdrawn, {} unchanged files; dates to read: {}",
+                plan.newFiles(),
+                plan.changedFiles(),
+                plan.withdrawnFiles(),
+                plan.unchangedFiles(),
+                plan.dirtyDates());
+        List<RawFile> files = listed.files().stream().filter(plan::dirty).toList();
+        // A feed with nothing new is not read, unless its table does not exist yet (then it is
+        // written empty, so the stages after ingest find it).
+        List<SourceReader> toRead = readers.stream()
+                .filter(r -> plan.dirtyDates().containsKey(r.table().tableName()) || !warehouse.exists(r.table()))
+                .toList();
         Map<SourceReader, Parsed> parsed = new LinkedHashMap<>();
         try (Persisted cached = new Persisted()) {
             // Pass 1, per feed: frame and parse its files once into a cache, and count from it.
-            for (SourceReader r : readers) {
+            for (SourceReader r : toRead) {
                 parsed.put(r, parse(r, files, context, cached));
             }
             // Nothing is written unless every file has its columns and every feed is under the reject limit.
             parsed.values().stream().filter(p -> p.counts().fileErrors() > 0).forEach(p -> failOnFileErrors(p.rows()));
             parsed.forEach(this::checkRejectRate);
-            // Pass 2: each table's rows, deduplicated, replace its dates; then the quarantine.
+            // Pass 2: each table's rows, deduplicated, replace its dates; then the quarantine, then
+            // the manifest, last, so no file is marked read before its rows are committed.
             List<SourceStats> stats = new ArrayList<>();
             List<TableWritten> tables = new ArrayList<>();
             parsed.forEach((r, p) -> {
-                SourceStats st = writeSilver(r, p);
+                SourceStats st = writeSilver(r, p, plan);
                 stats.add(st);
                 tables.add(written(r.table(), st.rowsWritten()));
             });
-            step("write " + Table.REJECTED_RECORDS, () -> writeQuarantine(parsed));
             long quarantined =
                     stats.stream().mapToLong(SourceStats::rowsQuarantined).sum();
-            tables.add(written(Table.REJECTED_RECORDS, quarantined));
+            if (!parsed.isEmpty() && (!plan.dirtyDates().isEmpty() || !warehouse.exists(Table.REJECTED_RECORDS))) {
+                step("write " + Table.REJECTED_RECORDS, () -> writeQuarantine(parsed, plan));
+                tables.add(written(Table.REJECTED_RECORDS, quarantined));
+            }
+            step("write " + Table.INGESTED_FILES, () -> Manifest.write(warehouse, plan));
             return new Result(
                     List.copyOf(stats),
                     quarantined,
                     stats.stream().mapToLong(SourceStats::rowsDuplicate).sum(),
+                    new FileCounts(
+                            plan.newFiles(),
+                            plan.changedFiles(),
+                            plan.withdrawnFiles(),
+                            plan.unchangedFiles(),
+                            plan.dirtyDates().values().stream()
+                                    .mapToLong(Set::size)
+                                    .sum()),
                     List.copyOf(tables));
         }
+    }
+
+    /** The dates read again whatever the manifest says: the run's own, under {@link #fullRefresh}. */
+    private Map<String, Set<LocalDate>> forced(Set<String> feeds) {
+        Map<String, Set<LocalDate>> out = new LinkedHashMap<>();
+        if (fullRefresh) {
+            Set<LocalDate> dates = new TreeSet<>();
+            for (LocalDate d = run.from(); !d.isAfter(run.to()); d = d.plusDays(1)) {
+                dates.add(d);
+            }
+            feeds.forEach(f -> out.put(f, dates));
+        }
+        return out;
     }
 
     /** One feed's parsed lines (rejected rows keep their raw line, good rows do not) and their counts. */
@@ -165,9 +238,11 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
         return new Parsed(typed, counts, own.size());
     }
 
-    private SourceStats writeSilver(SourceReader r, Parsed p) {
+    private SourceStats writeSilver(SourceReader r, Parsed p, Manifest.Plan plan) {
+        String feed = r.table().tableName();
+        String dates = Manifest.datesIn(plan.dirtyDates().getOrDefault(feed, Set.of()));
         long kept = step("write " + r.table(), () -> {
-            warehouse.replace(deduplicate(r, p.rows()), r.table(), run.dtPredicate(), List.of("dt"));
+            warehouse.replace(deduplicate(r, p.rows()), r.table(), dates, List.of("dt"));
             return warehouse.lastCommitOutputRows(r.table());
         });
         FeedCounts c = p.counts();
@@ -196,78 +271,6 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     }
 
     // ----------------------------------------------------------------------------------------------
-
-    private List<RawFile> listFiles(List<SourceReader> readers) {
-        List<RawFile> out = new ArrayList<>();
-        String root = config.rawRoot().endsWith("/") ? config.rawRoot() : config.rawRoot() + "/";
-        try {
-            Path rootPath = new Path(root);
-            FileSystem fs = rootPath.getFileSystem(spark().sparkContext().hadoopConfiguration());
-            CompressionCodecFactory codecs =
-                    new CompressionCodecFactory(spark().sparkContext().hadoopConfiguration());
-            for (SourceReader r : readers) {
-                for (LocalDate d = run.from(); !d.isAfter(run.to()); d = d.plusDays(1)) {
-                    out.addAll(listFolder(fs, codecs, root, r, d));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("ingest: cannot list raw exports under " + root + ": " + e.getMessage(), e);
-        }
-        return out;
-    }
-
-    /** The files of one feed's {@code dt=} folder, in name order, each with the first file rule it matches. */
-    private List<RawFile> listFolder(
-            FileSystem fs, CompressionCodecFactory codecs, String root, SourceReader r, LocalDate d)
-            throws IOException {
-        FeedSettings feed = config.ingest().feed(r.table().tableName());
-        String rel = feed.path() + "/dt=" + d;
-        Path dir = new Path(root + rel);
-        if (!fs.exists(dir)) {
-            throw new JobFailure(
-                    "ingest: missing folder " + dir + " for " + r.table().tableName() + " on " + d
-                            + " (every date needs a folder, empty if the source had no data)");
-        }
-        FileStatus[] listed = fs.listStatus(dir);
-        Arrays.sort(
-                listed, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-        List<RawFile> out = new ArrayList<>();
-        for (FileStatus st : listed) {
-            String name = st.getPath().getName();
-            if (name.startsWith(".") || name.startsWith("_")) {
-                continue; // _SUCCESS markers, .crc files, _temporary folders
-            }
-            if (st.isDirectory()) {
-                throw new JobFailure("ingest: unexpected folder " + rel + "/" + name
-                        + " (files must be directly in the dt= folder; nothing below it is read)");
-            }
-            // Globs match the name without a compression suffix: tmall_*.csv matches tmall_1.csv.gz.
-            String plain = CompressionCodecFactory.removeSuffix(name, codecSuffix(codecs, st.getPath()));
-            FileRule rule = feed.files().stream()
-                    .filter(f -> FileSystems.getDefault()
-                            .getPathMatcher("glob:" + f.glob())
-                            .matches(Paths.get(plain)))
-                    .findFirst()
-                    .orElseThrow(() -> new JobFailure("ingest: file " + rel + "/" + name
-                            + " matches no rule in trueroi.ingest.feeds."
-                            + r.table().tableName() + ".files "
-                            + feed.files().stream().map(FileRule::glob).toList()));
-            out.add(new RawFile(
-                    r.table().tableName(),
-                    st.getPath().toString(),
-                    rel + "/" + name,
-                    d.toString(),
-                    rule.encoding(),
-                    rule.attributes(),
-                    st.getLen()));
-        }
-        return out;
-    }
-
-    private static String codecSuffix(CompressionCodecFactory codecs, Path path) {
-        CompressionCodec codec = codecs.getCodec(path);
-        return codec == null ? "" : codec.getDefaultExtension();
-    }
 
     private static void failOnFileErrors(Dataset<Row> typed) {
         List<Row> errors = typed.filter(col(SourceReader.REJECT_CODE).equalTo(RawLines.MISSING_COLUMN))
@@ -374,7 +377,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                                 .as("reason"));
     }
 
-    private void writeQuarantine(Map<SourceReader, Parsed> parsed) {
+    private void writeQuarantine(Map<SourceReader, Parsed> parsed, Manifest.Plan plan) {
         Dataset<Row> all = null;
         for (Map.Entry<SourceReader, Parsed> e : parsed.entrySet()) {
             SourceReader r = e.getKey();
@@ -383,9 +386,13 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                     .withColumn("source_group", lit(r.sourceGroup()));
             all = all == null ? q : all.unionByName(q);
         }
-        String tables = parsed.keySet().stream()
-                .map(r -> "'" + r.table().tableName() + "'")
-                .collect(Collectors.joining(", "));
+        Map<String, Set<LocalDate>> dates = new LinkedHashMap<>();
+        parsed.keySet().forEach(r -> {
+            Set<LocalDate> d = plan.dirtyDates().get(r.table().tableName());
+            if (d != null) {
+                dates.put(r.table().tableName(), d);
+            }
+        });
         warehouse.replace(
                 all.select(
                         "run_id",
@@ -398,7 +405,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                         "reason_code",
                         "reason"),
                 Table.REJECTED_RECORDS,
-                run.dtPredicate() + " AND source IN (" + tables + ")",
+                Manifest.datesPredicate("source", dates),
                 List.of("source", "dt"));
     }
 }

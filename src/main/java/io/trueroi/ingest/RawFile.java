@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * One raw export file to read: where it is, which feed and delivery date it belongs to, its
- * encoding and the attributes of the file rule that matched it (platform, time zone, ...).
+ * encoding, the attributes of the file rule that matched it (platform, time zone, ...), its size
+ * in bytes and its modification time in epoch milliseconds.
  */
 public record RawFile(
         String feed,
@@ -14,5 +15,6 @@ public record RawFile(
         String dt,
         String encoding,
         Map<String, String> attributes,
-        long length)
+        long length,
+        long modified)
         implements Serializable {}

@@ -141,20 +141,47 @@ public final class Warehouse {
     }
 
     /**
-     * Inserts the rows whose key is not in the table yet, in one MERGE transaction; rows already
-     * there are left as they are, so inserting the same rows twice changes nothing.
+     * Inserts the rows whose key (these columns) is not in the table yet, in one MERGE transaction;
+     * rows already there are left as they are, so inserting the same rows twice changes nothing.
      */
-    public void insertNew(Dataset<Row> data, Table table, String key) {
+    public void insertNew(Dataset<Row> data, Table table, String... key) {
+        if (key.length == 0) {
+            throw new IllegalArgumentException("the key must name at least one column, cannot be: []");
+        }
         if (!exists(table)) {
             writer(data, table, false, SaveMode.ErrorIfExists, List.of()).save(path(table));
         } else {
             keepStatsColumns(table, data.schema());
+            String on = Arrays.stream(key).map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
             io.delta.tables.DeltaTable.forPath(spark, path(table))
                     .as("t")
-                    .merge(data.as("s"), "t." + key + " = s." + key)
+                    .merge(data.as("s"), on)
                     .whenNotMatched()
                     .insertAll()
                     .execute();
+        }
+        register(table);
+    }
+
+    /** Deletes the rows matching {@code predicate} in one transaction; nothing if the table does not exist. */
+    public void delete(Table table, String predicate) {
+        if (exists(table)) {
+            io.delta.tables.DeltaTable.forPath(spark, path(table)).delete(predicate);
+        }
+    }
+
+    /**
+     * Creates the table empty with this schema and these table properties ({@code 'k' = 'v', ...})
+     * unless it exists; a concurrent creation of the same table is not an error.
+     */
+    public void createIfAbsent(Table table, StructType schema, String properties) {
+        try {
+            spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + path(table).replace("`", "``") + "` (" + schema.toDDL()
+                    + ") USING delta TBLPROPERTIES (" + properties + ")");
+        } catch (RuntimeException e) {
+            if (!exists(table)) {
+                throw e;
+            }
         }
         register(table);
     }
