@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * The validated configuration of one run: the warehouse and raw exports, the business time zone
  * and reporting currency, and one settings type per section, each reading and checking its own
  * keys ({@link IngestSettings}, {@link IdentitySettings}, {@link JourneySettings},
- * {@link ChannelRule}s, {@link AttributionSettings}, {@link MartSettings}, {@link SparkSettings}).
+ * {@link ChannelRule}s, {@link AttributionSettings}, {@link MartSettings}, {@link SparkSettings},
+ * {@link RunSettings}).
  * Layers are merged by {@link ConfigLayers}. Everything is checked before Spark starts: a bad
  * value fails with a {@link ConfigError} naming the key and the file and line it came from.
  *
@@ -44,6 +45,7 @@ public final class TrueRoiConfig {
     private final List<ChannelRule> channels;
     private final AttributionSettings attribution;
     private final MartSettings marts;
+    private final RunSettings runs;
 
     private TrueRoiConfig(Config config, Map<String, String> env) {
         ConfigReader c = new ConfigReader(config);
@@ -62,6 +64,7 @@ public final class TrueRoiConfig {
         this.channels = ChannelRule.readAll(c);
         this.attribution = AttributionSettings.read(c);
         this.marts = MartSettings.read(c);
+        this.runs = RunSettings.read(c);
         hashKey(); // fail at start-up, not at the first hashed column
     }
 
@@ -129,6 +132,10 @@ public final class TrueRoiConfig {
 
     public MartSettings marts() {
         return marts;
+    }
+
+    public RunSettings runs() {
+        return runs;
     }
 
     /** The PII hash key from the environment; a dev key only where local config allows it. */

@@ -1,5 +1,8 @@
 package io.trueroi.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
 import io.trueroi.attribution.AttributionAction;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
@@ -8,8 +11,10 @@ import io.trueroi.ingest.IngestAction;
 import io.trueroi.ingest.Readers;
 import io.trueroi.journey.JourneysAction;
 import io.trueroi.marts.MartsAction;
+import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.JobRuns;
 import io.trueroi.ops.RunContext;
+import io.trueroi.ops.RunLock;
 import io.trueroi.ops.StageAction;
 import io.trueroi.ops.StageResult;
 import io.trueroi.ops.TableWritten;
@@ -23,6 +28,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -61,6 +68,18 @@ abstract class JobCommand extends BaseCommand {
             description = "Only these sources for ingest: wechat, ecommerce, pos, ads (default: all).")
     List<String> sources = new ArrayList<>();
 
+    @Option(
+            names = "--full-refresh",
+            description = "Read the run's dates from raw again whatever ops.ingested_files says, and allow a date "
+                    + "before the last successful run's.")
+    boolean fullRefresh;
+
+    @Option(
+            names = "--force-unlock",
+            description = "Take over the warehouse lock of a run that started longer ago than "
+                    + "trueroi.runs.lock-stale-after (a run that was killed).")
+    boolean forceUnlock;
+
     /** The stages this job runs, in order, by name. */
     abstract List<String> stages();
 
@@ -73,7 +92,9 @@ abstract class JobCommand extends BaseCommand {
     private StageAction<?> action(
             String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run, Set<String> groups) {
         return switch (stage) {
-            case IngestAction.NAME -> new IngestAction(config, warehouse, run).sources(groups);
+            case IngestAction.NAME -> new IngestAction(config, warehouse, run)
+                    .sources(groups)
+                    .fullRefresh(fullRefresh);
             case IdentityAction.NAME -> new IdentityAction(config, warehouse, run);
             case JourneysAction.NAME -> new JourneysAction(config, warehouse, run);
             case AttributionAction.NAME -> new AttributionAction(config, warehouse, run);
@@ -110,7 +131,9 @@ abstract class JobCommand extends BaseCommand {
         List<StageResult> results = new ArrayList<>();
         List<String> stageTimes = new ArrayList<>();
         String current = run.job();
-        try {
+        try (RunLock lock =
+                RunLock.acquire(warehouse, run, lockParts(groups), config.runs().lockStaleAfter(), forceUnlock)) {
+            refuseRestatement(warehouse, range[1]);
             for (String stage : stages()) {
                 current = stage;
                 RunContext stageRun = pipeline() ? run.stage(stage) : run;
@@ -135,6 +158,40 @@ abstract class JobCommand extends BaseCommand {
         }
         printSummary(run, t0, warehouse, results, stageTimes);
         return 0;
+    }
+
+    /** The parts of the warehouse this job writes: its stages, and for ingest each source group it reads. */
+    private Set<String> lockParts(Set<String> groups) {
+        Set<String> parts = new TreeSet<>();
+        for (String stage : stages()) {
+            if (stage.equals(IngestAction.NAME)) {
+                groups.forEach(g -> parts.add(IngestAction.NAME + ":" + g));
+            } else {
+                parts.add(stage);
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * Fails a run whose last date is before the last date a stage above ingest succeeded for: the
+     * tables already hold that later state, and a night does not restate history. Ingest alone may
+     * run any date (it reads what has not been read); {@code --full-refresh} rebuilds, so it may too.
+     */
+    private void refuseRestatement(Warehouse warehouse, LocalDate to) {
+        if (fullRefresh || stages().equals(List.of(IngestAction.NAME)) || !warehouse.exists(Table.JOB_RUNS)) {
+            return;
+        }
+        Row last = warehouse
+                .read(Table.JOB_RUNS)
+                .filter(col("status").equalTo(JobRuns.SUCCEEDED).and(col("job").notEqual(IngestAction.NAME)))
+                .agg(max("date_to"))
+                .first();
+        if (!last.isNullAt(0) && to.isBefore(last.getDate(0).toLocalDate())) {
+            throw new JobFailure(spec.name() + " for " + to + " is before the last successful run's date, "
+                    + last.getDate(0) + ": a run does not restate history; use --full-refresh to rebuild as of "
+                    + to + ", or backfill into an empty warehouse");
+        }
     }
 
     /** Runs one stage and records its job_runs row, SUCCEEDED with its counts or FAILED with the reason. */
