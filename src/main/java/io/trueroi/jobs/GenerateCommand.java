@@ -51,6 +51,21 @@ final class GenerateCommand extends BaseCommand {
             description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(
+            names = "--write-from",
+            paramLabel = "YYYY-MM-DD",
+            converter = JobCommand.DateConverter.class,
+            description = "Write only the deliveries from this day of the world on (default: its first day); "
+                    + "the world itself is the same whatever is written.")
+    LocalDate writeFrom;
+
+    @Option(
+            names = "--write-to",
+            paramLabel = "YYYY-MM-DD",
+            converter = JobCommand.DateConverter.class,
+            description = "Write only the deliveries up to this day of the world (default: its last day).")
+    LocalDate writeTo;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: trueroi.raw-root).")
     String out;
 
@@ -65,6 +80,14 @@ final class GenerateCommand extends BaseCommand {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--mean-touches must be positive, cannot be: " + meanTouches);
         }
+        LocalDate first = writeFrom != null ? writeFrom : from;
+        LocalDate last = writeTo != null ? writeTo : to;
+        if (first.isBefore(from) || last.isAfter(to) || last.isBefore(first)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--write-from/--write-to must be days of the world " + from + " .. " + to
+                            + ", in order, cannot be: " + first + " .. " + last);
+        }
         TrueRoiConfig config = TrueRoiConfig.load(confFiles, env);
         String target = out != null ? out : config.rawRoot();
         SparkSession spark = SparkSessions.create(config);
@@ -76,11 +99,12 @@ final class GenerateCommand extends BaseCommand {
                         customers,
                         target,
                         "generate-" + seed)
+                .days(first, last)
                 .execute();
         var printer = spec.commandLine().getOut();
         printer.printf(
-                "generate %s..%s: %d customers, %d files in %.1fs under %s%n",
-                from, to, customers, counters.get("files"), (System.nanoTime() - t0) / 1e9, target);
+                "generate %s..%s (written %s..%s): %d customers, %d files in %.1fs under %s%n",
+                from, to, first, last, customers, counters.get("files"), (System.nanoTime() - t0) / 1e9, target);
         counters.forEach((k, v) -> {
             if (k.startsWith("truth_conversions:")) {
                 printer.printf("  conversions caused by %s: %d%n", k.substring("truth_conversions:".length()), v);

@@ -86,6 +86,16 @@ public final class WorldModel implements Serializable {
         return from.plusDays(d);
     }
 
+    /** The index of a day of the world; throws naming the world's days for any other date. */
+    public int index(LocalDate day) {
+        long d = day.toEpochDay() - from.toEpochDay();
+        if (d < 0 || d >= days) {
+            throw new IllegalArgumentException(
+                    "must be a day of the world, " + from + " .. " + day(days - 1) + ", cannot be: " + day);
+        }
+        return (int) d;
+    }
+
     public static boolean isBot(long person) {
         return person % BOT_EVERY == BOT_EVERY - 1;
     }
