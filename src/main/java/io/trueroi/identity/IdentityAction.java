@@ -6,14 +6,13 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hex;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.unhex;
@@ -49,16 +48,17 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * {@code identity.ambiguous_identifiers}; (3) each record links its remaining identifiers that
  * occur in more than one record (a star from the smallest, the record's hub); an identifier of a
  * single record (a click id, usually) cannot link records and is placed with its hub afterwards,
- * so the graph holds only identifiers that link; (4) the previous map adds an edge from each
- * identifier to its OneID, so people keep their OneID; (5) connected components
- * ({@link ConnectedComponents}); (6) each component keeps the OneID of its oldest previous
- * identity (earliest first_seen, then the smallest id); the others are retired into
- * {@code identity.one_id_history}; a component with no previous OneID gets {@code oid_} + the
- * first 24 hex digits of its smallest identifier hash.
+ * so the graph holds only identifiers that link; (4) connected components
+ * ({@link ConnectedComponents}); (5) the components are named from the previous map: each keeps
+ * the oldest previous OneID among those whose oldest identifier it holds, the others it holds are
+ * retired into it ({@code merged} in {@code identity.one_id_history}), a part that left a previous
+ * OneID is recorded as {@code split} from it, and a component with none gets {@code oid_} + the
+ * first 24 hex digits of its smallest identifier hash ({@link #name}).
  *
- * <p>Re-running the same inputs changes nothing: the previous map already holds the merges, so no
- * new history is written, and history is merged on retired_one_id (a OneID retires once).
- * Merges are permanent: evidence that disappears later does not split a OneID.
+ * <p>The persons are a function of the silver tables alone: a rebuild over the same silver finds
+ * the same partition of identifiers, and only OneIDs carry history. An identifier the silver no
+ * longer shows leaves the map. Re-running the same inputs changes nothing: the previous map
+ * already holds the merges and splits, so no new history is written.
  *
  * <p>Cost: one pass over the silver identifier columns; two shuffles of the occurrences (by
  * identifier, then by record), O(log n) connected-components rounds over linking identifiers only,
@@ -69,6 +69,10 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     public static final String NAME = "identity";
 
     static final String ONE_ID_PREFIX = "oid_";
+    /** {@code one_id_history.reason}: from_one_id's person is now to_one_id's. */
+    static final String MERGED = "merged";
+    /** {@code one_id_history.reason}: part of from_one_id's person is now to_one_id. */
+    static final String SPLIT = "split";
 
     /**
      * Spark's switch for encoding the columnar cache's batches. Off for this stage: its caches hold
@@ -89,6 +93,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             long linkingIdentifiers,
             long ccRounds,
             long mergedOneIds,
+            long splitOneIds,
             List<TableWritten> tables)
             implements StageResult {
         @Override
@@ -100,15 +105,16 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             c.put("linking_identifiers", linkingIdentifiers);
             c.put("cc_rounds", ccRounds);
             c.put("merged_one_ids", mergedOneIds);
+            c.put("split_one_ids", splitOneIds);
             return c;
         }
     }
 
-    /** The occurrences with hubs chosen without the ambiguous identifiers, and the graph's two kinds of edge. */
-    private record Graph(Dataset<Row> withHub, Dataset<Row> evidence, Dataset<Row> leafHub) {}
+    /** The occurrences with hubs chosen without the ambiguous identifiers, and the graph's edges. */
+    private record Graph(Dataset<Row> withHub, Dataset<Row> evidence) {}
 
-    /** What the map is made of: each node's anchor, each anchor's OneID, and the OneIDs retired. */
-    private record Named(Dataset<Row> anchorOneIds, Dataset<Row> retired) {}
+    /** What the map is made of: each anchor's OneID, and the merges and splits of previous OneIDs. */
+    private record Named(Dataset<Row> anchorOneIds, Dataset<Row> history) {}
 
     @Override
     public Result execute() {
@@ -127,7 +133,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             }
             // The occurrences were computed by the guard's count; re-chosen hubs are lazy until the
             // components' first job (their input edges), after which the occurrences are not read again.
-            Dataset<Row> roots = cached.keep(cc.run(edges(graph, previous)));
+            Dataset<Row> roots = cached.keep(cc.run(graph.evidence()));
             if (ambiguousCount > 0) {
                 occurrences.unpersist(false);
             }
@@ -136,7 +142,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             Dataset<Row> leaves = leaves(graph.withHub());
             Dataset<Row> linking = linking(graph.withHub());
             Named named = name(leaves, linking, labels, previous, cached);
-            Dataset<Row> map = cached.keep(nodes(leaves.unionByName(linking), previous)
+            Dataset<Row> map = cached.keep(leaves.unionByName(linking)
                     .join(named.anchorOneIds(), "anchor", "inner")
                     .select(
                             col("id_type"),
@@ -145,7 +151,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                             col("first_seen"),
                             col("last_seen"),
                             col("linking")));
-            return write(map, ambiguous, ambiguousCount, cached.keep(named.retired()), cc.rounds());
+            return write(map, ambiguous, ambiguousCount, cached.keep(named.history()), cc.rounds());
         }
     }
 
@@ -194,33 +200,14 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
         Dataset<Row> evidence = withHub.filter(
                         col("leaf").unary_$bang().and(col("id").notEqual(col("hub"))))
                 .select(col("id").as("a"), col("hub").as("b"));
-        Dataset<Row> leafHub =
-                withHub.filter(col("leaf").and(col("id").notEqual(col("hub")))).select(col("id"), col("hub"));
-        return new Graph(withHub, evidence, leafHub);
+        return new Graph(withHub, evidence);
     }
 
-    /** The previous map, identifiers as binary; a OneID is a node too, as its UTF-8 bytes (28, never a 32-byte hash). */
+    /** The previous map, identifiers as binary: what names the components. */
     private Dataset<Row> previousMap() {
         return warehouse
                 .read(Table.IDENTITY_MAP)
-                .select(
-                        unhex(col("id_value_hash")).as("id"),
-                        col("id_type"),
-                        col("one_id"),
-                        col("one_id").cast("binary").as("one_id_node"),
-                        col("first_seen"),
-                        col("last_seen"));
-    }
-
-    /** Evidence edges, plus one from each previously mapped identifier (a leaf: its hub) to its OneID. */
-    private static Dataset<Row> edges(Graph graph, Dataset<Row> previous) {
-        return previous == null
-                ? graph.evidence()
-                : graph.evidence()
-                        .unionByName(previous.join(graph.leafHub(), "id", "left_outer")
-                                .select(
-                                        coalesce(col("hub"), col("id")).as("a"),
-                                        col("one_id_node").as("b")));
+                .select(unhex(col("id_value_hash")).as("id"), col("one_id"), col("first_seen"));
     }
 
     /** Leaves, one row each (an identifier of one occurrence), anchored at their record's hub. */
@@ -252,98 +239,122 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     }
 
     /**
-     * Each anchor's OneID, and the OneIDs that merges retire. A component is named by its smallest
+     * Each anchor's OneID, and the changes to previous OneIDs. A component is named by its smallest
      * identifier, leaves included, as if they had been in the graph; the minimum is taken per anchor
-     * first (a hub's leaves, a linking identifier, a previous OneID's identifiers), so only one short
-     * row per anchor meets the components. A component holding previous OneIDs keeps the oldest.
+     * first (a hub's leaves, a linking identifier), so only one short row per anchor meets the
+     * components.
+     *
+     * <p>With a previous map, each previous OneID is claimed by the component that holds its oldest
+     * identifier still present (earliest first_seen, then the smallest hash). A component keeps the
+     * oldest OneID it claims (by that identifier's first_seen, then the OneID); the others it claims
+     * are retired into it ({@code merged}). A component holding identifiers of a previous OneID that
+     * it does not claim split from that OneID ({@code split}): an identifier that crossed the guard
+     * no longer holds the person together. A component that claims nothing gets a new OneID.
+     * So the persons are those of the current evidence alone, as a rebuild would find them, and
+     * only their names carry history.
      */
     private Named name(
             Dataset<Row> leaves, Dataset<Row> linking, Dataset<Row> labels, Dataset<Row> previous, Persisted cached) {
-        Dataset<Row> smallest = leaves.select(col("anchor"), col("id").as("smallest"))
-                .unionByName(linking.select(col("anchor"), col("id").as("smallest")));
-        Dataset<Row> prevIds = null;
-        if (previous != null) {
-            // OneIDs already given out, with the age of each (its earliest identifier).
-            prevIds = cached.keep(previous.groupBy("one_id", "one_id_node")
-                    .agg(min("first_seen").as("born"), min("id").as("smallest")));
-            smallest = smallest.unionByName(prevIds.select(col("one_id_node").as("anchor"), col("smallest")));
-        }
-        Dataset<Row> named = smallest.groupBy("anchor")
-                .agg(min("smallest").as("smallest"))
+        Dataset<Row> byAnchor = cached.keep(leaves.select(col("anchor"), col("id"))
+                .unionByName(linking.select(col("anchor"), col("id")))
+                .groupBy("anchor")
+                .agg(min("id").as("smallest"))
                 .join(labels, "anchor", "left_outer")
                 .withColumn("label", coalesce(col("label"), col("anchor")))
-                .withColumn("root", min("smallest").over(Window.partitionBy("label")));
+                .withColumn("root", min("smallest").over(Window.partitionBy("label"))));
+        Dataset<Row> components = byAnchor.select("label", "root").distinct();
         if (previous == null) {
-            // Nothing can merge without a previous map; the history table still exists from the
-            // first run on, so a re-run leaves the warehouse exactly as the first run did.
+            // Nothing can merge or split without a previous map; the history table still exists from
+            // the first run on, so a re-run leaves the warehouse exactly as the first run did.
             return new Named(
-                    named.select(col("anchor"), newOneId(col("root")).as("one_id")),
-                    spark().emptyDataFrame()
-                            .select(
-                                    lit(null).cast("string").as("retired_one_id"),
-                                    lit(null).cast("string").as("surviving_one_id"),
-                                    lit(null).cast("string").as("run_id"),
-                                    lit(null).cast("string").as("reason"),
-                                    lit(null).cast("timestamp").as("merged_at")));
+                    byAnchor.select(col("anchor"), newOneId(col("root")).as("one_id")), emptyHistory());
         }
-        // A previous OneID is a node with edges, so the components label it.
-        Dataset<Row> prevLabelled =
-                prevIds.join(labels.withColumnRenamed("anchor", "one_id_node"), "one_id_node", "inner");
-        Dataset<Row> oldest = prevLabelled
-                .groupBy("label")
+        // Every previous identifier still present, with its component.
+        Dataset<Row> present = cached.keep(leaves.select(col("id"), col("anchor"))
+                .unionByName(linking.select(col("id"), col("anchor")))
+                .join(
+                        previous.select(
+                                col("id"), col("one_id"), col("first_seen").as("born")),
+                        "id",
+                        "inner")
+                .join(byAnchor.select("anchor", "label"), "anchor", "inner")
+                .select("one_id", "id", "born", "label"));
+        Dataset<Row> claims = cached.keep(present.groupBy("one_id")
+                .agg(min(struct(col("born"), col("id"), col("label"))).as("c"))
+                .select(col("one_id"), col("c.born").as("born"), col("c.label").as("claim")));
+        Dataset<Row> survivors = claims.groupBy(col("claim").as("label"))
                 .agg(min(struct(col("born"), col("one_id"))).getField("one_id").as("survivor"));
+        Dataset<Row> named = cached.keep(components
+                .join(survivors, "label", "left_outer")
+                .join(taken(previous), newOneId(col("root")).equalTo(col("taken")), "left_outer")
+                .select(
+                        col("label"),
+                        coalesce(
+                                        col("survivor"),
+                                        when(col("taken").isNull(), newOneId(col("root")))
+                                                .otherwise(freshOneId(col("root"), col("taken"))))
+                                .as("one_id")));
+        Dataset<Row> merged = claims.join(survivors.withColumnRenamed("label", "claim"), "claim", "inner")
+                .filter(col("one_id").notEqual(col("survivor")))
+                .select(
+                        col("one_id").as("from_one_id"),
+                        col("survivor").as("to_one_id"),
+                        lit(MERGED).as("reason"));
+        Dataset<Row> split = present.select("one_id", "label")
+                .distinct()
+                .join(claims.select("one_id", "claim"), "one_id", "inner")
+                .filter(col("label").notEqual(col("claim")))
+                .join(named.withColumnRenamed("one_id", "to_one_id"), "label", "inner")
+                .select(
+                        col("one_id").as("from_one_id"),
+                        col("to_one_id"),
+                        lit(SPLIT).as("reason"));
         return new Named(
-                named.join(oldest, "label", "left_outer")
+                byAnchor.join(named, "label", "inner").select("anchor", "one_id"),
+                merged.unionByName(split)
                         .select(
-                                col("anchor"),
-                                coalesce(col("survivor"), newOneId(col("root"))).as("one_id")),
-                prevLabelled
-                        .join(oldest, "label", "inner")
-                        .filter(col("one_id").notEqual(col("survivor")))
-                        .select(
-                                col("one_id").as("retired_one_id"),
-                                col("survivor").as("surviving_one_id"),
+                                col("from_one_id"),
+                                col("to_one_id"),
+                                col("reason"),
                                 lit(run.runId()).as("run_id"),
-                                lit("merged by new evidence linking both identities")
-                                        .as("reason"),
                                 lit(new Timestamp(run.startedAt().toEpochMilli()))
-                                        .as("merged_at")));
+                                        .as("changed_at")));
     }
 
-    /**
-     * The current identifiers with their anchors; with a previous map, every identifier it holds is a
-     * node too, and one the silver tables no longer show is anchored at its previous OneID.
-     */
-    private static Dataset<Row> nodes(Dataset<Row> current, Dataset<Row> previous) {
-        return previous == null
-                ? current
-                : current.join(
-                                previous.select(
-                                        col("id"),
-                                        col("id_type").as("prev_type"),
-                                        col("one_id_node"),
-                                        col("first_seen").as("prev_first"),
-                                        col("last_seen").as("prev_last")),
-                                "id",
-                                "full_outer")
-                        .select(
-                                col("id"),
-                                coalesce(col("id_type"), col("prev_type")).as("id_type"),
-                                least(col("first_seen"), col("prev_first")).as("first_seen"),
-                                greatest(col("last_seen"), col("prev_last")).as("last_seen"),
-                                coalesce(col("anchor"), col("one_id_node")).as("anchor"),
-                                col("linking"));
+    /** OneIDs given out before: the previous map's, and those merges retired. */
+    private Dataset<Row> taken(Dataset<Row> previous) {
+        Dataset<Row> names = previous.select(col("one_id").as("taken"));
+        if (warehouse.exists(Table.ONE_ID_HISTORY)) {
+            names = names.unionByName(warehouse
+                    .read(Table.ONE_ID_HISTORY)
+                    .filter(col("reason").equalTo(MERGED))
+                    .select(col("from_one_id").as("taken")));
+        }
+        return names.distinct();
+    }
+
+    private Dataset<Row> emptyHistory() {
+        return spark().emptyDataFrame()
+                .select(
+                        lit(null).cast("string").as("from_one_id"),
+                        lit(null).cast("string").as("to_one_id"),
+                        lit(null).cast("string").as("reason"),
+                        lit(null).cast("string").as("run_id"),
+                        lit(null).cast("timestamp").as("changed_at"));
     }
 
     private Result write(
-            Dataset<Row> map, Dataset<Row> ambiguous, long ambiguousCount, Dataset<Row> retired, int rounds) {
+            Dataset<Row> map, Dataset<Row> ambiguous, long ambiguousCount, Dataset<Row> history, int rounds) {
         Row c = step(
                 "count", () -> map.agg(count(lit(1)), countDistinct(col("one_id")), count(when(col("linking"), lit(1))))
                         .first());
-        long merged = step("write " + Table.ONE_ID_HISTORY, () -> {
-            long n = retired.count();
-            if (n > 0 || !warehouse.exists(Table.ONE_ID_HISTORY)) {
-                warehouse.insertNew(retired, Table.ONE_ID_HISTORY, "retired_one_id");
+        Map<String, Long> changes = step("write " + Table.ONE_ID_HISTORY, () -> {
+            Map<String, Long> n = new LinkedHashMap<>(Map.of(MERGED, 0L, SPLIT, 0L));
+            for (Row r : history.groupBy("reason").count().collectAsList()) {
+                n.put(r.getString(0), r.getLong(1));
+            }
+            if (n.get(MERGED) + n.get(SPLIT) > 0 || !warehouse.exists(Table.ONE_ID_HISTORY)) {
+                warehouse.insertNew(history, Table.ONE_ID_HISTORY, "from_one_id", "to_one_id", "reason");
             }
             return n;
         });
@@ -364,11 +375,12 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                 ambiguousCount,
                 c.getLong(2),
                 rounds,
-                merged,
+                changes.get(MERGED),
+                changes.get(SPLIT),
                 List.of(
                         written(Table.IDENTITY_MAP, c.getLong(0)),
                         written(Table.AMBIGUOUS_IDENTIFIERS, ambiguousCount),
-                        written(Table.ONE_ID_HISTORY, merged)));
+                        written(Table.ONE_ID_HISTORY, changes.get(MERGED) + changes.get(SPLIT))));
     }
 
     /**
@@ -397,6 +409,15 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     /** {@code oid_} and the first 24 hex digits of the component's smallest identifier hash. */
     static Column newOneId(Column root) {
         return concat(lit(ONE_ID_PREFIX), substring(hexHash(root), 1, 24));
+    }
+
+    /**
+     * The name of a new person whose {@link #newOneId} was given out before (a part that split
+     * from the person its smallest identifier named): {@code oid_} and 24 hex digits of the
+     * SHA-256 of that name and the identifier.
+     */
+    static Column freshOneId(Column root, Column taken) {
+        return concat(lit(ONE_ID_PREFIX), substring(sha2(concat(taken.cast("binary"), root), 256), 1, 24));
     }
 
     /**

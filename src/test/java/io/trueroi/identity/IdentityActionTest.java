@@ -185,8 +185,9 @@ class IdentityActionTest {
         }
         List<Row> history = warehouse(spark).read(Table.ONE_ID_HISTORY).collectAsList();
         assertEquals(1, history.size());
-        assertEquals(second, history.get(0).getAs("retired_one_id"));
-        assertEquals(first, history.get(0).getAs("surviving_one_id"));
+        assertEquals(second, history.get(0).getAs("from_one_id"));
+        assertEquals(first, history.get(0).getAs("to_one_id"));
+        assertEquals("merged", history.get(0).getAs("reason"));
 
         // Re-running the same date changes nothing.
         Dataset<Row> before = warehouse(spark).read(Table.IDENTITY_MAP);
@@ -271,7 +272,7 @@ class IdentityActionTest {
     }
 
     @Test
-    void identifiersTheSilverTablesNoLongerShowKeepTheirOneIdAndTheirMerge(SparkSession spark) {
+    void identifiersTheSilverTablesNoLongerShowLeaveTheMap(SparkSession spark) {
         // Day one: card M1 with phones P1 and P2 is one person (M1 links; P1, P2 are single-record leaves).
         write(
                 spark,
@@ -281,35 +282,87 @@ class IdentityActionTest {
                         RowFactory.create(Date.valueOf(D1), "SH001", "T1", "M1", "P1", t("2026-10-01T02:00:00Z")),
                         RowFactory.create(Date.valueOf(D1), "SH001", "T2", "M1", "P2", t("2026-10-01T03:00:00Z"))));
         identity(spark, D1);
-        String person = oneId(spark, "phone", "P1");
-        assertEquals(person, oneId(spark, "phone", "P2"));
+        assertEquals(oneId(spark, "phone", "P1"), oneId(spark, "phone", "P2"));
         // The silver table is rebuilt without those sales (a retention purge, say): only a new person's.
+        // The persons are those of the silver tables, as a rebuild over them would find: M1's are gone.
         write(
                 spark,
                 "pos_transactions",
                 POS,
                 List.of(RowFactory.create(Date.valueOf(D1), "SH001", "T9", "M9", "P9", t("2026-10-01T09:00:00Z"))));
         IdentityAction.Result c = identity(spark, D1);
-        // Merges are permanent (class comment of IdentityAction): the map keeps all three identifiers,
-        // still one person with the same OneID, beside the new one's two.
-        assertEquals(5L, c.identifiers());
-        assertEquals(2L, c.oneIds());
-        assertEquals(0L, c.mergedOneIds());
-        for (String[] id : new String[][] {{"member", "M1"}, {"phone", "P1"}, {"phone", "P2"}}) {
-            assertEquals(person, oneId(spark, id[0], id[1]), id[1]);
-        }
-        assertNotEquals(person, oneId(spark, "member", "M9"));
+        assertEquals(2L, c.identifiers());
+        assertEquals(1L, c.oneIds());
+        assertEquals(0L, c.mergedOneIds() + c.splitOneIds());
+        assertEquals(null, oneId(spark, "member", "M1"));
         assertEquals(oneId(spark, "member", "M9"), oneId(spark, "phone", "P9"));
-        Row m1 = warehouse(spark)
-                .read(Table.IDENTITY_MAP)
-                .filter(org.apache
-                        .spark
-                        .sql
-                        .functions
-                        .col("id_value_hash")
-                        .equalTo(Identifiers.hash(IdType.MEMBER, org.apache.spark.sql.functions.lit("M1"))))
-                .first();
-        assertEquals(t("2026-10-01T02:00:00Z"), m1.getAs("first_seen"), "first/last seen come from the previous map");
-        assertEquals(t("2026-10-01T03:00:00Z"), m1.getAs("last_seen"));
+    }
+
+    /** The hex identifier hash of a raw value, as {@link Identifiers#hash} makes it. */
+    static String hashOf(String type, String value) throws Exception {
+        return sha256(type + ":" + value);
+    }
+
+    @Test
+    void anIdentifierThatCrossesTheGuardLaterSplitsItsPerson(SparkSession spark) throws Exception {
+        // Phone P links at most 2 cards. Two members whose hashes order as needed: the one that will
+        // leave holds the smallest hash of the person, so the person's OneID was named after it and
+        // the part that leaves cannot take that name again.
+        List<String> cards = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            cards.add("C" + i);
+        }
+        Map<String, String> hashes = new HashMap<>();
+        for (String m : cards) {
+            hashes.put(m, hashOf("member", m));
+        }
+        cards.sort(java.util.Comparator.comparing(hashes::get));
+        String phone = null;
+        for (int i = 0; phone == null; i++) {
+            if (hashOf("phone", "P" + i).compareTo(hashes.get(cards.get(0))) > 0) {
+                phone = "P" + i;
+            }
+        }
+        String leaves = cards.get(0); // smallest hash, seen second
+        String stays = cards.get(1); // seen first: the person's oldest identifier
+        String joins = cards.get(2);
+        TrueRoiConfig limited = new TestWorld(tmp).config("trueroi.identity.max-links.phone = 2");
+        List<Row> day1 = List.of(
+                RowFactory.create(Date.valueOf(D1), "SH001", "T1", stays, phone, t("2026-10-01T02:00:00Z")),
+                RowFactory.create(Date.valueOf(D1), "SH001", "T2", leaves, phone, t("2026-10-01T03:00:00Z")));
+        write(spark, "pos_transactions", POS, day1);
+        new IdentityAction(limited, warehouse(spark), RunContext.start("identity", D1, D1, null)).execute();
+        String person = oneId(spark, "member", stays);
+        assertEquals(person, oneId(spark, "member", leaves), "the phone links both cards");
+        assertEquals("oid_" + hashes.get(leaves).substring(0, 24), person);
+
+        // Day two: a third card with the same phone. It now ties three cards: ambiguous, it links nothing.
+        List<Row> day2 = new ArrayList<>(day1);
+        day2.add(RowFactory.create(Date.valueOf(D2), "SH001", "T3", joins, phone, t("2026-10-02T02:00:00Z")));
+        write(spark, "pos_transactions", POS, day2);
+        IdentityAction.Result c =
+                new IdentityAction(limited, warehouse(spark), RunContext.start("identity", D2, D2, null)).execute();
+        assertEquals(1L, c.ambiguousIdentifiers());
+        assertEquals(1L, c.splitOneIds());
+        assertEquals(0L, c.mergedOneIds());
+        assertEquals(person, oneId(spark, "member", stays), "the part holding the oldest identifier keeps the OneID");
+        String left = oneId(spark, "member", leaves);
+        assertNotEquals(person, left);
+        assertTrue(left.matches("oid_[0-9a-f]{24}"), left);
+        assertNotEquals(person, oneId(spark, "member", joins));
+        assertNotEquals(left, oneId(spark, "member", joins));
+        assertEquals(null, oneId(spark, "phone", phone));
+        List<Row> history = warehouse(spark).read(Table.ONE_ID_HISTORY).collectAsList();
+        assertEquals(1, history.size(), history.toString());
+        assertEquals(person, history.get(0).getAs("from_one_id"));
+        assertEquals(left, history.get(0).getAs("to_one_id"));
+        assertEquals("split", history.get(0).getAs("reason"));
+
+        // A rebuild over the same silver finds the same three persons; a re-run records nothing new.
+        IdentityAction.Result again =
+                new IdentityAction(limited, warehouse(spark), RunContext.start("identity", D2, D2, null)).execute();
+        assertEquals(0L, again.splitOneIds() + again.mergedOneIds());
+        assertEquals(left, oneId(spark, "member", leaves));
+        assertEquals(1, warehouse(spark).read(Table.ONE_ID_HISTORY).count());
     }
 }
