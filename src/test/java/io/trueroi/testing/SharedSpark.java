@@ -4,6 +4,7 @@ import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.SparkSessions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,9 +21,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
     private static final String KEY = "trueroi.spark";
 
+    /** The test session's own runtime settings, which {@link #beforeAll} puts back for every class. */
+    static final Map<String, String> RUNTIME = Map.of("spark.sql.shuffle.partitions", "2");
+
+    /**
+     * A job run through {@code TrueRoi.run} with {@code conf/local.conf} applies that file's runtime
+     * settings to the one session (32 shuffle partitions); each test class starts from the test
+     * session's own again, so no class runs with what an earlier class's job left behind.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
-        session(context);
+        SparkSession spark = session(context);
+        RUNTIME.forEach(spark.conf()::set);
     }
 
     @Override
@@ -52,8 +62,8 @@ public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
                 .conf()
                 .forEach(b::config);
         // Then the test session's own: tiny inputs want two partitions, and no UI.
+        RUNTIME.forEach(b::config);
         b.config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.default.parallelism", "2")
                 .config("spark.databricks.delta.snapshotPartitions", "1")
                 .config(
