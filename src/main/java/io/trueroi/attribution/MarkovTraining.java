@@ -122,6 +122,9 @@ public final class MarkovTraining {
 
     static final String TRANSITION = "transition";
 
+    /** Sums of net revenue in the counts: exact, wide enough for any window. */
+    static final String VALUE = "decimal(30,2)";
+
     private MarkovTraining() {}
 
     /** Fits every segment's chain on the journeys of the training window that ends on {@code asOf}. */
@@ -238,9 +241,7 @@ public final class MarkovTraining {
                 .agg(
                         sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
                         sum(when(col("converted"), 0L).otherwise(1L)).as("nulls"),
-                        sum(when(col("converted"), col("net_revenue")))
-                                .cast("double")
-                                .as("value"));
+                        sum(when(col("converted"), col("net_revenue"))).as("value"));
     }
 
     /**
@@ -254,6 +255,7 @@ public final class MarkovTraining {
         Column pos = col("pos");
         Column n = size(col("path"));
         Column empty = lit(null).cast("array<string>");
+        Column noValue = lit(null).cast(VALUE);
         Dataset<Row> moves = paths.select(
                         col("fit_segment"),
                         col("path"),
@@ -267,26 +269,39 @@ public final class MarkovTraining {
                                 .as("from"),
                         slice(col("path"), greatest(lit(1), pos.plus(2 - k)), least(pos.plus(1), lit(k)))
                                 .as("to"),
-                        col("conversions").plus(col("nulls")).cast("double").as("journeys"),
-                        lit(0.0).as("conversions"),
-                        lit(0.0).as("nulls"),
-                        lit(0.0).as("value"));
+                        col("conversions").plus(col("nulls")).as("journeys"),
+                        lit(0L).as("conversions"),
+                        lit(0L).as("nulls"),
+                        noValue.as("value"));
         Dataset<Row> ends = paths.select(
                 col("fit_segment"),
                 slice(col("path"), greatest(lit(1), n.minus(k - 1)), least(n, lit(k)))
                         .as("from"),
                 empty.as("to"),
-                lit(0.0).as("journeys"),
-                col("conversions").cast("double"),
-                col("nulls").cast("double"),
-                coalesce(col("value"), lit(0.0)).as("value"));
+                lit(0L).as("journeys"),
+                col("conversions"),
+                col("nulls"),
+                col("value").cast(VALUE).as("value"));
+        // Counts are whole numbers and money stays decimal until the chain: the sums are exact, so
+        // the fit does not depend on the order Spark adds rows in.
         return moves.unionByName(ends)
                 .groupBy("fit_segment", "from", "to")
                 .agg(
                         sum("journeys").as("journeys"),
                         sum("conversions").as("conversions"),
                         sum("nulls").as("nulls"),
-                        sum("value").as("value"));
+                        coalesce(sum("value"), lit(0).cast(VALUE)).as("value"));
+    }
+
+    /** Lists of channels in order: element by element, then the shorter first. */
+    static int compare(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
     }
 
     /** Builds one segment's chain from its counted transitions and solves it, on an executor. */
@@ -300,14 +315,24 @@ public final class MarkovTraining {
 
         @Override
         public Iterator<Row> call(String segment, Iterator<Row> counts) {
+            // In one order whatever order the rows arrive in, so the same counts give the same bits.
+            List<Row> rows = new ArrayList<>();
+            counts.forEachRemaining(rows::add);
+            rows.sort((a, b) -> {
+                int c = compare(a.getList(1), b.getList(1));
+                if (c != 0 || a.isNullAt(2) || b.isNullAt(2)) {
+                    return c != 0 ? c : Boolean.compare(!a.isNullAt(2), !b.isNullAt(2));
+                }
+                return compare(a.getList(2), b.getList(2));
+            });
             MarkovChain chain = new MarkovChain(order);
-            while (counts.hasNext()) {
-                Row r = counts.next();
+            for (Row r : rows) {
                 List<String> from = r.getList(1);
                 if (r.isNullAt(2)) {
-                    chain.addEnd(from, r.getDouble(4), r.getDouble(5), r.getDouble(6));
+                    chain.addEnd(
+                            from, r.getLong(4), r.getLong(5), r.getDecimal(6).doubleValue());
                 } else {
-                    chain.addTransition(from, r.getList(2), r.getDouble(3));
+                    chain.addTransition(from, r.getList(2), r.getLong(3));
                 }
             }
             MarkovRemovalEffect.Result result = MarkovRemovalEffect.fit(chain);
