@@ -125,7 +125,11 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             // without moving the occurrences off their record layout.
             long ambiguousCount = step("over-merge guard", ambiguous::count);
             Graph graph = graph(occurrences, ambiguous, ambiguousCount > 0, cached);
-            Dataset<Row> previous = warehouse.exists(Table.IDENTITY_MAP) ? cached.keep(previousMap()) : null;
+            // Checkpointed rather than cached, so that no kept plan reads the table this stage overwrites.
+            Dataset<Row> previous = warehouse.exists(Table.IDENTITY_MAP)
+                    ? step("read the previous " + Table.IDENTITY_MAP, () -> previousMap()
+                            .localCheckpoint())
+                    : null;
             ConnectedComponents cc = new ConnectedComponents(
                     spark(), run.runId(), config.identity().reliableCheckpoint());
             if (config.identity().reliableCheckpoint()) {
@@ -330,7 +334,8 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                     .filter(col("reason").equalTo(MERGED))
                     .select(col("from_one_id").as("taken")));
         }
-        return names.distinct();
+        // Checkpointed like the previous map: this stage writes one_id_history.
+        return names.distinct().localCheckpoint();
     }
 
     private Dataset<Row> emptyHistory() {
@@ -354,7 +359,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                 n.put(r.getString(0), r.getLong(1));
             }
             if (n.get(MERGED) + n.get(SPLIT) > 0 || !warehouse.exists(Table.ONE_ID_HISTORY)) {
-                warehouse.insertNew(history, Table.ONE_ID_HISTORY, "from_one_id", "to_one_id", "reason");
+                warehouse.appendNew(history, Table.ONE_ID_HISTORY, "from_one_id", "to_one_id", "reason");
             }
             return n;
         });

@@ -242,8 +242,9 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
         String feed = r.table().tableName();
         String dates = Manifest.datesIn(plan.dirtyDates().getOrDefault(feed, Set.of()));
         long kept = step("write " + r.table(), () -> {
+            long before = warehouse.version(r.table());
             warehouse.replace(deduplicate(r, p.rows()), r.table(), dates, List.of("dt"));
-            return warehouse.lastCommitOutputRows(r.table());
+            return warehouse.rowsWrittenSince(r.table(), before);
         });
         FeedCounts c = p.counts();
         SourceStats st = new SourceStats(

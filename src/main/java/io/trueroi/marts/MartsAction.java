@@ -92,12 +92,13 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
         // The rows written come from the commit's metrics (the rows now matching the predicate, or
         // the whole table), not from a second scan of what was just written.
         rows.put(table, step("write " + table, () -> {
+            long before = warehouse.version(table);
             if (predicate == null) {
                 warehouse.overwrite(data, table);
             } else {
                 warehouse.replace(data, table, predicate, List.of());
             }
-            return warehouse.lastCommitOutputRows(table);
+            return warehouse.rowsWrittenSince(table, before);
         }));
     }
 }

@@ -39,6 +39,8 @@ public final class Warehouse {
     /** The Delta table property naming the columns whose per-file min/max Delta keeps. */
     public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
 
+    private static final int CREATE_ATTEMPTS = 10;
+
     private final SparkSession spark;
     private final String root;
 
@@ -112,19 +114,35 @@ public final class Warehouse {
         register(table);
     }
 
+    /** The table's latest version, or -1 when it does not exist. */
+    public long version(Table table) {
+        if (!exists(table)) {
+            return -1;
+        }
+        return io.delta.tables.DeltaTable.forPath(spark, path(table))
+                .history(1)
+                .select("version")
+                .first()
+                .getLong(0);
+    }
+
     /**
-     * Rows the table's latest commit wrote (Delta's {@code numOutputRows} operation metric): what a
-     * replace just kept, read from the log instead of scanning the data again.
+     * Rows the commit after {@code versionBefore} wrote (Delta's {@code numOutputRows} operation
+     * metric): what a write just kept, read from the log instead of scanning the data again. Zero
+     * when the write made no commit (Delta skips one that would neither add nor remove a file).
      */
-    public long lastCommitOutputRows(Table table) {
+    public long rowsWrittenSince(Table table, long versionBefore) {
         Row last = io.delta.tables.DeltaTable.forPath(spark, path(table))
                 .history(1)
-                .selectExpr("operationMetrics['numOutputRows']")
+                .selectExpr("version", "operationMetrics['numOutputRows']")
                 .first();
-        if (last.isNullAt(0)) {
+        if (last.getLong(0) == versionBefore) {
+            return 0;
+        }
+        if (last.isNullAt(1)) {
             throw new IllegalStateException("the latest commit of " + table + " reports no numOutputRows");
         }
-        return Long.parseLong(last.getString(0));
+        return Long.parseLong(last.getString(1));
     }
 
     /** Replaces the whole table in one transaction (readers of the old version are unaffected). */
@@ -163,6 +181,29 @@ public final class Warehouse {
         register(table);
     }
 
+    /**
+     * Appends the rows whose key (these columns) is not in the table yet, in one blind append: what
+     * {@link #insertNew} does without a MERGE's several jobs, for a table one run at a time writes
+     * (the run lock sees to that). Appending the same rows twice changes nothing.
+     */
+    public void appendNew(Dataset<Row> data, Table table, String... key) {
+        if (key.length == 0) {
+            throw new IllegalArgumentException("the key must name at least one column, cannot be: []");
+        }
+        if (!exists(table)) {
+            writer(data, table, false, SaveMode.ErrorIfExists, List.of()).save(path(table));
+            register(table);
+            return;
+        }
+        Dataset<Row> known = read(table).selectExpr(key).distinct();
+        Dataset<Row> fresh = data.join(
+                known,
+                scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(key))
+                        .toSeq(),
+                "left_anti");
+        append(fresh, table);
+    }
+
     /** Deletes the rows matching {@code predicate} in one transaction; nothing if the table does not exist. */
     public void delete(Table table, String predicate) {
         if (exists(table)) {
@@ -175,12 +216,24 @@ public final class Warehouse {
      * unless it exists; a concurrent creation of the same table is not an error.
      */
     public void createIfAbsent(Table table, StructType schema, String properties) {
-        try {
-            spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + path(table).replace("`", "``") + "` (" + schema.toDDL()
-                    + ") USING delta TBLPROPERTIES (" + properties + ")");
-        } catch (RuntimeException e) {
-            if (!exists(table)) {
-                throw e;
+        String stats = statsColumns(schema, List.of());
+        String all = stats == null ? properties : properties + ", '" + STATS_COLUMNS + "' = '" + stats + "'";
+        // Two runs may create it at once: the one that finds the other's files half-written waits
+        // for its commit.
+        for (int attempt = 1; !exists(table); attempt++) {
+            try {
+                spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + path(table).replace("`", "``") + "` (" + schema.toDDL()
+                        + ") USING delta TBLPROPERTIES (" + all + ")");
+            } catch (RuntimeException e) {
+                if (attempt >= CREATE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
         register(table);
