@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
@@ -85,6 +87,55 @@ class NoForkLocalFileSystemTest {
                 java.io.FileNotFoundException.class,
                 () -> ours.getFileLinkStatus(
                         new org.apache.hadoop.fs.Path(tmp.resolve("absent").toUri())));
+    }
+
+    @Test
+    void listedStatusesCarryHadoopsPermissionsOwnerAndGroup() throws Exception {
+        // Compared with Hadoop's own local file system, which asks an ls process for each of them.
+        Files.createDirectories(tmp.resolve("dt=2026-10-01"));
+        Files.writeString(tmp.resolve("dt=2026-10-01/a.csv"), "x");
+        Files.setPosixFilePermissions(tmp.resolve("dt=2026-10-01/a.csv"), PosixFilePermissions.fromString("rw-r-----"));
+        Configuration plain = new Configuration(false);
+        plain.setBoolean("fs.file.impl.disable.cache", true);
+        FileSystem hadoops = FileSystem.get(tmp.toUri(), plain);
+        FileSystem ours = fileSystem();
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tmp.toUri());
+        List<String> seen = new ArrayList<>();
+        for (FileSystem fs : List.of(hadoops, ours)) {
+            StringBuilder sb = new StringBuilder();
+            var files = fs.listFiles(root, true);
+            while (files.hasNext()) {
+                FileStatus st = files.next();
+                sb.append(st.getPath().getName())
+                        .append(' ')
+                        .append(st.getPermission())
+                        .append(' ')
+                        .append(st.getOwner())
+                        .append(' ')
+                        .append(st.getGroup())
+                        .append(' ')
+                        .append(st.getLen())
+                        .append(' ')
+                        .append(st.getModificationTime())
+                        .append('\n');
+            }
+            for (FileStatus st : fs.listStatus(root)) {
+                sb.append(st.getPath().getName())
+                        .append(' ')
+                        .append(st.getPermission())
+                        .append(' ')
+                        .append(st.isDirectory())
+                        .append('\n');
+            }
+            seen.add(sb.toString());
+        }
+        assertTrue(seen.get(0).contains("a.csv rw-r----- "), seen.get(0));
+        assertEquals(seen.get(0), seen.get(1));
+        assertEquals(
+                hadoops.getFileStatus(new org.apache.hadoop.fs.Path(root, "dt=2026-10-01"))
+                        .getPermission(),
+                ours.getFileStatus(new org.apache.hadoop.fs.Path(root, "dt=2026-10-01"))
+                        .getPermission());
     }
 
     @Test
