@@ -38,16 +38,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingests the raw exports of a date range into the silver tables, in one pass over the files.
+ * Ingests the raw exports not read yet into the silver tables, in one pass over the files.
  *
- * <p>Steps: list {@code <raw-root>/<feed>/dt=D/} for every date (a missing folder fails the run);
- * per feed, frame its files into lines ({@link RawLines}, one task per file, no shuffle) and let
- * its {@link SourceReader} type and check them; fail if any file lacks a required column or a
- * table's reject rate exceeds {@code trueroi.ingest.max-reject-rate}; only then write. Each silver
- * table is deduplicated on its natural key (one shuffle per table; the last line of a delivery
- * wins) and its dates are replaced in one Delta transaction, so re-running a range leaves the
- * tables exactly as one run does. Rejected lines go to {@code quarantine.rejected_records} (also
- * replaced for the range and sources), with phones and emails redacted from the raw text.
+ * <p>Steps: list every feed's {@code dt=} folders up to the run's last date ({@link RawListing}; a
+ * missing folder of the run's dates fails the run) and compare them with
+ * {@code ops.ingested_files} ({@link Manifest}): only the delivery dates with a new, changed or
+ * withdrawn file are read, each whole. Per feed, frame those files into lines ({@link RawLines},
+ * one task per file, no shuffle) and let its {@link SourceReader} type and check them; fail if any
+ * file lacks a required column or a table's reject rate exceeds
+ * {@code trueroi.ingest.max-reject-rate}; only then write. Each silver table is deduplicated on
+ * its natural key (one shuffle per table; the last line of a delivery wins) and the dates read are
+ * replaced in one Delta transaction, so a night gives the rows one run over every file would.
+ * Rejected lines go to {@code quarantine.rejected_records} (replaced for the same dates and
+ * sources), with phones and emails redacted from the raw text; the manifest is written last.
  *
  * <p>Cost: each feed's files are read and parsed once into a cache (memory, spilling to disk;
  * good rows without their raw text); one aggregation per feed for the counts; one shuffle per

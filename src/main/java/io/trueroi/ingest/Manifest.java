@@ -95,10 +95,6 @@ final class Manifest {
         boolean dirty(RawFile f) {
             return dirtyDates.getOrDefault(f.feed(), Set.of()).contains(LocalDate.parse(f.dt()));
         }
-
-        boolean isEmpty() {
-            return dirtyDates.isEmpty() && notedDates.isEmpty();
-        }
     }
 
     private Manifest() {}

@@ -36,11 +36,6 @@ public record RunContext(
         return start(stageJob, from, to, runId);
     }
 
-    /** SQL predicate over a {@code dt} date column for this run's dates. */
-    public String dtPredicate() {
-        return "dt >= DATE'" + from + "' AND dt <= DATE'" + to + "'";
-    }
-
     public String dates() {
         return from.equals(to) ? from.toString() : from + ".." + to;
     }

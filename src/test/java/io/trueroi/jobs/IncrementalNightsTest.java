@@ -83,7 +83,7 @@ class IncrementalNightsTest {
         return "SH001,上海," + id + "," + time + "," + card + "," + phone + "," + amount + ",CNY,SALE,\n";
     }
 
-    int run(Path conf, String... args) {
+    void run(Path conf, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add("--conf");
         all.add(conf.toString());
@@ -94,7 +94,6 @@ class IncrementalNightsTest {
                 new PrintWriter(err, true),
                 TestWorld.ENV);
         assertEquals(0, code, String.join(" ", args) + ": " + err);
-        return code;
     }
 
     @Test
