@@ -259,13 +259,17 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
      */
     private Named name(
             Dataset<Row> leaves, Dataset<Row> linking, Dataset<Row> labels, Dataset<Row> previous, Persisted cached) {
-        Dataset<Row> byAnchor = cached.keep(leaves.select(col("anchor"), col("id"))
-                .unionByName(linking.select(col("anchor"), col("id")))
-                .groupBy("anchor")
-                .agg(min("id").as("smallest"))
-                .join(labels, "anchor", "left_outer")
-                .withColumn("label", coalesce(col("label"), col("anchor")))
-                .withColumn("root", min("smallest").over(Window.partitionBy("label"))));
+        // Materialized rather than cached, each: every later dataset here is built on the ones before
+        // it, and a plan carrying their cached plans costs seconds per job to print (Persisted).
+        Dataset<Row> byAnchor = step(
+                "name: components' smallest identifiers",
+                () -> cached.materialize(leaves.select(col("anchor"), col("id"))
+                        .unionByName(linking.select(col("anchor"), col("id")))
+                        .groupBy("anchor")
+                        .agg(min("id").as("smallest"))
+                        .join(labels, "anchor", "left_outer")
+                        .withColumn("label", coalesce(col("label"), col("anchor")))
+                        .withColumn("root", min("smallest").over(Window.partitionBy("label")))));
         Dataset<Row> components = byAnchor.select("label", "root").distinct();
         if (previous == null) {
             // Nothing can merge or split without a previous map; the history table still exists from
@@ -274,30 +278,41 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                     byAnchor.select(col("anchor"), newOneId(col("root")).as("one_id")), emptyHistory());
         }
         // Every previous identifier still present, with its component.
-        Dataset<Row> present = cached.keep(leaves.select(col("id"), col("anchor"))
-                .unionByName(linking.select(col("id"), col("anchor")))
-                .join(
-                        previous.select(
-                                col("id"), col("one_id"), col("first_seen").as("born")),
-                        "id",
-                        "inner")
-                .join(byAnchor.select("anchor", "label"), "anchor", "inner")
-                .select("one_id", "id", "born", "label"));
-        Dataset<Row> claims = cached.keep(present.groupBy("one_id")
-                .agg(min(struct(col("born"), col("id"), col("label"))).as("c"))
-                .select(col("one_id"), col("c.born").as("born"), col("c.label").as("claim")));
+        Dataset<Row> present = step(
+                "name: previous identifiers present",
+                () -> cached.materialize(leaves.select(col("id"), col("anchor"))
+                        .unionByName(linking.select(col("id"), col("anchor")))
+                        .join(
+                                previous.select(
+                                        col("id"),
+                                        col("one_id"),
+                                        col("first_seen").as("born")),
+                                "id",
+                                "inner")
+                        .join(byAnchor.select("anchor", "label"), "anchor", "inner")
+                        .select("one_id", "id", "born", "label")));
+        Dataset<Row> claims = step(
+                "name: claims",
+                () -> cached.materialize(present.groupBy("one_id")
+                        .agg(min(struct(col("born"), col("id"), col("label"))).as("c"))
+                        .select(
+                                col("one_id"),
+                                col("c.born").as("born"),
+                                col("c.label").as("claim"))));
         Dataset<Row> survivors = claims.groupBy(col("claim").as("label"))
                 .agg(min(struct(col("born"), col("one_id"))).getField("one_id").as("survivor"));
-        Dataset<Row> named = cached.keep(components
-                .join(survivors, "label", "left_outer")
-                .join(taken(previous), newOneId(col("root")).equalTo(col("taken")), "left_outer")
-                .select(
-                        col("label"),
-                        coalesce(
-                                        col("survivor"),
-                                        when(col("taken").isNull(), newOneId(col("root")))
-                                                .otherwise(freshOneId(col("root"), col("taken"))))
-                                .as("one_id")));
+        Dataset<Row> named = step(
+                "name: survivors",
+                () -> cached.materialize(components
+                        .join(survivors, "label", "left_outer")
+                        .join(taken(previous), newOneId(col("root")).equalTo(col("taken")), "left_outer")
+                        .select(
+                                col("label"),
+                                coalesce(
+                                                col("survivor"),
+                                                when(col("taken").isNull(), newOneId(col("root")))
+                                                        .otherwise(freshOneId(col("root"), col("taken"))))
+                                        .as("one_id"))));
         Dataset<Row> merged = claims.join(survivors.withColumnRenamed("label", "claim"), "claim", "inner")
                 .filter(col("one_id").notEqual(col("survivor")))
                 .select(
