@@ -224,15 +224,17 @@ public final class Warehouse {
             try {
                 spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + path(table).replace("`", "``") + "` (" + schema.toDDL()
                         + ") USING delta TBLPROPERTIES (" + all + ")");
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Delta's AnalysisException is checked in Java, thrown unchecked from Scala
+                RuntimeException unchecked =
+                        e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
                 if (attempt >= CREATE_ATTEMPTS) {
-                    throw e;
+                    throw unchecked;
                 }
                 try {
                     Thread.sleep(200L * attempt);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw e;
+                    throw unchecked;
                 }
             }
         }
