@@ -1,8 +1,12 @@
 package io.trueroi.attribution;
 
+import static org.apache.spark.sql.functions.bround;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.catalog.ModelName;
 import io.trueroi.catalog.Table;
@@ -15,29 +19,31 @@ import io.trueroi.ops.StageResult;
 import io.trueroi.ops.TableWritten;
 import io.trueroi.spark.Persisted;
 import io.trueroi.spark.Warehouse;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Runs the configured attribution models over {@code journey.journeys} and writes
  * {@code attribution.credits} (every model's per-touchpoint credit for every converting journey,
  * rebuilt whole because journeys are, partitioned by model), and for the Markov model
- * {@code attribution.markov_removal_effects} and {@code attribution.markov_transitions} (one fit
- * per run date, replaced when the date is re-run). Each table is written in one transaction.
+ * {@code attribution.markov_daily_counts} (transition counts per journey day) and, from them, one
+ * fit per date up to the run's: {@code attribution.markov_removal_effects} and
+ * {@code attribution.markov_transitions}. A conversion's Markov credit uses its own date's fit
+ * ({@link MarkovTraining}). Each table is written in one transaction.
  *
  * <p>Cost: rule-based models are a narrow map over the journeys each (array functions, no
- * shuffle). The Markov fit adds two aggregations (distinct paths, then transition counts) and
- * one task per segment for the solve ({@link MarkovTraining}); the driver receives only segment
- * counts and channel removal effects.
+ * shuffle). The Markov fits add two aggregations (daily paths, then daily transitions), one join of
+ * each day with the dates whose window holds it and one aggregation per date, and one task per
+ * date and segment for the solve; the driver receives the channel removal effects of every date
+ * (dates × segments × channels rows), which the model carries to the credits.
  */
 public final class AttributionAction extends StageAction<AttributionAction.Result> {
     /** The stage, and the job that runs it alone. */
@@ -70,6 +76,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
     public record MarkovCounts(
             long trainingJourneys,
             long trainingConversions,
+            long dailyCounts,
             long effectRows,
             long segmentsFitted,
             long segmentsFallback,
@@ -78,6 +85,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("markov_training_journeys", trainingJourneys);
             c.put("markov_training_conversions", trainingConversions);
+            c.put("markov_daily_counts", dailyCounts);
             c.put("markov_effect_rows", effectRows);
             c.put("markov_segments_fitted", segmentsFitted);
             c.put("markov_segments_fallback", segmentsFallback);
@@ -130,6 +138,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                     Table.CREDITS,
                     credits.values().stream().mapToLong(Long::longValue).sum()));
             if (markov != null) {
+                tables.add(written(Table.MARKOV_DAILY_COUNTS, markov.dailyCounts()));
                 tables.add(written(Table.MARKOV_REMOVAL_EFFECTS, markov.effectRows()));
                 tables.add(written(Table.MARKOV_TRANSITIONS, markov.transitions()));
             }
@@ -150,97 +159,119 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
         };
     }
 
+    /**
+     * Counts the journeys' transitions per day, writes them, fits every date from the first day to
+     * the run's date on them and writes each date's removal effects and transitions; the model
+     * credits each conversion with its own date's fit.
+     */
     private MarkovFit fitMarkov(Dataset<Row> journeys, AttributionSettings settings, Persisted cached) {
-        MarkovTraining.Fit fit = step(
-                "markov training paths",
-                () -> MarkovTraining.fit(journeys, settings, run.to(), config.businessTimeZone()));
-        MarkovTraining.Fit kept =
-                new MarkovTraining.Fit(fit.segments(), cached.keep(fit.rows()), fit.trainingFrom(), fit.trainingTo());
-        Map<String, List<MarkovTraining.ChannelEffect>> bySegment = new TreeMap<>();
-        step("markov fit (order " + settings.markovOrder() + ")", () -> kept.channelEffects()
-                .forEach(e -> bySegment
-                        .computeIfAbsent(e.segment(), k -> new ArrayList<>())
-                        .add(e)));
-        List<Row> out = new ArrayList<>();
-        for (MarkovTraining.SegmentTotals s : fit.segments()) {
-            for (MarkovTraining.ChannelEffect e :
-                    bySegment.getOrDefault(s.fitted() ? s.segment() : MarkovTraining.ALL, List.of())) {
-                out.add(effectRow(fit, s, e, settings.markovOrder()));
+        long dailyRows = step(
+                "write " + Table.MARKOV_DAILY_COUNTS,
+                () -> writeCounted(
+                        MarkovTraining.dailyCounts(journeys, settings, config.businessTimeZone()),
+                        Table.MARKOV_DAILY_COUNTS));
+        Dataset<Row> daily = warehouse.read(Table.MARKOV_DAILY_COUNTS);
+        Row first = daily.agg(min("day")).first();
+        LocalDate from =
+                first.isNullAt(0) ? run.to().plusDays(1) : first.getDate(0).toLocalDate();
+        MarkovTraining.Fits fits = MarkovTraining.fit(daily, settings, from, run.to());
+        Dataset<Row> totals = cached.keep(fits.totals());
+        Dataset<Row> rows = cached.keep(fits.rows());
+        MarkovTraining.Fits kept = new MarkovTraining.Fits(totals, rows);
+        Map<LocalDate, Map<String, Map<String, double[]>>> effects = new TreeMap<>();
+        step("markov fits (order " + settings.markovOrder() + ", " + from + ".." + run.to() + ")", () -> {
+            for (Row e : kept.channelEffects()
+                    .select("as_of_date", "fit_segment", "channel", "removal_effect", "revenue_removal_effect")
+                    .collectAsList()) {
+                effects.computeIfAbsent(e.getDate(0).toLocalDate(), k -> new TreeMap<>())
+                        .computeIfAbsent(e.getString(1), k -> new TreeMap<>())
+                        .put(e.getString(2), new double[] {e.getDouble(3), e.getDouble(4)});
+            }
+        });
+        long effectRows = step(
+                "write " + Table.MARKOV_REMOVAL_EFFECTS,
+                () -> writeCounted(removalEffects(kept, settings), Table.MARKOV_REMOVAL_EFFECTS));
+        long transitions = step(
+                "write " + Table.MARKOV_TRANSITIONS,
+                () -> writeCounted(
+                        kept.transitions()
+                                .select(
+                                        col("as_of_date"),
+                                        lit(run.runId()).as("run_id"),
+                                        lit(settings.markovOrder()).as("model_order"),
+                                        col("fit_segment").as("segment"),
+                                        col("from_state"),
+                                        col("to_state"),
+                                        col("probability")),
+                        Table.MARKOV_TRANSITIONS));
+        // The run date's fit, for the counters.
+        long journeysThen = 0;
+        long conversionsThen = 0;
+        long fittedThen = 0;
+        long fallbackThen = 0;
+        for (Row t : totals.filter(col("as_of_date").equalTo(lit(java.sql.Date.valueOf(run.to()))))
+                .collectAsList()) {
+            if (MarkovTraining.ALL.equals(t.getAs("segment"))) {
+                journeysThen = t.<Long>getAs("journeys");
+                conversionsThen = t.<Long>getAs("conversions");
+            } else if (t.<Boolean>getAs("fitted")) {
+                fittedThen++;
+            } else {
+                fallbackThen++;
             }
         }
-        String predicate = "as_of_date = DATE'" + run.to() + "'";
-        step(
-                "write " + Table.MARKOV_REMOVAL_EFFECTS,
-                () -> warehouse.replace(
-                        spark().createDataFrame(out, REMOVAL_EFFECTS_SCHEMA),
-                        Table.MARKOV_REMOVAL_EFFECTS,
-                        predicate,
-                        List.of()));
-        Dataset<Row> transitions = kept.transitions()
+        MarkovCounts counts = new MarkovCounts(
+                journeysThen, conversionsThen, dailyRows, effectRows, fittedThen, fallbackThen, transitions);
+        return new MarkovFit(MarkovModel.byDate(effects, settings.segmentColumn()), counts);
+    }
+
+    /** Replaces the table with {@code data}; returns the rows written, from Delta's log. */
+    private long writeCounted(Dataset<Row> data, Table table) {
+        long before = warehouse.version(table);
+        warehouse.overwrite(data, table);
+        return warehouse.rowsWrittenSince(table, before);
+    }
+
+    /**
+     * One row per date, segment (every value of the date's window and {@code (all)}) and channel: a
+     * fitted segment's own effects and credited totals, or for one on the global model the global
+     * effects and shares with its own totals.
+     */
+    private Dataset<Row> removalEffects(MarkovTraining.Fits fits, AttributionSettings settings) {
+        Column fitted = col("fitted");
+        Column conversions =
+                when(fitted, col("e_conversions")).otherwise(col("share").multiply(col("t_conversions")));
+        Column revenue = when(fitted, col("e_revenue"))
+                .otherwise(col("revenue_share").multiply(col("t_revenue").cast("double")));
+        return fits.totals()
+                .withColumn("fitted_on", when(fitted, col("segment")).otherwise(lit(MarkovTraining.ALL)))
+                .withColumnRenamed("conversions", "t_conversions")
+                .withColumnRenamed("revenue", "t_revenue")
+                .join(
+                        fits.channelEffects()
+                                .withColumnRenamed("conversions", "e_conversions")
+                                .withColumnRenamed("revenue", "e_revenue")
+                                .withColumnRenamed("as_of_date", "e_date"),
+                        col("as_of_date")
+                                .equalTo(col("e_date"))
+                                .and(col("fitted_on").equalTo(col("fit_segment"))),
+                        "inner")
                 .select(
-                        lit(java.sql.Date.valueOf(run.to())).as("as_of_date"),
+                        col("as_of_date"),
                         lit(run.runId()).as("run_id"),
                         lit(settings.markovOrder()).as("model_order"),
+                        date_sub(col("as_of_date"), settings.trainingWindowDays() - 1)
+                                .as("training_from"),
+                        col("as_of_date").as("training_to"),
                         col("segment"),
-                        col("from_state"),
-                        col("to_state"),
-                        col("probability"));
-        step(
-                "write " + Table.MARKOV_TRANSITIONS,
-                () -> warehouse.replace(transitions, Table.MARKOV_TRANSITIONS, predicate, List.of()));
-        MarkovTraining.SegmentTotals all = fit.segments().get(0);
-        List<MarkovTraining.SegmentTotals> own =
-                fit.segments().subList(1, fit.segments().size());
-        MarkovCounts counts = new MarkovCounts(
-                all.journeys(),
-                all.conversions(),
-                out.size(),
-                own.stream().filter(MarkovTraining.SegmentTotals::fitted).count(),
-                own.stream().filter(s -> !s.fitted()).count(),
-                kept.transitions().count());
-        Map<String, Map<String, double[]>> effects = new TreeMap<>();
-        bySegment.forEach((segment, list) -> list.forEach(e -> effects.computeIfAbsent(segment, k -> new TreeMap<>())
-                .put(e.channel(), new double[] {e.removalEffect(), e.revenueRemovalEffect()})));
-        return new MarkovFit(new MarkovModel(effects, settings.segmentColumn()), counts);
+                        col("fitted_on"),
+                        col("journeys").as("segment_journeys"),
+                        col("channel"),
+                        col("removal_effect"),
+                        col("share"),
+                        conversions.as("conversions"),
+                        col("revenue_removal_effect"),
+                        col("revenue_share"),
+                        bround(revenue, 2).cast("decimal(18,2)").as("revenue"));
     }
-
-    /** One row of the removal effects table; a segment on the global model gets the global shares of its own totals. */
-    private Row effectRow(
-            MarkovTraining.Fit fit, MarkovTraining.SegmentTotals s, MarkovTraining.ChannelEffect e, int order) {
-        double conversions = s.fitted() ? e.conversions() : e.share() * s.conversions();
-        double revenue = s.fitted() ? e.revenue() : e.revenueShare() * s.revenue();
-        return RowFactory.create(
-                java.sql.Date.valueOf(run.to()),
-                run.runId(),
-                order,
-                java.sql.Date.valueOf(fit.trainingFrom()),
-                java.sql.Date.valueOf(fit.trainingTo()),
-                s.segment(),
-                s.fitted() ? s.segment() : MarkovTraining.ALL,
-                s.journeys(),
-                e.channel(),
-                e.removalEffect(),
-                e.share(),
-                conversions,
-                e.revenueRemovalEffect(),
-                e.revenueShare(),
-                new java.math.BigDecimal(revenue).setScale(2, java.math.RoundingMode.HALF_EVEN));
-    }
-
-    static final StructType REMOVAL_EFFECTS_SCHEMA = new StructType()
-            .add("as_of_date", DataTypes.DateType, false)
-            .add("run_id", DataTypes.StringType, false)
-            .add("model_order", DataTypes.IntegerType, false)
-            .add("training_from", DataTypes.DateType, false)
-            .add("training_to", DataTypes.DateType, false)
-            .add("segment", DataTypes.StringType, false)
-            .add("fitted_on", DataTypes.StringType, false)
-            .add("segment_journeys", DataTypes.LongType, false)
-            .add("channel", DataTypes.StringType, false)
-            .add("removal_effect", DataTypes.DoubleType, false)
-            .add("share", DataTypes.DoubleType, false)
-            .add("conversions", DataTypes.DoubleType, false)
-            .add("revenue_removal_effect", DataTypes.DoubleType, false)
-            .add("revenue_share", DataTypes.DoubleType, false)
-            .add("revenue", DataTypes.createDecimalType(18, 2), false);
 }

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.unix_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.spark.BusinessDate;
@@ -22,7 +23,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF4;
+import org.apache.spark.sql.api.java.UDF5;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -107,7 +108,8 @@ public final class Credits {
                 col("touches.channel"),
                 col("touches.touch_time"),
                 segment,
-                col("net_revenue").cast(MONEY))));
+                col("net_revenue").cast(MONEY),
+                unix_date(col("conversion_date")))));
         Column touch = expr("get(touches, _i)");
         Column noTouch = size(col("touches")).equalTo(0);
         Column names = array(models.stream().map(m -> lit(m.name().id())).toArray(Column[]::new));
@@ -136,9 +138,10 @@ public final class Credits {
 
     /**
      * Splits one journey among its touches for every model: (channels, touch times, segment, net
-     * revenue) → (model index, touch index, conversion credit, revenue credit) rows.
+     * revenue, conversion date in days since 1970-01-01) → (model index, touch index, conversion
+     * credit, revenue credit) rows.
      */
-    static final class Split implements UDF4<Seq<String>, Seq<Object>, String, BigDecimal, List<Row>> {
+    static final class Split implements UDF5<Seq<String>, Seq<Object>, String, BigDecimal, Integer, List<Row>> {
         private static final long serialVersionUID = 1L;
         private static final long UNITS = 1_000_000_000_000L;
         private final List<AttributionModel> models;
@@ -152,7 +155,8 @@ public final class Credits {
         }
 
         @Override
-        public List<Row> call(Seq<String> channels, Seq<Object> times, String segment, BigDecimal revenue) {
+        public List<Row> call(
+                Seq<String> channels, Seq<Object> times, String segment, BigDecimal revenue, Integer day) {
             int n = channels == null ? 0 : channels.size();
             List<Row> out = new ArrayList<>(Math.max(1, n) * models.size());
             if (n == 0) {
@@ -168,6 +172,7 @@ public final class Credits {
                 units = new long[weights.length];
             }
             view.reset(n, segment);
+            view.day(day == null ? Integer.MIN_VALUE : day);
             for (int i = 0; i < n; i++) {
                 Object time = times.apply(i);
                 if (time == null) {

@@ -1,15 +1,17 @@
 package io.trueroi.attribution;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.slice;
@@ -32,34 +34,44 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
- * Fits the Markov removal-effect model on {@code journey.journeys}: globally and per segment.
+ * Fits the Markov removal-effect model on {@code journey.journeys}, once for every date: the fit
+ * as of date D uses the journeys of the {@code training-window-days} ending on D, globally and per
+ * segment, and a conversion's Markov credit uses the fit of its own conversion date. So a
+ * conversion's credit depends only on the journeys up to its date and a little before, a backfill
+ * and a run of nights fit the same chains, and an analyst sees how the model moved.
  *
- * <p>Training journeys: those whose date (the conversion's business date; for a non-converting
- * journey its last touch's) lies in the window of {@code training-window-days} ending on the
- * run's date, and that have at least one touch (a conversion with none has no channel to credit
+ * <p>A journey's day is its conversion's business date; a non-converting journey's is its last
+ * touch's. Journeys without a touch take no part (a conversion with none has no channel to credit
  * or remove; it would only scale every removal effect by the same factor). Paths are their
  * touches' channels, consecutive repeats collapsed if configured.
  *
- * <p>Segments: a converting journey belongs to the segment of its segment-column value
+ * <p>Transition counts add up over journeys, so they are counted once per day
+ * ({@code attribution.markov_daily_counts}: day, segment value, from, to, journeys, conversions,
+ * nulls, value) and a date's chain is the sum of its window's days.
+ *
+ * <p>Segments, per date: a converting journey belongs to the segment of its segment-column value
  * ({@code (unknown)} when null); a non-converting journey whose value is null (no conversion, so
  * no order channel) is evidence of not converting in every segment and joins each segment's fit.
- * Segments with fewer than {@code min-segment-journeys} training journeys are not fitted and
- * use the global model {@code (all)}.
+ * Segments with fewer than {@code min-segment-journeys} training journeys in the date's window are
+ * not fitted and use that date's global model {@code (all)}.
  *
- * <p>Cost: one aggregation of the training journeys to distinct (segment, path) counts, one to
- * transition counts, then one Spark task per segment builds its chain and solves it (segments
- * in parallel; the chain's size is bounded by channels^order, not by journeys). Only segment
- * journey counts and channel removal effects reach the driver.
+ * <p>Cost: one aggregation of the journeys to daily (segment, path) counts and one to daily
+ * transition counts; each day's counts are then joined to the dates whose window holds it (the
+ * dates are broadcast; rows grow with days × window, not with journeys) and summed per date, and
+ * one Spark task per date and segment builds its chain and solves it. The chain's size is bounded
+ * by channels^order. Only a date's largest number of segment values reaches the driver.
  */
 public final class MarkovTraining {
     public static final String ALL = "(all)";
     public static final String UNKNOWN = "(unknown)";
 
-    /** One row per fitted segment and channel, transition, or segment summary. */
+    /** One row per fitted date, segment and channel, or transition. */
     static final StructType FIT = new StructType()
-            .add("segment", DataTypes.StringType, false)
+            .add("as_of_date", DataTypes.DateType, false)
+            .add("fit_segment", DataTypes.StringType, false)
             .add("kind", DataTypes.StringType, false)
             .add("channel", DataTypes.StringType, true)
             .add("removal_effect", DataTypes.DoubleType, true)
@@ -72,52 +84,7 @@ public final class MarkovTraining {
             .add("to_state", DataTypes.StringType, true)
             .add("probability", DataTypes.DoubleType, true);
 
-    /** Training journeys and totals of one segment. */
-    public record SegmentTotals(String segment, long journeys, long conversions, double revenue, boolean fitted) {}
-
-    /** One fitted segment's removal effects and credited totals for one channel. */
-    public record ChannelEffect(
-            String segment,
-            String channel,
-            double removalEffect,
-            double share,
-            double conversions,
-            double revenueRemovalEffect,
-            double revenueShare,
-            double revenue) {
-        static ChannelEffect of(Row r) {
-            return new ChannelEffect(
-                    r.getAs("segment"),
-                    r.getAs("channel"),
-                    r.getAs("removal_effect"),
-                    r.getAs("share"),
-                    r.getAs("conversions"),
-                    r.getAs("revenue_removal_effect"),
-                    r.getAs("revenue_share"),
-                    r.getAs("revenue"));
-        }
-    }
-
-    /**
-     * The fit: per-segment totals (the first is {@link #ALL}), and what each segment's chain gave,
-     * computed once on the executors and kept by the caller: channel effects and transitions.
-     */
-    public record Fit(List<SegmentTotals> segments, Dataset<Row> rows, LocalDate trainingFrom, LocalDate trainingTo) {
-        /** Every fitted segment's channel effects; bounded by segments × channels, so collected. */
-        public List<ChannelEffect> channelEffects() {
-            return rows.filter(col("kind").equalTo(CHANNEL)).collectAsList().stream()
-                    .map(ChannelEffect::of)
-                    .toList();
-        }
-
-        /** Every fitted segment's transition probabilities: segment, from_state, to_state, probability. */
-        public Dataset<Row> transitions() {
-            return rows.filter(col("kind").equalTo(TRANSITION))
-                    .select("segment", "from_state", "to_state", "probability");
-        }
-    }
-
-    /** The two kinds of row a segment's fit gives, in one dataset so that each segment is solved once. */
+    /** The two kinds of row a segment's fit gives, in one dataset so that each chain is solved once. */
     static final String CHANNEL = "channel";
 
     static final String TRANSITION = "transition";
@@ -127,33 +94,30 @@ public final class MarkovTraining {
 
     private MarkovTraining() {}
 
-    /** Fits every segment's chain on the journeys of the training window that ends on {@code asOf}. */
-    public static Fit fit(Dataset<Row> journeys, AttributionSettings settings, LocalDate asOf, ZoneId zone) {
-        LocalDate from = asOf.minusDays(settings.trainingWindowDays() - 1L);
-        Dataset<Row> training = training(journeys, settings, from, asOf, zone);
-        List<SegmentTotals> segments = segments(training, settings);
-        List<String> fitted = segments.stream()
-                .skip(1)
-                .filter(SegmentTotals::fitted)
-                .map(SegmentTotals::segment)
-                .toList();
-        int k = settings.markovOrder();
-        Dataset<Row> rows = transitionCounts(paths(training, fitted), k)
-                .groupByKey(
-                        (org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0),
-                        Encoders.STRING())
-                .flatMapGroups(new FitSegment(k), Encoders.row(FIT));
-        return new Fit(segments, rows, from, asOf);
+    /**
+     * Every fit: per (as_of_date, segment) the training totals ({@link #totals}), and the chains'
+     * rows ({@link #FIT}), computed once on the executors and kept by the caller.
+     */
+    public record Fits(Dataset<Row> totals, Dataset<Row> rows) {
+        /** Every fitted chain's channel effects: as_of_date, fit_segment, channel and the effects. */
+        public Dataset<Row> channelEffects() {
+            return rows.filter(col("kind").equalTo(CHANNEL)).drop("kind", "from_state", "to_state", "probability");
+        }
+
+        /** Every fitted chain's transition probabilities. */
+        public Dataset<Row> transitions() {
+            return rows.filter(col("kind").equalTo(TRANSITION))
+                    .select("as_of_date", "fit_segment", "from_state", "to_state", "probability");
+        }
     }
 
     /**
-     * The training journeys: segment (see the class comment; null for a non-converting journey
-     * without a value), path of channels, converted, net revenue.
+     * Transition counts of order {@code markov.order} per journey day and segment value: day,
+     * segment (null: non-converting journeys without a value, which join every segment), from, to
+     * (null for a path's end), journeys, conversions, nulls, value.
      */
-    private static Dataset<Row> training(
-            Dataset<Row> journeys, AttributionSettings settings, LocalDate from, LocalDate asOf, ZoneId zone) {
+    public static Dataset<Row> dailyCounts(Dataset<Row> journeys, AttributionSettings settings, ZoneId zone) {
         Column lastTouchDate = BusinessDate.of(element_at(col("touches"), -1).getField("touch_time"), zone);
-        Column day = coalesce(col("conversion_date"), lastTouchDate);
         // touches.channel extracts the array of channels without a lambda (compiled, not interpreted).
         Column channels = col("touches.channel");
         if (settings.collapseRepeats()) {
@@ -163,129 +127,161 @@ public final class MarkovTraining {
         Column segmentValue = settings.segmentColumn().isEmpty()
                 ? lit(null).cast("string")
                 : col(settings.segmentColumn()).cast("string");
-        return journeys.filter(size(col("touches"))
-                        .gt(0)
-                        .and(day.between(
-                                lit(from.toString()).cast("date"),
-                                lit(asOf.toString()).cast("date"))))
+        Dataset<Row> paths = journeys.filter(size(col("touches")).gt(0))
                 .select(
+                        coalesce(col("conversion_date"), lastTouchDate).as("day"),
                         when(col("converted"), coalesce(segmentValue, lit(UNKNOWN)))
                                 .otherwise(segmentValue)
                                 .as("segment"),
                         channels.as("path"),
                         col("converted"),
-                        col("net_revenue"));
-    }
-
-    /**
-     * Totals of {@link #ALL} and of each segment value, bounded by max-segments (one row per value
-     * reaches the driver); a segment is fitted when it has min-segment-journeys, counting the
-     * non-converting journeys without a value, which join every segment.
-     */
-    private static List<SegmentTotals> segments(Dataset<Row> training, AttributionSettings settings) {
-        List<SegmentTotals> values = new ArrayList<>();
-        for (Row r : training.groupBy("segment")
-                .agg(
-                        count(lit(1)).as("journeys"),
-                        sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
-                        sum(col("net_revenue")).cast("double").as("revenue"))
-                .limit(settings.maxSegments() + 2)
-                .collectAsList()) {
-            values.add(new SegmentTotals(
-                    r.getString(0), r.getLong(1), r.getLong(2), r.isNullAt(3) ? 0 : r.getDouble(3), false));
-        }
-        long shared = values.stream()
-                .filter(v -> v.segment() == null)
-                .mapToLong(SegmentTotals::journeys)
-                .sum();
-        List<SegmentTotals> valued = values.stream()
-                .filter(v -> v.segment() != null)
-                .sorted(java.util.Comparator.comparing(SegmentTotals::segment))
-                .toList();
-        if (!settings.segmentColumn().isEmpty() && valued.size() > settings.maxSegments()) {
-            throw new IllegalArgumentException("trueroi.attribution.markov.segment-column " + settings.segmentColumn()
-                    + " has more than " + settings.maxSegments() + " values (trueroi.attribution.markov.max-segments)");
-        }
-        List<SegmentTotals> segments = new ArrayList<>();
-        segments.add(new SegmentTotals(
-                ALL,
-                values.stream().mapToLong(SegmentTotals::journeys).sum(),
-                values.stream().mapToLong(SegmentTotals::conversions).sum(),
-                values.stream().mapToDouble(SegmentTotals::revenue).reduce(0, Double::sum),
-                true));
-        if (!settings.segmentColumn().isEmpty()) {
-            for (SegmentTotals v : valued) {
-                long n = v.journeys() + shared;
-                segments.add(new SegmentTotals(
-                        v.segment(), n, v.conversions(), v.revenue(), n >= settings.minSegmentJourneys()));
-            }
-        }
-        return List.copyOf(segments);
-    }
-
-    /**
-     * Distinct paths per fitted segment with their conversions, non-conversions and value. Every
-     * journey goes to (all); a valued one to its segment too; a shared one to every fitted segment.
-     */
-    private static Dataset<Row> paths(Dataset<Row> training, List<String> fitted) {
-        Column targets = array(lit(ALL));
-        if (!fitted.isEmpty()) {
-            Column fittedArray = array(fitted.stream().map(s -> lit(s)).toArray(Column[]::new));
-            targets = when(col("segment").isNull(), expr("array_union(array('" + ALL + "'), _fitted)"))
-                    .otherwise(when(expr("array_contains(_fitted, segment)"), array(lit(ALL), col("segment")))
-                            .otherwise(array(lit(ALL))));
-            training = training.withColumn("_fitted", fittedArray);
-        }
-        return training.withColumn("fit_segment", explode(targets))
-                .groupBy("fit_segment", "path")
+                        col("net_revenue"))
+                .groupBy("day", "segment", "path")
                 .agg(
                         sum(when(col("converted"), 1L).otherwise(0L)).as("conversions"),
                         sum(when(col("converted"), 0L).otherwise(1L)).as("nulls"),
                         sum(when(col("converted"), col("net_revenue"))).as("value"));
+        return transitionCounts(paths, settings.markovOrder(), "day", "segment");
     }
 
     /**
-     * Transition counts of order {@code k} per segment: (fit_segment, from, to, journeys,
-     * conversions, nulls, value), {@code to} null for a path's end. The state after touch i (0-based)
-     * is the tuple of the last k channels up to it: slice(path, max(1, i + 2 - k), min(i + 1, k));
-     * the state before touch 0 is (start), the empty tuple. Plain array functions, not lambdas, so
-     * the projection is compiled.
+     * The fits of every date from {@code from} to {@code to} over these daily counts: each date's
+     * window is summed, its segments decided, and each (date, segment) chain solved in one task.
      */
-    private static Dataset<Row> transitionCounts(Dataset<Row> paths, int k) {
+    public static Fits fit(Dataset<Row> daily, AttributionSettings settings, LocalDate from, LocalDate to) {
+        int w = settings.trainingWindowDays();
+        Dataset<Row> dates = daily.sparkSession()
+                .range(0, java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1)
+                .select(date_add(lit(java.sql.Date.valueOf(from)), col("id").cast("int"))
+                        .as("as_of_date"));
+        // A day counts towards the dates of the window that starts on it: day .. day + w - 1.
+        Dataset<Row> windowed = daily.join(
+                broadcast(dates), col("as_of_date").between(col("day"), date_add(col("day"), w - 1)), "inner");
+        Dataset<Row> totals = totals(windowed, settings);
+        Dataset<Row> fitted = totals.filter(col("fitted").and(col("segment").notEqual(ALL)))
+                .select(col("as_of_date").as("f_date"), col("segment").as("fit_segment"));
+        // Every row counts towards (all); a valued one towards its own segment if fitted; one without
+        // a value towards every fitted segment of its date.
+        Dataset<Row> own = windowed.join(
+                        fitted,
+                        col("as_of_date")
+                                .equalTo(col("f_date"))
+                                .and(col("segment").isNull().or(col("segment").equalTo(col("fit_segment")))),
+                        "inner")
+                .drop("f_date");
+        Dataset<Row> counts = windowed.withColumn("fit_segment", lit(ALL))
+                .unionByName(own)
+                .groupBy("as_of_date", "fit_segment", "from", "to")
+                .agg(
+                        sum("journeys").as("journeys"),
+                        sum("conversions").as("conversions"),
+                        sum("nulls").as("nulls"),
+                        sum("value").as("value"));
+        int k = settings.markovOrder();
+        Dataset<Row> rows = counts.groupByKey(
+                        (org.apache.spark.api.java.function.MapFunction<Row, Tuple2<java.sql.Date, String>>)
+                                r -> new Tuple2<>(r.getDate(0), r.getString(1)),
+                        Encoders.tuple(Encoders.DATE(), Encoders.STRING()))
+                .flatMapGroups(new FitSegment(k), Encoders.row(FIT));
+        return new Fits(totals, rows);
+    }
+
+    /**
+     * Per date and segment ({@link #ALL} and each value seen in the window): journeys (a valued
+     * segment's own plus the shared ones without a value), conversions, revenue, and whether it is
+     * fitted. A path's journeys are the counts of its first transition, from the empty state; its
+     * conversions, nulls and value are those of its end.
+     */
+    private static Dataset<Row> totals(Dataset<Row> windowed, AttributionSettings settings) {
+        Column start = size(col("from")).equalTo(0);
+        Dataset<Row> bySegment = windowed.groupBy("as_of_date", "segment")
+                .agg(
+                        sum(when(start, col("journeys")).otherwise(0L)).as("journeys"),
+                        sum("conversions").as("conversions"),
+                        sum("value").as("revenue"));
+        Dataset<Row> byDate = bySegment
+                .groupBy("as_of_date")
+                .agg(
+                        sum("journeys").as("all_journeys"),
+                        sum("conversions").as("all_conversions"),
+                        sum("revenue").as("all_revenue"),
+                        coalesce(sum(when(col("segment").isNull(), col("journeys"))), lit(0L))
+                                .as("shared"),
+                        count(col("segment")).as("values"));
+        Dataset<Row> all = byDate.select(
+                col("as_of_date"),
+                lit(ALL).as("segment"),
+                col("all_journeys").as("journeys"),
+                col("all_conversions").as("conversions"),
+                col("all_revenue").as("revenue"),
+                lit(true).as("fitted"));
+        if (settings.segmentColumn().isEmpty()) {
+            return all;
+        }
+        long widest = byDate.agg(coalesce(max("values"), lit(0L))).first().getLong(0);
+        if (widest > settings.maxSegments()) {
+            throw new IllegalArgumentException("trueroi.attribution.markov.segment-column " + settings.segmentColumn()
+                    + " has more than " + settings.maxSegments() + " values (trueroi.attribution.markov.max-segments)");
+        }
+        Column n = col("journeys").plus(col("shared"));
+        Dataset<Row> valued = bySegment
+                .filter(col("segment").isNotNull())
+                .join(byDate.select("as_of_date", "shared"), "as_of_date")
+                .select(
+                        col("as_of_date"),
+                        col("segment"),
+                        n.as("journeys"),
+                        col("conversions"),
+                        col("revenue"),
+                        n.geq(settings.minSegmentJourneys()).as("fitted"));
+        return all.unionByName(valued);
+    }
+
+    /**
+     * Transition counts of order {@code k} per key: (keys..., from, to, journeys, conversions, nulls,
+     * value), {@code to} null for a path's end. The state after touch i (0-based) is the tuple of the
+     * last k channels up to it: slice(path, max(1, i + 2 - k), min(i + 1, k)); the state before
+     * touch 0 is (start), the empty tuple. Plain array functions, not lambdas, so the projection is
+     * compiled.
+     */
+    private static Dataset<Row> transitionCounts(Dataset<Row> paths, int k, String... keys) {
         Column pos = col("pos");
         Column n = size(col("path"));
         Column empty = lit(null).cast("array<string>");
         Column noValue = lit(null).cast(VALUE);
-        Dataset<Row> moves = paths.select(
-                        col("fit_segment"),
-                        col("path"),
-                        posexplode(col("path")).as(new String[] {"pos", "channel"}),
-                        col("conversions"),
-                        col("nulls"))
-                .select(
-                        col("fit_segment"),
-                        when(pos.equalTo(0), array().cast("array<string>"))
-                                .otherwise(slice(col("path"), greatest(lit(1), pos.minus(k - 1)), least(pos, lit(k))))
-                                .as("from"),
-                        slice(col("path"), greatest(lit(1), pos.plus(2 - k)), least(pos.plus(1), lit(k)))
-                                .as("to"),
-                        col("conversions").plus(col("nulls")).as("journeys"),
-                        lit(0L).as("conversions"),
-                        lit(0L).as("nulls"),
-                        noValue.as("value"));
-        Dataset<Row> ends = paths.select(
-                col("fit_segment"),
-                slice(col("path"), greatest(lit(1), n.minus(k - 1)), least(n, lit(k)))
-                        .as("from"),
-                empty.as("to"),
-                lit(0L).as("journeys"),
-                col("conversions"),
-                col("nulls"),
-                col("value").cast(VALUE).as("value"));
+        List<Column> key = java.util.Arrays.stream(keys).map(c -> col(c)).toList();
+        List<Column> moveColumns = new ArrayList<>(key);
+        moveColumns.add(col("path"));
+        moveColumns.add(posexplode(col("path")).as(new String[] {"pos", "channel"}));
+        moveColumns.add(col("conversions"));
+        moveColumns.add(col("nulls"));
+        List<Column> move = new ArrayList<>(key);
+        move.add(when(pos.equalTo(0), array().cast("array<string>"))
+                .otherwise(slice(col("path"), greatest(lit(1), pos.minus(k - 1)), least(pos, lit(k))))
+                .as("from"));
+        move.add(slice(col("path"), greatest(lit(1), pos.plus(2 - k)), least(pos.plus(1), lit(k)))
+                .as("to"));
+        move.add(col("conversions").plus(col("nulls")).as("journeys"));
+        move.add(lit(0L).as("conversions"));
+        move.add(lit(0L).as("nulls"));
+        move.add(noValue.as("value"));
+        Dataset<Row> moves = paths.select(moveColumns.toArray(Column[]::new)).select(move.toArray(Column[]::new));
+        List<Column> end = new ArrayList<>(key);
+        end.add(slice(col("path"), greatest(lit(1), n.minus(k - 1)), least(n, lit(k)))
+                .as("from"));
+        end.add(empty.as("to"));
+        end.add(lit(0L).as("journeys"));
+        end.add(col("conversions"));
+        end.add(col("nulls"));
+        end.add(col("value").cast(VALUE).as("value"));
+        Dataset<Row> ends = paths.select(end.toArray(Column[]::new));
+        List<Column> group = new ArrayList<>(key);
+        group.add(col("from"));
+        group.add(col("to"));
         // Counts are whole numbers and money stays decimal until the chain: the sums are exact, so
         // the fit does not depend on the order Spark adds rows in.
         return moves.unionByName(ends)
-                .groupBy("fit_segment", "from", "to")
+                .groupBy(group.toArray(Column[]::new))
                 .agg(
                         sum("journeys").as("journeys"),
                         sum("conversions").as("conversions"),
@@ -304,8 +300,9 @@ public final class MarkovTraining {
         return Integer.compare(a.size(), b.size());
     }
 
-    /** Builds one segment's chain from its counted transitions and solves it, on an executor. */
-    static final class FitSegment implements FlatMapGroupsFunction<String, Row, Row>, Serializable {
+    /** Builds one date's and segment's chain from its counted transitions and solves it, on an executor. */
+    static final class FitSegment
+            implements FlatMapGroupsFunction<Tuple2<java.sql.Date, String>, Row, Row>, Serializable {
         private static final long serialVersionUID = 1L;
         private final int order;
 
@@ -314,31 +311,37 @@ public final class MarkovTraining {
         }
 
         @Override
-        public Iterator<Row> call(String segment, Iterator<Row> counts) {
+        public Iterator<Row> call(Tuple2<java.sql.Date, String> key, Iterator<Row> counts) {
             // In one order whatever order the rows arrive in, so the same counts give the same bits.
             List<Row> rows = new ArrayList<>();
             counts.forEachRemaining(rows::add);
             rows.sort((a, b) -> {
-                int c = compare(a.getList(1), b.getList(1));
-                if (c != 0 || a.isNullAt(2) || b.isNullAt(2)) {
-                    return c != 0 ? c : Boolean.compare(!a.isNullAt(2), !b.isNullAt(2));
+                int c = compare(a.getList(FROM), b.getList(FROM));
+                if (c != 0 || a.isNullAt(TO) || b.isNullAt(TO)) {
+                    return c != 0 ? c : Boolean.compare(!a.isNullAt(TO), !b.isNullAt(TO));
                 }
-                return compare(a.getList(2), b.getList(2));
+                return compare(a.getList(TO), b.getList(TO));
             });
             MarkovChain chain = new MarkovChain(order);
             for (Row r : rows) {
-                List<String> from = r.getList(1);
-                if (r.isNullAt(2)) {
+                List<String> from = r.getList(FROM);
+                if (r.isNullAt(TO)) {
                     chain.addEnd(
-                            from, r.getLong(4), r.getLong(5), r.getDecimal(6).doubleValue());
+                            from,
+                            r.getLong(TO + 2),
+                            r.getLong(TO + 3),
+                            r.getDecimal(TO + 4).doubleValue());
                 } else {
-                    chain.addTransition(from, r.getList(2), r.getLong(3));
+                    chain.addTransition(from, r.getList(TO), r.getLong(TO + 1));
                 }
             }
             MarkovRemovalEffect.Result result = MarkovRemovalEffect.fit(chain);
+            java.sql.Date date = key._1();
+            String segment = key._2();
             List<Row> out = new ArrayList<>();
             for (MarkovRemovalEffect.ChannelResult c : result.channels().values()) {
                 out.add(RowFactory.create(
+                        date,
                         segment,
                         CHANNEL,
                         c.channel(),
@@ -354,6 +357,7 @@ public final class MarkovTraining {
             }
             for (MarkovRemovalEffect.Transition t : result.transitions()) {
                 out.add(RowFactory.create(
+                        date,
                         segment,
                         TRANSITION,
                         null,
@@ -369,5 +373,9 @@ public final class MarkovTraining {
             }
             return out.iterator();
         }
+
+        // Positions in the summed counts: as_of_date, fit_segment, from, to, journeys, conversions, nulls, value.
+        private static final int FROM = 2;
+        private static final int TO = 3;
     }
 }

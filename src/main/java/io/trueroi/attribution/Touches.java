@@ -10,6 +10,7 @@ public final class Touches {
     private long[] micros = new long[16];
     private int size;
     private String segment;
+    private int day = Integer.MIN_VALUE;
 
     Touches() {}
 
@@ -55,6 +56,15 @@ public final class Touches {
     /** Time of touch {@code i} in microseconds since the epoch (UTC). */
     public long touchMicros(int i) {
         return micros[i];
+    }
+
+    /** The journey's conversion date as days since 1970-01-01; {@link Integer#MIN_VALUE} when unknown. */
+    public int day() {
+        return day;
+    }
+
+    void day(int epochDay) {
+        day = epochDay;
     }
 
     /** The journey's value of the model's segment column as a string; null when absent. */

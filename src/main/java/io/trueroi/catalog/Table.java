@@ -53,6 +53,11 @@ public enum Table {
     CONVERSIONS(Layer.JOURNEY, "conversions", "journeys", "one purchase or till sale, net of refunds and returns"),
     JOURNEYS(Layer.JOURNEY, "journeys", "journeys", "one journey, its touches in order: what attribution reads"),
     CREDITS(Layer.ATTRIBUTION, "credits", "attribution", "one model's credit for one touch of a converting journey"),
+    MARKOV_DAILY_COUNTS(
+            Layer.ATTRIBUTION,
+            "markov_daily_counts",
+            "attribution",
+            "one Markov transition's journeys, conversions and value per journey day and segment value"),
     MARKOV_REMOVAL_EFFECTS(
             Layer.ATTRIBUTION,
             "markov_removal_effects",

@@ -309,7 +309,7 @@ abstract class JobCommand extends BaseCommand {
     @Command(
             name = "attribution",
             description = "journey.journeys -> attribution.credits (every model), "
-                    + "markov_removal_effects, markov_transitions.")
+                    + "markov_daily_counts, markov_removal_effects, markov_transitions (a fit per date).")
     static final class Attribution extends JobCommand {
         @Override
         List<String> stages() {

@@ -35,7 +35,7 @@ class AttributionActionTest {
     @TempDir
     Path tmp;
 
-    /** Runs the job on these journeys; returns removal effects by "segment/channel". */
+    /** Runs the job on these journeys; returns the run date's removal effects by "segment/channel". */
     Map<String, Row> run(SparkSession spark, JourneyRows rows, String conf) {
         TestWorld w = new TestWorld(tmp);
         TrueRoiConfig config = w.config(conf);
@@ -43,7 +43,10 @@ class AttributionActionTest {
         warehouse.overwrite(rows.dataset(spark), Table.JOURNEYS);
         new AttributionAction(config, warehouse, RunContext.start("attribution", D, D, null)).execute();
         Map<String, Row> out = new HashMap<>();
-        for (Row r : warehouse.read(Table.MARKOV_REMOVAL_EFFECTS).collectAsList()) {
+        for (Row r : warehouse
+                .read(Table.MARKOV_REMOVAL_EFFECTS)
+                .filter("as_of_date = DATE'" + D + "'")
+                .collectAsList()) {
             out.put(r.<String>getAs("segment") + "/" + r.<String>getAs("channel"), r);
         }
         return out;
@@ -117,14 +120,58 @@ class AttributionActionTest {
         Warehouse warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
         List<Row> t = warehouse
                 .read(Table.MARKOV_TRANSITIONS)
-                .filter("from_state = 'b' AND to_state = '(conversion)'")
+                .filter("from_state = 'b' AND to_state = '(conversion)' AND as_of_date = DATE'" + D + "'")
                 .collectAsList();
         assertEquals(1, t.size(), "one fit per date, not one per run");
+        assertEquals(
+                12,
+                warehouse
+                        .read(Table.MARKOV_TRANSITIONS)
+                        .select("as_of_date")
+                        .distinct()
+                        .count(),
+                "a fit for every date from the first journey's, 10-20, to the run's, 10-31");
         assertEquals(2.0 / 3, t.get(0).<Double>getAs("probability"), EPS, "b's exits: j1 and j3 convert, j4 does not");
         assertEquals(
                 (2 + 1) * 7,
                 warehouse.read(Table.CREDITS).count(),
                 "converting journeys of 2 and 1 touches, seven models, written once");
+    }
+
+    /**
+     * Each conversion is credited with the fit of its own date. A non-converting journey's date is
+     * its last touch's, so as of 10-20 the window holds j1 (a > b, converts) and j2 (a > c, last touch
+     * 10-20): start→a 1; a→b, a→c 1/2 each; b→conversion, c→null. P = 1/2; without a or b nothing
+     * converts (RE 1 each); without c P stays 1/2 (RE 0). So j1 splits 0.5 / 0.5, 5.00 / 5.00; the
+     * fit of 10-31 (RE a 1/3, b 1, as above) would have given 0.25 / 0.75. The daily counts, by hand:
+     * on 10-20 j1 (segment (unknown): start→a, a→b, end of b) and j2 (no segment: start→a, a→c, end
+     * of c), 6 rows; on 10-22 j3 (start→b, end of b) and j4 (the same, no segment), 4 rows: 10.
+     */
+    @Test
+    void aConversionIsCreditedWithTheFitOfItsOwnDate(SparkSession spark) {
+        run(spark, handWorked(), "trueroi.attribution.markov.segment-column = \"\"");
+        Warehouse warehouse = new Warehouse(spark, tmp.resolve("warehouse").toString());
+        Map<String, Row> then = new HashMap<>();
+        for (Row r : warehouse
+                .read(Table.MARKOV_REMOVAL_EFFECTS)
+                .filter("as_of_date = DATE'2026-10-20'")
+                .collectAsList()) {
+            then.put(r.getAs("channel"), r);
+        }
+        assertEquals(3, then.size(), then.keySet().toString());
+        assertEquals(1.0, then.get("a").<Double>getAs("removal_effect"), EPS);
+        assertEquals(1.0, then.get("b").<Double>getAs("removal_effect"), EPS);
+        assertEquals(0.0, then.get("c").<Double>getAs("removal_effect"), EPS);
+        assertEquals(2L, then.get("a").<Long>getAs("segment_journeys"));
+        List<String> j1 = warehouse
+                .read(Table.CREDITS)
+                .filter("model = 'markov' AND journey_id = 'j1'")
+                .orderBy("touch_index")
+                .selectExpr("concat(channel, ' ', conversion_credit, ' ', revenue_credit)")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        assertEquals(List.of("a 0.500000000000 5.00", "b 0.500000000000 5.00"), j1);
+        assertEquals(10, warehouse.read(Table.MARKOV_DAILY_COUNTS).count());
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,9 +171,23 @@ class GeneratedWorldTest {
     @Test
     void markovRanksChannelsLikeThePlantedTruthWhereItDiffersClearly() {
         Map<String, Double> share = new TreeMap<>();
-        for (Row r : warehouse
-                .read(Table.MARKOV_REMOVAL_EFFECTS)
-                .filter("segment = '(all)'")
+        // The fit of the world's last date: every date has its own, over its own window.
+        Dataset<Row> effects = warehouse.read(Table.MARKOV_REMOVAL_EFFECTS);
+        Object last = effects.agg(org.apache.spark.sql.functions.max("as_of_date"))
+                .first()
+                .get(0);
+        for (Row r : effects.filter(org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .col("segment")
+                        .equalTo("(all)")
+                        .and(org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .col("as_of_date")
+                                .equalTo(org.apache.spark.sql.functions.lit(last))))
                 .collectAsList()) {
             share.put(r.getAs("channel"), r.<Double>getAs("share"));
         }

@@ -247,14 +247,22 @@ class SampleDataNightlyTest {
         GROUP BY journey_id, model, j.net_revenue
         HAVING sum(conversion_credit) != 1 OR sum(revenue_credit) != j.net_revenue""")
                         .count());
-        // The Markov fit: the global model and both order channels (local.conf lets them fit).
-        List<Row> fits = spark.sql(
-                        "SELECT DISTINCT segment, fitted_on FROM attribution.markov_removal_effects ORDER BY 1")
+        // The Markov fit of the last date: the global model and both order channels (local.conf lets
+        // them fit with 50 journeys in the window).
+        List<Row> fits = spark.sql("SELECT DISTINCT segment, fitted_on FROM attribution.markov_removal_effects"
+                        + " WHERE as_of_date = DATE'2026-10-31' ORDER BY 1")
                 .collectAsList();
         assertEquals("[[(all),(all)], [offline,offline], [online,online]]", fits.toString());
+        // A fit per date from the first journey's: on the world's first day (320 people over 120
+        // days) no order channel has 50 journeys in its window yet, so each one seen uses the global fit.
+        List<Row> first = spark.sql("SELECT DISTINCT fitted_on FROM attribution.markov_removal_effects"
+                        + " WHERE as_of_date = DATE'2026-07-04' AND segment != '(all)'")
+                .collectAsList();
+        assertEquals("[[(all)]]", first.toString());
         assertEquals(
                 1.0,
-                spark.sql("SELECT sum(share) FROM attribution.markov_removal_effects WHERE segment = '(all)'")
+                spark.sql("SELECT sum(share) FROM attribution.markov_removal_effects WHERE segment = '(all)'"
+                                + " AND as_of_date = DATE'2026-10-31'")
                         .first()
                         .getDouble(0),
                 1e-9);
