@@ -81,7 +81,12 @@ public enum Table {
             "ingested_files",
             "ingest",
             "one raw file read: its delivery date, size, time and checksum, and the run that read it"),
-    RUN_LOCKS(Layer.OPS, "run_locks", "every job", "a part of the warehouse a running job holds, while it runs");
+    RUN_LOCKS(Layer.OPS, "run_locks", "every job", "a part of the warehouse a running job holds, while it runs"),
+    RULE_FINGERPRINTS(
+            Layer.OPS,
+            "rule_fingerprints",
+            "every stage above ingest",
+            "the settings one stage built the warehouse with, and their SHA-256");
 
     private final Layer layer;
     private final String tableName;

@@ -13,6 +13,7 @@ import io.trueroi.journey.JourneysAction;
 import io.trueroi.marts.MartsAction;
 import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.JobRuns;
+import io.trueroi.ops.RuleFingerprints;
 import io.trueroi.ops.RunContext;
 import io.trueroi.ops.RunLock;
 import io.trueroi.ops.StageAction;
@@ -70,8 +71,8 @@ abstract class JobCommand extends BaseCommand {
 
     @Option(
             names = "--full-refresh",
-            description = "Read the run's dates from raw again whatever ops.ingested_files says, and allow a date "
-                    + "before the last successful run's.")
+            description = "Read the run's dates from raw again whatever ops.ingested_files says, allow a date "
+                    + "before the last successful run's, and rebuild with changed rules (ops.rule_fingerprints).")
     boolean fullRefresh;
 
     @Option(
@@ -134,11 +135,15 @@ abstract class JobCommand extends BaseCommand {
         try (RunLock lock =
                 RunLock.acquire(warehouse, run, lockParts(groups), config.runs().lockStaleAfter(), forceUnlock)) {
             refuseRestatement(warehouse, range[1]);
+            if (!fullRefresh) {
+                RuleFingerprints.check(warehouse, config, stages());
+            }
             for (String stage : stages()) {
                 current = stage;
                 RunContext stageRun = pipeline() ? run.stage(stage) : run;
                 long s0 = System.nanoTime();
                 results.add(runStage(action(stage, config, warehouse, stageRun, groups), stageRun, warehouse));
+                RuleFingerprints.record(warehouse, config, stage, stageRun);
                 stageTimes.add(stage + " " + seconds(s0) + "s");
             }
             if (pipeline()) {

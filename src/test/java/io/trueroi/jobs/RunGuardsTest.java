@@ -1,10 +1,14 @@
 package io.trueroi.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueroi.catalog.Table;
+import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.JobRuns;
+import io.trueroi.ops.RuleFingerprints;
 import io.trueroi.ops.RunContext;
 import io.trueroi.ops.RunLock;
 import io.trueroi.spark.Warehouse;
@@ -24,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What stops a run before its first stage: a lock another run holds, and a date before the last night's. */
+/**
+ * What stops a run before its first stage: a lock another run holds, a date before the last
+ * night's, and rules that changed since the warehouse was built.
+ */
 @ExtendWith(SharedSpark.class)
 class RunGuardsTest {
     static final LocalDate D1 = LocalDate.of(2026, 10, 1);
@@ -80,5 +87,46 @@ class RunGuardsTest {
             Outcome forced = run(conf, "marts", "--date", D1.toString(), "--force-unlock");
             assertTrue(forced.err().contains("may still be running"), forced.err());
         }
+    }
+
+    /**
+     * The journeys settings of the default config are recorded; a run with the lookback at 14 days
+     * instead of the default 30 is refused before its first stage, naming the key with both values.
+     * A changed channel list is named too (its value by size: the shipped list is long). The same
+     * settings recorded again write nothing; --full-refresh skips the check, so the run reaches the
+     * stage (which then fails for want of the identity tables it reads).
+     */
+    @Test
+    void aRunWithChangedRulesIsRefusedNamingTheKeys(SparkSession spark) {
+        TestWorld world = new TestWorld(tmp).day(D1);
+        TrueRoiConfig before = world.config("");
+        Warehouse w = new Warehouse(spark, world.warehouse.toString());
+        RunContext first = RunContext.start("journeys", D1, D1, null);
+        RuleFingerprints.record(w, before, "journeys", first);
+        long version = w.version(Table.RULE_FINGERPRINTS);
+        RuleFingerprints.record(w, before, "journeys", first);
+        assertEquals(version, w.version(Table.RULE_FINGERPRINTS), "the same settings are not written again");
+        RuleFingerprints.check(w, before, List.of("identity", "journeys", "attribution", "marts"));
+
+        Path shorter = world.confFile("trueroi.journeys.lookback-days = 14\n");
+        Outcome refused = run(shorter, "journeys", "--date", D1.toString());
+        assertEquals(TrueRoi.EXIT_FAILED, refused.code(), refused.err());
+        assertTrue(
+                refused.err()
+                        .contains("the rules changed since the warehouse was built: "
+                                + "journeys (trueroi.journeys.lookback-days: 30 -> 14)"),
+                refused.err());
+        assertTrue(refused.err().contains("run with --full-refresh"), refused.err());
+        assertEquals(0, w.read(Table.RUN_LOCKS).count(), "the refused run let its lock go");
+
+        TrueRoiConfig channels = world.config(
+                "trueroi.channels = [{ channel = \"Ads\", group = \"Paid\", when { source_system = [\"ads\"] } }]\n");
+        JobFailure e = assertThrows(JobFailure.class, () -> RuleFingerprints.check(w, channels, List.of("journeys")));
+        assertTrue(e.getMessage().contains("journeys (trueroi.channels: ("), e.getMessage());
+
+        Outcome rebuilt = run(shorter, "journeys", "--date", D1.toString(), "--full-refresh");
+        assertEquals(TrueRoi.EXIT_FAILED, rebuilt.code(), rebuilt.err());
+        assertTrue(rebuilt.err().contains(Table.IDENTITY_MAP.qualifiedName()), rebuilt.err());
+        assertTrue(!rebuilt.err().contains("rules changed"), rebuilt.err());
     }
 }

@@ -1,0 +1,180 @@
+package io.trueroi.ops;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.trueroi.catalog.Table;
+import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.spark.Warehouse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code ops.rule_fingerprints}: the settings each stage above ingest built the warehouse with, one
+ * row per stage (the settings as JSON and their SHA-256). A night keeps earlier rows and adds or
+ * replaces only what its data touches, so a night run with other rules (a changed
+ * {@code conf/channels.conf}, over-merge guard, lookback or model list) would leave old and new
+ * rules mixed in one table. Such a run fails before its first stage, naming the keys that changed,
+ * and asks for {@code --full-refresh}, which rebuilds with the new rules and records them.
+ *
+ * <p>Settings that change how a stage runs but not what it writes (checkpoint kind and folder,
+ * Spark settings) are not part of a fingerprint.
+ *
+ * <p>Cost: one read of a table of at most one row per stage; one small write after a stage whose
+ * settings were not recorded yet.
+ */
+public final class RuleFingerprints {
+    /** The config paths whose values decide what each stage writes. */
+    static final Map<String, List<String>> SETTINGS = Map.of(
+            "identity",
+            List.of("trueroi.identity.max-links", "trueroi.identity.event-level-types"),
+            "journeys",
+            List.of(
+                    "trueroi.channels",
+                    "trueroi.journeys",
+                    "trueroi.business-time-zone",
+                    "trueroi.reporting-currency",
+                    "trueroi.ingest.currencies"),
+            "attribution",
+            List.of("trueroi.attribution", "trueroi.business-time-zone"),
+            "marts",
+            List.of("trueroi.marts", "trueroi.business-time-zone"));
+
+    static final StructType SCHEMA = new StructType()
+            .add("stage", DataTypes.StringType, false)
+            .add("fingerprint", DataTypes.StringType, false)
+            .add("settings", DataTypes.StringType, false)
+            .add("run_id", DataTypes.StringType, false)
+            .add("recorded_at", DataTypes.TimestampType, false);
+
+    private RuleFingerprints() {}
+
+    /**
+     * Fails when any of these stages has recorded settings that differ from the config's; a stage
+     * with none recorded (a new warehouse, or one built before fingerprints) passes.
+     */
+    public static void check(Warehouse warehouse, TrueRoiConfig config, List<String> stages) {
+        Map<String, String> recorded = recorded(warehouse);
+        List<String> changes = new ArrayList<>();
+        for (String stage : stages) {
+            String before = recorded.get(stage);
+            if (before != null && SETTINGS.containsKey(stage)) {
+                List<String> keys = changedKeys(before, settings(config, stage));
+                if (!keys.isEmpty()) {
+                    changes.add(stage + " (" + String.join(", ", keys) + ")");
+                }
+            }
+        }
+        if (!changes.isEmpty()) {
+            throw new JobFailure("the rules changed since the warehouse was built: " + String.join("; ", changes)
+                    + "; a night would mix old and new rules in one table: run with --full-refresh to rebuild "
+                    + "every table with the new rules");
+        }
+    }
+
+    /** Records the stage's settings, unless the same are recorded already. */
+    public static void record(Warehouse warehouse, TrueRoiConfig config, String stage, RunContext run) {
+        if (!SETTINGS.containsKey(stage)) {
+            return;
+        }
+        Map<String, String> recorded = recorded(warehouse);
+        String now = settings(config, stage);
+        if (Objects.equals(recorded.get(stage), now)) {
+            return;
+        }
+        List<Row> rows = new ArrayList<>();
+        if (warehouse.exists(Table.RULE_FINGERPRINTS)) {
+            for (Row r : warehouse.read(Table.RULE_FINGERPRINTS).collectAsList()) {
+                if (!stage.equals(r.getAs("stage"))) {
+                    rows.add(r);
+                }
+            }
+        }
+        rows.add(RowFactory.create(
+                stage,
+                sha256(now),
+                now,
+                run.runId(),
+                new Timestamp(run.startedAt().toEpochMilli())));
+        warehouse.overwrite(warehouse.spark().createDataFrame(rows, SCHEMA), Table.RULE_FINGERPRINTS);
+    }
+
+    /** The stage's settings as JSON with sorted keys: the same settings always render the same. */
+    static String settings(TrueRoiConfig config, String stage) {
+        Config picked = ConfigFactory.empty();
+        for (String path : SETTINGS.get(stage)) {
+            if (config.raw().hasPath(path)) {
+                picked = picked.withValue(path, config.raw().getValue(path));
+            }
+        }
+        return picked.root().render(ConfigRenderOptions.concise());
+    }
+
+    /** The leaf keys whose values differ between two renderings, with both values. */
+    static List<String> changedKeys(String before, String now) {
+        Map<String, ConfigValue> a = leaves(before);
+        Map<String, ConfigValue> b = leaves(now);
+        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        List<String> changed = new ArrayList<>();
+        for (String k : keys) {
+            Object x = a.containsKey(k) ? a.get(k).unwrapped() : null;
+            Object y = b.containsKey(k) ? b.get(k).unwrapped() : null;
+            if (!Objects.equals(x, y)) {
+                changed.add(k + ": " + brief(a.get(k)) + " -> " + brief(b.get(k)));
+            }
+        }
+        return changed;
+    }
+
+    private static Map<String, ConfigValue> leaves(String json) {
+        Map<String, ConfigValue> out = new LinkedHashMap<>();
+        ConfigFactory.parseString(json).entrySet().forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** A value as it reads in a message: short values whole, long ones (a channel list) by size. */
+    private static String brief(ConfigValue v) {
+        if (v == null) {
+            return "(unset)";
+        }
+        String text = v.render(ConfigRenderOptions.concise());
+        return text.length() <= 60 ? text : "(" + text.length() + " characters)";
+    }
+
+    private static Map<String, String> recorded(Warehouse warehouse) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (warehouse.exists(Table.RULE_FINGERPRINTS)) {
+            for (Row r : warehouse
+                    .read(Table.RULE_FINGERPRINTS)
+                    .select("stage", "settings")
+                    .collectAsList()) {
+                out.put(r.getString(0), r.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}
