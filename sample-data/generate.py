@@ -193,41 +193,46 @@ def ad_click(today, p, t):
     return platform, cmp_id, click_id
 
 
+def simulate_day(di, today):
+    for p in PEOPLE:
+        a = p["activity"]
+        touched = None
+        if rng.random() < a:
+            t = local_dt(today.d, rng.randrange(8 * 3600, 23 * 3600))
+            kind = rng.random()
+            if kind < 0.45:
+                touched = ("ad",) + ad_click(today, p, t)
+            elif p["oa_openid"] and kind < 0.8:
+                if p["oa_openid"] not in subscribed:
+                    subscribed.add(p["oa_openid"])
+                    scene = rng.choice(QR_SCENES)
+                    today.oa_events.append(oa(p, t, "subscribe", "qrscene_" + scene))
+                    today.users.append(user_info(p, t, scene))
+                else:
+                    ev = rng.choice(["SCAN", "CLICK", "VIEW", "VIEW"])
+                    key = {"SCAN": rng.choice(QR_SCENES), "CLICK": rng.choice(["MENU_NEW", "MENU_MEMBER"]),
+                           "VIEW": "https://shop.example.com/mp?utm_source=wechat_oa&utm_medium=menu"}[ev]
+                    today.oa_events.append(oa(p, t, ev, key))
+                touched = ("oa",)
+            elif p["wecom_id"] and p["wecom_id"] not in wecom_added:
+                wecom_added.add(p["wecom_id"])
+                today.wecom.append(wecom(p, t))
+                touched = ("wecom",)
+            if p["mp_openid"] and p.get("phone") and p["mp_openid"] not in phone_authed and rng.random() < 0.5:
+                phone_authed.add(p["mp_openid"])
+                today.phone_auth.append(phone_auth(p, t + timedelta(minutes=3)))
+        if touched:
+            last_touch[p["id"]] = (di, touched)
+        lt = last_touch.get(p["id"])
+        boost = 0.06 if lt and di - lt[0] <= 7 else 0.0
+        if rng.random() < a * 0.12 + boost * a * 3:
+            purchase(today, di, p, lt[1] if lt and di - lt[0] <= 7 else None)
+
+
 def simulate():
     for di, today in enumerate(days):
-        for p in PEOPLE:
-            a = p["activity"]
-            touched = None
-            if rng.random() < a:
-                t = local_dt(today.d, rng.randrange(8 * 3600, 23 * 3600))
-                kind = rng.random()
-                if kind < 0.45:
-                    touched = ("ad",) + ad_click(today, p, t)
-                elif p["oa_openid"] and kind < 0.8:
-                    if p["oa_openid"] not in subscribed:
-                        subscribed.add(p["oa_openid"])
-                        scene = rng.choice(QR_SCENES)
-                        today.oa_events.append(oa(p, t, "subscribe", "qrscene_" + scene))
-                        today.users.append(user_info(p, t, scene))
-                    else:
-                        ev = rng.choice(["SCAN", "CLICK", "VIEW", "VIEW"])
-                        key = {"SCAN": rng.choice(QR_SCENES), "CLICK": rng.choice(["MENU_NEW", "MENU_MEMBER"]),
-                               "VIEW": "https://shop.example.com/mp?utm_source=wechat_oa&utm_medium=menu"}[ev]
-                        today.oa_events.append(oa(p, t, ev, key))
-                    touched = ("oa",)
-                elif p["wecom_id"] and p["wecom_id"] not in wecom_added:
-                    wecom_added.add(p["wecom_id"])
-                    today.wecom.append(wecom(p, t))
-                    touched = ("wecom",)
-                if p["mp_openid"] and p.get("phone") and p["mp_openid"] not in phone_authed and rng.random() < 0.5:
-                    phone_authed.add(p["mp_openid"])
-                    today.phone_auth.append(phone_auth(p, t + timedelta(minutes=3)))
-            if touched:
-                last_touch[p["id"]] = (di, touched)
-            lt = last_touch.get(p["id"])
-            boost = 0.06 if lt and di - lt[0] <= 7 else 0.0
-            if rng.random() < a * 0.12 + boost * a * 3:
-                purchase(today, di, p, lt[1] if lt and di - lt[0] <= 7 else None)
+        simulate_day(di, today)
+
 
 
 def oa(p, t, event, key):
@@ -680,6 +685,21 @@ def plant_bot():
                              "ip": "103.21.244.17", "landing_url": "https://shop.example.com/landing?clickid=" + cid})
 
 
+def extra_day():
+    """2026-11-01: one more simulated day, delivered on its own after the 120, for the night that
+    follows the backfill (README, quick start). It carries a late refund of an October order. The
+    random draws come after every draw of the 120 days, so their files are byte for byte as before,
+    and expected_counts.json speaks of the 120 days only."""
+    today = Day(day(DAYS))
+    simulate_day(DAYS, today)
+    october = [i for i in range(DAYS) if day(i) >= date(2026, 10, 15)]
+    platform, oid, amount, currency = next(o for i in october for o in orders_by_day[i] if o[0] == "ownsite")
+    t = local_dt(today.d, 11 * 3600)
+    today.refunds.append([platform, next_id("RF"), oid, "%.2f" % round(amount / 2, 2), currency, t.isoformat(),
+                          "SUCCESS", "迟到的退款"])
+    write_day(DAYS, today)
+
+
 def main():
     for sub in ("wechat", "ecommerce", "pos", "ads"):
         shutil.rmtree(os.path.join(ROOT, sub), ignore_errors=True)
@@ -707,6 +727,7 @@ def main():
         f.write("\n")
     json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
     print()
+    extra_day()
 
 
 if __name__ == "__main__":
