@@ -135,15 +135,16 @@ abstract class JobCommand extends BaseCommand {
         try (RunLock lock =
                 RunLock.acquire(warehouse, run, lockParts(groups), config.runs().lockStaleAfter(), forceUnlock)) {
             refuseRestatement(warehouse, range[1]);
+            RuleFingerprints rules = RuleFingerprints.read(warehouse);
             if (!fullRefresh) {
-                RuleFingerprints.check(warehouse, config, stages());
+                rules.check(config, stages());
             }
             for (String stage : stages()) {
                 current = stage;
                 RunContext stageRun = pipeline() ? run.stage(stage) : run;
                 long s0 = System.nanoTime();
                 results.add(runStage(action(stage, config, warehouse, stageRun, groups), stageRun, warehouse));
-                RuleFingerprints.record(warehouse, config, stage, stageRun);
+                rules.record(warehouse, config, stage, stageRun);
                 stageTimes.add(stage + " " + seconds(s0) + "s");
             }
             if (pipeline()) {

@@ -34,8 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>Settings that change how a stage runs but not what it writes (checkpoint kind and folder,
  * Spark settings) are not part of a fingerprint.
  *
- * <p>Cost: one read of a table of at most one row per stage; one small write after a stage whose
- * settings were not recorded yet.
+ * <p>Cost: one read of a table of at most one row per stage per run ({@link #read}); one small
+ * write after a stage whose settings were not recorded yet.
  */
 public final class RuleFingerprints {
     /** The config paths whose values decide what each stage writes. */
@@ -61,17 +61,35 @@ public final class RuleFingerprints {
             .add("run_id", DataTypes.StringType, false)
             .add("recorded_at", DataTypes.TimestampType, false);
 
-    private RuleFingerprints() {}
+    /** The recorded rows by stage, as read once and then kept up to date by {@link #record}. */
+    private final Map<String, Row> recorded;
+
+    private RuleFingerprints(Map<String, Row> recorded) {
+        this.recorded = recorded;
+    }
+
+    /** The warehouse's recorded settings (none for a new warehouse). */
+    public static RuleFingerprints read(Warehouse warehouse) {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        if (warehouse.exists(Table.RULE_FINGERPRINTS)) {
+            for (Row r : warehouse
+                    .read(Table.RULE_FINGERPRINTS)
+                    .select("stage", "fingerprint", "settings", "run_id", "recorded_at")
+                    .collectAsList()) {
+                rows.put(r.getString(0), r);
+            }
+        }
+        return new RuleFingerprints(rows);
+    }
 
     /**
      * Fails when any of these stages has recorded settings that differ from the config's; a stage
      * with none recorded (a new warehouse, or one built before fingerprints) passes.
      */
-    public static void check(Warehouse warehouse, TrueRoiConfig config, List<String> stages) {
-        Map<String, String> recorded = recorded(warehouse);
+    public void check(TrueRoiConfig config, List<String> stages) {
         List<String> changes = new ArrayList<>();
         for (String stage : stages) {
-            String before = recorded.get(stage);
+            String before = recorded.containsKey(stage) ? recorded.get(stage).getString(2) : null;
             if (before != null && SETTINGS.containsKey(stage)) {
                 List<String> keys = changedKeys(before, settings(config, stage));
                 if (!keys.isEmpty()) {
@@ -87,30 +105,24 @@ public final class RuleFingerprints {
     }
 
     /** Records the stage's settings, unless the same are recorded already. */
-    public static void record(Warehouse warehouse, TrueRoiConfig config, String stage, RunContext run) {
+    public void record(Warehouse warehouse, TrueRoiConfig config, String stage, RunContext run) {
         if (!SETTINGS.containsKey(stage)) {
             return;
         }
-        Map<String, String> recorded = recorded(warehouse);
         String now = settings(config, stage);
-        if (Objects.equals(recorded.get(stage), now)) {
+        if (recorded.containsKey(stage) && recorded.get(stage).getString(2).equals(now)) {
             return;
         }
-        List<Row> rows = new ArrayList<>();
-        if (warehouse.exists(Table.RULE_FINGERPRINTS)) {
-            for (Row r : warehouse.read(Table.RULE_FINGERPRINTS).collectAsList()) {
-                if (!stage.equals(r.getAs("stage"))) {
-                    rows.add(r);
-                }
-            }
-        }
-        rows.add(RowFactory.create(
+        recorded.put(
                 stage,
-                sha256(now),
-                now,
-                run.runId(),
-                new Timestamp(run.startedAt().toEpochMilli())));
-        warehouse.overwrite(warehouse.spark().createDataFrame(rows, SCHEMA), Table.RULE_FINGERPRINTS);
+                RowFactory.create(
+                        stage,
+                        sha256(now),
+                        now,
+                        run.runId(),
+                        new Timestamp(run.startedAt().toEpochMilli())));
+        warehouse.overwrite(
+                warehouse.spark().createDataFrame(new ArrayList<>(recorded.values()), SCHEMA), Table.RULE_FINGERPRINTS);
     }
 
     /** The stage's settings as JSON with sorted keys: the same settings always render the same. */
@@ -154,19 +166,6 @@ public final class RuleFingerprints {
         }
         String text = v.render(ConfigRenderOptions.concise());
         return text.length() <= 60 ? text : "(" + text.length() + " characters)";
-    }
-
-    private static Map<String, String> recorded(Warehouse warehouse) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (warehouse.exists(Table.RULE_FINGERPRINTS)) {
-            for (Row r : warehouse
-                    .read(Table.RULE_FINGERPRINTS)
-                    .select("stage", "settings")
-                    .collectAsList()) {
-                out.put(r.getString(0), r.getString(1));
-            }
-        }
-        return out;
     }
 
     private static String sha256(String text) {

@@ -102,11 +102,11 @@ class RunGuardsTest {
         TrueRoiConfig before = world.config("");
         Warehouse w = new Warehouse(spark, world.warehouse.toString());
         RunContext first = RunContext.start("journeys", D1, D1, null);
-        RuleFingerprints.record(w, before, "journeys", first);
+        RuleFingerprints.read(w).record(w, before, "journeys", first);
         long version = w.version(Table.RULE_FINGERPRINTS);
-        RuleFingerprints.record(w, before, "journeys", first);
+        RuleFingerprints.read(w).record(w, before, "journeys", first);
         assertEquals(version, w.version(Table.RULE_FINGERPRINTS), "the same settings are not written again");
-        RuleFingerprints.check(w, before, List.of("identity", "journeys", "attribution", "marts"));
+        RuleFingerprints.read(w).check(before, List.of("identity", "journeys", "attribution", "marts"));
 
         Path shorter = world.confFile("trueroi.journeys.lookback-days = 14\n");
         Outcome refused = run(shorter, "journeys", "--date", D1.toString());
@@ -121,7 +121,8 @@ class RunGuardsTest {
 
         TrueRoiConfig channels = world.config(
                 "trueroi.channels = [{ channel = \"Ads\", group = \"Paid\", when { source_system = [\"ads\"] } }]\n");
-        JobFailure e = assertThrows(JobFailure.class, () -> RuleFingerprints.check(w, channels, List.of("journeys")));
+        JobFailure e =
+                assertThrows(JobFailure.class, () -> RuleFingerprints.read(w).check(channels, List.of("journeys")));
         assertTrue(e.getMessage().contains("journeys (trueroi.channels: ("), e.getMessage());
 
         Outcome rebuilt = run(shorter, "journeys", "--date", D1.toString(), "--full-refresh");
