@@ -1,5 +1,7 @@
 package io.trueroi.bench;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.jobs.TrueRoi;
@@ -141,11 +143,11 @@ public final class IncrementalBench {
         // The rows of this run: the newest nightly row and the stages it parents.
         Row parent = w.read(Table.JOB_RUNS)
                 .filter("job = 'nightly'")
-                .orderBy(org.apache.spark.sql.functions.col("started_at").desc())
+                .orderBy(col("started_at").desc())
                 .first();
         Map<String, Row> runs = new LinkedHashMap<>();
         for (Row r : w.read(Table.JOB_RUNS)
-                .filter(org.apache.spark.sql.functions.col("parent_run_id").equalTo(parent.<String>getAs("run_id")))
+                .filter(col("parent_run_id").equalTo(parent.<String>getAs("run_id")))
                 .collectAsList()) {
             runs.put(r.getAs("job"), r);
         }
@@ -164,17 +166,15 @@ public final class IncrementalBench {
 
     /** Rows written per stage, from the summary's "  layer.table  rows  location" lines. */
     static Map<String, Long> writtenByStage(String summary) {
+        Map<String, Table> byName = new LinkedHashMap<>();
+        for (Table t : Table.values()) {
+            byName.put(t.qualifiedName(), t);
+        }
         Map<String, Long> out = new LinkedHashMap<>();
         for (String line : summary.split("\n")) {
             String[] f = line.trim().split("\\s+");
-            if (f.length < 3 || !f[1].matches("\\d+")) {
-                continue;
-            }
-            try {
-                Table t = Table.named(f[0]);
-                out.merge(t.writtenBy(), Long.parseLong(f[1]), Long::sum);
-            } catch (IllegalArgumentException notATable) {
-                // a line of the summary that names no table (stages, set-aside counts)
+            if (f.length >= 3 && byName.containsKey(f[0]) && f[1].matches("\\d+")) {
+                out.merge(byName.get(f[0]).writtenBy(), Long.parseLong(f[1]), Long::sum);
             }
         }
         return out;

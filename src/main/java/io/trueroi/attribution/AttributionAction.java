@@ -174,10 +174,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
         Row first = daily.agg(min("day")).first();
         LocalDate from =
                 first.isNullAt(0) ? run.to().plusDays(1) : first.getDate(0).toLocalDate();
-        MarkovTraining.Fits fits = MarkovTraining.fit(daily, settings, from, run.to());
-        Dataset<Row> totals = cached.keep(fits.totals());
-        Dataset<Row> rows = cached.keep(fits.rows());
-        MarkovTraining.Fits kept = new MarkovTraining.Fits(totals, rows);
+        MarkovTraining.Fits kept = MarkovTraining.fit(daily, settings, from, run.to(), cached);
+        Dataset<Row> totals = kept.totals();
         Map<LocalDate, Map<String, Map<String, double[]>>> effects = new TreeMap<>();
         step("markov fits (order " + settings.markovOrder() + ", " + from + ".." + run.to() + ")", () -> {
             for (Row e : kept.channelEffects()

@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.config.AttributionSettings;
 import io.trueroi.spark.BusinessDate;
+import io.trueroi.spark.Persisted;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -60,7 +61,8 @@ import scala.Tuple2;
  *
  * <p>Cost: one aggregation of the journeys to daily (segment, path) counts and one to daily
  * transition counts; each day's counts are then joined to the dates whose window holds it (the
- * dates are broadcast; rows grow with days × window, not with journeys) and summed per date, and
+ * dates are broadcast; rows grow with days × window, not with journeys; kept, since the totals,
+ * the segments' check and the chains all read them) and summed per date, and
  * one Spark task per date and segment builds its chain and solves it. The chain's size is bounded
  * by channels^order. Only a date's largest number of segment values reaches the driver.
  */
@@ -96,7 +98,7 @@ public final class MarkovTraining {
 
     /**
      * Every fit: per (as_of_date, segment) the training totals ({@link #totals}), and the chains'
-     * rows ({@link #FIT}), computed once on the executors and kept by the caller.
+     * rows ({@link #FIT}), computed once on the executors and kept in the caller's {@link Persisted}.
      */
     public record Fits(Dataset<Row> totals, Dataset<Row> rows) {
         /** Every fitted chain's channel effects: as_of_date, fit_segment, channel and the effects. */
@@ -148,16 +150,18 @@ public final class MarkovTraining {
      * The fits of every date from {@code from} to {@code to} over these daily counts: each date's
      * window is summed, its segments decided, and each (date, segment) chain solved in one task.
      */
-    public static Fits fit(Dataset<Row> daily, AttributionSettings settings, LocalDate from, LocalDate to) {
+    public static Fits fit(
+            Dataset<Row> daily, AttributionSettings settings, LocalDate from, LocalDate to, Persisted cached) {
         int w = settings.trainingWindowDays();
         Dataset<Row> dates = daily.sparkSession()
                 .range(0, java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1)
                 .select(date_add(lit(java.sql.Date.valueOf(from)), col("id").cast("int"))
                         .as("as_of_date"));
         // A day counts towards the dates of the window that starts on it: day .. day + w - 1.
-        Dataset<Row> windowed = daily.join(
-                broadcast(dates), col("as_of_date").between(col("day"), date_add(col("day"), w - 1)), "inner");
-        Dataset<Row> totals = totals(windowed, settings);
+        // Kept: the totals, the segments' check and the chains' counts all read it.
+        Dataset<Row> windowed = cached.keep(daily.join(
+                broadcast(dates), col("as_of_date").between(col("day"), date_add(col("day"), w - 1)), "inner"));
+        Dataset<Row> totals = cached.keep(totals(windowed, settings));
         Dataset<Row> fitted = totals.filter(col("fitted").and(col("segment").notEqual(ALL)))
                 .select(col("as_of_date").as("f_date"), col("segment").as("fit_segment"));
         // Every row counts towards (all); a valued one towards its own segment if fitted; one without
@@ -183,7 +187,7 @@ public final class MarkovTraining {
                                 r -> new Tuple2<>(r.getDate(0), r.getString(1)),
                         Encoders.tuple(Encoders.DATE(), Encoders.STRING()))
                 .flatMapGroups(new FitSegment(k), Encoders.row(FIT));
-        return new Fits(totals, rows);
+        return new Fits(totals, cached.keep(rows));
     }
 
     /**

@@ -260,7 +260,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     private Named name(
             Dataset<Row> leaves, Dataset<Row> linking, Dataset<Row> labels, Dataset<Row> previous, Persisted cached) {
         // Materialized rather than cached, each: every later dataset here is built on the ones before
-        // it, and a plan carrying their cached plans costs seconds per job to print (Persisted).
+        // it, and a plan carrying their cached plans is printed whole at every job (Persisted).
         Dataset<Row> byAnchor = step(
                 "name: components' smallest identifiers",
                 () -> cached.materialize(leaves.select(col("anchor"), col("id"))

@@ -1,6 +1,7 @@
 package io.trueroi.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,6 +129,6 @@ class RunGuardsTest {
         Outcome rebuilt = run(shorter, "journeys", "--date", D1.toString(), "--full-refresh");
         assertEquals(TrueRoi.EXIT_FAILED, rebuilt.code(), rebuilt.err());
         assertTrue(rebuilt.err().contains(Table.IDENTITY_MAP.qualifiedName()), rebuilt.err());
-        assertTrue(!rebuilt.err().contains("rules changed"), rebuilt.err());
+        assertFalse(rebuilt.err().contains("rules changed"), rebuilt.err());
     }
 }
