@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -119,11 +117,13 @@ public final class Warehouse {
         if (!exists(table)) {
             return -1;
         }
-        return io.delta.tables.DeltaTable.forPath(spark, path(table))
-                .history(1)
-                .select("version")
-                .first()
-                .getLong(0);
+        return snapshot(table).version();
+    }
+
+    /** The table's latest snapshot: its log read up to the last commit, without a Spark job. */
+    private org.apache.spark.sql.delta.Snapshot snapshot(Table table) {
+        return org.apache.spark.sql.delta.DeltaLog.forTable(spark, new Path(path(table)))
+                .update(false, scala.Option.empty(), scala.Option.empty());
     }
 
     /**
@@ -269,16 +269,18 @@ public final class Warehouse {
         return writer;
     }
 
-    /** Sets the existing table's statistics columns for data of this schema, unless already set. */
+    /**
+     * Sets the existing table's statistics columns for data of this schema, unless already set.
+     * The property is read from the snapshot's metadata (the log's latest checksum file), which
+     * the write loads anyway; {@code DESCRIBE DETAIL} would also aggregate every file's size in a
+     * job of its own.
+     */
     private void keepStatsColumns(Table table, StructType schema) {
         String location = path(table);
-        Row detail = io.delta.tables.DeltaTable.forPath(spark, location)
-                .detail()
-                .select("properties", "partitionColumns")
-                .first();
-        Map<String, String> properties = detail.getJavaMap(0);
-        String stats = statsColumns(schema, detail.<String>getList(1));
-        if (stats != null && !Objects.equals(properties.get(STATS_COLUMNS), stats)) {
+        var metadata = snapshot(table).metadata();
+        String stats = statsColumns(schema, scala.jdk.javaapi.CollectionConverters.asJava(metadata.partitionColumns()));
+        String current = metadata.configuration().get(STATS_COLUMNS).getOrElse(() -> null);
+        if (stats != null && !stats.equals(current)) {
             spark.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` SET TBLPROPERTIES ('" + STATS_COLUMNS
                     + "' = '" + stats + "')");
         }
