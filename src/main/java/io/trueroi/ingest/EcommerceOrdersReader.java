@@ -70,7 +70,8 @@ final class EcommerceOrdersReader extends BaseReader {
     @Override
     public Dataset<Row> parse(Dataset<Row> lines, ReaderContext context) {
         Dataset<Row> in = values(lines, context);
-        return in.select(SourceReader.withLineage(silver(context), rejects(context)));
+        return in.select(SourceReader.withLineage(
+                silver(context), rejects(context), lit(true), List.of(field("phone"), field("email"))));
     }
 
     /** The lines with every checked value as a column of its own ({@link BaseReader}). */

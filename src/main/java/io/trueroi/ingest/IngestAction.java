@@ -377,7 +377,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                         col("source_line"),
                         Pii.redact(col(SourceReader.RAW_LINE)).as("raw_line"),
                         col(SourceReader.REJECT_CODE).as("reason_code"),
-                        concat_ws(": ", col(SourceReader.REJECT_CODE), col(SourceReader.REJECT_DETAIL))
+                        Pii.redact(concat_ws(": ", col(SourceReader.REJECT_CODE), col(SourceReader.REJECT_DETAIL)))
                                 .as("reason"));
     }
 

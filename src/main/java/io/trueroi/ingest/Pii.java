@@ -1,8 +1,10 @@
 package io.trueroi.ingest;
 
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -12,8 +14,11 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.spark.sql.Column;
@@ -74,15 +79,63 @@ public final class Pii {
     }
 
     /**
-     * Replaces phone numbers and email addresses in free text (a quarantined raw line) with
-     * placeholders, so the quarantine table holds no raw PII; the file and line locate the original.
+     * What {@link #redact} replaces, in order, each with its placeholder. Phones: Chinese mobiles
+     * (optionally +86/86); Hong Kong numbers with 852 before them (+ optional); Hong Kong mobiles
+     * and pagers alone (8 digits from 4 to 9, optionally split 4 + 4), standing apart from any
+     * letter, digit or id punctuation, so ids, amounts, times and yyyyMMdd dates stay readable;
+     * and any number written with a leading '+'.
+     */
+    static final List<String[]> DETECTORS = List.of(
+            new String[] {"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", "[email]"},
+            new String[] {"(?<![0-9])(\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])", "[phone]"},
+            new String[] {"(?<![0-9])\\+?852[ -]?[2-9][0-9]{3}[ -]?[0-9]{4}(?![0-9])", "[phone]"},
+            new String[] {"(?<![0-9A-Za-z._/:-])[4-9][0-9]{3}[ -]?[0-9]{4}(?![0-9A-Za-z._/:-])", "[phone]"},
+            new String[] {"\\+[0-9][0-9 -]{6,16}[0-9]", "[phone]"});
+
+    private static final List<Pattern> PATTERNS =
+            DETECTORS.stream().map(d -> Pattern.compile(d[0])).toList();
+
+    /**
+     * Replaces phone numbers and email addresses in free text (a quarantined raw line, a reject
+     * reason) with placeholders, so what ingest writes holds no raw PII; the file and line locate
+     * the original.
      */
     public static Column redact(Column text) {
-        Column noEmail = regexp_replace(text, "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", "[email]");
-        // Chinese mobiles (optionally +86/86), and international numbers written with '+'.
-        Column noCn = regexp_replace(
-                noEmail, "(?<![0-9])(\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])", "[phone]");
-        return regexp_replace(noCn, "\\+[0-9][0-9 -]{6,16}[0-9]", "[phone]");
+        Column t = text;
+        for (String[] d : DETECTORS) {
+            t = regexp_replace(t, d[0], d[1]);
+        }
+        return t;
+    }
+
+    /**
+     * {@link #redact(Column)}, after every value of a personal field of the same line (its raw
+     * text, as the file has it) is replaced by {@code [pii]} wherever it occurs: a reader knows its
+     * phone and e-mail columns, so their values go whatever their shape. Values under four
+     * characters are left to the detectors (a country code or a lone digit is no one's number,
+     * and replacing it would blank every other digit of the line).
+     */
+    public static Column redact(Column text, List<Column> personalValues) {
+        Column t = text;
+        for (Column v : personalValues) {
+            Column value = trim(v);
+            t = when(value.isNull().or(length(value).lt(4)), t).otherwise(replace(t, value, lit("[pii]")));
+        }
+        return redact(t);
+    }
+
+    /** {@link #redact(Column)} on the driver: for messages that go to stderr, logs and ops tables. */
+    public static String redactText(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text;
+        for (int i = 0; i < PATTERNS.size(); i++) {
+            t = PATTERNS.get(i)
+                    .matcher(t)
+                    .replaceAll(Matcher.quoteReplacement(DETECTORS.get(i)[1]));
+        }
+        return t;
     }
 
     static final class HmacSha256 implements UDF1<String, String> {

@@ -99,6 +99,8 @@ final class PosTransactionsReader extends BaseReader {
                     type,
                     Parse.id(field("original_transaction_id")).as("original_transaction_id")
                 },
-                r));
+                r,
+                lit(true),
+                List.of(field("phone"))));
     }
 }

@@ -90,6 +90,15 @@ public interface SourceReader {
      * @param lineStart true on the first row of each line, for a reader that gives a line several rows
      */
     static Column[] withLineage(Column[] silver, Rejects rejects, Column lineStart) {
+        return withLineage(silver, rejects, lineStart, List.of());
+    }
+
+    /**
+     * {@link #withLineage(Column[], Rejects, Column)} for a reader with personal fields: their
+     * raw values are redacted from the kept line and the reject detail ({@link Pii#redact(Column,
+     * List)}), whatever their shape.
+     */
+    static Column[] withLineage(Column[] silver, Rejects rejects, Column lineStart, List<Column> personal) {
         List<Column> all = new ArrayList<>();
         all.add(col("dt").cast("date").as("dt"));
         all.addAll(List.of(silver));
@@ -97,10 +106,11 @@ public interface SourceReader {
         all.add(col("source_line"));
         Column code = coalesce(col("error_code"), rejects.code());
         all.add(code.as(REJECT_CODE));
-        all.add(when(col("error_code").isNotNull(), col("error_detail"))
-                .otherwise(rejects.detail())
+        // Redacted here, where the personal fields are known; quarantine redacts both again by shape.
+        all.add(Pii.redact(
+                        when(col("error_code").isNotNull(), col("error_detail")).otherwise(rejects.detail()), personal)
                 .as(REJECT_DETAIL));
-        all.add(when(code.isNotNull(), col("line")).as(RAW_LINE));
+        all.add(when(code.isNotNull(), Pii.redact(col("line"), personal)).as(RAW_LINE));
         all.add(lineStart.as(LINE_START));
         return all.toArray(new Column[0]);
     }

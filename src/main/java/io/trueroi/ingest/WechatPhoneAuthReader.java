@@ -58,6 +58,8 @@ final class WechatPhoneAuthReader extends BaseReader {
                     col("phone.status").as("phone_status"),
                     col("auth_time")
                 },
-                r));
+                r,
+                lit(true),
+                List.of(field("phone_number"))));
     }
 }

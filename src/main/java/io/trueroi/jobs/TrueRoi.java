@@ -1,6 +1,7 @@
 package io.trueroi.jobs;
 
 import io.trueroi.config.ConfigError;
+import io.trueroi.ingest.Pii;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -80,7 +81,10 @@ public final class TrueRoi implements Runnable {
         return cli.execute(args);
     }
 
+    /** The message on one line, with any phone or e-mail it quotes redacted (stderr is kept in logs). */
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        return s == null
+                ? ""
+                : Pii.redactText(s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
     }
 }

@@ -76,7 +76,8 @@ public final class JobRuns {
                 Timestamp.from(run.startedAt()),
                 Timestamp.from(end),
                 new java.math.BigDecimal(end.toEpochMilli() - run.startedAt().toEpochMilli()).movePointLeft(3),
-                message,
+                // A failure's message can quote an input value; it is stored redacted like quarantine.
+                io.trueroi.ingest.Pii.redactText(message),
                 CollectionConverters.asScala(src).toSeq(),
                 scala.collection.immutable.Map.from(CollectionConverters.asScala(counters)));
         warehouse.append(warehouse.spark().createDataFrame(List.of(row), SCHEMA), Table.JOB_RUNS);
