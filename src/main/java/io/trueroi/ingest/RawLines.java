@@ -52,7 +52,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * alias (case-insensitive). A file whose header lacks a required column yields one MISSING_COLUMN
  * row (a file-level error the job fails on). Data lines become the reader's columns in order;
  * a line with a different number of fields than the header is FIELD_COUNT, bad quoting is
- * MALFORMED_CSV. Blank lines are skipped.
+ * MALFORMED_CSV. Blank lines are skipped. Lines end with LF, CR LF or a lone CR; a header holding
+ * any other control character (a line end of some other kind) fails the file, since its rows
+ * would otherwise hide inside the header.
  */
 public final class RawLines {
     /** Codes for lines (or files) that never reach a reader. */
@@ -217,6 +219,19 @@ public final class RawLines {
             }
             if (!headerSeen) {
                 headerSeen = true;
+                int control = controlCharacter(text);
+                if (control >= 0) {
+                    // Lines ended by a character this reader does not split on would all sit in the
+                    // header, their rows never read: the file fails rather than pass empty.
+                    done = true;
+                    return error(
+                            MISSING_COLUMN,
+                            String.format(
+                                    "header line holds control character U+%04X at character %d: the file's lines"
+                                            + " must end with LF, CR LF or CR",
+                                    (int) text.charAt(control), control + 1),
+                            snippet(text));
+                }
                 return readHeader(fields, text);
             }
             if (fields.size() != headerFields) {
@@ -235,6 +250,17 @@ public final class RawLines {
                             .toSeq(),
                     null,
                     null);
+        }
+
+        /** The index of the first control character other than tab, or -1. */
+        private static int controlCharacter(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private Row readHeader(List<String> header, String text) {
@@ -293,8 +319,9 @@ public final class RawLines {
     }
 
     /**
-     * Splits a byte stream on '\n' (dropping a trailing '\r'), never holding more than
-     * maxLineBytes of one line: the rest of an oversized line is skipped.
+     * Splits a byte stream into lines ended by LF, CR LF or a lone CR (classic Mac and some Excel
+     * exports), never holding more than maxLineBytes of one line: the rest of an oversized line is
+     * skipped.
      */
     static final class LineSplitter {
         private final InputStream in;
@@ -304,6 +331,9 @@ public final class RawLines {
         private int limit;
         private boolean eof;
         private boolean tooLong;
+        /** The last line ended with CR: an LF right after it belongs to that line end. */
+        private boolean afterCr;
+
         private byte[] line = new byte[256];
 
         LineSplitter(InputStream in, int maxLineBytes) {
@@ -333,9 +363,16 @@ public final class RawLines {
                         break;
                     }
                 }
+                if (afterCr) {
+                    afterCr = false;
+                    if (buf[pos] == '\n') {
+                        pos++;
+                        continue;
+                    }
+                }
                 any = true;
                 int start = pos;
-                while (pos < limit && buf[pos] != '\n') {
+                while (pos < limit && buf[pos] != '\n' && buf[pos] != '\r') {
                     pos++;
                 }
                 int chunk = pos - start;
@@ -350,13 +387,11 @@ public final class RawLines {
                         len += chunk;
                     }
                 }
-                if (pos < limit) { // at '\n'
+                if (pos < limit) { // at the line end
+                    afterCr = buf[pos] == '\r';
                     pos++;
                     break;
                 }
-            }
-            if (!tooLong && len > 0 && line[len - 1] == '\r') {
-                len--;
             }
             byte[] out = new byte[len];
             System.arraycopy(line, 0, out, 0, len);
