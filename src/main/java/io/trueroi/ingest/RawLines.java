@@ -63,6 +63,8 @@ public final class RawLines {
     public static final String LINE_TOO_LONG = "LINE_TOO_LONG";
     public static final String MALFORMED_CSV = "MALFORMED_CSV";
     public static final String FIELD_COUNT = "FIELD_COUNT";
+    /** A JSON line with content after its object (the readers' code for a line that is not one). */
+    public static final String MALFORMED_JSON = Rejects.MALFORMED_JSON;
     /** File-level: the job fails and names the file and column. */
     public static final String MISSING_COLUMN = "MISSING_COLUMN";
 
@@ -200,6 +202,15 @@ public final class RawLines {
                 return null;
             }
             if (format.kind() == RawFormat.Kind.JSON_LINES) {
+                int after = afterFirstValue(text);
+                if (after >= 0) {
+                    // from_json would read the first object and drop the rest without a word.
+                    return error(
+                            MALFORMED_JSON,
+                            "content after the JSON object, from character " + (after + 1) + ": '"
+                                    + snippet(text.substring(after).strip()) + "'",
+                            snippet(text));
+                }
                 return row(text, null, null, null);
             }
             return csvRow(text);
@@ -250,6 +261,42 @@ public final class RawLines {
                             .toSeq(),
                     null,
                     null);
+        }
+
+        /**
+         * Where non-blank text starts after the line's first JSON object or array closes, or -1
+         * when nothing follows it (or it never closes, which the reader's JSON parsing rejects).
+         * One pass over the characters, counting brackets outside strings; the parser validates
+         * the rest.
+         */
+        static int afterFirstValue(String text) {
+            int depth = 0;
+            boolean inString = false;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (inString) {
+                    if (c == '\\') {
+                        i++;
+                    } else if (c == '"') {
+                        inString = false;
+                    }
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                    if (depth == 0) {
+                        for (int j = i + 1; j < text.length(); j++) {
+                            if (!Character.isWhitespace(text.charAt(j))) {
+                                return j;
+                            }
+                        }
+                        return -1;
+                    }
+                }
+            }
+            return -1;
         }
 
         /** The index of the first control character other than tab, or -1. */
