@@ -18,7 +18,8 @@ import java.util.TreeSet;
 
 /**
  * {@code trueroi.ingest}: the reject limit, line size, phone region, accepted currencies, till
- * time zones, and per silver table its feed (folder, file rules, header aliases).
+ * time zones, the URL query parameters that carry personal data, and per silver table its feed
+ * (folder, file rules, header aliases).
  */
 public record IngestSettings(
         double maxRejectRate,
@@ -27,6 +28,7 @@ public record IngestSettings(
         List<String> currencies,
         Map<String, String> posStoreTimeZones,
         String posDefaultTimeZone,
+        List<String> personalUrlParameters,
         Map<String, FeedSettings> feeds) {
 
     /** Keys of a feed's file rule besides glob and encoding that readers understand. */
@@ -71,6 +73,15 @@ public record IngestSettings(
                         store, c.zone(p + "pos-store-time-zones." + store, z).getId()));
         String posDefault = c.zone(p + "pos-default-time-zone", config.getString(p + "pos-default-time-zone"))
                 .getId();
+        List<String> urlParameters = new ArrayList<>();
+        for (String name : config.getStringList(p + "personal-url-parameters")) {
+            if (!name.matches("[A-Za-z0-9_.\\-\\[\\]]+")) {
+                throw c.error(
+                        p + "personal-url-parameters",
+                        "must be query parameter names (letters, digits, _ . - [ ]), cannot be: '" + name + "'");
+            }
+            urlParameters.add(name.toLowerCase(Locale.ROOT));
+        }
         Map<String, FeedSettings> feeds = new LinkedHashMap<>();
         ConfigObject feedsObj = config.getObject(p + "feeds");
         for (String feed : new TreeSet<>(feedsObj.keySet())) {
@@ -83,6 +94,7 @@ public record IngestSettings(
                 List.copyOf(currencies),
                 Collections.unmodifiableMap(storeZones),
                 posDefault,
+                List.copyOf(urlParameters),
                 Collections.unmodifiableMap(feeds));
     }
 

@@ -15,7 +15,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Ad click logs (click id, epoch-millisecond time, campaign, device id, openid for WeChat
  * placements, IP, landing URL), one JSON object per line, into {@code silver.ad_clicks}. The IP
- * is personal data and is stored only as a hash (invalid-traffic rules need equality, not value).
+ * is personal data and is stored only as a hash (invalid-traffic rules need equality, not value);
+ * the landing URL is stored with personal query values redacted ({@link Pii#redactUrl}).
  */
 final class AdClicksReader extends BaseReader {
     private static final StructType JSON = new StructType()
@@ -63,7 +64,8 @@ final class AdClicksReader extends BaseReader {
                     Parse.id(col("j.openid")).as("openid"),
                     Parse.id(col("j.app_id")).as("app_id"),
                     context.pii().hash(Parse.text(col("j.ip"))).as("ip_hash"),
-                    col("landing").as("landing_url"),
+                    Pii.redactUrl(col("landing"), context.settings().personalUrlParameters())
+                            .as("landing_url"),
                     Parse.queryParameter(col("query"), "utm_source").as("utm_source"),
                     Parse.queryParameter(col("query"), "utm_medium").as("utm_medium"),
                     Parse.queryParameter(col("query"), "utm_campaign").as("utm_campaign")

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.spark.sql.Column;
@@ -86,7 +87,8 @@ public final class Pii {
      * and any number written with a leading '+'.
      */
     static final List<String[]> DETECTORS = List.of(
-            new String[] {"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", "[email]"},
+            // '@' or its URL encoding.
+            new String[] {"[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", "[email]"},
             new String[] {"(?<![0-9])(\\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])", "[phone]"},
             new String[] {"(?<![0-9])\\+?852[ -]?[2-9][0-9]{3}[ -]?[0-9]{4}(?![0-9])", "[phone]"},
             new String[] {"(?<![0-9A-Za-z._/:-])[4-9][0-9]{3}[ -]?[0-9]{4}(?![0-9A-Za-z._/:-])", "[phone]"},
@@ -122,6 +124,20 @@ public final class Pii {
             t = when(value.isNull().or(length(value).lt(4)), t).otherwise(replace(t, value, lit("[pii]")));
         }
         return redact(t);
+    }
+
+    /**
+     * A URL with the values of these query parameters (names matched without regard to case)
+     * replaced by {@code [pii]}, then {@link #redact(Column)}: a landing page's {@code ?mobile=}
+     * goes whatever its shape, and a phone or e-mail under any other name by its shape.
+     */
+    public static Column redactUrl(Column url, List<String> personalParameters) {
+        Column u = url;
+        if (!personalParameters.isEmpty()) {
+            String names = personalParameters.stream().map(Pattern::quote).collect(Collectors.joining("|"));
+            u = regexp_replace(u, "(?i)([?&;](?:" + names + ")=)[^&#;]*", "$1[pii]");
+        }
+        return redact(u);
     }
 
     /** {@link #redact(Column)} on the driver: for messages that go to stderr, logs and ops tables. */

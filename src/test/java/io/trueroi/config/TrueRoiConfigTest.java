@@ -105,6 +105,19 @@ class TrueRoiConfigTest {
     }
 
     @Test
+    void personalUrlParametersAreNamesOnly() throws Exception {
+        assertTrue(TrueRoiConfig.load(List.of(), ENV)
+                .ingest()
+                .personalUrlParameters()
+                .contains("mobile"));
+        String msg = error("trueroi.ingest.personal-url-parameters = [\"mobile\", \"e mail=\"]", ENV);
+        assertTrue(
+                msg.startsWith("trueroi.ingest.personal-url-parameters: must be query parameter names"
+                        + " (letters, digits, _ . - [ ]), cannot be: 'e mail='"),
+                msg);
+    }
+
+    @Test
     void badTimeZoneNamesKey() throws Exception {
         String msg = error("trueroi.ingest.pos-store-time-zones { SH009 = \"Mars/Olympus\" }", ENV);
         assertTrue(msg.startsWith("trueroi.ingest.pos-store-time-zones.SH009: must be a time zone id"), msg);

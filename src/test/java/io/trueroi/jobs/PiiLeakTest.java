@@ -20,11 +20,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 28, defects 1 and 4: no raw phone or e-mail leaves ingest in any text the job writes or
- * prints. The fixtures put personal data where a check quotes the value (a time that is an
+ * Issue 28, defects 1, 4 and 5: no raw phone or e-mail leaves ingest in any text the job writes
+ * or prints, landing URLs included. The fixtures put personal data where a check quotes the value (a time that is an
  * e-mail, an amount that is a phone) and a Hong Kong number (8 digits, country code 852) in a
  * rejected line; the quarantine rows, the ops.job_runs rows and stderr must hold none of them.
- * Before the fix, the reasons quoted them verbatim and raw_line kept the Hong Kong number.
+ * A click's landing URL carries a phone and e-mails as query values, under personal parameter names
+ * and another. Before the fixes, the reasons quoted them verbatim, raw_line kept the Hong Kong
+ * number and silver.ad_clicks kept the URL as delivered.
  */
 @ExtendWith(SharedSpark.class)
 class PiiLeakTest {
@@ -67,6 +69,14 @@ class PiiLeakTest {
         wxmp,oM3,,6123 4567,852,yesterday
         wxmp,oM4,,852 9876 5432,,later
         """);
+        // Issue 28, defect 5: a landing URL with personal query values, by name and by shape.
+        w.file(
+                "ad_clicks",
+                D,
+                "clicks.jsonl",
+                """
+        {"platform":"baidu_sem","click_id":"b1","click_time_ms":1790000000000,"landing_url":"https://shop.example/p?utm_source=baidu&mobile=13900001111&Email=x%40y.com&ref=ref@b.co&TEL=5550123&code=5#top"}
+        """);
         return w;
     }
 
@@ -83,6 +93,13 @@ class PiiLeakTest {
         for (Row r : rows) {
             assertNoPii(r.toString());
         }
+        Row click = new Warehouse(spark, w.warehouse.toString())
+                .read(Table.AD_CLICKS)
+                .first();
+        assertEquals(
+                "https://shop.example/p?utm_source=baidu&mobile=[pii]&Email=[pii]&ref=[email]&TEL=[pii]&code=5#top",
+                click.getAs("landing_url"));
+        assertEquals("baidu", click.getAs("utm_source"));
         // The reasons still say which value failed and why, with the value's place kept.
         assertTrue(
                 rows.stream().anyMatch(r -> "BAD_TIMESTAMP: created_at is not a valid time: '[email]'"
