@@ -45,8 +45,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code maxLineBytes} are skipped to their end and reported as LINE_TOO_LONG, so an oversized
  * line cannot exhaust memory. Bytes are decoded strictly in the file's declared charset: a line
  * that is not valid in it is BAD_ENCODING, not silently mangled. A UTF-8 byte-order mark is
- * dropped. Compressed files (Hadoop codecs by suffix: .gz, .bz2, .zst, ...) are decompressed as they
- * stream; a file that cannot be opened or read to its end fails the task, naming the file.
+ * dropped. Compressed files (by suffix: .zst in Java, .gz, .bz2, ... by Hadoop's codecs) are
+ * decompressed as they stream, and a 0-byte file is no lines whatever its suffix; a file that
+ * cannot be opened or read to its end fails the task, naming the file.
  *
  * <p>CSV files: the first line is the header; each reader column is found in it by name or
  * alias (case-insensitive). A file whose header lacks a required column yields one MISSING_COLUMN
@@ -128,13 +129,31 @@ public final class RawLines {
             try {
                 Path path = new Path(file.uri());
                 FileSystem fs = path.getFileSystem(conf);
-                InputStream in = fs.open(path);
-                // Compressed exports (.gz, .bz2, ...) are decompressed as they stream, by file suffix.
-                CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
-                this.lines = new LineSplitter(codec == null ? in : codec.createInputStream(in), maxLineBytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open " + file.relativePath() + ": " + e.getMessage(), e);
+                this.lines = new LineSplitter(decompressed(fs.open(path), path, file, conf), maxLineBytes);
+            } catch (IOException | RuntimeException e) {
+                throw new UncheckedIOException(
+                        "cannot open " + file.relativePath() + ": " + e.getMessage(),
+                        e instanceof IOException io ? io : new IOException(e));
             }
+        }
+
+        /**
+         * The file's bytes, decompressed as they stream when its suffix names a codec: zstd in Java
+         * (zstd-jni, which Spark ships; Hadoop's codec needs its native library), the others by
+         * Hadoop's codecs. A 0-byte file is no lines whatever its suffix, as exporters write one
+         * for a day with no data.
+         */
+        private static InputStream decompressed(InputStream in, Path path, RawFile file, Configuration conf)
+                throws IOException {
+            if (file.length() == 0) {
+                return in;
+            }
+            String name = path.getName().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".zst")) {
+                return new com.github.luben.zstd.ZstdInputStream(in);
+            }
+            CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+            return codec == null ? in : codec.createInputStream(in);
         }
 
         private static scala.collection.immutable.Map<String, String> toScala(Map<String, String> m) {
