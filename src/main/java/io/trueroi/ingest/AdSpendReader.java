@@ -63,7 +63,13 @@ final class AdSpendReader extends BaseReader {
         Parse.checkInteger(r, col("impressions_text"), impressions, "impressions");
         Parse.checkInteger(r, col("clicks_text"), clicks, "clicks");
         r.required(col("cost_text"), "cost");
-        Parse.checkDecimal(r, col("cost_text"), cost, "cost");
+        Parse.checkDecimal(
+                r,
+                col("cost_text"),
+                cost,
+                "cost",
+                col("currency"),
+                context.settings().currencies());
         r.check(
                 cost.lt(0).or(impressions.lt(0)).or(clicks.lt(0)),
                 Rejects.NEGATIVE_AMOUNT,

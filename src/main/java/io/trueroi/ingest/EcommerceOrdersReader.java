@@ -120,9 +120,27 @@ final class EcommerceOrdersReader extends BaseReader {
                 .check(col("platform").isNull(), Rejects.MISSING_REQUIRED, "platform is not set by the file rule")
                 .required(col("order_id"), "order_id")
                 .required(amountText, "payment_amount");
-        Parse.checkDecimal(r, amountText, amount, "payment_amount");
-        Parse.checkDecimal(r, col("shipping_text"), shipping, "shipping_amount");
-        Parse.checkDecimal(r, col("discount_text"), discount, "discount_amount");
+        Parse.checkDecimal(
+                r,
+                amountText,
+                amount,
+                "payment_amount",
+                col("currency_value"),
+                context.settings().currencies());
+        Parse.checkDecimal(
+                r,
+                col("shipping_text"),
+                shipping,
+                "shipping_amount",
+                col("currency_value"),
+                context.settings().currencies());
+        Parse.checkDecimal(
+                r,
+                col("discount_text"),
+                discount,
+                "discount_amount",
+                col("currency_value"),
+                context.settings().currencies());
         r.check(
                 amount.lt(0).or(shipping.lt(0)).or(discount.lt(0)),
                 Rejects.NEGATIVE_AMOUNT,

@@ -54,7 +54,13 @@ final class EcommerceRefundsReader extends BaseReader {
                 .required(col("refund_id"), "refund_id")
                 .required(col("order_id"), "order_id")
                 .required(amountText, "refund_amount");
-        Parse.checkDecimal(r, amountText, amount, "refund_amount");
+        Parse.checkDecimal(
+                r,
+                amountText,
+                amount,
+                "refund_amount",
+                col("currency"),
+                context.settings().currencies());
         r.check(
                 amount.lt(0),
                 Rejects.NEGATIVE_AMOUNT,

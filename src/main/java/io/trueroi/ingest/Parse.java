@@ -32,6 +32,8 @@ final class Parse {
     /** Money: 18 digits with 2 decimals; amounts in every currency we see fit. */
     static final String MONEY = "decimal(18,2)";
 
+    static final int MONEY_SCALE = 2;
+
     /** Identifier values that mean "none" in the exports we read. */
     static final List<String> PLACEHOLDERS =
             List.of("null", "none", "nil", "unknown", "undefined", "n/a", "na", "-", "--", "0", "(null)", "#n/a");
@@ -96,15 +98,52 @@ final class Parse {
         return text(regexp_extract(query, "(?:^|&)" + Pattern.quote(key) + "=([^&]*)", 1));
     }
 
+    /**
+     * Money as exports write it: digits with an optional sign and fraction, thousands separated by
+     * commas in groups of three or not at all. No exponent (1e5 is a spreadsheet's doing, not a
+     * price), no trailing point.
+     */
+    static final String PLAIN_DECIMAL = "^[+-]?(([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]+)?|\\.[0-9]+)$";
+
+    /** The money value of a {@link #PLAIN_DECIMAL} text, else null. */
     static Column decimal(Column text) {
-        return regexp_replace(text, ",", "").try_cast(MONEY);
+        return when(text.rlike(PLAIN_DECIMAL), regexp_replace(text, ",", "").try_cast(MONEY));
     }
 
-    static Rejects checkDecimal(Rejects r, Column text, Column parsed, String name) {
+    /**
+     * Rejects a present amount that is not a {@link #PLAIN_DECIMAL}, and one with more decimals
+     * than its currency has minor units (java.util.Currency's digits, at most the 2 that
+     * {@link #MONEY} keeps), which would otherwise be rounded without a word. An unknown currency
+     * is checked against 2 and rejected by {@link #checkCurrency}.
+     */
+    static Rejects checkDecimal(
+            Rejects r, Column text, Column parsed, String name, Column currency, List<String> currencies) {
+        Column minor = lit(MONEY_SCALE);
+        for (String code : currencies) {
+            minor = when(currency.equalTo(code), lit(minorDigits(code))).otherwise(minor);
+        }
+        Column decimals = length(regexp_extract(text, "\\.([0-9]+)$", 1));
         return r.check(
-                text.isNotNull().and(parsed.isNull()),
-                Rejects.BAD_DECIMAL,
-                concat(lit(name + " is not a decimal: '"), text, lit("'")));
+                        text.isNotNull().and(parsed.isNull()),
+                        Rejects.BAD_DECIMAL,
+                        concat(lit(name + " is not a decimal: '"), text, lit("'")))
+                .check(
+                        parsed.isNotNull().and(decimals.gt(minor)),
+                        Rejects.BAD_DECIMAL,
+                        concat(
+                                lit(name + " has more decimals than "),
+                                coalesce(currency, lit("its currency")),
+                                lit(" allows ("),
+                                minor.cast("string"),
+                                lit("): '"),
+                                text,
+                                lit("'")));
+    }
+
+    /** Minor digits of an ISO currency, capped at {@link #MONEY}'s scale. */
+    static int minorDigits(String code) {
+        int digits = java.util.Currency.getInstance(code).getDefaultFractionDigits();
+        return digits < 0 ? MONEY_SCALE : Math.min(digits, MONEY_SCALE);
     }
 
     static Column integer(Column text) {

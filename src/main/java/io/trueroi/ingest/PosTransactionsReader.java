@@ -71,7 +71,7 @@ final class PosTransactionsReader extends BaseReader {
                 .required(timeText, "local_time");
         Parse.checkInstant(r, timeText, col("transaction_time"), "local_time");
         r.required(amountText, "amount");
-        Parse.checkDecimal(r, amountText, amount, "amount");
+        Parse.checkDecimal(r, amountText, amount, "amount", col("currency"), settings.currencies());
         Parse.checkCurrency(r, col("currency"), settings.currencies());
         r.check(
                 type.isNull().or(type.isin("SALE", "RETURN").unary_$bang()),

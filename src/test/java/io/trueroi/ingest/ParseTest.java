@@ -106,4 +106,48 @@ class ParseTest {
             assertEquals(r.getString(1), r.getString(2), "utm_source of query, parse_url gave " + r.getString(0));
         }
     }
+
+    /**
+     * Issue 28, defect 9: money is a plain decimal with at most its currency's minor digits
+     * (java.util.Currency: JPY 0, CNY and USD 2). Before, {@code 1e5} was 100,000.00 and
+     * {@code 12.345} was rounded to 12.35 without a word.
+     */
+    @Test
+    void moneyIsAPlainDecimalWithAtMostItsCurrencysMinorDigits(SparkSession spark) {
+        List<String[]> cases = List.of(
+                // text, currency, expected value or the reject detail
+                new String[] {"1,299.50", "CNY", "1299.50"},
+                new String[] {"12.34", "USD", "12.34"},
+                new String[] {"-59.00", "CNY", "-59.00"},
+                new String[] {".5", "CNY", "0.50"},
+                new String[] {"100", "JPY", "100.00"},
+                new String[] {"12.345", "CNY", "amount has more decimals than CNY allows (2): '12.345'"},
+                new String[] {"100.5", "JPY", "amount has more decimals than JPY allows (0): '100.5'"},
+                new String[] {"1e5", "CNY", "amount is not a decimal: '1e5'"},
+                new String[] {"1E+5", "CNY", "amount is not a decimal: '1E+5'"},
+                new String[] {"1,2,3", "CNY", "amount is not a decimal: '1,2,3'"},
+                new String[] {"12.", "CNY", "amount is not a decimal: '12.'"},
+                new String[] {"NaN", "CNY", "amount is not a decimal: 'NaN'"},
+                new String[] {"12O.00", "CNY", "amount is not a decimal: '12O.00'"});
+        List<Row> in = new ArrayList<>();
+        cases.forEach(c -> in.add(org.apache.spark.sql.RowFactory.create(c[0], c[1])));
+        var schema =
+                new org.apache.spark.sql.types.StructType().add("t", "string").add("cur", "string");
+        Rejects r = new Rejects();
+        Parse.checkDecimal(r, col("t"), Parse.decimal(col("t")), "amount", col("cur"), List.of("CNY", "USD", "JPY"));
+        List<Row> out = spark.createDataFrame(in, schema)
+                .select(Parse.decimal(col("t")).cast("string"), r.code(), r.detail())
+                .collectAsList();
+        for (int i = 0; i < cases.size(); i++) {
+            String[] c = cases.get(i);
+            Row o = out.get(i);
+            if (Character.isDigit(c[2].charAt(c[2].length() - 1))) {
+                assertEquals(c[2], o.getString(0), c[0]);
+                assertEquals(null, o.getString(1), c[0]);
+            } else {
+                assertEquals(Rejects.BAD_DECIMAL, o.getString(1), c[0]);
+                assertEquals(c[2], o.getString(2), c[0]);
+            }
+        }
+    }
 }
