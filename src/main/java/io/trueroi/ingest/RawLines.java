@@ -55,7 +55,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * a line with a different number of fields than the header is FIELD_COUNT, bad quoting is
  * MALFORMED_CSV. Blank lines are skipped. Lines end with LF, CR LF or a lone CR; a header holding
  * any other control character (a line end of some other kind) fails the file, since its rows
- * would otherwise hide inside the header.
+ * would otherwise hide inside the header. A data line holding such a character is
+ * CONTROL_CHARACTER.
  */
 public final class RawLines {
     /** Codes for lines (or files) that never reach a reader. */
@@ -64,6 +65,8 @@ public final class RawLines {
     public static final String LINE_TOO_LONG = "LINE_TOO_LONG";
     public static final String MALFORMED_CSV = "MALFORMED_CSV";
     public static final String FIELD_COUNT = "FIELD_COUNT";
+    /** A data line holding a control character other than tab (a NUL in an id, a bell). */
+    public static final String CONTROL_CHARACTER = "CONTROL_CHARACTER";
     /** A JSON line with content after its object (the readers' code for a line that is not one). */
     public static final String MALFORMED_JSON = Rejects.MALFORMED_JSON;
     /** File-level: the job fails and names the file and column. */
@@ -220,6 +223,16 @@ public final class RawLines {
             if (text.isBlank()) {
                 return null;
             }
+            int control = headerSeen || format.kind() == RawFormat.Kind.JSON_LINES ? controlCharacter(text, false) : -1;
+            if (control >= 0) {
+                // A NUL in an id would key a record no other source can match.
+                return error(
+                        CONTROL_CHARACTER,
+                        String.format(
+                                "line holds control character U+%04X at character %d",
+                                (int) text.charAt(control), control + 1),
+                        snippet(text));
+            }
             if (format.kind() == RawFormat.Kind.JSON_LINES) {
                 int after = afterFirstValue(text);
                 if (after >= 0) {
@@ -249,7 +262,7 @@ public final class RawLines {
             }
             if (!headerSeen) {
                 headerSeen = true;
-                int control = controlCharacter(text);
+                int control = controlCharacter(text, true);
                 if (control >= 0) {
                     // Lines ended by a character this reader does not split on would all sit in the
                     // header, their rows never read: the file fails rather than pass empty.
@@ -318,11 +331,15 @@ public final class RawLines {
             return -1;
         }
 
-        /** The index of the first control character other than tab, or -1. */
-        private static int controlCharacter(String text) {
+        /**
+         * The index of the first C0 control character other than tab, or DEL, or -1; with
+         * {@code lineEnds}, also the Unicode line ends (NEL, line and paragraph separators), which
+         * may end a header's lines but are text inside a data line's values.
+         */
+        private static int controlCharacter(String text, boolean lineEnds) {
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
-                if ((c < 0x20 && c != '\t') || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029) {
+                if ((c < 0x20 && c != '\t') || c == 0x7f || (lineEnds && (c == 0x85 || c == 0x2028 || c == 0x2029))) {
                     return i;
                 }
             }
