@@ -32,8 +32,28 @@ final class Failures {
         if (msg == null || msg.isBlank()) {
             msg = shown.getClass().getSimpleName();
         }
-        // Spark prefixes executor failures with stage/task noise; keep the first line of the cause.
-        int nl = msg.indexOf('\n');
-        return nl > 0 ? msg.substring(0, nl) : msg;
+        return firstLine(msg);
+    }
+
+    /**
+     * The message's first line that says something: Spark follows its reason with the query,
+     * context and stack lines, and some messages (a SQL syntax error) start with a line break, so
+     * a line ending in ':' (a prefix such as "statement 1 of 1:") takes the next one with it.
+     */
+    static String firstLine(String msg) {
+        StringBuilder out = new StringBuilder();
+        for (String line : msg.strip().split("\\R")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append(' ');
+            }
+            out.append(line.strip());
+            if (!line.strip().endsWith(":")) {
+                break;
+            }
+        }
+        return out.toString();
     }
 }

@@ -79,7 +79,7 @@ final class SqlCommand extends BaseCommand {
             } catch (Exception e) { // Spark's AnalysisException is checked, and thrown unchecked from Scala
                 throw new IllegalArgumentException(
                         "statement " + (i + 1) + " of " + statements.size() + (file != null ? " in " + file : "") + ": "
-                                + e.getMessage(),
+                                + Failures.firstLine(String.valueOf(e.getMessage())),
                         e);
             }
             if (statements.size() > 1) {

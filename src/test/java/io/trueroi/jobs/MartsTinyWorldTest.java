@@ -391,6 +391,17 @@ class MartsTinyWorldTest {
         assertEquals(TrueRoi.EXIT_FAILED, bad);
         assertTrue(err2.toString().startsWith("trueroi: sql failed: statement 2 of 2: "), err2.toString());
         assertTrue(err2.toString().contains("`mart`.`nope`"), err2.toString());
+        // Issue 28, defect 14: Spark's syntax error starts with a line break; the reason must survive.
+        StringWriter err3 = new StringWriter();
+        TrueRoi.run(
+                new String[] {"sql", "--conf", conf.toString(), "SELEC 1"},
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err3, true),
+                TestWorld.ENV);
+        String syntax = err3.toString().strip();
+        assertEquals(1, syntax.lines().count(), syntax);
+        assertTrue(syntax.startsWith("trueroi: sql failed: statement 1 of 1: [PARSE_SYNTAX_ERROR]"), syntax);
+        assertTrue(syntax.contains("'SELEC'"), syntax);
     }
 
     @Test
