@@ -5,10 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.trueroi.catalog.Table;
 import io.trueroi.config.IngestSettings.FeedSettings;
@@ -96,12 +100,14 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
 
     /**
      * What the run ingested: per source table, in all the lines quarantined and the rows dropped as
-     * duplicates of a kept row, and the files it found.
+     * exact duplicates of a kept row, per table the rows dropped that differed from the row kept
+     * (conflicting versions of one record), and the files it found.
      */
     public record Result(
             List<SourceStats> sources,
             long rowsQuarantined,
             long rowsDuplicate,
+            Map<String, Long> rowsConflicting,
             FileCounts files,
             List<TableWritten> tables)
             implements StageResult {
@@ -109,6 +115,10 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
         public Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("rows_duplicate", rowsDuplicate);
+            c.put(
+                    "rows_conflicting",
+                    rowsConflicting.values().stream().mapToLong(Long::longValue).sum());
+            new java.util.TreeMap<>(rowsConflicting).forEach((t, n) -> c.put("rows_conflicting:" + t, n));
             c.put("rows_quarantined", rowsQuarantined);
             c.put("files_new", files.newFiles());
             c.put("files_changed", files.changedFiles());
@@ -181,9 +191,12 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
             // the manifest, last, so no file is marked read before its rows are committed.
             List<SourceStats> stats = new ArrayList<>();
             List<TableWritten> tables = new ArrayList<>();
+            Map<String, Long> conflicting = new LinkedHashMap<>();
             parsed.forEach((r, p) -> {
-                SourceStats st = writeSilver(r, p, plan);
+                Written wr = writeSilver(r, p, plan);
+                SourceStats st = wr.stats();
                 stats.add(st);
+                conflicting.put(r.table().tableName(), wr.conflicting());
                 tables.add(written(r.table(), st.rowsWritten()));
             });
             long quarantined =
@@ -197,6 +210,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                     List.copyOf(stats),
                     quarantined,
                     stats.stream().mapToLong(SourceStats::rowsDuplicate).sum(),
+                    Map.copyOf(conflicting),
                     new FileCounts(
                             plan.newFiles(),
                             plan.changedFiles(),
@@ -223,7 +237,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     }
 
     /** One feed's parsed lines (rejected rows keep their raw line, good rows do not) and their counts. */
-    private record Parsed(Dataset<Row> rows, FeedCounts counts, long files) {}
+    private record Parsed(Dataset<Row> rows, FeedCounts counts, long files, Column deliveryRank) {}
 
     private Parsed parse(SourceReader r, List<RawFile> files, ReaderContext context, Persisted cached) {
         List<RawFile> own = files.stream()
@@ -238,18 +252,41 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                 context));
         FeedCounts counts =
                 step("read and check " + own.size() + " files of " + r.table().tableName(), () -> countFeed(typed));
-        return new Parsed(typed, counts, own.size());
+        return new Parsed(typed, counts, own.size(), deliveryRank(own));
     }
 
-    private SourceStats writeSilver(SourceReader r, Parsed p, Manifest.Plan plan) {
+    /**
+     * Each file's place in {@link RawFile#DELIVERY_ORDER}, as a column of the row's source_file (a
+     * map literal: a night's files of one feed are few).
+     */
+    private static Column deliveryRank(List<RawFile> files) {
+        List<RawFile> ordered = new ArrayList<>(files);
+        ordered.sort(RawFile.DELIVERY_ORDER);
+        String[] paths = new String[ordered.size()];
+        Integer[] ranks = new Integer[ordered.size()];
+        for (int i = 0; i < paths.length; i++) {
+            paths[i] = ordered.get(i).relativePath();
+            ranks[i] = i;
+        }
+        return element_at(map_from_arrays(lit(paths), lit(ranks)), col("source_file"));
+    }
+
+    /** A silver table's write: its stats, and the rows dropped that differed from the row kept. */
+    private record Written(SourceStats stats, long conflicting) {}
+
+    private Written writeSilver(SourceReader r, Parsed p, Manifest.Plan plan) {
         String feed = r.table().tableName();
         String dates = Manifest.datesIn(plan.dirtyDates().getOrDefault(feed, Set.of()));
         long kept = step("write " + r.table(), () -> {
             long before = warehouse.version(r.table());
-            warehouse.replace(deduplicate(r, p.rows()), r.table(), dates, List.of("dt"));
+            warehouse.replace(deduplicate(r, p), r.table(), dates, List.of("dt"));
             return warehouse.rowsWrittenSince(r.table(), before);
         });
         FeedCounts c = p.counts();
+        long dropped = c.goodRows() - kept;
+        // Most nights drop nothing, and then nothing conflicts: the count costs a pass only when
+        // some rows were dropped.
+        long conflicting = dropped == 0 ? 0 : step("count conflicts in " + r.table(), () -> conflicts(r, p));
         SourceStats st = new SourceStats(
                 r.sourceGroup(),
                 r.table().tableName(),
@@ -257,16 +294,17 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                 c.lines(),
                 kept,
                 c.quarantined(),
-                c.goodRows() - kept);
+                dropped - conflicting);
         LOG.info(
-                "ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates",
+                "ingest: {}: {} lines in {} files -> {} rows, {} quarantined, {} duplicates, {} conflicting",
                 r.table().tableName(),
                 st.rowsRead(),
                 p.files(),
                 kept,
                 st.rowsQuarantined(),
-                st.rowsDuplicate());
-        return st;
+                st.rowsDuplicate(),
+                conflicting);
+        return new Written(st, conflicting);
     }
 
     private RawFormat format(SourceReader r) {
@@ -337,30 +375,64 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                 .collect(Collectors.joining("; "));
     }
 
-    private static Dataset<Row> deduplicate(SourceReader r, Dataset<Row> typed) {
-        List<Column> key = new ArrayList<>();
-        key.add(col("dt"));
-        r.table().naturalKey().forEach(c -> key.add(col(c)));
-        Dataset<Row> good = typed.filter(col(SourceReader.REJECT_CODE).isNull())
+    /** The good rows of a parse, without the reject and line columns. */
+    private static Dataset<Row> good(Dataset<Row> typed) {
+        return typed.filter(col(SourceReader.REJECT_CODE).isNull())
                 .drop(
                         SourceReader.REJECT_CODE,
                         SourceReader.REJECT_DETAIL,
                         SourceReader.RAW_LINE,
                         SourceReader.LINE_START);
+    }
+
+    /**
+     * Each good row's place among the rows of its (dt, natural key): 1 for the one kept, the latest
+     * delivery ({@link #deliveryRank}, then the later line).
+     */
+    private static Column latestFirst(SourceReader r, Parsed p) {
+        List<Column> key = new ArrayList<>();
+        key.add(col("dt"));
+        r.table().naturalKey().forEach(c -> key.add(col(c)));
+        return row_number()
+                .over(Window.partitionBy(key.toArray(new Column[0]))
+                        .orderBy(p.deliveryRank().desc(), col("source_line").desc()));
+    }
+
+    private static Dataset<Row> deduplicate(SourceReader r, Parsed p) {
         // One shuffle, by delivery date: it clusters each (dt, key) for the window and leaves one
         // writer per date, so each partition gets one file instead of one per shuffle partition.
-        // Within one delivery the later line wins (files sort in delivery order in every source we
-        // read, and a re-delivered file repeats rows exactly).
-        return good.repartition(col("dt"))
-                .withColumn(
-                        "_rn",
-                        row_number()
-                                .over(Window.partitionBy(key.toArray(new Column[0]))
-                                        .orderBy(
-                                                col("source_file").desc(),
-                                                col("source_line").desc())))
+        return good(p.rows())
+                .repartition(col("dt"))
+                .withColumn("_rn", latestFirst(r, p))
                 .filter(col("_rn").equalTo(1))
                 .drop("_rn");
+    }
+
+    /**
+     * Rows dropped whose content (every silver column but the file and line) differs from the row
+     * kept for their key: conflicting versions of one record, not repeats of it. One shuffle of
+     * the keys and a content hash.
+     */
+    private static long conflicts(SourceReader r, Parsed p) {
+        Dataset<Row> good = good(p.rows());
+        Column[] content = java.util.Arrays.stream(good.columns())
+                .filter(c -> !c.equals("source_file") && !c.equals("source_line"))
+                .map(c -> col(c))
+                .toArray(Column[]::new);
+        List<Column> key = new ArrayList<>();
+        key.add(col("dt"));
+        r.table().naturalKey().forEach(c -> key.add(col(c)));
+        return good.withColumn("_content", xxhash64(content))
+                .withColumn("_rn", latestFirst(r, p))
+                .withColumn(
+                        "_kept",
+                        first("_content")
+                                .over(Window.partitionBy(key.toArray(new Column[0]))
+                                        .orderBy(
+                                                p.deliveryRank().desc(),
+                                                col("source_line").desc())))
+                .filter(col("_rn").gt(1).and(col("_content").notEqual(col("_kept"))))
+                .count();
     }
 
     /** Quarantine rows for one feed: framing rejects and reader rejects, one row per line. */
