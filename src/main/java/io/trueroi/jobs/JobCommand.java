@@ -134,6 +134,15 @@ abstract class JobCommand extends BaseCommand {
         String current = run.job();
         try (RunLock lock =
                 RunLock.acquire(warehouse, run, lockParts(groups), config.runs().lockStaleAfter(), forceUnlock)) {
+            JobRuns.started(warehouse, run);
+            List<String> abandoned = JobRuns.markAbandoned(warehouse, run);
+            if (!abandoned.isEmpty()) {
+                LOG.warn(
+                        "runs that never ended, now recorded as {} in {}: {}",
+                        JobRuns.ABANDONED,
+                        Table.JOB_RUNS,
+                        abandoned);
+            }
             refuseRestatement(warehouse, range[1]);
             RuleFingerprints rules = RuleFingerprints.read(warehouse);
             if (!fullRefresh) {
@@ -231,7 +240,7 @@ abstract class JobCommand extends BaseCommand {
         }
         out.printf(
                 "  %-36s %10s  %s%n",
-                Table.JOB_RUNS, "+" + (pipeline() ? results.size() + 1 : 1), warehouse.path(Table.JOB_RUNS));
+                Table.JOB_RUNS, "+" + (pipeline() ? results.size() + 2 : 2), warehouse.path(Table.JOB_RUNS));
         if (stageTimes.size() > 1) {
             out.printf("  stages: %s%n", String.join(", ", stageTimes));
         }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             JobCommand.Marts.class,
             JobCommand.Nightly.class,
             SqlCommand.class,
+            StatusCommand.class,
             GenerateCommand.class,
             EvaluateCommand.class
         },

@@ -1,13 +1,17 @@
 package io.trueroi.ops;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -15,12 +19,22 @@ import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * {@code ops.job_runs}: one row per job run, appended when the run ends, whether it succeeded or
- * failed. Appends are blind, so runs of different jobs never conflict.
+ * {@code ops.job_runs}: rows appended as a run goes. A command's run gets a {@link #STARTED} row
+ * first (its ended_at is its start, seconds 0), and a {@link #SUCCEEDED} or {@link #FAILED} row
+ * when it ends; each stage of a nightly run gets the latter. A run's status is its latest row. A
+ * run killed before its end row has none: the next run finds it ({@link #markAbandoned}) and
+ * appends {@link #ABANDONED} with its start time. Appends are blind, so runs of different jobs
+ * never conflict.
+ *
+ * <p>Cost: one small Delta append per row; finding abandoned runs reads the table's run ids and
+ * statuses and the lock table once per run.
  */
 public final class JobRuns {
+    public static final String STARTED = "STARTED";
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";
+    /** A run that started and never recorded its end (killed), as found by a later run. */
+    public static final String ABANDONED = "ABANDONED";
 
     static final StructType SOURCE = new StructType()
             .add("source", DataTypes.StringType)
@@ -47,6 +61,75 @@ public final class JobRuns {
 
     private JobRuns() {}
 
+    /** Appends the run's STARTED row: the first thing a run writes, so a run that dies is seen. */
+    public static void started(Warehouse warehouse, RunContext run) {
+        warehouse.append(
+                warehouse
+                        .spark()
+                        .createDataFrame(
+                                List.of(row(
+                                        run.runId(),
+                                        run.parentRunId(),
+                                        run.job(),
+                                        run.from(),
+                                        run.to(),
+                                        STARTED,
+                                        run.startedAt(),
+                                        run.startedAt(),
+                                        null,
+                                        List.of(),
+                                        Map.of())),
+                                SCHEMA),
+                Table.JOB_RUNS);
+    }
+
+    /**
+     * Appends an ABANDONED row for every run with a STARTED row and no later one that holds no
+     * lock part ({@link RunLock}: a live run holds its parts until it ends; a killed one's are
+     * taken over once stale), other than {@code current}. Returns their run ids.
+     */
+    public static List<String> markAbandoned(Warehouse warehouse, RunContext current) {
+        if (!warehouse.exists(Table.JOB_RUNS)) {
+            return List.of();
+        }
+        Dataset<Row> runs = warehouse.read(Table.JOB_RUNS);
+        Dataset<Row> ended = runs.filter(col("status").notEqual(STARTED)).select("run_id");
+        Dataset<Row> unfinished = runs.filter(
+                        col("status").equalTo(STARTED).and(col("run_id").notEqual(current.runId())))
+                .join(ended, "run_id", "left_anti");
+        if (warehouse.exists(Table.RUN_LOCKS)) {
+            unfinished = unfinished.join(warehouse.read(Table.RUN_LOCKS).select("run_id"), "run_id", "left_anti");
+        }
+        // Abandoned runs are the rare killed ones: a handful of rows reach the driver.
+        List<Row> found = unfinished
+                .select("run_id", "parent_run_id", "job", "date_from", "date_to", "started_at")
+                .orderBy("started_at")
+                .collectAsList();
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        List<Row> rows = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Row f : found) {
+            ids.add(f.getString(0));
+            rows.add(row(
+                    f.getString(0),
+                    f.getString(1),
+                    f.getString(2),
+                    f.getDate(3).toLocalDate(),
+                    f.getDate(4).toLocalDate(),
+                    ABANDONED,
+                    f.getTimestamp(5).toInstant(),
+                    now,
+                    "never ended (killed?); found by run " + current.runId(),
+                    List.of(),
+                    Map.of()));
+        }
+        warehouse.append(warehouse.spark().createDataFrame(rows, SCHEMA), Table.JOB_RUNS);
+        return ids;
+    }
+
     public static void record(
             Warehouse warehouse,
             RunContext run,
@@ -54,7 +137,38 @@ public final class JobRuns {
             String message,
             List<SourceStats> sources,
             Map<String, Long> counters) {
-        Instant end = Instant.now();
+        warehouse.append(
+                warehouse
+                        .spark()
+                        .createDataFrame(
+                                List.of(row(
+                                        run.runId(),
+                                        run.parentRunId(),
+                                        run.job(),
+                                        run.from(),
+                                        run.to(),
+                                        status,
+                                        run.startedAt(),
+                                        Instant.now(),
+                                        message,
+                                        sources,
+                                        counters)),
+                                SCHEMA),
+                Table.JOB_RUNS);
+    }
+
+    private static Row row(
+            String runId,
+            String parentRunId,
+            String job,
+            LocalDate from,
+            LocalDate to,
+            String status,
+            Instant start,
+            Instant end,
+            String message,
+            List<SourceStats> sources,
+            Map<String, Long> counters) {
         List<Row> src = new ArrayList<>();
         for (SourceStats s : sources) {
             src.add(RowFactory.create(
@@ -66,20 +180,19 @@ public final class JobRuns {
                     s.rowsQuarantined(),
                     s.rowsDuplicate()));
         }
-        Row row = RowFactory.create(
-                run.runId(),
-                run.parentRunId(),
-                run.job(),
-                Date.valueOf(run.from()),
-                Date.valueOf(run.to()),
+        return RowFactory.create(
+                runId,
+                parentRunId,
+                job,
+                Date.valueOf(from),
+                Date.valueOf(to),
                 status,
-                Timestamp.from(run.startedAt()),
+                Timestamp.from(start),
                 Timestamp.from(end),
-                new java.math.BigDecimal(end.toEpochMilli() - run.startedAt().toEpochMilli()).movePointLeft(3),
+                new java.math.BigDecimal(end.toEpochMilli() - start.toEpochMilli()).movePointLeft(3),
                 // A failure's message can quote an input value; it is stored redacted like quarantine.
                 io.trueroi.ingest.Pii.redactText(message),
                 CollectionConverters.asScala(src).toSeq(),
                 scala.collection.immutable.Map.from(CollectionConverters.asScala(counters)));
-        warehouse.append(warehouse.spark().createDataFrame(List.of(row), SCHEMA), Table.JOB_RUNS);
     }
 }

@@ -41,8 +41,17 @@ class FailedRunTest {
         assertTrue(line.startsWith("trueroi: nightly failed: stage ingest: ingest: missing folder "), line);
         assertTrue(line.contains("wechat/oa_events/dt=2026-10-02"), line);
 
-        List<Row> runs = new Warehouse(spark, world.warehouse.toString())
+        Warehouse warehouse = new Warehouse(spark, world.warehouse.toString());
+        // Issue 28, defect 6: the night's STARTED row is its first write.
+        assertEquals(
+                1,
+                warehouse
+                        .read(Table.JOB_RUNS)
+                        .filter("status = 'STARTED' AND job = 'nightly'")
+                        .count());
+        List<Row> runs = warehouse
                 .read(Table.JOB_RUNS)
+                .filter("status <> 'STARTED'")
                 .orderBy("job")
                 .collectAsList();
         assertEquals(2, runs.size());

@@ -433,7 +433,8 @@ class MartsTinyWorldTest {
                         "ingest:SUCCEEDED",
                         "journeys:SUCCEEDED",
                         "marts:FAILED",
-                        "nightly:FAILED"),
+                        "nightly:FAILED",
+                        "nightly:STARTED"),
                 thisNight);
 
         Files.delete(summary);

@@ -124,7 +124,7 @@ class PiiLeakTest {
                 .collectAsList();
         assertFalse(runs.isEmpty());
         for (Row r : runs) {
-            assertEquals("FAILED", r.getAs("status"));
+            assertTrue(List.of("STARTED", "FAILED").contains(r.<String>getAs("status")), r.toString());
             assertNoPii(r.toString());
         }
     }

@@ -117,7 +117,20 @@ class SampleDataNightlyTest {
 
     @Test
     void jobRunsRecordNightlyAndIngestWithPerSourceCounts() {
-        List<Row> runs = warehouse.read(Table.JOB_RUNS).orderBy("started_at").collectAsList();
+        // The nightly's STARTED row came first; the rest are end rows.
+        assertEquals(
+                List.of("nightly"),
+                warehouse
+                        .read(Table.JOB_RUNS)
+                        .filter("status = 'STARTED'")
+                        .select("job")
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList());
+        List<Row> runs = warehouse
+                .read(Table.JOB_RUNS)
+                .filter("status <> 'STARTED'")
+                .orderBy("started_at")
+                .collectAsList();
         assertEquals(
                 List.of("attribution", "identity", "ingest", "journeys", "marts", "nightly"),
                 runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
