@@ -198,6 +198,14 @@ public final class RawLines {
             }
             lineNumber++;
             if (lines.lastLineTooLong()) {
+                if (format.kind() == RawFormat.Kind.CSV && !headerSeen) {
+                    done = true;
+                    return error(
+                            MISSING_COLUMN,
+                            "header line is longer than " + lines.maxLineBytes()
+                                    + " bytes (trueroi.ingest.max-line-bytes)",
+                            lenient(bytes));
+                }
                 return error(
                         LINE_TOO_LONG,
                         "line is longer than " + lines.maxLineBytes() + " bytes (trueroi.ingest.max-line-bytes)",
@@ -218,6 +226,11 @@ public final class RawLines {
                         .decode(ByteBuffer.wrap(bytes, offset, bytes.length - offset))
                         .toString();
             } catch (CharacterCodingException e) {
+                if (format.kind() == RawFormat.Kind.CSV && !headerSeen) {
+                    // Without its header no line of the file can be read; the next line is not one.
+                    done = true;
+                    return error(MISSING_COLUMN, "header line is not valid " + file.encoding(), lenient(bytes));
+                }
                 return error(BAD_ENCODING, "line is not valid " + file.encoding(), lenient(bytes));
             }
             if (text.isBlank()) {

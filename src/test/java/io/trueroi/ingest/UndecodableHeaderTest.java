@@ -1,0 +1,58 @@
+package io.trueroi.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.trueroi.ingest.RawFormat.CsvColumn;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 28, defect 12: a CSV header that is not valid in the file's charset was quarantined as a
+ * data line, and the first data line was then taken for the header. Now the file fails, as a
+ * missing column does (MISSING_COLUMN: the job stops naming the file), and no line of it is read.
+ * The fixture is a GBK header (订单编号) in a file the rule declares UTF-8.
+ */
+class UndecodableHeaderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anUndecodableHeaderFailsTheFile() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write("订单编号,amount\n".getBytes(java.nio.charset.Charset.forName("GBK")));
+        b.write("O1,1.00\nO2,2.00\n".getBytes(StandardCharsets.UTF_8));
+        Path f = tmp.resolve("orders.csv");
+        Files.write(f, b.toByteArray());
+        RawFile file = new RawFile(
+                "ecommerce_orders",
+                f.toUri().toString(),
+                "orders.csv",
+                "2026-10-01",
+                "UTF-8",
+                Map.of(),
+                Files.size(f),
+                0L);
+        List<Row> rows = new ArrayList<>();
+        new RawLines.FileLines(
+                        file,
+                        RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()),
+                        1 << 20,
+                        new Configuration(false))
+                .forEachRemaining(rows::add);
+        assertEquals(1, rows.size(), rows.toString());
+        Row r = rows.get(0);
+        assertEquals(1L, r.get(RawLines.SCHEMA.fieldIndex("source_line")));
+        assertEquals(RawLines.MISSING_COLUMN, r.get(RawLines.SCHEMA.fieldIndex("error_code")));
+        assertEquals("header line is not valid UTF-8", r.get(RawLines.SCHEMA.fieldIndex("error_detail")));
+    }
+}
