@@ -18,8 +18,8 @@ import java.util.TreeSet;
 
 /**
  * {@code trueroi.ingest}: the reject limit, line size, phone region, accepted currencies, till
- * time zones, the URL query parameters that carry personal data, and per silver table its feed
- * (folder, file rules, header aliases).
+ * time zones, the URL query parameters that carry personal data, the window of plausible business
+ * times, and per silver table its feed (folder, file rules, header aliases).
  */
 public record IngestSettings(
         double maxRejectRate,
@@ -29,6 +29,8 @@ public record IngestSettings(
         Map<String, String> posStoreTimeZones,
         String posDefaultTimeZone,
         List<String> personalUrlParameters,
+        int maxDaysAfterDelivery,
+        java.time.Instant earliestTime,
         Map<String, FeedSettings> feeds) {
 
     /** Keys of a feed's file rule besides glob and encoding that readers understand. */
@@ -82,6 +84,16 @@ public record IngestSettings(
             }
             urlParameters.add(name.toLowerCase(Locale.ROOT));
         }
+        int maxDaysAfter = c.atLeast(p + "max-days-after-delivery", 0);
+        java.time.Instant earliest;
+        try {
+            earliest = java.time.Instant.parse(config.getString(p + "earliest-time"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw c.error(
+                    p + "earliest-time",
+                    "must be an ISO-8601 instant such as 2000-01-01T00:00:00Z, cannot be: '"
+                            + config.getString(p + "earliest-time") + "'");
+        }
         Map<String, FeedSettings> feeds = new LinkedHashMap<>();
         ConfigObject feedsObj = config.getObject(p + "feeds");
         for (String feed : new TreeSet<>(feedsObj.keySet())) {
@@ -95,6 +107,8 @@ public record IngestSettings(
                 Collections.unmodifiableMap(storeZones),
                 posDefault,
                 List.copyOf(urlParameters),
+                maxDaysAfter,
+                earliest,
                 Collections.unmodifiableMap(feeds));
     }
 

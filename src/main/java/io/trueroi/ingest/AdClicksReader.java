@@ -52,7 +52,7 @@ final class AdClicksReader extends BaseReader {
                 .required(col("platform"), "platform")
                 .required(col("click_id"), "click_id")
                 .required(timeText, "click_time_ms");
-        Parse.checkInstant(r, timeText, col("click_time"), "click_time_ms");
+        Parse.checkInstant(r, timeText, col("click_time"), "click_time_ms", context.settings());
         return in.select(SourceReader.withLineage(
                 new Column[] {
                     col("platform"),

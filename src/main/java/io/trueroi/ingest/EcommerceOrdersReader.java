@@ -148,8 +148,8 @@ final class EcommerceOrdersReader extends BaseReader {
                         lit("an order amount is negative (refunds belong in the refund export): payment_amount "),
                         coalesce(amountText, lit(""))));
         r.required(col("status_raw"), "status").required(col("created_text"), "created_at");
-        Parse.checkInstant(r, col("created_text"), col("created"), "created_at");
-        Parse.checkInstant(r, col("paid_text"), col("paid"), "paid_at");
+        Parse.checkInstant(r, col("created_text"), col("created"), "created_at", context.settings());
+        Parse.checkInstant(r, col("paid_text"), col("paid"), "paid_at", context.settings());
         Parse.checkCurrency(r, col("currency_value"), context.settings().currencies());
         return r;
     }

@@ -67,7 +67,7 @@ final class EcommerceRefundsReader extends BaseReader {
                 concat(lit("refund_amount must be positive: "), coalesce(amountText, lit(""))));
         Parse.checkCurrency(r, col("currency"), context.settings().currencies());
         r.required(timeText, "refund_time");
-        Parse.checkInstant(r, timeText, col("refund_time"), "refund_time");
+        Parse.checkInstant(r, timeText, col("refund_time"), "refund_time", context.settings());
         return in.select(SourceReader.withLineage(
                 new Column[] {
                     col("platform"),

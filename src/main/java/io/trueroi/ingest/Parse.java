@@ -1,7 +1,9 @@
 package io.trueroi.ingest;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
@@ -19,6 +21,7 @@ import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.config.IngestSettings;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
@@ -182,13 +185,40 @@ final class Parse {
         return coalesce(withOffset, to_utc_timestamp(wall, zone));
     }
 
-    /** Rejects a present value that did not parse, or parsed outside 2000..2100. */
-    static Rejects checkInstant(Rejects r, Column text, Column parsed, String name) {
+    /**
+     * Rejects a present value that did not parse or parsed outside 2000..2100 (a unit error:
+     * milliseconds read as seconds), then one outside the plausible window: before
+     * {@code trueroi.ingest.earliest-time}, or at or after the end (UTC) of the line's delivery
+     * date {@code dt} plus {@code max-days-after-delivery} days.
+     */
+    static Rejects checkInstant(Rejects r, Column text, Column parsed, String name, IngestSettings settings) {
         Column bad = text.isNotNull()
                 .and(parsed.isNull()
                         .or(parsed.lt(lit(MIN_INSTANT).cast("timestamp")))
                         .or(parsed.geq(lit(MAX_INSTANT).cast("timestamp"))));
-        return r.check(bad, Rejects.BAD_TIMESTAMP, concat(lit(name + " is not a valid time: '"), text, lit("'")));
+        // Midnight UTC: every session runs with the UTC clock (SparkSessions).
+        Column latest = date_add(col("dt").cast("date"), settings.maxDaysAfterDelivery() + 1)
+                .cast("timestamp");
+        Column earliest = lit(java.sql.Timestamp.from(settings.earliestTime()));
+        return r.check(bad, Rejects.BAD_TIMESTAMP, concat(lit(name + " is not a valid time: '"), text, lit("'")))
+                .check(
+                        text.isNotNull().and(parsed.lt(earliest)),
+                        Rejects.BAD_TIMESTAMP,
+                        concat(
+                                lit(name + " is before trueroi.ingest.earliest-time " + settings.earliestTime()
+                                        + ": '"),
+                                text,
+                                lit("'")))
+                .check(
+                        text.isNotNull().and(parsed.geq(latest)),
+                        Rejects.BAD_TIMESTAMP,
+                        concat(
+                                lit(name + " is more than " + settings.maxDaysAfterDelivery()
+                                        + " days after its delivery date "),
+                                col("dt").cast("string"),
+                                lit(" (trueroi.ingest.max-days-after-delivery): '"),
+                                text,
+                                lit("'")));
     }
 
     static Column date(Column text) {

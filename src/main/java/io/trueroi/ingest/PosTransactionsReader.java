@@ -69,7 +69,7 @@ final class PosTransactionsReader extends BaseReader {
                 .required(col("store_id"), "store_id")
                 .required(col("transaction_id"), "transaction_id")
                 .required(timeText, "local_time");
-        Parse.checkInstant(r, timeText, col("transaction_time"), "local_time");
+        Parse.checkInstant(r, timeText, col("transaction_time"), "local_time", context.settings());
         r.required(amountText, "amount");
         Parse.checkDecimal(r, amountText, amount, "amount", col("currency"), settings.currencies());
         Parse.checkCurrency(r, col("currency"), settings.currencies());

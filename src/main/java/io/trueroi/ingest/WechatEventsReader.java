@@ -53,7 +53,7 @@ final class WechatEventsReader extends BaseReader {
                 .required(col("app_id"), "ToUserName")
                 .required(col("openid"), "FromUserName")
                 .required(timeText, "CreateTime");
-        Parse.checkInstant(r, timeText, col("event_time"), "CreateTime")
+        Parse.checkInstant(r, timeText, col("event_time"), "CreateTime", context.settings())
                 .check(
                         col("msg_type").equalTo("event").and(event.isNull()),
                         Rejects.MISSING_REQUIRED,

@@ -48,7 +48,7 @@ final class WechatPhoneAuthReader extends BaseReader {
                 .required(col("openid"), "openid")
                 .required(col("phone_text"), "phone_number")
                 .required(timeText, "auth_time");
-        Parse.checkInstant(r, timeText, col("auth_time"), "auth_time");
+        Parse.checkInstant(r, timeText, col("auth_time"), "auth_time", context.settings());
         return in.select(SourceReader.withLineage(
                 new Column[] {
                     col("app_id"),

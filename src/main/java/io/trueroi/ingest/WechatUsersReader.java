@@ -50,7 +50,7 @@ final class WechatUsersReader extends BaseReader {
                                 .and(subscribeText.isin("0", "1").unary_$bang()),
                         Rejects.BAD_VALUE,
                         "subscribe is neither 0 nor 1");
-        Parse.checkInstant(r, col("time_text"), col("subscribe_time"), "subscribe_time");
+        Parse.checkInstant(r, col("time_text"), col("subscribe_time"), "subscribe_time", context.settings());
         return j.select(SourceReader.withLineage(
                 new Column[] {
                     col("app_id"),

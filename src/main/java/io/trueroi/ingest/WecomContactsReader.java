@@ -48,7 +48,7 @@ final class WecomContactsReader extends BaseReader {
         j = j.withColumn("add_time", Parse.epochSeconds(col("time_text")))
                 .withColumn("add_way", col("add_way_text").try_cast("int"));
         Rejects r = jsonRejects().required(col("external_userid"), "external_contact.external_userid");
-        Parse.checkInstant(r, col("time_text"), col("add_time"), "follow_user.createtime");
+        Parse.checkInstant(r, col("time_text"), col("add_time"), "follow_user.createtime", context.settings());
         Parse.checkInteger(r, col("add_way_text"), col("add_way"), "follow_user.add_way");
         return j.select(SourceReader.withLineage(
                 new Column[] {

@@ -7,6 +7,7 @@ import io.trueroi.testing.SharedSpark;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -148,6 +149,51 @@ class ParseTest {
                 assertEquals(Rejects.BAD_DECIMAL, o.getString(1), c[0]);
                 assertEquals(c[2], o.getString(2), c[0]);
             }
+        }
+    }
+
+    /**
+     * Issue 28, defect 10: business times outside the plausible window. Delivery date 2026-10-01
+     * with the default two days after it allows up to 2026-10-03T23:59:59Z; earliest-time here is
+     * set to 2020-01-01T00:00:00Z. Before, an order dated 2099 was accepted.
+     */
+    @Test
+    void businessTimesOutsideTheirDeliveryWindowAreRejected(SparkSession spark) {
+        io.trueroi.config.IngestSettings settings = io.trueroi.config.TrueRoiConfig.load(
+                        List.of(),
+                        Map.of(
+                                "TRUEROI_HASH_KEY",
+                                "a-test-key-of-enough-length",
+                                "CONFIG_FORCE_trueroi_ingest_earliest__time",
+                                "2020-01-01T00:00:00Z"))
+                .ingest();
+        assertEquals(2, settings.maxDaysAfterDelivery());
+        List<String[]> cases = List.of(
+                new String[] {"2026-10-03T23:59:59Z", null},
+                new String[] {"2026-09-01T00:00:00Z", null},
+                new String[] {
+                    "2026-10-04T00:00:00Z",
+                    "t is more than 2 days after its delivery date 2026-10-01 (trueroi.ingest.max-days-after-delivery): '2026-10-04T00:00:00Z'"
+                },
+                new String[] {
+                    "2099-01-01T00:00:00Z",
+                    "t is more than 2 days after its delivery date 2026-10-01 (trueroi.ingest.max-days-after-delivery): '2099-01-01T00:00:00Z'"
+                },
+                new String[] {
+                    "2019-06-01T00:00:00Z",
+                    "t is before trueroi.ingest.earliest-time 2020-01-01T00:00:00Z: '2019-06-01T00:00:00Z'"
+                },
+                new String[] {"1999-06-01T00:00:00Z", "t is not a valid time: '1999-06-01T00:00:00Z'"});
+        List<Row> in = new ArrayList<>();
+        cases.forEach(c -> in.add(org.apache.spark.sql.RowFactory.create(c[0], "2026-10-01")));
+        var schema =
+                new org.apache.spark.sql.types.StructType().add("t", "string").add("dt", "string");
+        Rejects r = new Rejects();
+        Parse.checkInstant(
+                r, col("t"), Parse.instant(col("t"), org.apache.spark.sql.functions.lit("UTC")), "t", settings);
+        List<Row> out = spark.createDataFrame(in, schema).select(r.detail()).collectAsList();
+        for (int i = 0; i < cases.size(); i++) {
+            assertEquals(cases.get(i)[1], out.get(i).getString(0), cases.get(i)[0]);
         }
     }
 }
