@@ -52,7 +52,11 @@ final class ConfigLayers {
         Map<String, Object> envValues = new TreeMap<>();
         TrueRoiConfig.ENV_OVERRIDES.forEach((var, key) -> {
             String v = env.get(var);
-            if (v != null && !v.isBlank()) {
+            if (v != null && v.isBlank()) {
+                // Set but empty is a mistake in a deployment, not a wish for the default.
+                throw new ConfigError(var + " is set but empty (" + key + "): unset it to use the configured value");
+            }
+            if (v != null) {
                 envValues.put(key, v);
             }
         });

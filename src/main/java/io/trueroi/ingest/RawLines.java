@@ -362,8 +362,12 @@ public final class RawLines {
         private Row readHeader(List<String> header, String text) {
             headerFields = header.size();
             Map<String, Integer> position = new HashMap<>();
+            Map<String, Integer> repeated = new HashMap<>();
             for (int i = 0; i < header.size(); i++) {
-                position.putIfAbsent(header.get(i).trim().toLowerCase(Locale.ROOT), i);
+                String name = header.get(i).trim().toLowerCase(Locale.ROOT);
+                if (position.putIfAbsent(name, i) != null) {
+                    repeated.putIfAbsent(name, i);
+                }
             }
             List<CsvColumn> columns = format.columns();
             columnIndex = new int[columns.size()];
@@ -375,7 +379,18 @@ public final class RawLines {
                 names.addAll(format.headerAliases().getOrDefault(column.name(), List.of()));
                 columnIndex[c] = -1;
                 for (String name : names) {
-                    Integer at = position.get(name.trim().toLowerCase(Locale.ROOT));
+                    String key = name.trim().toLowerCase(Locale.ROOT);
+                    Integer at = position.get(key);
+                    if (at != null && repeated.containsKey(key)) {
+                        // Which of the two holds the values is anyone's guess: the file fails.
+                        done = true;
+                        return error(
+                                MISSING_COLUMN,
+                                "header names column '" + header.get(at).trim() + "' twice (fields " + (at + 1)
+                                        + " and " + (repeated.get(key) + 1) + "), and " + column.name()
+                                        + " is read from it",
+                                snippet(text));
+                    }
                     if (at != null) {
                         columnIndex[c] = at;
                         break;

@@ -76,10 +76,25 @@ public final class TrueRoi implements Runnable {
                 c.getErr().println("trueroi: configuration error: " + oneLine(ex.getMessage()));
                 return EXIT_CONFIG;
             }
-            c.getErr().println("trueroi: " + c.getCommandName() + " failed: " + oneLine(Failures.describe(ex)));
+            c.getErr()
+                    .println("trueroi: " + c.getCommandName() + " failed: " + oneLine(Failures.describe(ex))
+                            + logFile());
             return EXIT_FAILED;
         });
+        if (args.length > 0 && !args[0].startsWith("-") && !cli.getSubcommands().containsKey(args[0])) {
+            // Named here: picocli would list the wrapper's --conf arguments as unmatched too.
+            err.println("trueroi: unknown job '" + args[0] + "'; jobs: "
+                    + String.join(", ", cli.getSubcommands().keySet()) + " (see 'trueroi --help')");
+            err.flush();
+            return EXIT_USAGE;
+        }
         return cli.execute(args);
+    }
+
+    /** " (log: FILE)" when the launcher named a log file (jobs/trueroi does), where the details are. */
+    static String logFile() {
+        String file = System.getProperty("trueroi.log.file");
+        return file == null || file.isBlank() ? "" : " (log: " + file + ")";
     }
 
     /** The message on one line, with any phone or e-mail it quotes redacted (stderr is kept in logs). */

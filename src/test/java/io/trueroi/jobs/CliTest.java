@@ -45,6 +45,28 @@ class CliTest {
     }
 
     @Test
+    void anUnknownJobIsNamedNotTheWrappersArguments() {
+        // Issue 28, defect 15: jobs/trueroi inserts --conf conf/local.conf after the job's name;
+        // picocli then listed 'frobnicate', '--conf', '...local.conf' as unmatched arguments.
+        Result r = run("frobnicate", "--conf", "conf/local.conf");
+        assertRejected(r, "unknown job 'frobnicate'; jobs: ingest, identity, journeys, attribution, marts, nightly");
+        assertTrue(!r.err().contains("local.conf"), r.err());
+    }
+
+    @Test
+    void anEmptyWarehouseVariableIsAConfigurationError() {
+        // Issue 28, defect 15: TRUEROI_WAREHOUSE="" silently meant ./warehouse.
+        StringWriter err = new StringWriter();
+        int code = TrueRoi.run(
+                new String[] {"marts", "--date", "2026-10-01"},
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true),
+                Map.of("TRUEROI_HASH_KEY", "a-test-key-of-enough-length", "TRUEROI_WAREHOUSE", ""));
+        assertEquals(TrueRoi.EXIT_CONFIG, code, err.toString());
+        assertTrue(err.toString().contains("TRUEROI_WAREHOUSE is set but empty (trueroi.warehouse)"), err.toString());
+    }
+
+    @Test
     void rejectsMissingJob() {
         assertRejected(run(), "a job is required");
     }

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 28, defect 12: a CSV header that is not valid in the file's charset was quarantined as a
+ * CSV headers that cannot be used fail their file. Issue 28, defect 12: a CSV header that is not valid in the file's charset was quarantined as a
  * data line, and the first data line was then taken for the header. Now the file fails, as a
  * missing column does (MISSING_COLUMN: the job stops naming the file), and no line of it is read.
  * The fixture is a GBK header (订单编号) in a file the rule declares UTF-8.
  */
-class UndecodableHeaderTest {
+class CsvHeaderTest {
     @TempDir
     Path tmp;
 
@@ -54,5 +54,46 @@ class UndecodableHeaderTest {
         assertEquals(1L, r.get(RawLines.SCHEMA.fieldIndex("source_line")));
         assertEquals(RawLines.MISSING_COLUMN, r.get(RawLines.SCHEMA.fieldIndex("error_code")));
         assertEquals("header line is not valid UTF-8", r.get(RawLines.SCHEMA.fieldIndex("error_detail")));
+    }
+
+    /**
+     * Issue 28, defect 15: a header naming a column the reader reads twice resolved first-wins
+     * without a word. It fails the file now; a repeated name the reader does not read is harmless.
+     */
+    @Test
+    void aRepeatedHeaderNameTheReaderReadsFailsTheFile() throws IOException {
+        Path f = tmp.resolve("dup.csv");
+        Files.writeString(f, "order_id,note,amount,note,amount\nO1,a,1.00,b,2.00\n");
+        List<Row> rows = read(f);
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals(RawLines.MISSING_COLUMN, rows.get(0).get(RawLines.SCHEMA.fieldIndex("error_code")));
+        assertEquals(
+                "header names column 'amount' twice (fields 3 and 5), and amount is read from it",
+                rows.get(0).get(RawLines.SCHEMA.fieldIndex("error_detail")));
+        Path g = tmp.resolve("dup_note.csv");
+        Files.writeString(g, "order_id,note,amount,note\nO1,a,1.00,b\n");
+        List<Row> ok = read(g);
+        assertEquals(1, ok.size());
+        assertEquals(null, ok.get(0).get(RawLines.SCHEMA.fieldIndex("error_code")));
+    }
+
+    private static List<Row> read(Path f) throws IOException {
+        RawFile file = new RawFile(
+                "ecommerce_orders",
+                f.toUri().toString(),
+                f.getFileName().toString(),
+                "2026-10-01",
+                "UTF-8",
+                Map.of(),
+                Files.size(f),
+                0L);
+        List<Row> rows = new ArrayList<>();
+        new RawLines.FileLines(
+                        file,
+                        RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()),
+                        1 << 20,
+                        new Configuration(false))
+                .forEachRemaining(rows::add);
+        return rows;
     }
 }
