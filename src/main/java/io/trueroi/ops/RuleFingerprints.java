@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.Warehouse;
@@ -24,7 +25,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code ops.rule_fingerprints}: the settings each stage above ingest built the warehouse with, one
+ * {@code ops.rule_fingerprints}: the settings each stage built the warehouse with (for ingest, the
+ * fingerprint of the PII hash key, never the key), one
  * row per stage (the settings as JSON and their SHA-256). A night keeps earlier rows and adds or
  * replaces only what its data touches, so a night run with other rules (a changed
  * {@code conf/channels.conf}, over-merge guard, lookback or model list) would leave old and new
@@ -38,8 +40,18 @@ import org.apache.spark.sql.types.StructType;
  * write after a stage whose settings were not recorded yet.
  */
 public final class RuleFingerprints {
+    /**
+     * Not a configuration key: the fingerprint of the PII hash key ({@link #keyFingerprint}),
+     * recorded so that a night hashing with another key (the public development key mixed into a
+     * real warehouse) is refused instead of splitting every identity silently.
+     */
+    static final String KEY_FINGERPRINT = "trueroi.security.hash-key-fingerprint";
+
     /** The config paths whose values decide what each stage writes. */
     static final Map<String, List<String>> SETTINGS = Map.of(
+            // Ingest writes the PII hashes every stage joins on: its rule is the key, by fingerprint.
+            "ingest",
+            List.of(KEY_FINGERPRINT),
             "identity",
             List.of("trueroi.identity.max-links", "trueroi.identity.event-level-types"),
             "journeys",
@@ -98,8 +110,12 @@ public final class RuleFingerprints {
             }
         }
         if (!changes.isEmpty()) {
-            throw new JobFailure("the rules changed since the warehouse was built: " + String.join("; ", changes)
-                    + "; a night would mix old and new rules in one table: run with --full-refresh to rebuild "
+            String key = changes.stream().anyMatch(c -> c.contains(KEY_FINGERPRINT))
+                    ? "; the PII hash key is not the one the warehouse was built with: no new hash would match an"
+                            + " old one and every identity would split; set the same key, or"
+                    : ";";
+            throw new JobFailure("the rules changed since the warehouse was built: " + String.join("; ", changes) + key
+                    + " a night would mix old and new rules in one table: run with --full-refresh to rebuild "
                     + "every table with the new rules");
         }
     }
@@ -129,7 +145,9 @@ public final class RuleFingerprints {
     static String settings(TrueRoiConfig config, String stage) {
         Config picked = ConfigFactory.empty();
         for (String path : SETTINGS.get(stage)) {
-            if (config.raw().hasPath(path)) {
+            if (path.equals(KEY_FINGERPRINT)) {
+                picked = picked.withValue(path, ConfigValueFactory.fromAnyRef(keyFingerprint(config.hashKey())));
+            } else if (config.raw().hasPath(path)) {
                 picked = picked.withValue(path, config.raw().getValue(path));
             }
         }
@@ -166,6 +184,22 @@ public final class RuleFingerprints {
         }
         String text = v.render(ConfigRenderOptions.concise());
         return text.length() <= 60 ? text : "(" + text.length() + " characters)";
+    }
+
+    /**
+     * 16 hex digits of HMAC-SHA-256 under the key of a fixed label: the same key always gives the
+     * same fingerprint, and the fingerprint gives nothing back of the key.
+     */
+    static String keyFingerprint(byte[] key) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of()
+                    .formatHex(mac.doFinal("trueroi hash key fingerprint".getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     private static String sha256(String text) {

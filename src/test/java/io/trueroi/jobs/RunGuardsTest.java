@@ -131,4 +131,34 @@ class RunGuardsTest {
         assertTrue(rebuilt.err().contains(Table.IDENTITY_MAP.qualifiedName()), rebuilt.err());
         assertFalse(rebuilt.err().contains("rules changed"), rebuilt.err());
     }
+
+    /**
+     * Issue 28, defect 16: a night hashed with another key (the public development key mixed into
+     * a real warehouse) split identities silently. The key's fingerprint is recorded with ingest's
+     * rules, and a run with another key is refused; the fingerprint is not the key.
+     */
+    @Test
+    void aRunWithAnotherHashKeyIsRefused(SparkSession spark) {
+        TestWorld world = new TestWorld(tmp).day(D1);
+        Warehouse w = new Warehouse(spark, world.warehouse.toString());
+        TrueRoiConfig real = world.config("");
+        RuleFingerprints.read(w).record(w, real, "ingest", RunContext.start("ingest", D1, D1, null));
+        String recorded = w.read(Table.RULE_FINGERPRINTS)
+                .filter("stage = 'ingest'")
+                .first()
+                .getAs("settings");
+        assertTrue(recorded.contains("hash-key-fingerprint"), recorded);
+        assertFalse(recorded.contains(TestWorld.HASH_KEY), "the fingerprint is not the key");
+        RuleFingerprints.read(w).check(real, List.of("ingest"));
+
+        TrueRoiConfig other = io.trueroi.config.TrueRoiConfig.load(
+                List.of(world.confFile("")), java.util.Map.of("TRUEROI_HASH_KEY", "another-key-of-enough-length"));
+        JobFailure e =
+                assertThrows(JobFailure.class, () -> RuleFingerprints.read(w).check(other, List.of("ingest")));
+        assertTrue(e.getMessage().contains("ingest (trueroi.security.hash-key-fingerprint: "), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("the PII hash key is not the one the warehouse was built with"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("--full-refresh"), e.getMessage());
+    }
 }
