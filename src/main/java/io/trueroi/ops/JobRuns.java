@@ -63,24 +63,7 @@ public final class JobRuns {
 
     /** Appends the run's STARTED row: the first thing a run writes, so a run that dies is seen. */
     public static void started(Warehouse warehouse, RunContext run) {
-        warehouse.append(
-                warehouse
-                        .spark()
-                        .createDataFrame(
-                                List.of(row(
-                                        run.runId(),
-                                        run.parentRunId(),
-                                        run.job(),
-                                        run.from(),
-                                        run.to(),
-                                        STARTED,
-                                        run.startedAt(),
-                                        run.startedAt(),
-                                        null,
-                                        List.of(),
-                                        Map.of())),
-                                SCHEMA),
-                Table.JOB_RUNS);
+        append(warehouse, run, STARTED, run.startedAt(), null, List.of(), Map.of());
     }
 
     /**
@@ -137,24 +120,30 @@ public final class JobRuns {
             String message,
             List<SourceStats> sources,
             Map<String, Long> counters) {
-        warehouse.append(
-                warehouse
-                        .spark()
-                        .createDataFrame(
-                                List.of(row(
-                                        run.runId(),
-                                        run.parentRunId(),
-                                        run.job(),
-                                        run.from(),
-                                        run.to(),
-                                        status,
-                                        run.startedAt(),
-                                        Instant.now(),
-                                        message,
-                                        sources,
-                                        counters)),
-                                SCHEMA),
-                Table.JOB_RUNS);
+        append(warehouse, run, status, Instant.now(), message, sources, counters);
+    }
+
+    private static void append(
+            Warehouse warehouse,
+            RunContext run,
+            String status,
+            Instant end,
+            String message,
+            List<SourceStats> sources,
+            Map<String, Long> counters) {
+        Row r = row(
+                run.runId(),
+                run.parentRunId(),
+                run.job(),
+                run.from(),
+                run.to(),
+                status,
+                run.startedAt(),
+                end,
+                message,
+                sources,
+                counters);
+        warehouse.append(warehouse.spark().createDataFrame(List.of(r), SCHEMA), Table.JOB_RUNS);
     }
 
     private static Row row(

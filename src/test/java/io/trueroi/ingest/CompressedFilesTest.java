@@ -11,11 +11,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +38,7 @@ class CompressedFilesTest {
         }
         Path f = tmp.resolve("clicks.jsonl.zst");
         Files.write(f, b.toByteArray());
-        List<Row> rows = read(f);
+        List<Row> rows = Framing.rows(f, "ad_clicks", RawFormat.jsonLines());
         assertEquals(2, rows.size());
         assertEquals("{\"click_id\":\"b\"}", rows.get(1).get(RawLines.SCHEMA.fieldIndex("line")));
     }
@@ -51,7 +48,7 @@ class CompressedFilesTest {
         for (String name : List.of("clicks.jsonl.gz", "clicks.jsonl.zst", "clicks.jsonl.bz2", "clicks.jsonl")) {
             Path f = tmp.resolve(name);
             Files.write(f, new byte[0]);
-            assertEquals(List.of(), read(f), name);
+            assertEquals(List.of(), Framing.rows(f, "ad_clicks", RawFormat.jsonLines()), name);
         }
     }
 
@@ -64,23 +61,8 @@ class CompressedFilesTest {
         byte[] whole = b.toByteArray();
         Path f = tmp.resolve("cut.jsonl.gz");
         Files.write(f, java.util.Arrays.copyOf(whole, whole.length / 2));
-        RuntimeException e = assertThrows(RuntimeException.class, () -> read(f));
+        RuntimeException e =
+                assertThrows(RuntimeException.class, () -> Framing.rows(f, "ad_clicks", RawFormat.jsonLines()));
         assertTrue(e.getMessage().contains("cut.jsonl.gz"), e.getMessage());
-    }
-
-    private static List<Row> read(Path f) throws IOException {
-        RawFile file = new RawFile(
-                "ad_clicks",
-                f.toUri().toString(),
-                f.getFileName().toString(),
-                "2026-10-01",
-                "UTF-8",
-                Map.of(),
-                Files.size(f),
-                0L);
-        List<Row> rows = new ArrayList<>();
-        new RawLines.FileLines(file, RawFormat.jsonLines(), 1 << 20, new Configuration(false))
-                .forEachRemaining(rows::add);
-        return rows;
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,22 +26,10 @@ class ControlCharactersTest {
     void aLineHoldingAControlCharacterIsQuarantined() throws IOException {
         Path f = tmp.resolve("orders.csv");
         Files.writeString(f, "order_id,note\nOS1,ok\nOSN\u0000001,x\nOS3,a\tb\nOS4,bell\u0007\n");
-        List<Row> rows = new ArrayList<>();
-        RawFile file = new RawFile(
+        List<Row> rows = Framing.rows(
+                f,
                 "ecommerce_orders",
-                f.toUri().toString(),
-                "orders.csv",
-                "2026-10-01",
-                "UTF-8",
-                Map.of(),
-                Files.size(f),
-                0L);
-        new RawLines.FileLines(
-                        file,
-                        RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("note")), Map.of()),
-                        1 << 20,
-                        new Configuration(false))
-                .forEachRemaining(rows::add);
+                RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("note")), Map.of()));
         List<String> got = new ArrayList<>();
         for (Row r : rows) {
             got.add(r.get(RawLines.SCHEMA.fieldIndex("source_line")) + ":"

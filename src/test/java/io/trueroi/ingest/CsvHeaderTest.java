@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,22 +31,10 @@ class CsvHeaderTest {
         b.write("O1,1.00\nO2,2.00\n".getBytes(StandardCharsets.UTF_8));
         Path f = tmp.resolve("orders.csv");
         Files.write(f, b.toByteArray());
-        RawFile file = new RawFile(
+        List<Row> rows = Framing.rows(
+                f,
                 "ecommerce_orders",
-                f.toUri().toString(),
-                "orders.csv",
-                "2026-10-01",
-                "UTF-8",
-                Map.of(),
-                Files.size(f),
-                0L);
-        List<Row> rows = new ArrayList<>();
-        new RawLines.FileLines(
-                        file,
-                        RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()),
-                        1 << 20,
-                        new Configuration(false))
-                .forEachRemaining(rows::add);
+                RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()));
         assertEquals(1, rows.size(), rows.toString());
         Row r = rows.get(0);
         assertEquals(1L, r.get(RawLines.SCHEMA.fieldIndex("source_line")));
@@ -78,22 +64,9 @@ class CsvHeaderTest {
     }
 
     private static List<Row> read(Path f) throws IOException {
-        RawFile file = new RawFile(
+        return Framing.rows(
+                f,
                 "ecommerce_orders",
-                f.toUri().toString(),
-                f.getFileName().toString(),
-                "2026-10-01",
-                "UTF-8",
-                Map.of(),
-                Files.size(f),
-                0L);
-        List<Row> rows = new ArrayList<>();
-        new RawLines.FileLines(
-                        file,
-                        RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()),
-                        1 << 20,
-                        new Configuration(false))
-                .forEachRemaining(rows::add);
-        return rows;
+                RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()));
     }
 }

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +36,7 @@ class JsonLineFramingTest {
                         "{\"click_id\":\"g\\\"}\"}",
                         "{\"click_id\":\"h\"},",
                         "{\"click_id\":\"i\""));
-        List<Row> rows = read(f);
+        List<Row> rows = Framing.rows(f, "ad_clicks", RawFormat.jsonLines());
         List<String> codes = new ArrayList<>();
         for (Row r : rows) {
             codes.add(String.valueOf(r.get(RawLines.SCHEMA.fieldIndex("error_code"))));
@@ -51,14 +49,5 @@ class JsonLineFramingTest {
         assertEquals(
                 "content after the JSON object, from character 17: '{\"click_id\":\"c\"}'",
                 rows.get(1).get(RawLines.SCHEMA.fieldIndex("error_detail")));
-    }
-
-    private static List<Row> read(Path f) throws IOException {
-        RawFile file = new RawFile(
-                "ad_clicks", f.toUri().toString(), "clicks.jsonl", "2026-10-01", "UTF-8", Map.of(), Files.size(f), 0L);
-        List<Row> rows = new ArrayList<>();
-        new RawLines.FileLines(file, RawFormat.jsonLines(), 1 << 20, new Configuration(false))
-                .forEachRemaining(rows::add);
-        return rows;
     }
 }

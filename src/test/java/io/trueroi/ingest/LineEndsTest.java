@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,16 +60,18 @@ class LineEndsTest {
     void aCsvFileWithBareCrLineEndsGivesEveryRow() throws IOException {
         Path f = tmp.resolve("orders.csv");
         Files.writeString(f, "order_id,amount\rO1,1.00\rO2,2.00\rO3,3.00\rO4,4.00\r");
-        List<Row> rows =
-                read(f, RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.required("amount")), Map.of()));
+        List<Row> rows = Framing.rows(
+                f,
+                "ecommerce_orders",
+                RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.required("amount")), Map.of()));
         assertEquals(4, rows.size(), rows.toString());
         for (int i = 0; i < 4; i++) {
             Row r = rows.get(i);
-            assertNull(get(r, "error_code"), r.toString());
-            assertEquals((long) i + 2, get(r, "source_line"));
+            assertNull(Framing.get(r, "error_code"), r.toString());
+            assertEquals((long) i + 2, Framing.get(r, "source_line"));
             assertArrayEquals(
                     new Object[] {"O" + (i + 1), (i + 1) + ".00"},
-                    scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) get(r, "fields"))
+                    scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) Framing.get(r, "fields"))
                             .toArray());
         }
     }
@@ -80,32 +81,14 @@ class LineEndsTest {
         // A line end this reader does not know (here a vertical tab) would hide every row in the header.
         Path f = tmp.resolve("orders_vt.csv");
         Files.writeString(f, "order_id,amount\u000bO1,1.00\u000bO2,2.00\n");
-        List<Row> rows =
-                read(f, RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()));
-        assertEquals(1, rows.size(), rows.toString());
-        assertEquals(RawLines.MISSING_COLUMN, get(rows.get(0), "error_code"));
-        assertTrue(
-                ((String) get(rows.get(0), "error_detail")).contains("control character U+000B"),
-                rows.get(0).toString());
-    }
-
-    /** Rows of {@link RawLines.FileLines} carry no schema: fields by their place in {@link RawLines#SCHEMA}. */
-    private static Object get(Row r, String name) {
-        return r.get(RawLines.SCHEMA.fieldIndex(name));
-    }
-
-    private static List<Row> read(Path f, RawFormat format) throws IOException {
-        RawFile file = new RawFile(
+        List<Row> rows = Framing.rows(
+                f,
                 "ecommerce_orders",
-                f.toUri().toString(),
-                f.getFileName().toString(),
-                "2026-10-01",
-                "UTF-8",
-                Map.of(),
-                Files.size(f),
-                0L);
-        List<Row> rows = new ArrayList<>();
-        new RawLines.FileLines(file, format, 1 << 20, new Configuration(false)).forEachRemaining(rows::add);
-        return rows;
+                RawFormat.csv(List.of(CsvColumn.required("order_id"), CsvColumn.optional("amount")), Map.of()));
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals(RawLines.MISSING_COLUMN, Framing.get(rows.get(0), "error_code"));
+        assertTrue(
+                ((String) Framing.get(rows.get(0), "error_detail")).contains("control character U+000B"),
+                rows.get(0).toString());
     }
 }
