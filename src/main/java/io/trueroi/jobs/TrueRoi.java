@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             JobCommand.Nightly.class,
             SqlCommand.class,
             StatusCommand.class,
+            MaintainCommand.class,
             GenerateCommand.class,
             EvaluateCommand.class
         },

@@ -120,6 +120,11 @@ public final class Warehouse {
         return snapshot(table).version();
     }
 
+    /** How many data files the table's latest version holds (from its log, without a Spark job). */
+    public long snapshotFiles(Table table) {
+        return snapshot(table).numOfFiles();
+    }
+
     /** The table's latest snapshot: its log read up to the last commit, without a Spark job. */
     private org.apache.spark.sql.delta.Snapshot snapshot(Table table) {
         return org.apache.spark.sql.delta.DeltaLog.forTable(spark, new Path(path(table)))
