@@ -74,6 +74,8 @@ final class StatusCommand extends BaseCommand {
                         .emptyDataFrame()
                         .select(lit(null).cast("string").as("_holder"));
         List<Row> rows = latest.join(holders, col("run_id").equalTo(col("_holder")), "left_outer")
+                // Newest first by the start instant itself: runs can start within one second.
+                .orderBy(col("started_at").desc(), col("run_id").desc())
                 .select(
                         col("run_id"),
                         col("job"),
@@ -96,7 +98,6 @@ final class StatusCommand extends BaseCommand {
                                 .otherwise(col("seconds"))
                                 .as("seconds"),
                         col("message"))
-                .orderBy(col("started_at_utc").desc(), col("run_id").desc())
                 .limit(last + 1)
                 .collectAsList();
         SqlCommand.print(
