@@ -132,8 +132,8 @@ abstract class JobCommand extends BaseCommand {
         List<StageResult> results = new ArrayList<>();
         List<String> stageTimes = new ArrayList<>();
         String current = run.job();
-        try (RunLock lock =
-                RunLock.acquire(warehouse, run, lockParts(groups), config.runs().lockStaleAfter(), forceUnlock)) {
+        try (RunLock lock = RunLock.acquire(
+                warehouse, run, lockParts(stages(), groups), config.runs().lockStaleAfter(), forceUnlock)) {
             JobRuns.started(warehouse, run);
             List<String> abandoned = JobRuns.markAbandoned(warehouse, run);
             if (!abandoned.isEmpty()) {
@@ -175,10 +175,13 @@ abstract class JobCommand extends BaseCommand {
         return 0;
     }
 
-    /** The parts of the warehouse this job writes: its stages, and for ingest each source group it reads. */
-    private Set<String> lockParts(Set<String> groups) {
+    /**
+     * The parts of the warehouse these stages write ({@link RunLock}): each stage, and for ingest
+     * each source group it reads.
+     */
+    static Set<String> lockParts(List<String> stages, Set<String> groups) {
         Set<String> parts = new TreeSet<>();
-        for (String stage : stages()) {
+        for (String stage : stages) {
             if (stage.equals(IngestAction.NAME)) {
                 groups.forEach(g -> parts.add(IngestAction.NAME + ":" + g));
             } else {
@@ -345,14 +348,13 @@ abstract class JobCommand extends BaseCommand {
 
     @Command(name = "nightly", description = "Every stage in order: ingest, identity, journeys, attribution, marts.")
     static final class Nightly extends JobCommand {
+        /** Every stage, in order. */
+        static final List<String> STAGES = List.of(
+                IngestAction.NAME, IdentityAction.NAME, JourneysAction.NAME, AttributionAction.NAME, MartsAction.NAME);
+
         @Override
         List<String> stages() {
-            return List.of(
-                    IngestAction.NAME,
-                    IdentityAction.NAME,
-                    JourneysAction.NAME,
-                    AttributionAction.NAME,
-                    MartsAction.NAME);
+            return STAGES;
         }
 
         @Override

@@ -12,8 +12,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Set;
-import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,8 +57,8 @@ final class MaintainCommand extends BaseCommand {
                             + "lose their files; give --force-retention to go below it");
         }
         Warehouse shared = SparkSessions.warehouse(config);
-        // VACUUM lists and deletes with as many tasks as this setting (10,000 by default): a few
-        // tiny files then cost minutes of task launches. One per core is plenty for a listing.
+        // VACUUM lists and deletes with as many tasks as this setting (10,000 by default), however
+        // few the files: one task per core lists any table this job writes.
         Warehouse warehouse = shared.withSessionSetting(
                 "spark.sql.sources.parallelPartitionDiscovery.parallelism",
                 String.valueOf(Math.max(1, shared.spark().sparkContext().defaultParallelism())));
@@ -72,7 +70,12 @@ final class MaintainCommand extends BaseCommand {
         RunContext run = RunContext.start("maintain", today, today, null);
         PrintWriter out = spec.commandLine().getOut();
         long hours = Math.max(0, retention.toHours());
-        try (RunLock lock = RunLock.acquire(w, run, allParts(), config.runs().lockStaleAfter(), forceUnlock)) {
+        try (RunLock lock = RunLock.acquire(
+                w,
+                run,
+                JobCommand.lockParts(JobCommand.Nightly.STAGES, Readers.groups()),
+                config.runs().lockStaleAfter(),
+                forceUnlock)) {
             out.printf("%-36s %12s %12s %14s%n", "table", "files before", "files after", "files deleted");
             for (Table t : Table.values()) {
                 if (t == Table.RUN_LOCKS || !w.exists(t)) {
@@ -99,13 +102,5 @@ final class MaintainCommand extends BaseCommand {
         out.printf("retention %s (trueroi.runs.vacuum-retention); run %s%n", retention, run.runId());
         out.flush();
         return 0;
-    }
-
-    /** Every part a run can hold: each source group's ingest and each stage above it. */
-    private static Set<String> allParts() {
-        Set<String> parts = new TreeSet<>();
-        Readers.groups().forEach(g -> parts.add("ingest:" + g));
-        parts.addAll(Set.of("identity", "journeys", "attribution", "marts"));
-        return parts;
     }
 }

@@ -1,6 +1,9 @@
 package io.trueroi.ops;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
@@ -14,6 +17,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
@@ -26,8 +30,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * appends {@link #ABANDONED} with its start time. Appends are blind, so runs of different jobs
  * never conflict.
  *
- * <p>Cost: one small Delta append per row; finding abandoned runs reads the table's run ids and
- * statuses and the lock table once per run.
+ * <p>Cost: one small Delta append per row; finding abandoned runs ({@link #states}) reads this
+ * table and the lock table once per run.
  */
 public final class JobRuns {
     public static final String STARTED = "STARTED";
@@ -66,25 +70,65 @@ public final class JobRuns {
         append(warehouse, run, STARTED, run.startedAt(), null, List.of(), Map.of());
     }
 
+    /** A run still holding its lock parts whose end row is not written yet (shown, never stored). */
+    public static final String RUNNING = "RUNNING";
+
     /**
-     * Appends an ABANDONED row for every run with a STARTED row and no later one that holds no
-     * lock part ({@link RunLock}: a live run holds its parts until it ends; a killed one's are
-     * taken over once stale), other than {@code current}. Returns their run ids.
+     * Every run with its latest row, and {@code state}: that row's status, except that a run whose
+     * latest row is STARTED is {@link #RUNNING} while it holds a lock part ({@link RunLock}: a live
+     * run holds its parts until it ends; a killed one's are taken over once stale) and
+     * {@link #ABANDONED} otherwise. Empty when the table does not exist. One read of each table,
+     * one shuffle by run_id.
+     */
+    public static Dataset<Row> states(Warehouse warehouse) {
+        if (!warehouse.exists(Table.JOB_RUNS)) {
+            return warehouse
+                    .spark()
+                    .createDataFrame(List.of(), SCHEMA)
+                    .withColumn("state", lit(null).cast("string"));
+        }
+        Dataset<Row> latest = warehouse
+                .read(Table.JOB_RUNS)
+                .withColumn(
+                        "_rn",
+                        row_number()
+                                .over(Window.partitionBy("run_id")
+                                        .orderBy(
+                                                col("status").equalTo(STARTED).asc(),
+                                                col("ended_at").desc())))
+                .filter(col("_rn").equalTo(1))
+                .drop("_rn");
+        Dataset<Row> holders = warehouse.exists(Table.RUN_LOCKS)
+                ? warehouse
+                        .read(Table.RUN_LOCKS)
+                        .select(col("run_id").as("_holder"))
+                        .distinct()
+                : warehouse
+                        .spark()
+                        .emptyDataFrame()
+                        .select(lit(null).cast("string").as("_holder"));
+        return latest.join(holders, col("run_id").equalTo(col("_holder")), "left_outer")
+                .withColumn(
+                        "state",
+                        when(
+                                        col("status").equalTo(STARTED),
+                                        when(col("_holder").isNotNull(), lit(RUNNING))
+                                                .otherwise(lit(ABANDONED)))
+                                .otherwise(col("status")))
+                .drop("_holder");
+    }
+
+    /**
+     * Appends an ABANDONED row for every run, other than {@code current}, whose {@link #states}
+     * state is ABANDONED and not recorded yet. Returns their run ids.
      */
     public static List<String> markAbandoned(Warehouse warehouse, RunContext current) {
-        if (!warehouse.exists(Table.JOB_RUNS)) {
-            return List.of();
-        }
-        Dataset<Row> runs = warehouse.read(Table.JOB_RUNS);
-        Dataset<Row> ended = runs.filter(col("status").notEqual(STARTED)).select("run_id");
-        Dataset<Row> unfinished = runs.filter(
-                        col("status").equalTo(STARTED).and(col("run_id").notEqual(current.runId())))
-                .join(ended, "run_id", "left_anti");
-        if (warehouse.exists(Table.RUN_LOCKS)) {
-            unfinished = unfinished.join(warehouse.read(Table.RUN_LOCKS).select("run_id"), "run_id", "left_anti");
-        }
         // Abandoned runs are the rare killed ones: a handful of rows reach the driver.
-        List<Row> found = unfinished
+        List<Row> found = states(warehouse)
+                .filter(col("status")
+                        .equalTo(STARTED)
+                        .and(col("state").equalTo(ABANDONED))
+                        .and(col("run_id").notEqual(current.runId())))
                 .select("run_id", "parent_run_id", "job", "date_from", "date_to", "started_at")
                 .orderBy("started_at")
                 .collectAsList();
