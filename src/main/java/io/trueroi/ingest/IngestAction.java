@@ -38,6 +38,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -386,16 +387,15 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     }
 
     /**
-     * Each good row's place among the rows of its (dt, natural key): 1 for the one kept, the latest
-     * delivery ({@link #deliveryRank}, then the later line).
+     * The rows of one (dt, natural key), latest delivery first ({@link #deliveryRank}, then the
+     * later line): the first is the one kept.
      */
-    private static Column latestFirst(SourceReader r, Parsed p) {
+    private static WindowSpec latestFirst(SourceReader r, Parsed p) {
         List<Column> key = new ArrayList<>();
         key.add(col("dt"));
         r.table().naturalKey().forEach(c -> key.add(col(c)));
-        return row_number()
-                .over(Window.partitionBy(key.toArray(new Column[0]))
-                        .orderBy(p.deliveryRank().desc(), col("source_line").desc()));
+        return Window.partitionBy(key.toArray(new Column[0]))
+                .orderBy(p.deliveryRank().desc(), col("source_line").desc());
     }
 
     private static Dataset<Row> deduplicate(SourceReader r, Parsed p) {
@@ -403,7 +403,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
         // writer per date, so each partition gets one file instead of one per shuffle partition.
         return good(p.rows())
                 .repartition(col("dt"))
-                .withColumn("_rn", latestFirst(r, p))
+                .withColumn("_rn", row_number().over(latestFirst(r, p)))
                 .filter(col("_rn").equalTo(1))
                 .drop("_rn");
     }
@@ -411,7 +411,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     /**
      * Rows dropped whose content (every silver column but the file and line) differs from the row
      * kept for their key: conflicting versions of one record, not repeats of it. One shuffle of
-     * the keys and a content hash.
+     * the good rows by key.
      */
     private static long conflicts(SourceReader r, Parsed p) {
         Dataset<Row> good = good(p.rows());
@@ -419,18 +419,10 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                 .filter(c -> !c.equals("source_file") && !c.equals("source_line"))
                 .map(c -> col(c))
                 .toArray(Column[]::new);
-        List<Column> key = new ArrayList<>();
-        key.add(col("dt"));
-        r.table().naturalKey().forEach(c -> key.add(col(c)));
+        WindowSpec w = latestFirst(r, p);
         return good.withColumn("_content", xxhash64(content))
-                .withColumn("_rn", latestFirst(r, p))
-                .withColumn(
-                        "_kept",
-                        first("_content")
-                                .over(Window.partitionBy(key.toArray(new Column[0]))
-                                        .orderBy(
-                                                p.deliveryRank().desc(),
-                                                col("source_line").desc())))
+                .withColumn("_rn", row_number().over(w))
+                .withColumn("_kept", first("_content").over(w))
                 .filter(col("_rn").gt(1).and(col("_content").notEqual(col("_kept"))))
                 .count();
     }

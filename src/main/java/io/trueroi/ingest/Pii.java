@@ -111,19 +111,19 @@ public final class Pii {
     }
 
     /**
-     * {@link #redact(Column)}, after every value of a personal field of the same line (its raw
-     * text, as the file has it) is replaced by {@code [pii]} wherever it occurs: a reader knows its
-     * phone and e-mail columns, so their values go whatever their shape. Values under four
-     * characters are left to the detectors (a country code or a lone digit is no one's number,
-     * and replacing it would blank every other digit of the line).
+     * The text with every value of a personal field of the same line (its raw text, as the file
+     * has it) replaced by {@code [pii]} wherever it occurs: a reader knows its phone and e-mail
+     * columns, so their values go whatever their shape. Values under four characters are left to
+     * {@link #redact(Column)}'s detectors (a country code or a lone digit is no one's number, and
+     * replacing it would blank every other digit of the line).
      */
-    public static Column redact(Column text, List<Column> personalValues) {
+    public static Column redactValues(Column text, List<Column> personalValues) {
         Column t = text;
         for (Column v : personalValues) {
             Column value = trim(v);
             t = when(value.isNull().or(length(value).lt(4)), t).otherwise(replace(t, value, lit("[pii]")));
         }
-        return redact(t);
+        return t;
     }
 
     /**

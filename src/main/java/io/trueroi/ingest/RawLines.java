@@ -199,9 +199,7 @@ public final class RawLines {
             lineNumber++;
             if (lines.lastLineTooLong()) {
                 if (format.kind() == RawFormat.Kind.CSV && !headerSeen) {
-                    done = true;
-                    return error(
-                            MISSING_COLUMN,
+                    return fileError(
                             "header line is longer than " + lines.maxLineBytes()
                                     + " bytes (trueroi.ingest.max-line-bytes)",
                             lenient(bytes));
@@ -228,8 +226,7 @@ public final class RawLines {
             } catch (CharacterCodingException e) {
                 if (format.kind() == RawFormat.Kind.CSV && !headerSeen) {
                     // Without its header no line of the file can be read; the next line is not one.
-                    done = true;
-                    return error(MISSING_COLUMN, "header line is not valid " + file.encoding(), lenient(bytes));
+                    return fileError("header line is not valid " + file.encoding(), lenient(bytes));
                 }
                 return error(BAD_ENCODING, "line is not valid " + file.encoding(), lenient(bytes));
             }
@@ -268,8 +265,7 @@ public final class RawLines {
                 fields = CsvLine.split(text);
             } catch (CsvLine.MalformedCsv e) {
                 if (!headerSeen) {
-                    done = true; // a file whose header cannot be read has no usable line
-                    return error(MISSING_COLUMN, "header line is not valid CSV: " + e.getMessage(), snippet(text));
+                    return fileError("header line is not valid CSV: " + e.getMessage(), snippet(text));
                 }
                 return error(MALFORMED_CSV, e.getMessage(), snippet(text));
             }
@@ -279,9 +275,7 @@ public final class RawLines {
                 if (control >= 0) {
                     // Lines ended by a character this reader does not split on would all sit in the
                     // header, their rows never read: the file fails rather than pass empty.
-                    done = true;
-                    return error(
-                            MISSING_COLUMN,
+                    return fileError(
                             String.format(
                                     "header line holds control character U+%04X at character %d: the file's lines"
                                             + " must end with LF, CR LF or CR",
@@ -383,9 +377,7 @@ public final class RawLines {
                     Integer at = position.get(key);
                     if (at != null && repeated.containsKey(key)) {
                         // Which of the two holds the values is anyone's guess: the file fails.
-                        done = true;
-                        return error(
-                                MISSING_COLUMN,
+                        return fileError(
                                 "header names column '" + header.get(at).trim() + "' twice (fields " + (at + 1)
                                         + " and " + (repeated.get(key) + 1) + "), and " + column.name()
                                         + " is read from it",
@@ -401,11 +393,7 @@ public final class RawLines {
                 }
             }
             if (!missing.isEmpty()) {
-                done = true;
-                return error(
-                        MISSING_COLUMN,
-                        "header has no column for required " + String.join("; ", missing),
-                        snippet(text));
+                return fileError("header has no column for required " + String.join("; ", missing), snippet(text));
             }
             return null;
         }
@@ -417,6 +405,12 @@ public final class RawLines {
 
         private static String snippet(String s) {
             return s.length() <= SNIPPET_CHARS ? s : s.substring(0, SNIPPET_CHARS);
+        }
+
+        /** A file-level error (MISSING_COLUMN): no further line of the file is read; the job fails on it. */
+        private Row fileError(String detail, String line) {
+            done = true;
+            return error(MISSING_COLUMN, detail, line);
         }
 
         private Row error(String code, String detail, String line) {

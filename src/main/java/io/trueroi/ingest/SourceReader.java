@@ -95,8 +95,8 @@ public interface SourceReader {
 
     /**
      * {@link #withLineage(Column[], Rejects, Column)} for a reader with personal fields: their
-     * raw values are redacted from the kept line and the reject detail ({@link Pii#redact(Column,
-     * List)}), whatever their shape.
+     * raw values are replaced in the kept line and the reject detail ({@link Pii#redactValues}),
+     * whatever their shape.
      */
     static Column[] withLineage(Column[] silver, Rejects rejects, Column lineStart, List<Column> personal) {
         List<Column> all = new ArrayList<>();
@@ -106,11 +106,15 @@ public interface SourceReader {
         all.add(col("source_line"));
         Column code = coalesce(col("error_code"), rejects.code());
         all.add(code.as(REJECT_CODE));
-        // Redacted here, where the personal fields are known; quarantine redacts both again by shape.
-        all.add(Pii.redact(
-                        when(col("error_code").isNotNull(), col("error_detail")).otherwise(rejects.detail()), personal)
+        // The personal fields' values are known only here; quarantine adds the redaction by shape.
+        all.add(when(
+                        code.isNotNull(),
+                        Pii.redactValues(
+                                when(col("error_code").isNotNull(), col("error_detail"))
+                                        .otherwise(rejects.detail()),
+                                personal))
                 .as(REJECT_DETAIL));
-        all.add(when(code.isNotNull(), Pii.redact(col("line"), personal)).as(RAW_LINE));
+        all.add(when(code.isNotNull(), Pii.redactValues(col("line"), personal)).as(RAW_LINE));
         all.add(lineStart.as(LINE_START));
         return all.toArray(new Column[0]);
     }
