@@ -13,68 +13,175 @@ public enum Table {
             Layer.SILVER,
             "wechat_events",
             List.of("app_id", "openid", "event_time", "event", "event_key"),
-            "one Official Account event push per row"),
+            "one Official Account event push per row",
+            keys("dt", "app_id", "openid", "event_time", "event")),
     WECHAT_USERS(
-            Layer.SILVER, "wechat_users", List.of("app_id", "openid"), "one WeChat user-info export row per follower"),
+            Layer.SILVER,
+            "wechat_users",
+            List.of("app_id", "openid"),
+            "one WeChat user-info export row per follower",
+            keys("dt", "app_id", "openid")),
     WECHAT_PHONE_AUTH(
             Layer.SILVER,
             "wechat_phone_auth",
             List.of("app_id", "openid", "auth_time"),
-            "one Mini Program phone authorisation"),
+            "one Mini Program phone authorisation",
+            keys("dt", "app_id", "openid", "auth_time")),
     WECOM_CONTACTS(
             Layer.SILVER,
             "wecom_contacts",
             List.of("external_userid", "follow_userid"),
-            "one WeCom external contact per staff member following it"),
+            "one WeCom external contact per staff member following it",
+            keys("dt", "external_userid", "follow_userid")),
     ECOMMERCE_ORDERS(
             Layer.SILVER,
             "ecommerce_orders",
             List.of("platform", "order_id"),
-            "one online order (Tmall, JD, own site)"),
+            "one online order (Tmall, JD, own site)",
+            keys("dt", "platform", "order_id", "created_at", "currency")),
     ECOMMERCE_REFUNDS(
-            Layer.SILVER, "ecommerce_refunds", List.of("platform", "refund_id"), "one refund of an online order"),
+            Layer.SILVER,
+            "ecommerce_refunds",
+            List.of("platform", "refund_id"),
+            "one refund of an online order",
+            keys("dt", "platform", "refund_id", "order_id", "refund_amount", "currency")),
     POS_TRANSACTIONS(
-            Layer.SILVER, "pos_transactions", List.of("store_id", "transaction_id"), "one till sale or return"),
+            Layer.SILVER,
+            "pos_transactions",
+            List.of("store_id", "transaction_id"),
+            "one till sale or return",
+            keys("dt", "store_id", "transaction_id", "transaction_time", "amount", "currency", "type")),
     AD_SPEND(
             Layer.SILVER,
             "ad_spend",
             List.of("platform", "report_date", "account_id", "campaign_id", "adgroup_id"),
-            "one ad platform's daily spend per campaign and ad group"),
-    AD_CLICKS(Layer.SILVER, "ad_clicks", List.of("platform", "click_id"), "one ad click"),
-    REJECTED_RECORDS(Layer.QUARANTINE, "rejected_records", "ingest", "one raw line that failed a check, and why"),
-    IDENTITY_MAP(Layer.IDENTITY, "identity_map", "identity", "one identifier hash and its OneID"),
+            "one ad platform's daily spend per campaign and ad group",
+            keys("dt", "platform", "report_date", "account_id", "campaign_id", "cost", "currency")),
+    AD_CLICKS(
+            Layer.SILVER,
+            "ad_clicks",
+            List.of("platform", "click_id"),
+            "one ad click",
+            keys("dt", "platform", "click_id", "click_time")),
+    REJECTED_RECORDS(
+            Layer.QUARANTINE,
+            "rejected_records",
+            "ingest",
+            "one raw line that failed a check, and why",
+            keys(),
+            keys("source", "dt", "source_file", "reason_code")),
+    IDENTITY_MAP(
+            Layer.IDENTITY,
+            "identity_map",
+            "identity",
+            "one identifier hash and its OneID",
+            keys("id_value_hash"),
+            keys("id_type", "one_id", "first_seen", "last_seen")),
     AMBIGUOUS_IDENTIFIERS(
             Layer.IDENTITY,
             "ambiguous_identifiers",
             "identity",
-            "one identifier the over-merge guard stopped from linking"),
-    ONE_ID_HISTORY(Layer.IDENTITY, "one_id_history", "identity", "one OneID retired into another by a merge"),
-    TOUCHPOINTS(Layer.JOURNEY, "touchpoints", "journeys", "one touch, with its OneID and channel"),
-    CONVERSIONS(Layer.JOURNEY, "conversions", "journeys", "one purchase or till sale, net of refunds and returns"),
-    JOURNEYS(Layer.JOURNEY, "journeys", "journeys", "one journey, its touches in order: what attribution reads"),
-    CREDITS(Layer.ATTRIBUTION, "credits", "attribution", "one model's credit for one touch of a converting journey"),
+            "one identifier the over-merge guard stopped from linking",
+            keys("id_type", "id_value_hash"),
+            keys("id_type", "id_value_hash")),
+    ONE_ID_HISTORY(
+            Layer.IDENTITY,
+            "one_id_history",
+            "identity",
+            "one OneID retired into another by a merge",
+            keys("from_one_id", "to_one_id", "reason"),
+            keys("from_one_id", "to_one_id", "reason")),
+    TOUCHPOINTS(
+            Layer.JOURNEY,
+            "touchpoints",
+            "journeys",
+            "one touch, with its OneID and channel",
+            keys("touchpoint_id"),
+            keys("touchpoint_id", "touch_time", "touch_date", "channel", "source_table")),
+    CONVERSIONS(
+            Layer.JOURNEY,
+            "conversions",
+            "journeys",
+            "one purchase or till sale, net of refunds and returns",
+            keys("conversion_id"),
+            keys("conversion_id", "conversion_time", "conversion_date", "gross_revenue", "refunds", "net_revenue")),
+    JOURNEYS(
+            Layer.JOURNEY,
+            "journeys",
+            "journeys",
+            "one journey, its touches in order: what attribution reads",
+            keys("journey_id"),
+            keys("journey_id", "converted", "net_revenue", "path_length")),
+    CREDITS(
+            Layer.ATTRIBUTION,
+            "credits",
+            "attribution",
+            "one model's credit for one touch of a converting journey",
+            keys("model", "journey_id", "touch_index"),
+            keys("model", "journey_id", "conversion_id", "channel", "conversion_credit", "revenue_credit")),
     MARKOV_DAILY_COUNTS(
             Layer.ATTRIBUTION,
             "markov_daily_counts",
             "attribution",
-            "one Markov transition's journeys, conversions and value per journey day and segment value"),
+            "one Markov transition's journeys, conversions and value per journey day and segment value",
+            keys("day", "segment", "from", "to"),
+            keys("day", "from", "journeys")),
     MARKOV_REMOVAL_EFFECTS(
             Layer.ATTRIBUTION,
             "markov_removal_effects",
             "attribution",
-            "one channel's removal effect per Markov fit date and segment"),
+            "one channel's removal effect per Markov fit date and segment",
+            keys("as_of_date", "segment", "channel"),
+            keys("as_of_date", "segment", "channel")),
     MARKOV_TRANSITIONS(
             Layer.ATTRIBUTION,
             "markov_transitions",
             "attribution",
-            "one transition probability per Markov fit date and segment"),
+            "one transition probability per Markov fit date and segment",
+            keys("as_of_date", "segment", "from_state", "to_state"),
+            keys("as_of_date", "segment", "from_state", "to_state", "probability")),
     CHANNEL_ROI_DAILY(
-            Layer.MART, "channel_roi_daily", "marts", "spend and credited revenue per day, model and channel"),
-    MODEL_COMPARISON(Layer.MART, "model_comparison", "marts", "each model's share of conversions per channel"),
-    CUSTOMER_LTV(Layer.MART, "customer_ltv", "marts", "one customer's realised value at 30, 90 and 365 days"),
-    COHORT_LTV(Layer.MART, "cohort_ltv", "marts", "one first-purchase month's cumulative value"),
-    CHANNEL_LTV_CAC(Layer.MART, "channel_ltv_cac", "marts", "acquired customers' value against spend per channel"),
-    PATH_SUMMARY(Layer.MART, "path_summary", "marts", "the most common converting paths"),
+            Layer.MART,
+            "channel_roi_daily",
+            "marts",
+            "spend and credited revenue per day, model and channel",
+            keys("date", "model", "channel", "campaign_id"),
+            keys("date", "model", "channel", "spend", "conversions", "net_revenue")),
+    MODEL_COMPARISON(
+            Layer.MART,
+            "model_comparison",
+            "marts",
+            "each model's share of conversions per channel",
+            keys("as_of_date", "model", "channel"),
+            keys("as_of_date", "model", "channel", "conversion_share")),
+    CUSTOMER_LTV(
+            Layer.MART,
+            "customer_ltv",
+            "marts",
+            "one customer's realised value at 30, 90 and 365 days",
+            keys("as_of_date", "one_id"),
+            keys("as_of_date", "one_id", "acquisition_date", "acquisition_channel", "net_revenue")),
+    COHORT_LTV(
+            Layer.MART,
+            "cohort_ltv",
+            "marts",
+            "one first-purchase month's cumulative value",
+            keys("as_of_date", "acquisition_month", "acquisition_channel", "months_since_acquisition"),
+            keys("as_of_date", "acquisition_month", "acquisition_channel", "months_since_acquisition", "cohort_size")),
+    CHANNEL_LTV_CAC(
+            Layer.MART,
+            "channel_ltv_cac",
+            "marts",
+            "acquired customers' value against spend per channel",
+            keys("as_of_date", "channel"),
+            keys("as_of_date", "channel", "customers_acquired", "spend")),
+    PATH_SUMMARY(
+            Layer.MART,
+            "path_summary",
+            "marts",
+            "the most common converting paths",
+            keys("as_of_date", "rank"),
+            keys("as_of_date", "rank", "path", "journeys")),
     JOB_RUNS(Layer.OPS, "job_runs", "every job", "one job run (or one stage of a nightly run)"),
     INGESTED_FILES(
             Layer.OPS,
@@ -82,6 +189,11 @@ public enum Table {
             "ingest",
             "one raw file read: its delivery date, size, time and checksum, and the run that read it"),
     RUN_LOCKS(Layer.OPS, "run_locks", "every job", "a part of the warehouse a running job holds, while it runs"),
+    QUALITY_CHECKS(
+            Layer.OPS,
+            "quality_checks",
+            "every job",
+            "one check of one table a stage wrote: what failed, a sample of the failing keys, passed or not"),
     RULE_FINGERPRINTS(
             Layer.OPS,
             "rule_fingerprints",
@@ -92,23 +204,52 @@ public enum Table {
     private final String tableName;
     private final String writtenBy;
     private final List<String> naturalKey;
+    private final List<String> key;
+    private final List<String> required;
     private final String description;
 
     /** A silver table: written by ingest, one row per source record and delivery. */
-    Table(Layer layer, String tableName, List<String> naturalKey, String description) {
-        this(layer, tableName, "ingest", naturalKey, description);
+    Table(Layer layer, String tableName, List<String> naturalKey, String description, List<String> required) {
+        this(layer, tableName, "ingest", naturalKey, concat(naturalKey, List.of("dt")), required, description);
+    }
+
+    Table(
+            Layer layer,
+            String tableName,
+            String writtenBy,
+            String description,
+            List<String> key,
+            List<String> required) {
+        this(layer, tableName, writtenBy, List.of(), key, required, description);
     }
 
     Table(Layer layer, String tableName, String writtenBy, String description) {
-        this(layer, tableName, writtenBy, List.of(), description);
+        this(layer, tableName, writtenBy, List.of(), List.of(), List.of(), description);
     }
 
-    Table(Layer layer, String tableName, String writtenBy, List<String> naturalKey, String description) {
+    Table(
+            Layer layer,
+            String tableName,
+            String writtenBy,
+            List<String> naturalKey,
+            List<String> key,
+            List<String> required,
+            String description) {
         this.layer = layer;
         this.tableName = tableName;
         this.writtenBy = writtenBy;
         this.naturalKey = naturalKey;
+        this.key = key;
+        this.required = required;
         this.description = description;
+    }
+
+    private static List<String> keys(String... columns) {
+        return List.of(columns);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     public Layer layer() {
@@ -136,6 +277,19 @@ public enum Table {
      */
     public List<String> naturalKey() {
         return naturalKey;
+    }
+
+    /**
+     * The columns no two rows share (README, per table): a silver table's natural key and its
+     * delivery date; empty for a table with no key (quarantine, ops).
+     */
+    public List<String> key() {
+        return key;
+    }
+
+    /** The columns that are never null in a correct table. */
+    public List<String> required() {
+        return required;
     }
 
     /** What one row is. */

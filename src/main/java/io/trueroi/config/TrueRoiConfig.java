@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * and reporting currency, and one settings type per section, each reading and checking its own
  * keys ({@link IngestSettings}, {@link IdentitySettings}, {@link JourneySettings},
  * {@link ChannelRule}s, {@link AttributionSettings}, {@link MartSettings}, {@link SparkSettings},
- * {@link RunSettings}).
+ * {@link RunSettings}, {@link QualitySettings}).
  * Layers are merged by {@link ConfigLayers}. Everything is checked before Spark starts: a bad
  * value fails with a {@link ConfigError} naming the key and the file and line it came from.
  *
@@ -46,6 +46,7 @@ public final class TrueRoiConfig {
     private final AttributionSettings attribution;
     private final MartSettings marts;
     private final RunSettings runs;
+    private final QualitySettings quality;
 
     private TrueRoiConfig(Config config, Map<String, String> env) {
         ConfigReader c = new ConfigReader(config);
@@ -65,6 +66,7 @@ public final class TrueRoiConfig {
         this.attribution = AttributionSettings.read(c);
         this.marts = MartSettings.read(c);
         this.runs = RunSettings.read(c);
+        this.quality = QualitySettings.read(c);
         hashKey(); // fail at start-up, not at the first hashed column
     }
 
@@ -136,6 +138,10 @@ public final class TrueRoiConfig {
 
     public RunSettings runs() {
         return runs;
+    }
+
+    public QualitySettings quality() {
+        return quality;
     }
 
     /** The PII hash key from the environment; a dev key only where local config allows it. */

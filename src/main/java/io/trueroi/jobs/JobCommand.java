@@ -19,6 +19,7 @@ import io.trueroi.ops.RunLock;
 import io.trueroi.ops.StageAction;
 import io.trueroi.ops.StageResult;
 import io.trueroi.ops.TableWritten;
+import io.trueroi.quality.QualityGate;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
@@ -130,6 +131,7 @@ abstract class JobCommand extends BaseCommand {
                 config.rawRoot(),
                 warehouse.root());
         List<StageResult> results = new ArrayList<>();
+        List<QualityGate.Outcome> checks = new ArrayList<>();
         List<String> stageTimes = new ArrayList<>();
         String current = run.job();
         try (RunLock lock = RunLock.acquire(
@@ -152,14 +154,26 @@ abstract class JobCommand extends BaseCommand {
                 current = stage;
                 RunContext stageRun = pipeline() ? run.stage(stage) : run;
                 long s0 = System.nanoTime();
-                results.add(runStage(action(stage, config, warehouse, stageRun, groups), stageRun, warehouse));
+                results.add(runStage(
+                        action(stage, config, warehouse, stageRun, groups),
+                        stageRun,
+                        config,
+                        warehouse,
+                        groups,
+                        checks));
                 rules.record(warehouse, config, stage, stageRun);
                 stageTimes.add(stage + " " + seconds(s0) + "s");
             }
+            QualityGate.record(warehouse, checks);
             if (pipeline()) {
                 JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of());
             }
         } catch (Exception e) {
+            try {
+                QualityGate.record(warehouse, checks);
+            } catch (RuntimeException recordFailed) {
+                e.addSuppressed(recordFailed);
+            }
             if (pipeline()) {
                 JobRuns.record(
                         warehouse,
@@ -171,7 +185,7 @@ abstract class JobCommand extends BaseCommand {
             }
             throw e instanceof StageFailed sf ? sf : new StageFailed(current, e);
         }
-        printSummary(run, t0, warehouse, results, stageTimes);
+        printSummary(run, t0, warehouse, results, checks, stageTimes);
         return 0;
     }
 
@@ -212,12 +226,33 @@ abstract class JobCommand extends BaseCommand {
         }
     }
 
-    /** Runs one stage and records its job_runs row, SUCCEEDED with its counts or FAILED with the reason. */
-    private static StageResult runStage(StageAction<?> action, RunContext stageRun, Warehouse warehouse) {
+    /**
+     * Runs one stage and the checks of what it wrote (adding their outcomes to {@code checks}), and
+     * records its job_runs row: SUCCEEDED with its counts, or FAILED with the reason. A failed error
+     * check puts the stage's tables back as they were before it.
+     */
+    private static StageResult runStage(
+            StageAction<?> action,
+            RunContext stageRun,
+            TrueRoiConfig config,
+            Warehouse warehouse,
+            Set<String> groups,
+            List<QualityGate.Outcome> checks) {
         long s0 = System.nanoTime();
         StageResult result;
+        Map<Table, Long> before = QualityGate.versions(warehouse, action.stage());
         try {
             result = action.execute();
+            long c0 = System.nanoTime();
+            List<QualityGate.Outcome> outcomes = QualityGate.check(action.stage(), config, warehouse, stageRun, groups);
+            LOG.info("{}: {} quality checks in {}s", action.stage(), outcomes.size(), seconds(c0));
+            checks.addAll(outcomes);
+            QualityGate.Outcome failed = QualityGate.firstError(outcomes);
+            if (failed != null) {
+                List<Table> restored = QualityGate.restore(warehouse, before);
+                throw new JobFailure("quality check " + failed.describe() + "; " + restored.size()
+                        + " table(s) put back as they were before the stage: " + restored);
+            }
         } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
             JobRuns.record(
                     warehouse, stageRun, JobRuns.FAILED, TrueRoi.oneLine(Failures.describe(e)), List.of(), Map.of());
@@ -230,7 +265,12 @@ abstract class JobCommand extends BaseCommand {
 
     /** Every table written with its rows and location, the seconds per stage, and what was set aside. */
     private void printSummary(
-            RunContext run, long t0, Warehouse warehouse, List<StageResult> results, List<String> stageTimes) {
+            RunContext run,
+            long t0,
+            Warehouse warehouse,
+            List<StageResult> results,
+            List<QualityGate.Outcome> checks,
+            List<String> stageTimes) {
         var out = spec.commandLine().getOut();
         out.printf("%s %s finished in %ss (run %s)%n", run.job(), run.dates(), seconds(t0), run.runId());
         out.printf("  %-36s %10s  %s%n", "table", "rows", "location");
@@ -244,6 +284,17 @@ abstract class JobCommand extends BaseCommand {
         out.printf(
                 "  %-36s %10s  %s%n",
                 Table.JOB_RUNS, "+" + (pipeline() ? results.size() + 2 : 2), warehouse.path(Table.JOB_RUNS));
+        if (!checks.isEmpty()) {
+            out.printf(
+                    "  %-36s %10s  %s%n",
+                    Table.QUALITY_CHECKS, "+" + checks.size(), warehouse.path(Table.QUALITY_CHECKS));
+        }
+        List<QualityGate.Outcome> warnings =
+                checks.stream().filter(c -> !c.passed()).toList();
+        if (!warnings.isEmpty()) {
+            out.printf("  quality warnings (%d):%n", warnings.size());
+            warnings.forEach(w -> out.printf("    %s%n", w.describe()));
+        }
         if (stageTimes.size() > 1) {
             out.printf("  stages: %s%n", String.join(", ", stageTimes));
         }

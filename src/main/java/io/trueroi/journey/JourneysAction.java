@@ -1,5 +1,6 @@
 package io.trueroi.journey;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -125,10 +126,13 @@ public final class JourneysAction extends StageAction<JourneysAction.Result> {
         Row t = touchpoints
                 .agg(
                         count(lit(1)),
-                        sum(when(col("channel").equalTo(ChannelTaxonomy.UNMAPPED), 1L)
-                                .otherwise(0L)),
-                        sum(when(col("is_invalid"), 1L).otherwise(0L)),
-                        sum(when(col("one_id").isNull(), 1L).otherwise(0L)))
+                        // A night with no touches at all sums nothing: null, counted as 0.
+                        coalesce(
+                                sum(when(col("channel").equalTo(ChannelTaxonomy.UNMAPPED), 1L)
+                                        .otherwise(0L)),
+                                lit(0L)),
+                        coalesce(sum(when(col("is_invalid"), 1L).otherwise(0L)), lit(0L)),
+                        coalesce(sum(when(col("one_id").isNull(), 1L).otherwise(0L)), lit(0L)))
                 .first();
         Row c = conversions
                 .agg(count(lit(1)), sum(when(col("one_id").isNull(), 1L).otherwise(0L)))

@@ -246,6 +246,54 @@ public final class Warehouse {
         register(table);
     }
 
+    /**
+     * Rows per value of a partition column ({@code column}, typed as in the table, and {@code
+     * rows}), from the row counts Delta's log keeps per file: no data file is read.
+     */
+    public Dataset<Row> rowsPerPartition(Table table, String column) {
+        var snap = snapshot(table);
+        StructField field = snap.metadata().schema().apply(column);
+        return snap.allFiles()
+                .toDF()
+                .groupBy(org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .col("partitionValues")
+                        .getItem(column)
+                        .cast(field.dataType())
+                        .as(column))
+                .agg(org.apache
+                        .spark
+                        .sql
+                        .functions
+                        .sum(org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .get_json_object(org.apache.spark.sql.functions.col("stats"), "$.numRecords")
+                                .cast("long"))
+                        .as("rows"));
+    }
+
+    /**
+     * Puts the table back to {@code version} in one transaction (Delta's RESTORE); a table that did
+     * not exist then ({@code version < 0}) is removed. Later versions stay in the log, so time
+     * travel still shows what was undone.
+     */
+    public void restore(Table table, long version) {
+        if (version < 0) {
+            Path p = new Path(path(table));
+            try {
+                p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove table " + p, e);
+            }
+            return;
+        }
+        spark.sql("RESTORE TABLE delta.`" + path(table).replace("`", "``") + "` TO VERSION AS OF " + version);
+    }
+
     /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
     public void append(Dataset<Row> data, Table table) {
         writer(data, table, exists(table), SaveMode.Append, List.of()).save(path(table));

@@ -131,6 +131,24 @@ class TrueRoiConfigTest {
     }
 
     @Test
+    void qualitySettingsAreCheckedAndNamed() throws Exception {
+        QualitySettings q = TrueRoiConfig.load(List.of(), ENV).quality();
+        assertTrue(q.enabled());
+        assertEquals(QualitySettings.Severity.ERROR, q.severity("unique"));
+        assertEquals(QualitySettings.Severity.WARN, q.severity("volume"));
+        assertEquals(14, q.volumeNights());
+        String severity = error("trueroi.quality.severity.sums = fatal", ENV);
+        assertTrue(
+                severity.startsWith("trueroi.quality.severity.sums: must be error or warn, cannot be: fatal"),
+                severity);
+        String factor = error("trueroi.quality.volume.factor = 1", ENV);
+        assertTrue(factor.startsWith("trueroi.quality.volume.factor: must be more than 1, cannot be: 1.0"), factor);
+        String table = error("trueroi.quality.freshness-lag-days.wechat_evnts = 1", ENV);
+        assertTrue(
+                table.contains("unknown configuration key(s): trueroi.quality.freshness-lag-days.wechat_evnts"), table);
+    }
+
+    @Test
     void missingFileIsNamed() {
         Path missing = tmp.resolve("nope.conf");
         String msg = assertThrows(ConfigError.class, () -> TrueRoiConfig.load(List.of(missing), ENV))

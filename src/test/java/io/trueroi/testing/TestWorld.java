@@ -69,11 +69,15 @@ public final class TestWorld {
         return this;
     }
 
-    /** A config file with this world's paths, followed by extra HOCON. */
+    /**
+     * A config file with this world's paths, followed by extra HOCON. The quality checks are off
+     * (about 20 s a night on a world of a few rows) unless the extra HOCON turns them on: the tests
+     * of the checks do, and the sample-data and generated-world tests run with them.
+     */
     public Path confFile(String extraHocon) {
         Path conf = root.resolve("test-" + Integer.toHexString(extraHocon.hashCode()) + ".conf");
         String text = "trueroi.warehouse = \"" + warehouse.toAbsolutePath() + "\"\n" + "trueroi.raw-root = \""
-                + raw.toAbsolutePath() + "\"\n" + extraHocon + "\n";
+                + raw.toAbsolutePath() + "\"\n" + "trueroi.quality.enabled = false\n" + extraHocon + "\n";
         try {
             Files.writeString(conf, text);
         } catch (IOException e) {
