@@ -292,6 +292,40 @@ public enum Table {
         return required;
     }
 
+    /** A Delta CHECK constraint: its name, its SQL condition, and the columns the condition reads. */
+    public record Constraint(String name, String condition, List<String> columns) {}
+
+    /**
+     * The Delta CHECK constraints of the table: {@code <column>_not_null} for each key column that
+     * is required, and the rules a wrong value must never break (a credit is a share, a
+     * conversion's net revenue is its gross less refunds). Every write checks them; one that breaks
+     * one fails, naming it.
+     */
+    public List<Constraint> constraints() {
+        List<Constraint> c = new java.util.ArrayList<>();
+        for (String column : key) {
+            if (required.contains(column)) {
+                c.add(new Constraint(column + "_not_null", "`" + column + "` IS NOT NULL", List.of(column)));
+            }
+        }
+        switch (this) {
+            case CONVERSIONS -> c.add(new Constraint(
+                    "net_revenue_is_gross_less_refunds",
+                    "net_revenue = gross_revenue - refunds",
+                    List.of("net_revenue", "gross_revenue", "refunds")));
+            case CREDITS -> c.add(new Constraint(
+                    "conversion_credit_between_0_and_1",
+                    "conversion_credit BETWEEN 0 AND 1",
+                    List.of("conversion_credit")));
+            case MARKOV_TRANSITIONS -> c.add(new Constraint(
+                    "probability_between_0_and_1", "probability BETWEEN 0 AND 1", List.of("probability")));
+            case IDENTITY_MAP -> c.add(new Constraint(
+                    "first_seen_not_after_last_seen", "first_seen <= last_seen", List.of("first_seen", "last_seen")));
+            default -> {}
+        }
+        return c;
+    }
+
     /** What one row is. */
     public String description() {
         return description;

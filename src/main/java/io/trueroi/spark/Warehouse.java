@@ -1,19 +1,23 @@
 package io.trueroi.spark;
 
 import io.trueroi.catalog.Table;
+import io.trueroi.catalog.TableDocs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -32,10 +36,19 @@ import org.apache.spark.sql.types.TimestampType;
  * {@value #STATS_COLUMNS}; every write here sets it to the table's date, time and number columns
  * ({@link #statsColumns}). A table written before that rule gets the property in one metadata
  * commit (ALTER TABLE) before its next write; the write itself is still one transaction.
+ *
+ * <p>Each table's CHECK constraints ({@link Table#constraints()}) are set in the commit that
+ * creates it; a table created before them gets each in one {@code ADD CONSTRAINT} commit before its
+ * next write. Delta checks them on every write: one that breaks a constraint fails whole, naming it.
  */
 public final class Warehouse {
     /** The Delta table property naming the columns whose per-file min/max Delta keeps. */
     public static final String STATS_COLUMNS = "delta.dataSkippingStatsColumns";
+
+    /** Delta keeps each CHECK constraint as a table property of this prefix and its name. */
+    static final String CONSTRAINT_PREFIX = "delta.constraints.";
+    /** The table property Delta keeps as the table's comment (its description). */
+    static final String TABLE_COMMENT = "comment";
 
     private static final int CREATE_ATTEMPTS = 10;
 
@@ -88,7 +101,18 @@ public final class Warehouse {
         Path log = new Path(path(table) + "/_delta_log");
         try {
             FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            return fs.exists(log);
+            // A first write that failed (a broken constraint, say) can leave the log folder without
+            // a commit: no table yet.
+            return fs.exists(log) && snapshot(table).version() >= 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check table " + path(table), e);
+        }
+    }
+
+    private boolean logFolderExists(Table table) {
+        Path log = new Path(path(table) + "/_delta_log");
+        try {
+            return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check table " + path(table), e);
         }
@@ -103,12 +127,13 @@ public final class Warehouse {
      * the table on first write). Every row of data must match the predicate; Delta checks it.
      */
     public void replace(Dataset<Row> data, Table table, String predicate, List<String> partitionBy) {
-        boolean exists = exists(table);
-        var writer = writer(data, table, exists, SaveMode.Overwrite, partitionBy);
-        if (exists) {
-            writer = writer.option("replaceWhere", predicate);
+        if (!exists(table)) {
+            create(data, table, partitionBy);
+            return;
         }
-        writer.save(path(table));
+        writer(data, table, SaveMode.Overwrite, partitionBy)
+                .option("replaceWhere", predicate)
+                .save(path(table));
         register(table);
     }
 
@@ -157,7 +182,11 @@ public final class Warehouse {
 
     /** {@link #overwrite(Dataset, Table)}, partitioned by these columns. */
     public void overwrite(Dataset<Row> data, Table table, List<String> partitionBy) {
-        writer(data, table, exists(table), SaveMode.Overwrite, partitionBy)
+        if (!exists(table)) {
+            create(data, table, partitionBy);
+            return;
+        }
+        writer(data, table, SaveMode.Overwrite, partitionBy)
                 .option("overwriteSchema", "false")
                 .save(path(table));
         register(table);
@@ -172,9 +201,9 @@ public final class Warehouse {
             throw new IllegalArgumentException("the key must name at least one column, cannot be: []");
         }
         if (!exists(table)) {
-            writer(data, table, false, SaveMode.ErrorIfExists, List.of()).save(path(table));
+            create(data, table, List.of());
         } else {
-            keepStatsColumns(table, data.schema());
+            keepTableProperties(table, data.schema());
             String on = Arrays.stream(key).map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
             io.delta.tables.DeltaTable.forPath(spark, path(table))
                     .as("t")
@@ -196,8 +225,7 @@ public final class Warehouse {
             throw new IllegalArgumentException("the key must name at least one column, cannot be: []");
         }
         if (!exists(table)) {
-            writer(data, table, false, SaveMode.ErrorIfExists, List.of()).save(path(table));
-            register(table);
+            create(data, table, List.of());
             return;
         }
         Dataset<Row> known = read(table).selectExpr(key).distinct();
@@ -227,8 +255,9 @@ public final class Warehouse {
         // for its commit.
         for (int attempt = 1; !exists(table); attempt++) {
             try {
-                spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + path(table).replace("`", "``") + "` (" + schema.toDDL()
-                        + ") USING delta TBLPROPERTIES (" + all + ")");
+                spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + path(table).replace("`", "``") + "` ("
+                        + TableDocs.withComments(table, schema).toDDL() + ") USING delta COMMENT "
+                        + sqlString(TableDocs.comment(table)) + " TBLPROPERTIES (" + all + ")");
             } catch (Exception e) { // Delta's AnalysisException is checked in Java, thrown unchecked from Scala
                 RuntimeException unchecked =
                         e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
@@ -296,26 +325,58 @@ public final class Warehouse {
 
     /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
     public void append(Dataset<Row> data, Table table) {
-        writer(data, table, exists(table), SaveMode.Append, List.of()).save(path(table));
+        if (!exists(table)) {
+            create(data, table, List.of());
+            return;
+        }
+        writer(data, table, SaveMode.Append, List.of()).save(path(table));
         register(table);
     }
 
     /**
-     * A Delta writer for the table whose statistics columns are {@link #statsColumns}: an option
-     * when the write creates the table, else the table's property, altered first if it differs
-     * (a table written before this rule, or whose columns changed).
+     * Creates the table with {@code data} in one commit (Delta's CREATE TABLE AS SELECT), with
+     * everything the table carries from its first version: the comments of {@link TableDocs}, the
+     * statistics columns ({@link #statsColumns}) and the constraints ({@link Table#constraints()}),
+     * so its first rows are checked too. Fails if the table exists.
      */
-    private DataFrameWriter<Row> writer(
-            Dataset<Row> data, Table table, boolean exists, SaveMode mode, List<String> partitionBy) {
-        var writer = data.write().format("delta").mode(mode);
-        if (!exists) {
-            String stats = statsColumns(data.schema(), partitionBy);
-            if (stats != null) {
-                writer = writer.option(STATS_COLUMNS, stats);
-            }
-        } else {
-            keepStatsColumns(table, data.schema());
+    private void create(Dataset<Row> data, Table table, List<String> partitionBy) {
+        StructType schema = data.schema();
+        var writer = data.to(TableDocs.withComments(table, schema))
+                .writeTo("delta.`" + path(table).replace("`", "``") + "`")
+                .using("delta")
+                .tableProperty(TABLE_COMMENT, TableDocs.comment(table));
+        String stats = statsColumns(schema, partitionBy);
+        if (stats != null) {
+            writer = writer.tableProperty(STATS_COLUMNS, stats);
         }
+        for (Table.Constraint c : constraints(table, schema)) {
+            writer = writer.tableProperty(CONSTRAINT_PREFIX + c.name(), c.condition());
+        }
+        if (!partitionBy.isEmpty()) {
+            Column[] rest = partitionBy.stream().skip(1).map(functions::col).toArray(Column[]::new);
+            writer = writer.partitionedBy(functions.col(partitionBy.get(0)), rest);
+        }
+        try {
+            if (logFolderExists(table)) {
+                // What a failed first write left (a log folder, no commit): Delta counts the path
+                // as taken for CREATE, so replace the nothing that is there.
+                writer.createOrReplace();
+            } else {
+                writer.create();
+            }
+        } catch (Exception e) { // TableAlreadyExistsException is checked in Java, thrown unchecked from Scala
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+        register(table);
+    }
+
+    /**
+     * A Delta writer into the existing table, whose properties ({@link #keepTableProperties}) are
+     * brought up to date first.
+     */
+    private DataFrameWriter<Row> writer(Dataset<Row> data, Table table, SaveMode mode, List<String> partitionBy) {
+        keepTableProperties(table, data.schema());
+        var writer = data.write().format("delta").mode(mode);
         if (!partitionBy.isEmpty()) {
             writer = writer.partitionBy(partitionBy.toArray(new String[0]));
         }
@@ -328,15 +389,64 @@ public final class Warehouse {
      * the write loads anyway; {@code DESCRIBE DETAIL} would also aggregate every file's size in a
      * job of its own.
      */
-    private void keepStatsColumns(Table table, StructType schema) {
+    private void keepTableProperties(Table table, StructType schema) {
         String location = path(table);
         var metadata = snapshot(table).metadata();
+        // A table created before its constraints were declared gets them once; adding one checks
+        // the rows already there.
+        for (Table.Constraint c : constraints(table, schema)) {
+            if (metadata.configuration().get(CONSTRAINT_PREFIX + c.name()).isEmpty()) {
+                try {
+                    spark.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` ADD CONSTRAINT " + c.name()
+                            + " CHECK (" + c.condition() + ")");
+                } catch (Exception e) { // Delta's AnalysisException is checked in Java, thrown unchecked from Scala
+                    // Delta's message names the condition only; this one, not its cause, is what the
+                    // command line shows.
+                    IllegalStateException named = new IllegalStateException(
+                            "cannot add constraint " + c.name() + " to " + table + ": " + e.getMessage());
+                    named.addSuppressed(e);
+                    throw named;
+                }
+            }
+        }
+        List<String> changed = new java.util.ArrayList<>();
         String stats = statsColumns(schema, scala.jdk.javaapi.CollectionConverters.asJava(metadata.partitionColumns()));
         String current = metadata.configuration().get(STATS_COLUMNS).getOrElse(() -> null);
         if (stats != null && !stats.equals(current)) {
-            spark.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` SET TBLPROPERTIES ('" + STATS_COLUMNS
-                    + "' = '" + stats + "')");
+            changed.add(sqlString(STATS_COLUMNS) + " = " + sqlString(stats));
         }
+        String comment = TableDocs.comment(table);
+        if (!comment.equals(metadata.description())) {
+            changed.add(sqlString(TABLE_COMMENT) + " = " + sqlString(comment));
+        }
+        String sqlName = "delta.`" + location.replace("`", "``") + "`";
+        if (!changed.isEmpty()) {
+            spark.sql("ALTER TABLE " + sqlName + " SET TBLPROPERTIES (" + String.join(", ", changed) + ")");
+        }
+        // Column comments: set when the table is created; a table created before them (or whose
+        // meaning changed) gets one commit per column, once.
+        Map<String, String> meanings = TableDocs.columns(table);
+        for (StructField f : metadata.schema().fields()) {
+            String meaning = meanings.get(f.name());
+            String has = f.getComment().getOrElse(() -> null);
+            if (meaning != null && !meaning.equals(has)) {
+                spark.sql("ALTER TABLE " + sqlName + " ALTER COLUMN `"
+                        + f.name().replace("`", "``") + "` COMMENT " + sqlString(meaning));
+            }
+        }
+    }
+
+    /** A Spark SQL string literal of {@code s}. */
+    static String sqlString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** The table's constraints whose columns this data has (a test's table of other columns has none). */
+    private static List<Table.Constraint> constraints(Table table, StructType schema) {
+        List<String> names = Arrays.asList(schema.fieldNames());
+        return table.constraints().stream()
+                .filter(c -> names.containsAll(c.columns()))
+                .toList();
     }
 
     /**

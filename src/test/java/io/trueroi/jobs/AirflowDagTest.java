@@ -36,10 +36,16 @@ class AirflowDagTest {
     static final String HOME = "/opt/trueroi";
     JsonNode dag;
 
+    JsonNode maintain;
+
     @BeforeAll
     void load() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(
-                "python3", "src/test/resources/airflow/probe.py", "jobs/airflow/trueroi_nightly.py", DATE);
+        dag = probe("jobs/airflow/trueroi_nightly.py");
+        maintain = probe("jobs/airflow/trueroi_maintain.py");
+    }
+
+    static JsonNode probe(String dagFile) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("python3", "src/test/resources/airflow/probe.py", dagFile, DATE);
         pb.environment()
                 .put(
                         "PYTHONPATH",
@@ -54,7 +60,31 @@ class AirflowDagTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 did not finish");
         assertEquals(0, p.exitValue(), "the DAG file must load: " + err);
-        dag = new ObjectMapper().readTree(out);
+        return new ObjectMapper().readTree(out);
+    }
+
+    /** Issue 28, part 3: housekeeping runs weekly, through the jar's own maintain command. */
+    @Test
+    void maintainRunsWeeklyThroughTheJarsCommandLine() {
+        JsonNode kwargs = maintain.get("kwargs");
+        assertEquals("trueroi_maintain", maintain.get("dag_id").asText());
+        // Minute, hour, any day of the month, any month, one day of the week: once a week.
+        String[] cron = kwargs.get("schedule").asText().split(" ");
+        assertEquals(5, cron.length);
+        assertEquals("*", cron[2]);
+        assertEquals("*", cron[3]);
+        assertTrue(cron[4].matches("[0-6]"), kwargs.get("schedule").asText());
+        assertFalse(kwargs.get("catchup").asBoolean());
+        assertEquals(1, kwargs.get("max_active_runs").asInt());
+        assertTrue(kwargs.get("default_args").get("retries").asInt() >= 1, "a run that meets the night's lock retries");
+        assertEquals(Set.of("maintain"), names(maintain.get("tasks").fieldNames()));
+        List<String> argv = new ArrayList<>();
+        maintain.get("tasks").get("maintain").forEach(a -> argv.add(a.asText()));
+        assertEquals(HOME + "/jobs/trueroi-submit", argv.get(0));
+        CommandLine.ParseResult parsed = new CommandLine(new TrueRoi())
+                .parseArgs(argv.subList(1, argv.size()).toArray(String[]::new));
+        assertEquals("maintain", parsed.subcommand().commandSpec().name());
+        assertEquals(maintain.get("commands_table"), maintain.get("tasks"));
     }
 
     @Test

@@ -97,6 +97,45 @@ class SampleDataNightlyTest {
         });
     }
 
+    /**
+     * Issue 28, part 3: {@code DESCRIBE TABLE} shows every table's comment and every column's, the
+     * text of {@code tables.conf}, and that file documents no column a table lacks.
+     */
+    @Test
+    void everyTableAndColumnCarriesItsComment(SparkSession spark) {
+        int tables = 0;
+        for (Table t : Table.values()) {
+            if (!warehouse.exists(t)) {
+                continue;
+            }
+            tables++;
+            Map<String, String> comments = new java.util.LinkedHashMap<>();
+            String tableComment = null;
+            for (Row r :
+                    spark.sql("DESCRIBE TABLE EXTENDED " + t.qualifiedName()).collectAsList()) {
+                String name = r.getString(0);
+                if (name.equals("Comment")) {
+                    tableComment = r.getString(1);
+                } else if (!name.isBlank() && !name.startsWith("#")) {
+                    comments.putIfAbsent(name, r.getString(2));
+                }
+            }
+            assertEquals(io.trueroi.catalog.TableDocs.comment(t), tableComment, t.toString());
+            java.util.List<String> columns =
+                    java.util.Arrays.asList(warehouse.read(t).columns());
+            assertEquals(
+                    new java.util.ArrayList<>(
+                            io.trueroi.catalog.TableDocs.columns(t).keySet()),
+                    columns,
+                    t + ": the documented columns, in order");
+            for (String c : columns) {
+                assertEquals(io.trueroi.catalog.TableDocs.columns(t).get(c), comments.get(c), t + "." + c);
+            }
+        }
+        // The sample night writes every table of the catalogue (some empty, such as the merges).
+        assertEquals(Table.values().length, tables);
+    }
+
     @Test
     void everyPlantedBadLineIsQuarantinedWithItsReason() {
         Map<String, Long> actual = new HashMap<>();

@@ -106,4 +106,71 @@ class WarehouseTest {
         // Version 1 is the ALTER, version 2 the overwrite.
         assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 2));
     }
+
+    /** One credit row: model, journey, conversion, touch, channel, shares. */
+    static Dataset<Row> credit(SparkSession spark, String journeyId, String conversionCredit) {
+        return spark.sql(
+                "SELECT 'linear' AS model, " + (journeyId == null ? "CAST(NULL AS STRING)" : "'" + journeyId + "'")
+                        + " AS journey_id, 'c1' AS conversion_id, 0 AS touch_index, '(none)' AS channel, CAST("
+                        + conversionCredit
+                        + " AS DECIMAL(18,12)) AS conversion_credit, CAST(10.00 AS DECIMAL(18,2)) AS revenue_credit");
+    }
+
+    static String failure(Runnable write) {
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, write::run);
+        return e.getMessage();
+    }
+
+    /** Issue 28, part 3: constraints where a wrong value must never land. */
+    @Test
+    void aWriteThatBreaksAConstraintFailsNamingIt(SparkSession spark) {
+        Warehouse w = new Warehouse(spark, tmp.resolve("c").toString());
+        // Created with its constraints: the first write is checked too.
+        String share = failure(() -> w.overwrite(credit(spark, "j1", "2"), Table.CREDITS, List.of("model")));
+        org.junit.jupiter.api.Assertions.assertTrue(share.contains("conversion_credit_between_0_and_1"), share);
+        org.junit.jupiter.api.Assertions.assertFalse(w.exists(Table.CREDITS), "nothing committed");
+        w.overwrite(credit(spark, "j1", "1"), Table.CREDITS, List.of("model"));
+        String key = failure(() -> w.append(credit(spark, null, "1"), Table.CREDITS));
+        org.junit.jupiter.api.Assertions.assertTrue(key.contains("journey_id_not_null"), key);
+        assertEquals(1, w.read(Table.CREDITS).count());
+        assertEquals(
+                "`journey_id` IS NOT NULL",
+                spark.sql("DESCRIBE DETAIL delta.`" + w.path(Table.CREDITS) + "`")
+                        .first()
+                        .getJavaMap(spark.sql("DESCRIBE DETAIL delta.`" + w.path(Table.CREDITS) + "`")
+                                .first()
+                                .fieldIndex("properties"))
+                        .get("delta.constraints.journey_id_not_null"));
+    }
+
+    @Test
+    void aTableCreatedBeforeItsConstraintsGetsThemOnItsNextWrite(SparkSession spark) {
+        Path table = tmp.resolve("old/attribution/credits");
+        credit(spark, "j1", "2").write().format("delta").save(table.toString());
+        Warehouse w = new Warehouse(spark, tmp.resolve("old").toString());
+        // The row already there breaks the rule: adding the constraint checks it, and fails.
+        String old = failure(() -> w.overwrite(credit(spark, "j1", "1"), Table.CREDITS));
+        org.junit.jupiter.api.Assertions.assertTrue(old.contains("conversion_credit_between_0_and_1"), old);
+        credit(spark, "j1", "0.5").write().format("delta").mode("overwrite").save(table.toString());
+        w.overwrite(credit(spark, "j1", "1"), Table.CREDITS);
+        // The comments of tables.conf came with it (issue 28, part 3).
+        var described =
+                spark.sql("DESCRIBE TABLE EXTENDED delta.`" + table + "`").collectAsList();
+        assertEquals(
+                io.trueroi.catalog.TableDocs.comment(Table.CREDITS),
+                described.stream()
+                        .filter(r -> r.getString(0).equals("Comment"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getString(1));
+        assertEquals(
+                "The touch's share of the conversion.",
+                described.stream()
+                        .filter(r -> r.getString(0).equals("conversion_credit"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getString(2));
+        String later = failure(() -> w.overwrite(credit(spark, "j1", "1.5"), Table.CREDITS));
+        org.junit.jupiter.api.Assertions.assertTrue(later.contains("conversion_credit_between_0_and_1"), later);
+    }
 }
