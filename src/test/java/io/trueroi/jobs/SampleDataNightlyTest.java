@@ -1,6 +1,7 @@
 package io.trueroi.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,6 +135,27 @@ class SampleDataNightlyTest {
         }
         // The sample night writes every table of the catalogue (some empty, such as the merges).
         assertEquals(Table.values().length, tables);
+    }
+
+    /**
+     * Issue 28, part 2: the night recorded one row per check, no error check failed (the run
+     * succeeded), and every failed warn check is listed in the run's summary, in the words of its
+     * row.
+     */
+    @Test
+    void failedWarnChecksArePrintedInTheSummary() {
+        Dataset<Row> checks = warehouse.read(Table.QUALITY_CHECKS);
+        assertEquals(0, checks.filter("severity = 'error' AND NOT passed").count());
+        List<Row> warned = checks.filter("NOT passed").collectAsList();
+        // The sample's WeChat user and phone exports stop before its last days, so at least
+        // freshness warns.
+        assertFalse(warned.isEmpty());
+        assertTrue(stdout.contains("quality warnings (" + warned.size() + "):"), stdout);
+        for (Row r : warned) {
+            String line =
+                    r.<String>getAs("check") + " on " + r.<String>getAs("table") + ": " + r.<String>getAs("detail");
+            assertTrue(stdout.contains(line), line + "\n" + stdout);
+        }
     }
 
     @Test
