@@ -98,15 +98,9 @@ public final class Warehouse {
     }
 
     public boolean exists(Table table) {
-        Path log = new Path(path(table) + "/_delta_log");
-        try {
-            FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            // A first write that failed (a broken constraint, say) can leave the log folder without
-            // a commit: no table yet.
-            return fs.exists(log) && snapshot(table).version() >= 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot check table " + path(table), e);
-        }
+        // A first write that failed (a broken constraint, say) can leave the log folder without a
+        // commit: no table yet.
+        return logFolderExists(table) && snapshot(table).version() >= 0;
     }
 
     private boolean logFolderExists(Table table) {

@@ -71,7 +71,8 @@ public final class TestWorld {
 
     /**
      * A config file with this world's paths, followed by extra HOCON. The quality checks are off
-     * (about 20 s a night on a world of a few rows) unless the extra HOCON turns them on: the tests
+     * (on a world of a few rows their fixed cost per table dwarfs the data; docs/performance.md)
+     * unless the extra HOCON turns them on: the tests
      * of the checks do, and the sample-data and generated-world tests run with them.
      */
     public Path confFile(String extraHocon) {
