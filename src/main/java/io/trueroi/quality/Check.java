@@ -37,8 +37,8 @@ import org.apache.spark.sql.Row;
 /**
  * Checks of one table: a plan that yields one row per check, of {@code kind} (as named in {@code
  * trueroi.quality.severity}), {@code failed_rows} (long), {@code sample} (array of failing keys)
- * and {@code detail} (what was found, in words). The plans of a stage's checks run as one Spark job
- * ({@link QualityGate}); each factory here says what its plan costs.
+ * and {@code detail} (what was found, in words). {@link QualityGate} runs each plan as one
+ * query; each factory here says what its plan costs.
  *
  * <p>Keys in the sample are the table's own ids (OneIDs, conversion ids, channel names), which
  * carry no personal data past ingest; a silver table's keys may be personal ids (openids), so they

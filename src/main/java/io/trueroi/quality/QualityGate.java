@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.StructType;
  * wrote back to its version before the stage ({@link #restore}), so the night fails leaving the
  * tables as they were.
  *
- * <p>Cost: a stage's checks run as one Spark job (their plans unioned, one row each reaching the
- * driver); each check's own cost is in {@link Check}. The outcomes of a run are appended in one
+ * <p>Cost: one query per checked table, {@value #PARALLEL_QUERIES} at a time (a few rows each reach
+ * the driver); each check's own cost is in {@link Check}. The outcomes of a run are appended in one
  * transaction at its end, failed or not.
  */
 public final class QualityGate {
@@ -93,7 +93,7 @@ public final class QualityGate {
         }
     }
 
-    /** Runs the checks of what {@code stage} wrote, in one Spark job. */
+    /** Runs the checks of what {@code stage} wrote: one query per table, a few at once. */
     public static List<Outcome> check(
             String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run, Set<String> groups) {
         if (!config.quality().enabled()) {
