@@ -18,7 +18,7 @@ import java.util.TreeSet;
 public record ChannelRule(String channel, String group, Map<String, List<String>> when) {
     /** Conditions a channel rule may test. */
     public static final Set<String> FIELDS =
-            Set.of("source_system", "platform", "touch_type", "utm_source", "utm_medium", "code");
+            Set.of("source_system", "platform", "touch_type", "utm_source", "utm_medium", "code", "campaign_id");
 
     static List<ChannelRule> readAll(ConfigReader c) {
         List<ChannelRule> rules = new ArrayList<>();

@@ -15,7 +15,8 @@ import org.apache.spark.sql.Column;
 /**
  * The channel rules of {@code conf/channels.conf} as one CASE expression: data, not code, and no
  * per-row callback. Conditions read the touch columns source_system, platform, touch_type,
- * utm_source, utm_medium and code; values compare case-insensitively, "x*" by prefix.
+ * utm_source, utm_medium, code and campaign_id (so one platform's campaigns can be several
+ * channels, by naming convention); values compare case-insensitively, "x*" by prefix.
  */
 public final class ChannelTaxonomy {
     public static final String UNMAPPED = "(unmapped)";

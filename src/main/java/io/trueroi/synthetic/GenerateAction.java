@@ -184,6 +184,12 @@ public final class GenerateAction {
         this.out = out;
         this.group = group;
         this.rates = new Rates(config.reportingCurrency(), rate(config, "CNY"), rate(config, "HKD"));
+        for (WorldSpec.Channel c : world.channels()) {
+            if (!config.fxRates().containsKey(c.currency())) {
+                throw new IllegalArgumentException("world " + world.spec().name() + ": channel " + c.name()
+                        + " is bought in " + c.currency() + ", which trueroi.fx-rates has no rate for");
+            }
+        }
         this.firstDay = 0;
         this.lastDay = world.days() - 1;
     }
@@ -329,35 +335,95 @@ public final class GenerateAction {
         fs.delete(from, false);
     }
 
+    /**
+     * Writes {@code ground_truth.json} (per channel: its lift, the conversions and net revenue lost
+     * without it, and their shares of the channels' sum; the world's totals with every channel and
+     * with none), the spec as simulated ({@code world.conf}) and the channel rules that map its
+     * channels ({@code channels.conf}).
+     */
     private void writeTruth(List<Row> lost, Map<String, Long> counters) {
-        StringBuilder json = new StringBuilder("{\n  \"model\": \"p(buy on day t) = baseline + sum of lift(channel) * "
-                + "2^(-days since touch / 7) over touches of the last 30 days; a channel's truth is what is lost when its "
-                + "touches are removed, same random numbers\",\n  \"reporting_currency\": \"" + rates.reporting()
-                + "\",\n  \"channels\": {\n");
-        for (int i = 0; i < lost.size(); i++) {
-            Row r = lost.get(i);
-            WorldModel.Channel c = WorldModel.CHANNELS.get(r.getInt(0));
-            long conversions = r.isNullAt(1) ? 0 : r.getLong(1);
-            long cents = r.isNullAt(2) ? 0 : r.getLong(2);
+        List<WorldSpec.Channel> channels = world.channels();
+        long[] conversions = new long[channels.size()];
+        long[] cents = new long[channels.size()];
+        long[] all = new long[2];
+        long[] organic = new long[2];
+        for (Row r : lost) {
+            int c = r.getInt(0);
+            long n = r.isNullAt(1) ? 0 : r.getLong(1);
+            long v = r.isNullAt(2) ? 0 : r.getLong(2);
+            if (c == ALL) {
+                all = new long[] {n, v};
+            } else if (c == ORGANIC) {
+                organic = new long[] {n, v};
+            } else {
+                conversions[c] = n;
+                cents[c] = v;
+            }
+        }
+        long sumConversions = java.util.Arrays.stream(conversions).sum();
+        long sumCents = java.util.Arrays.stream(cents).sum();
+        WorldSpec spec = world.spec();
+        StringBuilder json = new StringBuilder();
+        json.append("{\n  \"world\": ").append(jsonString(spec.name()));
+        json.append(",\n  \"model\": \"p(buy on day t) = baseline x organic multiplier + sum over touches of the "
+                + "lift window of lift(channel) x (1 + earlier touches of the channel in the window)^-saturation x "
+                + "2^(-days since touch / half-life(channel)) + synergies; a channel's truth is what is lost when its "
+                + "touches are removed, same random numbers (world.conf holds every number)\"");
+        json.append(",\n  \"reporting_currency\": ").append(jsonString(rates.reporting()));
+        json.append(String.format(
+                Locale.ROOT,
+                ",%n  \"people\": %d,%n  \"conversions\": %d,%n  \"net_revenue\": %s,%n"
+                        + "  \"organic_conversions\": %d,%n  \"organic_net_revenue\": %s,%n  \"channels\": {%n",
+                customers,
+                all[0],
+                BigDecimal.valueOf(all[1], 2).toPlainString(),
+                organic[0],
+                BigDecimal.valueOf(organic[1], 2).toPlainString()));
+        for (int c = 0; c < channels.size(); c++) {
+            WorldSpec.Channel ch = channels.get(c);
             json.append(String.format(
                     Locale.ROOT,
-                    "    \"%s\": {\"lift_per_touch\": %s, \"conversions_lost\": %d, " + "\"net_revenue_lost\": %s}%s%n",
-                    c.name(),
-                    c.lift(),
-                    conversions,
-                    BigDecimal.valueOf(cents, 2).toPlainString(),
-                    i + 1 < lost.size() ? "," : ""));
-            counters.put("truth_conversions:" + c.name(), conversions);
+                    "    %s: {\"lift_per_touch\": %s, \"conversions_lost\": %d, \"net_revenue_lost\": %s, "
+                            + "\"conversion_share\": %.6f, \"revenue_share\": %.6f}%s%n",
+                    jsonString(ch.name()),
+                    ch.lift(),
+                    conversions[c],
+                    BigDecimal.valueOf(cents[c], 2).toPlainString(),
+                    sumConversions == 0 ? 0.0 : (double) conversions[c] / sumConversions,
+                    sumCents == 0 ? 0.0 : (double) cents[c] / sumCents,
+                    c + 1 < channels.size() ? "," : ""));
+            counters.put("truth_conversions:" + ch.name(), conversions[c]);
         }
         json.append("  }\n}\n");
+        counters.put("truth_conversions", all[0]);
+        counters.put("truth_organic_conversions", organic[0]);
+        writeText(new Path(out, "ground_truth.json"), json.toString());
+        writeText(new Path(out, "world.conf"), spec.text());
+        writeText(new Path(out, "channels.conf"), spec.channelRules());
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private void writeText(Path file, String text) {
         try {
-            Path file = new Path(out, "ground_truth.json");
             FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try (OutputStream o = fs.create(file, true)) {
-                o.write(json.toString().getBytes(StandardCharsets.UTF_8));
+                o.write(text.getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("generate: cannot write ground_truth.json under " + out, e);
+            throw new UncheckedIOException("generate: cannot write " + file, e);
         }
     }
 
@@ -408,7 +474,7 @@ public final class GenerateAction {
         String ip = "10." + (p % 250) + "." + (p / 250 % 250) + "." + (1 + p / 62_500 % 250);
         int k = 0;
         for (WorldModel.Touch t : touches) {
-            WorldModel.Channel c = WorldModel.CHANNELS.get(t.channel());
+            WorldSpec.Channel c = w.channels().get(t.channel());
             String clickId = c.campaignPrefix() + "_" + Long.toHexString(p) + "_" + k;
             String dev = !t.bot() && w.uniform(p, 22, k) < 0.03 ? PLACEHOLDER_DEVICE : device;
             String campaign = c.campaignPrefix() + "_cmp_" + (t.campaign() + 1);
@@ -502,7 +568,7 @@ public final class GenerateAction {
      * what the person buys (the model has no WeChat lift).
      */
     static void wechat(WorldModel w, long p, String phone, List<Row> out) {
-        if (WorldModel.isBot(p) || w.uniform(p, 30, 0) >= 0.35) {
+        if (w.isBot(p) || w.uniform(p, 30, 0) >= 0.35) {
             return;
         }
         int files = File.values().length;
@@ -567,7 +633,7 @@ public final class GenerateAction {
     }
 
     static Row spendLine(WorldModel w, int day, int channel, int campaign, long clicks) {
-        WorldModel.Channel c = WorldModel.CHANNELS.get(channel);
+        WorldSpec.Channel c = w.channels().get(channel);
         String id = c.campaignPrefix() + "_cmp_" + (campaign + 1);
         File f =
                 switch (c.platform()) {
@@ -587,7 +653,16 @@ public final class GenerateAction {
                         + clicks * 37 + "," + clicks + "," + cost + "," + c.currency());
     }
 
-    /** Per channel: conversions and net revenue (reporting-currency cents, as the pipeline records them) lost without it. */
+    /** Rows of the truth's totals: every purchase, and what is left with every channel removed. */
+    static final int ALL = -1;
+
+    static final int ORGANIC = -2;
+
+    /**
+     * Per channel: conversions and net revenue (reporting-currency cents, as the pipeline records
+     * them) lost without it; and the person's totals with every channel ({@link #ALL}) and with none
+     * ({@link #ORGANIC}).
+     */
     static List<Row> truthRows(WorldModel w, Rates rates, long p) {
         List<WorldModel.Touch> touches = w.touches(p);
         List<WorldModel.Purchase> with = w.purchases(p, touches, -1);
@@ -595,27 +670,36 @@ public final class GenerateAction {
         if (with.isEmpty()) {
             return out;
         }
-        for (int c = 0; c < WorldModel.CHANNELS.size(); c++) {
+        out.add(RowFactory.create(ALL, (long) with.size(), lostCents(w, rates, p, with, List.of())));
+        List<WorldModel.Purchase> organic = w.purchases(p, touches, c -> true);
+        out.add(RowFactory.create(ORGANIC, (long) organic.size(), lostCents(w, rates, p, organic, List.of())));
+        for (int c = 0; c < w.channels().size(); c++) {
             final int channel = c;
             if (touches.stream().noneMatch(t -> t.channel() == channel)) {
                 continue;
             }
             List<WorldModel.Purchase> without = w.purchases(p, touches, c);
             long conversions = with.size() - without.size();
-            long cents = 0;
-            Iterator<WorldModel.Purchase> keep = without.iterator();
-            WorldModel.Purchase next = keep.hasNext() ? keep.next() : null;
-            for (WorldModel.Purchase u : with) {
-                if (next != null && next.day() == u.day()) {
-                    next = keep.hasNext() ? keep.next() : null;
-                } else {
-                    cents += rates.netCents(asRecorded(w, p, u));
-                }
-            }
             if (conversions > 0) {
-                out.add(RowFactory.create(c, conversions, cents));
+                out.add(RowFactory.create(c, conversions, lostCents(w, rates, p, with, without)));
             }
         }
         return out;
+    }
+
+    /** Net cents of the purchases in {@code with} that {@code without} (a subsequence of it) lacks. */
+    private static long lostCents(
+            WorldModel w, Rates rates, long p, List<WorldModel.Purchase> with, List<WorldModel.Purchase> without) {
+        long cents = 0;
+        Iterator<WorldModel.Purchase> keep = without.iterator();
+        WorldModel.Purchase next = keep.hasNext() ? keep.next() : null;
+        for (WorldModel.Purchase u : with) {
+            if (next != null && next.day() == u.day()) {
+                next = keep.hasNext() ? keep.next() : null;
+            } else {
+                cents += rates.netCents(asRecorded(w, p, u));
+            }
+        }
+        return cents;
     }
 }

@@ -5,23 +5,29 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 /**
- * The stated causal model of the synthetic world, person by person. Pure Java and deterministic:
- * every random number is a function of (seed, person, purpose), so a person simulated twice, or
- * with a channel removed, draws the same numbers.
+ * The stated causal model of a synthetic world ({@link WorldSpec}), person by person. Pure Java and
+ * deterministic: every random number is a function of (seed, person, purpose), so a person
+ * simulated twice, or with channels removed, draws the same numbers.
  *
  * <p><b>Touches.</b> Person i has an activity weight {@code w = exp(1.2 Z − 0.72)} (lognormal,
  * mean 1: a few very active people, most light) and {@code K ~ Poisson(meanTouches × w)} paid ad
  * clicks (at most 400), spread uniformly over the days, 08:00–20:00 business time. Each person
- * prefers two channels (drawn by channel popularity) and takes 80% of their clicks there. One
- * person in 500 is a bot: 30 clicks within one hour of one day, never a purchase.
+ * prefers two channels, drawn with weight popularity × m^targeting (m below), and takes 80% of
+ * their clicks there, the rest on any channel alike. One person in {@code bot-every} is a bot:
+ * 30 clicks within one hour of one day, never a purchase.
  *
  * <p><b>Purchases.</b> On every day t the person buys (one order, 21:00–23:00) when
- * {@code U(i, t) < p(t)} with {@code p(t) = baseline + Σ_touches lift(channel) × 2^(−Δ/7)},
- * {@code Δ = t − touch day ∈ [0, 29]} days: each touch adds its channel's lift, halving every week
- * and gone after 30 days; the baseline is organic demand. {@code U(i, t)} is uniform and depends
- * only on (seed, i, t).
+ * {@code U(i, t) < p(t)} with {@code p(t) = baseline × m + Σ_touches lift(c) × (1 + n)^−s(c) ×
+ * 2^(−Δ/h(c)) + Σ_synergies}, {@code Δ = t − touch day ∈ [0, window)}: each touch adds its
+ * channel's lift, halving every half-life h(c), gone after the lift window; n is the number of
+ * the same channel's earlier touches within the window (saturation s(c), 0 unless set). The
+ * organic multiplier {@code m = exp(σZ − σ²/2)} (mean 1) is 1 unless the spec sets
+ * {@code organic-sigma}. A synergy of channels A and B adds its lift × 2^(−Δ/h) on days when
+ * both have a touch in the window, Δ counted from the later of their latest touches. {@code U(i, t)}
+ * is uniform and depends only on (seed, i, t).
  *
  * <p><b>Ground truth.</b> Removing channel c means simulating the same person with c's touches
  * deleted and the same U: a purchase is lost when {@code p_without_c(t) ≤ U(i, t) < p(t)}. The
@@ -30,29 +36,6 @@ import java.util.SplittableRandom;
  */
 public final class WorldModel implements Serializable {
     private static final long serialVersionUID = 1L;
-    public static final int WINDOW_DAYS = 30;
-    public static final double HALF_LIFE_DAYS = 7.0;
-    public static final int BOT_EVERY = 500;
-
-    /** A paid channel as the exports show it. */
-    public record Channel(
-            String name,
-            String platform,
-            String campaignPrefix,
-            double popularity,
-            double lift,
-            String currency,
-            double costPerClick)
-            implements Serializable {}
-
-    /** Channels, their popularity (share of preferences) and their true per-touch lift. */
-    public static final List<Channel> CHANNELS = List.of(
-            new Channel("Baidu SEM", "baidu_sem", "bd", 0.30, 0.0120, "CNY", 2.30),
-            new Channel("Douyin (Ocean Engine)", "ocean_engine", "oe", 0.30, 0.0030, "CNY", 1.20),
-            new Channel("WeChat Moments (Tencent Ads)", "tencent_ads", "tx", 0.25, 0.0060, "CNY", 1.80),
-            new Channel("Google Ads", "google_ads", "gg", 0.15, 0.0200, "USD", 0.45));
-
-    public static final double BASELINE = 0.0008;
 
     /** One click. */
     public record Touch(int day, long epochSecond, int channel, int campaign, boolean bot) {}
@@ -60,22 +43,56 @@ public final class WorldModel implements Serializable {
     /** One purchase: day, time, amount in cents of CNY before refunds, refund cents, store (-1 online). */
     public record Purchase(int day, long epochSecond, long cents, long refundCents, int store) {}
 
+    private final WorldSpec spec;
     private final long seed;
     private final LocalDate from;
     private final int days;
+    private final int window;
     private final double meanTouches;
+    /** decay[c][Δ] = 2^(−Δ / half-life of c). */
+    private final double[][] decay;
 
+    public WorldModel(WorldSpec spec) {
+        this.spec = spec;
+        this.seed = spec.seed();
+        this.from = spec.from();
+        this.days = spec.days();
+        this.window = spec.liftWindowDays();
+        this.meanTouches = spec.meanTouches();
+        this.decay = new double[spec.channels().size()][window];
+        for (int c = 0; c < decay.length; c++) {
+            double h = spec.channels().get(c).halfLifeDays();
+            for (int delta = 0; delta < window; delta++) {
+                decay[c][delta] = Math.pow(2, -delta / h);
+            }
+        }
+    }
+
+    /** The shipped default world over these days, with this seed and mean touches. */
     public WorldModel(long seed, LocalDate from, LocalDate to, double meanTouches) {
+        this(defaultWorld(seed, from, to, meanTouches));
+    }
+
+    private static WorldSpec defaultWorld(long seed, LocalDate from, LocalDate to, double meanTouches) {
         if (to.isBefore(from)) {
             throw new IllegalArgumentException("to must not be before from, cannot be: " + from + " .. " + to);
         }
         if (!(meanTouches > 0)) {
             throw new IllegalArgumentException("mean touches must be positive, cannot be: " + meanTouches);
         }
-        this.seed = seed;
-        this.from = from;
-        this.days = (int) (to.toEpochDay() - from.toEpochDay()) + 1;
-        this.meanTouches = meanTouches;
+        return WorldSpec.shipped("default").with(null, from, to, seed, meanTouches);
+    }
+
+    public WorldSpec spec() {
+        return spec;
+    }
+
+    public List<WorldSpec.Channel> channels() {
+        return spec.channels();
+    }
+
+    public int windowDays() {
+        return window;
     }
 
     public int days() {
@@ -96,8 +113,20 @@ public final class WorldModel implements Serializable {
         return (int) d;
     }
 
-    public static boolean isBot(long person) {
-        return person % BOT_EVERY == BOT_EVERY - 1;
+    public boolean isBot(long person) {
+        int every = spec.botEvery();
+        return every > 0 && person % every == every - 1;
+    }
+
+    /** The person's organic multiplier m (mean 1; exactly 1 without {@code organic-sigma}). */
+    public double organic(long person) {
+        double sigma = spec.organicSigma();
+        if (sigma == 0) {
+            return 1;
+        }
+        double z =
+                Math.sqrt(-2 * Math.log(1 - uniform(person, 40, 0))) * Math.cos(2 * Math.PI * uniform(person, 41, 0));
+        return Math.exp(sigma * z - sigma * sigma / 2);
     }
 
     /** Uniform in [0, 1) from (seed, person, purpose, index): a stateless hash (SplitMix64). */
@@ -122,7 +151,7 @@ public final class WorldModel implements Serializable {
         List<Touch> out = new ArrayList<>();
         if (isBot(person)) {
             int day = r.nextInt(days);
-            int channel = r.nextInt(CHANNELS.size());
+            int channel = r.nextInt(channels().size());
             long hour = dayStart(day) + (9 + r.nextInt(10)) * 3_600L;
             for (int k = 0; k < 30; k++) {
                 out.add(new Touch(day, hour + r.nextInt(3_600), channel, r.nextInt(2), true));
@@ -131,10 +160,13 @@ public final class WorldModel implements Serializable {
         }
         double w = Math.exp(1.2 * r.nextGaussian() - 0.72);
         int k = Math.min(400, poisson(r, meanTouches * w));
-        int first = pick(r);
-        int second = pick(r);
+        double[] weight = preference(person);
+        int first = pick(r, weight);
+        int second = pick(r, weight);
         for (int j = 0; j < k; j++) {
-            int channel = r.nextDouble() < 0.8 ? (r.nextBoolean() ? first : second) : r.nextInt(CHANNELS.size());
+            int channel = r.nextDouble() < 0.8
+                    ? (r.nextBoolean() ? first : second)
+                    : r.nextInt(channels().size());
             int day = r.nextInt(days);
             long t = dayStart(day) + 8 * 3_600L + r.nextInt(12 * 3_600);
             out.add(new Touch(day, t, channel, r.nextInt(2), false));
@@ -145,26 +177,88 @@ public final class WorldModel implements Serializable {
 
     /** The person's purchases with the touches of channel {@code removed} deleted (-1: none). */
     public List<Purchase> purchases(long person, List<Touch> touches, int removed) {
+        return purchases(person, touches, c -> c == removed);
+    }
+
+    /** The person's purchases with the touches of every channel {@code removed} accepts deleted. */
+    public List<Purchase> purchases(long person, List<Touch> touches, IntPredicate removed) {
         List<Purchase> out = new ArrayList<>();
         if (isBot(person)) {
             return out;
         }
-        double[] lift = new double[days + WINDOW_DAYS];
-        for (Touch t : touches) {
-            if (t.channel() == removed) {
-                continue;
-            }
-            double l = CHANNELS.get(t.channel()).lift();
-            for (int delta = 0; delta < WINDOW_DAYS && t.day() + delta < days; delta++) {
-                lift[t.day() + delta] += l * Math.pow(2, -delta / HALF_LIFE_DAYS);
-            }
-        }
+        double[] p = probability(person, touches, removed);
         for (int d = 0; d < days; d++) {
-            if (uniform(person, 1, d) < BASELINE + lift[d]) {
+            if (uniform(person, 1, d) < p[d]) {
                 out.add(purchase(person, d));
             }
         }
         return out;
+    }
+
+    /** p(t) for every day of the world: the person's purchase probability given these touches. */
+    double[] probability(long person, List<Touch> touches, IntPredicate removed) {
+        double[] lift = new double[days + window];
+        List<WorldSpec.Channel> channels = channels();
+        for (int i = 0; i < touches.size(); i++) {
+            Touch t = touches.get(i);
+            if (removed.test(t.channel())) {
+                continue;
+            }
+            WorldSpec.Channel c = channels.get(t.channel());
+            double l = c.lift();
+            if (c.saturation() > 0) {
+                l *= Math.pow(1 + earlierInWindow(touches, i), -c.saturation());
+            }
+            double[] dc = decay[t.channel()];
+            for (int delta = 0; delta < window && t.day() + delta < days; delta++) {
+                lift[t.day() + delta] += l * dc[delta];
+            }
+        }
+        for (WorldSpec.Synergy s : spec.synergies()) {
+            if (!removed.test(s.first()) && !removed.test(s.second())) {
+                addSynergy(s, touches, lift);
+            }
+        }
+        double baseline = spec.baseline() * organic(person);
+        double[] p = new double[days];
+        for (int d = 0; d < days; d++) {
+            p[d] = baseline + lift[d];
+        }
+        return p;
+    }
+
+    /** Touches of touch i's channel before it (touches are in time order) less than a window earlier. */
+    private int earlierInWindow(List<Touch> touches, int i) {
+        Touch t = touches.get(i);
+        int n = 0;
+        for (int j = i - 1; j >= 0 && t.day() - touches.get(j).day() < window; j--) {
+            if (touches.get(j).channel() == t.channel()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void addSynergy(WorldSpec.Synergy s, List<Touch> touches, double[] lift) {
+        int[] latest = new int[2];
+        latest[0] = -1;
+        latest[1] = -1;
+        int next = 0;
+        for (int d = 0; d < days; d++) {
+            while (next < touches.size() && touches.get(next).day() <= d) {
+                int c = touches.get(next).channel();
+                if (c == s.first()) {
+                    latest[0] = touches.get(next).day();
+                } else if (c == s.second()) {
+                    latest[1] = touches.get(next).day();
+                }
+                next++;
+            }
+            if (latest[0] >= 0 && latest[1] >= 0 && d - Math.min(latest[0], latest[1]) < window) {
+                int since = d - Math.max(latest[0], latest[1]);
+                lift[d] += s.lift() * Math.pow(2, -since / s.halfLifeDays());
+            }
+        }
     }
 
     /** The order person i would place on day d: time, amount, refund and store drawn from (i, d). */
@@ -181,15 +275,31 @@ public final class WorldModel implements Serializable {
         return new Purchase(d, time, cents, refund, store);
     }
 
-    private int pick(SplittableRandom r) {
-        double u = r.nextDouble();
-        for (int c = 0; c < CHANNELS.size(); c++) {
-            u -= CHANNELS.get(c).popularity();
+    /** Preference weights of the person's channels: popularity × m^targeting. */
+    private double[] preference(long person) {
+        List<WorldSpec.Channel> channels = channels();
+        double[] weight = new double[channels.size()];
+        double m = spec.organicSigma() > 0 ? organic(person) : 1;
+        for (int c = 0; c < weight.length; c++) {
+            WorldSpec.Channel ch = channels.get(c);
+            weight[c] = ch.targeting() > 0 ? ch.popularity() * Math.pow(m, ch.targeting()) : ch.popularity();
+        }
+        return weight;
+    }
+
+    private static int pick(SplittableRandom r, double[] weight) {
+        double total = 0;
+        for (double w : weight) {
+            total += w;
+        }
+        double u = r.nextDouble() * total;
+        for (int c = 0; c < weight.length; c++) {
+            u -= weight[c];
             if (u < 0) {
                 return c;
             }
         }
-        return CHANNELS.size() - 1;
+        return weight.length - 1;
     }
 
     private static int poisson(SplittableRandom r, double mean) {

@@ -103,4 +103,18 @@ class CliTest {
         assertEquals(TrueRoi.EXIT_CONFIG, r.code(), r.err());
         assertTrue(r.err().startsWith("trueroi: configuration error: config file does/not/exist.conf"), r.err());
     }
+
+    @Test
+    void aBadWorldSpecExitsThreeNamingTheFileAndKey() throws Exception {
+        Result r = run("generate", "--world", "no-such-world");
+        assertEquals(TrueRoi.EXIT_CONFIG, r.code(), r.err());
+        assertTrue(r.err().contains("world spec no-such-world: no such file, and not a shipped world"), r.err());
+        java.nio.file.Path spec = java.nio.file.Files.createTempFile("world", ".conf");
+        java.nio.file.Files.writeString(spec, "world { name = x, people = 0 }\n");
+        r = run("generate", "--world", spec.toString());
+        assertEquals(TrueRoi.EXIT_CONFIG, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains("world spec " + spec + ": world.from: is required"), r.err());
+        java.nio.file.Files.delete(spec);
+    }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
-import io.trueroi.synthetic.WorldModel;
+import io.trueroi.synthetic.WorldSpec;
 import io.trueroi.testing.SharedSpark;
 import io.trueroi.testing.TestWorld;
 import java.io.PrintWriter;
@@ -196,7 +196,7 @@ class GeneratedWorldTest {
                 .fields()
                 .forEachRemaining(e -> lost.put(
                         e.getKey(), e.getValue().get("conversions_lost").asLong()));
-        assertEquals(WorldModel.CHANNELS.size(), lost.size(), truth.toString());
+        assertEquals(WorldSpec.shipped("default").channels().size(), lost.size(), truth.toString());
         int compared = 0;
         for (String a : lost.keySet()) {
             for (String b : lost.keySet()) {

@@ -32,7 +32,7 @@ class WorldModelTest {
         for (long p = 0; p < 3_000; p++) {
             List<WorldModel.Touch> touches = world.touches(p);
             List<WorldModel.Purchase> with = world.purchases(p, touches, -1);
-            for (int c = 0; c < WorldModel.CHANNELS.size(); c++) {
+            for (int c = 0; c < world.channels().size(); c++) {
                 List<WorldModel.Purchase> without = world.purchases(p, touches, c);
                 assertTrue(with.containsAll(without), "same random numbers: nothing new is bought without a channel");
                 for (WorldModel.Purchase gone :
@@ -43,7 +43,7 @@ class WorldModelTest {
                             touches.stream()
                                     .anyMatch(t -> t.channel() == channel
                                             && t.day() <= gone.day()
-                                            && gone.day() - t.day() < WorldModel.WINDOW_DAYS),
+                                            && gone.day() - t.day() < world.windowDays()),
                             "person " + p + " day " + gone.day());
                     lost++;
                 }
@@ -54,7 +54,7 @@ class WorldModelTest {
 
     @Test
     void botsClickThirtyTimesInAnHourAndNeverBuy() {
-        long bot = WorldModel.BOT_EVERY - 1;
+        long bot = world.spec().botEvery() - 1;
         List<WorldModel.Touch> touches = world.touches(bot);
         assertEquals(30, touches.size());
         long first =
