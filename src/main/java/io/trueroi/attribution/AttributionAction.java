@@ -43,7 +43,8 @@ import org.apache.spark.sql.Row;
  * shuffle). The Markov fits add two aggregations (daily paths, then daily transitions), one join of
  * each day with the dates whose window holds it and one aggregation per date, and one task per
  * date and segment for the solve; the driver receives the channel removal effects of every date
- * (dates × segments × channels rows), which the model carries to the credits.
+ * (dates × segments × channels rows), which the model carries to the credits. The Shapley fit adds
+ * one aggregation by channel set ({@link ShapleyTraining}).
  */
 public final class AttributionAction extends StageAction<AttributionAction.Result> {
     /** The stage, and the job that runs it alone. */
@@ -58,6 +59,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             Map<ModelName, Long> creditsByModel,
             long convertingJourneys,
             MarkovCounts markov,
+            ShapleyTraining.Fit shapley,
             List<TableWritten> tables)
             implements StageResult {
         @Override
@@ -65,6 +67,9 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             Map<String, Long> c = new LinkedHashMap<>();
             if (markov != null) {
                 c.putAll(markov.counters());
+            }
+            if (shapley != null) {
+                c.putAll(shapley.counters());
             }
             creditsByModel.forEach((model, rows) -> c.put("credits:" + model.id(), rows));
             c.put("converting_journeys", convertingJourneys);
@@ -111,11 +116,22 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             Dataset<Row> journeys = cached.keep(stored);
             List<AttributionModel> models = new ArrayList<>();
             MarkovCounts markov = null;
+            ShapleyTraining.Fit shapley = null;
             for (ModelName name : settings.models()) {
                 if (name == ModelName.MARKOV) {
                     MarkovFit fit = fitMarkov(journeys, settings, cached);
                     markov = fit.counts();
                     models.add(fit.model());
+                } else if (name == ModelName.SHAPLEY) {
+                    shapley = step(
+                            "shapley fit (" + settings.shapleyTrainingWindowDays() + " days to " + run.to() + ")",
+                            () -> ShapleyTraining.fit(
+                                    journeys,
+                                    settings.shapleyTrainingWindowDays(),
+                                    settings.shapleyMinSetJourneys(),
+                                    run.to(),
+                                    config.businessTimeZone()));
+                    models.add(shapley.model());
                 } else {
                     models.add(ruleBased(name, settings));
                 }
@@ -142,7 +158,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                 tables.add(written(Table.MARKOV_REMOVAL_EFFECTS, markov.effectRows()));
                 tables.add(written(Table.MARKOV_TRANSITIONS, markov.transitions()));
             }
-            return new Result(credits, converting, markov, List.copyOf(tables));
+            return new Result(credits, converting, markov, shapley, List.copyOf(tables));
         }
     }
 
@@ -155,7 +171,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             case LINEAR -> new Linear();
             case POSITION_BASED -> new PositionBased(settings.firstWeight(), settings.lastWeight());
             case TIME_DECAY -> new TimeDecay(settings.halfLifeDays());
-            case MARKOV -> throw new IllegalArgumentException("markov is fitted, not rule-based");
+            case MARKOV, SHAPLEY -> throw new IllegalArgumentException(name.id() + " is fitted, not rule-based");
         };
     }
 

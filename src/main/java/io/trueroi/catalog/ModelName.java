@@ -11,7 +11,8 @@ public enum ModelName {
     LINEAR,
     POSITION_BASED,
     TIME_DECAY,
-    MARKOV;
+    MARKOV,
+    SHAPLEY;
 
     /** {@code first_touch}, {@code markov}, ... */
     public String id() {

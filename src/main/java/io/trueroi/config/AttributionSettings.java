@@ -17,7 +17,9 @@ public record AttributionSettings(
         boolean collapseRepeats,
         String segmentColumn,
         int minSegmentJourneys,
-        int maxSegments) {
+        int maxSegments,
+        int shapleyTrainingWindowDays,
+        int shapleyMinSetJourneys) {
 
     static AttributionSettings read(ConfigReader c) {
         String p = "trueroi.attribution.";
@@ -59,6 +61,8 @@ public record AttributionSettings(
                 c.config().getBoolean(m + "collapse-repeats"),
                 c.config().getString(m + "segment-column").trim(),
                 c.atLeast(m + "min-segment-journeys", 1),
-                c.atLeast(m + "max-segments", 1));
+                c.atLeast(m + "max-segments", 1),
+                c.atLeast(p + "shapley.training-window-days", 1),
+                c.atLeast(p + "shapley.min-set-journeys", 1));
     }
 }
