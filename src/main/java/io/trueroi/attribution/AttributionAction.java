@@ -44,9 +44,12 @@ import org.apache.spark.sql.Row;
  * each day with the dates whose window holds it and one aggregation per date, and one task per
  * date and segment for the solve; the driver receives the channel removal effects of every date
  * (dates × segments × channels rows), which the model carries to the credits. The Shapley fit adds
- * one aggregation by channel set ({@link ShapleyTraining}).
+ * one aggregation by channel set ({@link ShapleyTraining}), the incremental fit a pass over the
+ * exposed person-days ({@link IncrementalTraining}).
  */
 public final class AttributionAction extends StageAction<AttributionAction.Result> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.trueroi");
+
     /** The stage, and the job that runs it alone. */
     public static final String NAME = "attribution";
 
@@ -60,6 +63,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             long convertingJourneys,
             MarkovCounts markov,
             ShapleyTraining.Fit shapley,
+            IncrementalTraining.Fit incremental,
             List<TableWritten> tables)
             implements StageResult {
         @Override
@@ -70,6 +74,9 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             }
             if (shapley != null) {
                 c.putAll(shapley.counters());
+            }
+            if (incremental != null) {
+                c.putAll(incremental.counters());
             }
             creditsByModel.forEach((model, rows) -> c.put("credits:" + model.id(), rows));
             c.put("converting_journeys", convertingJourneys);
@@ -117,6 +124,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             List<AttributionModel> models = new ArrayList<>();
             MarkovCounts markov = null;
             ShapleyTraining.Fit shapley = null;
+            IncrementalTraining.Fit incremental = null;
             for (ModelName name : settings.models()) {
                 if (name == ModelName.MARKOV) {
                     MarkovFit fit = fitMarkov(journeys, settings, cached);
@@ -132,6 +140,24 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                                     run.to(),
                                     config.businessTimeZone()));
                     models.add(shapley.model());
+                } else if (name == ModelName.INCREMENTAL) {
+                    require(Table.TOUCHPOINTS);
+                    require(Table.CONVERSIONS);
+                    incremental = step(
+                            "incremental fit (" + settings.incrementalTrainingWindowDays() + " days to " + run.to()
+                                    + ")",
+                            () -> IncrementalTraining.fit(
+                                    warehouse.read(Table.TOUCHPOINTS),
+                                    warehouse.read(Table.CONVERSIONS),
+                                    new IncrementalTraining.Settings(
+                                            settings.incrementalTrainingWindowDays(),
+                                            settings.incrementalExposureWindowDays(),
+                                            settings.incrementalHalfLifeDays()),
+                                    run.to(),
+                                    config.businessTimeZone(),
+                                    cached));
+                    LOG.info("attribution: {}", incremental.model());
+                    models.add(incremental.model());
                 } else {
                     models.add(ruleBased(name, settings));
                 }
@@ -158,7 +184,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                 tables.add(written(Table.MARKOV_REMOVAL_EFFECTS, markov.effectRows()));
                 tables.add(written(Table.MARKOV_TRANSITIONS, markov.transitions()));
             }
-            return new Result(credits, converting, markov, shapley, List.copyOf(tables));
+            return new Result(credits, converting, markov, shapley, incremental, List.copyOf(tables));
         }
     }
 
@@ -171,7 +197,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             case LINEAR -> new Linear();
             case POSITION_BASED -> new PositionBased(settings.firstWeight(), settings.lastWeight());
             case TIME_DECAY -> new TimeDecay(settings.halfLifeDays());
-            case MARKOV, SHAPLEY -> throw new IllegalArgumentException(name.id() + " is fitted, not rule-based");
+            case MARKOV, SHAPLEY, INCREMENTAL -> throw new IllegalArgumentException(
+                    name.id() + " is fitted, not rule-based");
         };
     }
 

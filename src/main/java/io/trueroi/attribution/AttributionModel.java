@@ -30,6 +30,20 @@ public interface AttributionModel extends Serializable {
     /** Fills {@code weights[0..journey.size())} with the weights for the conversion credit. */
     void conversionWeights(Touches journey, double[] weights);
 
+    /**
+     * Whether the model keeps part of each conversion for no touch at all, the organic baseline:
+     * then {@link Credits} adds a {@code (baseline)} row per converting journey, weighted by
+     * {@link #baselineWeight} beside the touches' weights.
+     */
+    default boolean hasBaseline() {
+        return false;
+    }
+
+    /** The baseline's weight beside the touches' (conversion and revenue), when {@link #hasBaseline}. */
+    default double baselineWeight(Touches journey) {
+        return 0;
+    }
+
     /** Weights for the revenue credit; the same as the conversion weights unless the model says otherwise. */
     default void revenueWeights(Touches journey, double[] weights) {
         conversionWeights(journey, weights);

@@ -40,7 +40,8 @@ import scala.collection.Seq;
  * a tie, so every journey's credits sum exactly to 1 and to its net revenue. A converting journey
  * with no touch gets one row with channel {@code (none)} and no touchpoint, holding the whole
  * conversion: revenue nothing touched still appears, and every model's totals equal the
- * conversions' totals.
+ * conversions' totals. A model with an organic baseline ({@link AttributionModel#hasBaseline})
+ * splits each touched conversion over its touches and one {@link #BASELINE} row.
  *
  * <p>Cost: one narrow pass over the converting journeys (no shuffle). The split is one Java
  * function per journey applied to the path's channels and times only, returning (model, touch,
@@ -52,6 +53,15 @@ import scala.collection.Seq;
 public final class Credits {
     /** The channel of a conversion no touch preceded. */
     public static final String NO_TOUCH = "(none)";
+
+    /**
+     * The channel of the part of a conversion a model keeps for the organic baseline (no touch):
+     * its row has touch_index −1 and no touchpoint.
+     */
+    public static final String BASELINE = "(baseline)";
+
+    /** The touch_index of a {@link #BASELINE} row. */
+    static final int BASELINE_INDEX = -1;
 
     static final String MONEY = "decimal(18,2)";
     static final List<String> COLUMNS = List.of(
@@ -110,6 +120,7 @@ public final class Credits {
                 segment,
                 col("net_revenue").cast(MONEY),
                 unix_date(col("conversion_date")))));
+        // get() is null for the baseline row's index -1, so it has no touchpoint, time or campaign.
         Column touch = expr("get(touches, _i)");
         Column noTouch = size(col("touches")).equalTo(0);
         Column names = array(models.stream().map(m -> lit(m.name().id())).toArray(Column[]::new));
@@ -129,6 +140,7 @@ public final class Credits {
                         BusinessDate.of(touch.getField("touch_time"), businessZone)
                                 .as("touch_date"),
                         when(noTouch, lit(NO_TOUCH))
+                                .when(col("_i").equalTo(BASELINE_INDEX), lit(BASELINE))
                                 .otherwise(touch.getField("channel"))
                                 .as("channel"),
                         touch.getField("campaign_id").as("campaign_id"),
@@ -165,9 +177,9 @@ public final class Credits {
                 }
                 return out;
             }
-            if (view == null || weights.length < n) {
+            if (view == null || weights.length < n + 1) {
                 view = view == null ? new Touches() : view;
-                weights = new double[Math.max(n, 16)];
+                weights = new double[Math.max(n + 1, 16)];
                 shares = new double[weights.length];
                 units = new long[weights.length];
             }
@@ -187,15 +199,23 @@ public final class Credits {
                             .longValueExact();
             for (int m = 0; m < models.size(); m++) {
                 AttributionModel model = models.get(m);
+                // A model with a baseline splits over the touches and one more part, the baseline's.
+                int parts = model.hasBaseline() ? n + 1 : n;
                 model.conversionWeights(view, weights);
-                BigDecimal[] conversion = split(UNITS, n, 12, false);
-                BigDecimal[] money = new BigDecimal[n];
+                if (parts > n) {
+                    weights[n] = model.baselineWeight(view);
+                }
+                BigDecimal[] conversion = split(UNITS, parts, 12, false);
+                BigDecimal[] money = new BigDecimal[parts];
                 if (revenue != null) {
                     model.revenueWeights(view, weights);
-                    money = split(cents, n, 2, true);
+                    if (parts > n) {
+                        weights[n] = model.baselineWeight(view);
+                    }
+                    money = split(cents, parts, 2, true);
                 }
-                for (int i = 0; i < n; i++) {
-                    out.add(RowFactory.create(m, i, conversion[i], money[i]));
+                for (int i = 0; i < parts; i++) {
+                    out.add(RowFactory.create(m, i < n ? i : BASELINE_INDEX, conversion[i], money[i]));
                 }
             }
             return out;

@@ -12,7 +12,8 @@ public enum ModelName {
     POSITION_BASED,
     TIME_DECAY,
     MARKOV,
-    SHAPLEY;
+    SHAPLEY,
+    INCREMENTAL;
 
     /** {@code first_touch}, {@code markov}, ... */
     public String id() {

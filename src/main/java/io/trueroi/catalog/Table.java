@@ -175,6 +175,13 @@ public enum Table {
             "acquired customers' value against spend per channel",
             keys("as_of_date", "channel"),
             keys("as_of_date", "channel", "customers_acquired", "spend")),
+    CHANNEL_INCREMENTALITY(
+            Layer.MART,
+            "channel_incrementality",
+            "marts",
+            "what each channel caused per month and campaign, against its spend (incremental model)",
+            keys("as_of_date", "period_start", "channel", "campaign_id"),
+            keys("as_of_date", "period_start", "period_end", "channel", "spend", "incremental_conversions")),
     PATH_SUMMARY(
             Layer.MART,
             "path_summary",

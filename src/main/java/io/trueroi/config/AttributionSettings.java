@@ -19,7 +19,10 @@ public record AttributionSettings(
         int minSegmentJourneys,
         int maxSegments,
         int shapleyTrainingWindowDays,
-        int shapleyMinSetJourneys) {
+        int shapleyMinSetJourneys,
+        int incrementalTrainingWindowDays,
+        int incrementalExposureWindowDays,
+        double incrementalHalfLifeDays) {
 
     static AttributionSettings read(ConfigReader c) {
         String p = "trueroi.attribution.";
@@ -63,6 +66,17 @@ public record AttributionSettings(
                 c.atLeast(m + "min-segment-journeys", 1),
                 c.atLeast(m + "max-segments", 1),
                 c.atLeast(p + "shapley.training-window-days", 1),
-                c.atLeast(p + "shapley.min-set-journeys", 1));
+                c.atLeast(p + "shapley.min-set-journeys", 1),
+                c.atLeast(p + "incremental.training-window-days", 1),
+                c.atLeast(p + "incremental.exposure-window-days", 1),
+                positiveDays(c, p + "incremental.half-life-days"));
+    }
+
+    private static double positiveDays(ConfigReader c, String key) {
+        double v = c.config().getDouble(key);
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw c.error(key, "must be a positive number of days, cannot be: " + v);
+        }
+        return v;
     }
 }

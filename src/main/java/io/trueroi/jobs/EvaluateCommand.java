@@ -28,6 +28,11 @@ final class EvaluateCommand extends BaseCommand {
         }
         var out = spec.commandLine().getOut();
         out.print(Evaluation.table(Evaluation.evaluate(warehouse, truth)));
+        var absolute = Evaluation.incremental(warehouse, truth);
+        if (!absolute.isEmpty()) {
+            out.println();
+            out.print(Evaluation.incrementalTable(absolute));
+        }
         out.flush();
         return 0;
     }

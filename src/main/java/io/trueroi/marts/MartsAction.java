@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 /**
  * Builds the analyst-facing {@code mart.*} tables from the journeys, the credits and the ad
  * spend, as of the run's last date: {@link ChannelRoiDaily}, {@link ModelComparison},
+ * {@link ChannelIncrementality},
  * {@link CustomerLtv}, {@link CohortLtv}, {@link ChannelLtvCac}, {@link PathSummary}.
  *
  * <p>Each table is written in one Delta transaction. {@code channel_roi_daily} replaces every
@@ -75,6 +76,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
                     "date <= DATE'" + upTo + "'",
                     rows);
             write(Table.MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, rows);
+            write(Table.CHANNEL_INCREMENTALITY, ChannelIncrementality.build(credits, spend, upTo), null, rows);
             write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, rows);
             Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
             Dataset<Row> orders = cached.keep(CustomerLtv.customerOrders(conversions, customers, upTo));

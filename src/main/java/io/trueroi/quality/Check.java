@@ -157,7 +157,7 @@ record Check(Table table, Dataset<Row> outcomes) {
     }
 
     /** Channel values that are no rule's channel and still correct ({@code (none)}, {@code (unmapped)}). */
-    static final List<String> SPECIAL_CHANNELS = List.of("(none)", "(unmapped)");
+    static final List<String> SPECIAL_CHANNELS = List.of("(none)", "(unmapped)", "(baseline)");
 
     /** One outcome row of a check, as the struct every plan yields. */
     private static Column outcome(String kind, Column failedRows, Column sample, Column detail) {

@@ -164,7 +164,8 @@ final class StageChecks {
                 Table.MODEL_COMPARISON, "channel",
                 Table.CUSTOMER_LTV, "acquisition_channel",
                 Table.COHORT_LTV, "acquisition_channel",
-                Table.CHANNEL_LTV_CAC, "channel");
+                Table.CHANNEL_LTV_CAC, "channel",
+                Table.CHANNEL_INCREMENTALITY, "channel");
         List<Check> checks = new ArrayList<>();
         for (Table t : Table.of(Layer.MART)) {
             if (warehouse.exists(t)) {

@@ -38,17 +38,66 @@ public final class Evaluation {
             double revenueMaxError,
             String revenueWorst) {}
 
+    /** One channel's absolute incremental conversions: the truth's, the incremental model's, and the error. */
+    public record Absolute(String channel, double truth, double model) {
+        /** (model − truth) / truth; NaN when the truth is 0. */
+        public double relativeError() {
+            return truth == 0 ? Double.NaN : (model - truth) / truth;
+        }
+    }
+
     private Evaluation() {}
 
-    public static List<Result> evaluate(Warehouse warehouse, String truthFile) {
-        JsonNode truth;
+    private static JsonNode truth(Warehouse warehouse, String truthFile) {
         try (InputStream in = new Path(truthFile)
                 .getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration())
                 .open(new Path(truthFile))) {
-            truth = new ObjectMapper().readTree(in);
+            return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("evaluate: cannot read " + truthFile, e);
         }
+    }
+
+    /**
+     * Per channel of the truth: the conversions lost without it against the incremental model's
+     * conversion credits to it ({@code mart.model_comparison}); empty without that model's rows.
+     */
+    public static List<Absolute> incremental(Warehouse warehouse, String truthFile) {
+        JsonNode truth = truth(warehouse, truthFile);
+        Map<String, Double> credited = new TreeMap<>();
+        for (Row r : warehouse
+                .read(Table.MODEL_COMPARISON)
+                .filter(col("model").equalTo(io.trueroi.catalog.ModelName.INCREMENTAL.id()))
+                .select("channel", "conversions")
+                .collectAsList()) {
+            credited.put(r.getString(0), r.getDecimal(1).doubleValue());
+        }
+        List<Absolute> out = new ArrayList<>();
+        if (credited.isEmpty()) {
+            return out;
+        }
+        truth.get("channels")
+                .fields()
+                .forEachRemaining(e -> out.add(new Absolute(
+                        e.getKey(),
+                        e.getValue().get("conversions_lost").asDouble(),
+                        credited.getOrDefault(e.getKey(), 0.0))));
+        return out;
+    }
+
+    /** The incremental model's absolute conversions per channel as a printed table. */
+    public static String incrementalTable(List<Absolute> rows) {
+        StringBuilder b = new StringBuilder(
+                String.format("%-30s %12s %12s %9s%n", "incremental: channel", "truth conv", "model conv", "rel err"));
+        for (Absolute a : rows) {
+            b.append(String.format(
+                    "%-30s %12.0f %12.1f %+9.3f%n", a.channel(), a.truth(), a.model(), a.relativeError()));
+        }
+        return b.toString();
+    }
+
+    public static List<Result> evaluate(Warehouse warehouse, String truthFile) {
+        JsonNode truth = truth(warehouse, truthFile);
         Map<String, double[]> lost = new TreeMap<>();
         truth.get("channels")
                 .fields()

@@ -155,6 +155,94 @@ class MartBuildersTest {
     }
 
     /**
+     * The incremental model credits Baidu campaign bd 0.6 of c1 (60.00) and 0.4 to (baseline)
+     * (40.00) on 2026-06-02, and Baidu bd all of c2 (20.00) on 2026-05-31; c3 has no touch ((none),
+     * left out); a linear credit is another model's (left out). Baidu bd spent 50.00 in June and
+     * 10.00 in May; Google gg spent 30.00 in June and caused nothing. June: Baidu 0.6 conversions,
+     * 60.00, iROAS 60 / 50 = 1.2000; (baseline) 0.4, 40.00, no spend, iROAS null; Google 0, 0.00 of
+     * 30.00 spend, iROAS 0. May: Baidu 1, 20.00 / 10.00 = 2.0000. June ends on the run's date.
+     */
+    @Test
+    void channelIncrementalityIsTheIncrementalModelsCreditsAgainstSpend(SparkSession spark) {
+        Dataset<Row> credits = rows(
+                spark,
+                CREDITS,
+                RowFactory.create(
+                        "c1",
+                        d("2026-06-02"),
+                        d("2026-06-01"),
+                        "incremental",
+                        "Baidu SEM",
+                        "bd",
+                        new BigDecimal("0.600000000000"),
+                        money("60.00")),
+                RowFactory.create(
+                        "c1",
+                        d("2026-06-02"),
+                        null,
+                        "incremental",
+                        "(baseline)",
+                        null,
+                        new BigDecimal("0.400000000000"),
+                        money("40.00")),
+                RowFactory.create(
+                        "c2",
+                        d("2026-05-31"),
+                        d("2026-05-30"),
+                        "incremental",
+                        "Baidu SEM",
+                        "bd",
+                        new BigDecimal("1.000000000000"),
+                        money("20.00")),
+                RowFactory.create(
+                        "c3",
+                        d("2026-06-03"),
+                        null,
+                        "incremental",
+                        "(none)",
+                        null,
+                        new BigDecimal("1.000000000000"),
+                        money("5.00")),
+                RowFactory.create(
+                        "c1",
+                        d("2026-06-02"),
+                        d("2026-06-01"),
+                        "linear",
+                        "Baidu SEM",
+                        "bd",
+                        new BigDecimal("1.000000000000"),
+                        money("100.00")));
+        Dataset<Row> spend = rows(
+                spark,
+                Spend.SCHEMA,
+                RowFactory.create(d("2026-06-05"), "Baidu SEM", "bd", money("50.00"), 100L, 10L),
+                RowFactory.create(d("2026-05-20"), "Baidu SEM", "bd", money("10.00"), 10L, 1L),
+                RowFactory.create(d("2026-06-07"), "Google Ads", "gg", money("30.00"), 10L, 3L));
+        Map<String, Row> byKey = new HashMap<>();
+        for (Row r : ChannelIncrementality.build(credits, spend, UP_TO).collectAsList()) {
+            byKey.put(r.getAs("period_start").toString() + " " + r.getAs("channel"), r);
+            assertEquals(d("2026-06-30"), r.getAs("as_of_date"));
+        }
+        assertEquals(4, byKey.size(), byKey.toString());
+        Row june = byKey.get("2026-06-01 Baidu SEM");
+        assertEquals(d("2026-06-30"), june.getAs("period_end"));
+        assertEquals(0, new BigDecimal("0.6").compareTo(june.getAs("incremental_conversions")));
+        assertEquals(money("60.00"), june.getAs("incremental_net_revenue"));
+        assertEquals(money("50.00"), june.getAs("spend"));
+        assertEquals(new BigDecimal("1.2000"), june.getAs("iroas"));
+        Row baseline = byKey.get("2026-06-01 (baseline)");
+        assertEquals(money("40.00"), baseline.getAs("incremental_net_revenue"));
+        assertEquals(money("0.00"), baseline.getAs("spend"));
+        assertNull(baseline.getAs("iroas"), "no spend, no iROAS");
+        Row google = byKey.get("2026-06-01 Google Ads");
+        assertEquals(money("0.00"), google.getAs("incremental_net_revenue"));
+        assertEquals(new BigDecimal("0.0000"), google.getAs("iroas"));
+        Row may = byKey.get("2026-05-01 Baidu SEM");
+        assertEquals(d("2026-05-31"), may.getAs("period_end"));
+        assertEquals(new BigDecimal("2.0000"), may.getAs("iroas"));
+    }
+
+    /**
      * Customer p1 buys 100.00 on 2026-01-10 and gets 150.00 back (a refund larger than the order:
      * net −50.00), then 80.00 on 2026-02-20. Up to 2026-06-30: orders 2, gross 180.00, refunds
      * 150.00, net 30.00; ltv_30 covers 01-10..02-08 (−50.00), ltv_90 01-10..04-09 (−50 + 80 =
