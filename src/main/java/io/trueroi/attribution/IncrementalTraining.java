@@ -2,13 +2,17 @@ package io.trueroi.attribution;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.sum;
 
 import io.trueroi.ops.JobFailure;
@@ -20,39 +24,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Fits {@link IncrementalModel}: each person-day's purchases against the person's decayed exposure
- * to each channel that day, by weighted least squares (Spark MLlib's {@link LinearRegression},
- * normal-equation solver), with the intercept as the organic baseline.
+ * to each channel that day. The organic baseline is the purchase rate of the people's days with no
+ * exposure at all; the channels' lifts are fitted on the exposed days against it, by least squares
+ * without intercept (Spark MLlib's {@link LinearRegression}, normal-equation solver).
  *
  * <p>The people are the OneIDs with a valid touch in the training window (or in the exposure
  * window before it); each has every day of the {@code incremental.training-window-days} ending on
- * the run's date. A person-day's exposure to channel c is {@code Σ 2^(−Δ/h)} over the person's
- * touches of c Δ days before (0 ≤ Δ < {@code exposure-window-days}, h = {@code half-life-days},
- * business dates); its label is the person's conversions that day. The person-days with no
- * exposure at all are one row, weighted by their number, whose label is their mean: least squares
- * gives them the same coefficients as one row each. So the fit reads the exposed person-days and
- * the people's conversions, not people × days rows. Least squares of a 0/1 outcome on additive
- * exposure is the linear probability model: it estimates {@code E[purchases | exposure]} directly
- * and keeps the baseline and each channel's lift additive, as the counterfactual credit needs.
+ * the run's date, from the first date with data (the earliest touch or conversion) on. A
+ * person-day's exposure to channel c is {@code Σ 2^(−Δ/h)} over the person's touches of c Δ days
+ * before (0 ≤ Δ < {@code exposure-window-days}, h = {@code half-life-days}, business dates); its
+ * label is the person's conversions that day, less the baseline. The days with no exposure are
+ * only counted (days and purchases), so the fit reads the exposed person-days and the people's
+ * conversions, not people × days rows. Least squares of a 0/1 outcome on additive exposure is the
+ * linear probability model: it estimates {@code E[purchases | exposure]} directly and keeps the
+ * baseline and each channel's lift additive, as the counterfactual credit needs.
  *
  * <p>Cost: one aggregation of the touches per (person, date, channel), an explode of each by the
  * exposure window and one aggregation pivoted by channel (a shuffle of touches × window rows,
- * bounded by the window); a join with the conversions per (person, date); one pass for the normal
- * equations (channels² sums per partition); the driver receives the channel list and the
- * coefficients.
+ * bounded by the window); a join with the conversions per (person, date); one pass for the totals
+ * and one for the normal equations (channels² sums per partition); the driver receives the
+ * channel list, the totals and the coefficients.
  */
 public final class IncrementalTraining {
     private IncrementalTraining() {}
@@ -64,6 +64,7 @@ public final class IncrementalTraining {
             long personDays,
             long exposedPersonDays,
             long conversions,
+            long unexposedConversions,
             Map<String, Double> incrementalConversions) {
         Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
@@ -71,9 +72,20 @@ public final class IncrementalTraining {
             c.put("incremental_person_days", personDays);
             c.put("incremental_exposed_person_days", exposedPersonDays);
             c.put("incremental_conversions", conversions);
+            c.put("incremental_unexposed_conversions", unexposedConversions);
             c.put("incremental_channels", (long) model.channels().size());
             return c;
         }
+    }
+
+    /** The earliest date in {@code column}, or {@code other} if that is earlier or the column empty. */
+    private static LocalDate firstDay(Dataset<Row> data, String column, LocalDate other) {
+        Row r = data.agg(min(column)).first();
+        if (r.isNullAt(0)) {
+            return other;
+        }
+        LocalDate d = r.getDate(0).toLocalDate();
+        return other == null || d.isBefore(other) ? d : other;
     }
 
     /** The model's settings: the training window, the exposure window and the half-life, in days. */
@@ -90,7 +102,13 @@ public final class IncrementalTraining {
             LocalDate to,
             ZoneId zone,
             Persisted cached) {
+        // Days before the first data are no days of the people's lives the fit can see: a window
+        // reaching back before them would count them as days without purchases.
         LocalDate from = to.minusDays(settings.trainingWindowDays() - 1L);
+        LocalDate dataFrom = firstDay(touchpoints, "touch_date", firstDay(conversions, "conversion_date", null));
+        if (dataFrom != null && dataFrom.isAfter(from)) {
+            from = dataFrom;
+        }
         LocalDate exposedFrom = from.minusDays(settings.exposureWindowDays() - 1L);
         Dataset<Row> touches = touchpoints
                 .filter(not(col("is_invalid")).and(col("one_id").isNotNull()))
@@ -101,14 +119,13 @@ public final class IncrementalTraining {
                 .groupBy("one_id", "touch_date", "channel")
                 .agg(count(lit(1)).as("touches"));
         touches = cached.keep(touches);
-        List<String> channels = new ArrayList<>();
-        for (Row r : touches.select("channel").distinct().orderBy("channel").collectAsList()) {
-            channels.add(r.getString(0));
-        }
+        Row seen = touches.agg(sort_array(collect_set("channel")), countDistinct("one_id"))
+                .first();
+        List<String> channels = new ArrayList<>(seen.getList(0));
         SparkSession spark = touchpoints.sparkSession();
-        long people = touches.select("one_id").distinct().count();
-        long days = settings.trainingWindowDays();
-        if (channels.isEmpty() || people == 0) {
+        long people = seen.getLong(1);
+        long days = to.toEpochDay() - from.toEpochDay() + 1;
+        if (channels.isEmpty() || people == 0 || days < 1) {
             throw new JobFailure("incremental: no valid touch with a OneID from " + exposedFrom + " to " + to
                     + ": nothing to fit (run journeys first, or leave the model out of trueroi.attribution.models)");
         }
@@ -160,7 +177,12 @@ public final class IncrementalTraining {
                 .agg(count(lit(1)).cast("double").as("y"));
         Dataset<Row> exposed = cached.keep(pivoted.join(purchases, new String[] {"one_id", "day"}, "left")
                 .withColumn("y", coalesce(col("y"), lit(0.0))));
-        Row sums = exposed.agg(count(lit(1)), sum("y")).first();
+        List<Column> totals = new ArrayList<>(List.of(count(lit(1)), sum("y")));
+        for (String f : features) {
+            totals.add(sum(col(f)));
+        }
+        Row sums = exposed.agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new))
+                .first();
         long exposedDays = sums.getLong(0);
         double exposedPurchases = sums.isNullAt(1) ? 0 : sums.getDouble(1);
         Row all = purchases
@@ -171,46 +193,41 @@ public final class IncrementalTraining {
         long personDays = people * days;
         long unexposedDays = personDays - exposedDays;
 
-        StructType schema = new StructType()
-                .add("features", SQLDataTypes.VectorType(), false)
-                .add("y", DataTypes.DoubleType, false)
-                .add("weight", DataTypes.DoubleType, false);
+        // The baseline is the purchase rate of the people's days with no exposure at all, measured
+        // directly (those days are the control group the data holds); the lifts are fitted on the
+        // exposed days against it. Left free, the intercept trades off against the channels:
+        // people the pipeline sees only through one channel (a WeChat follower whose purchases are
+        // tied to them only after the follow) pull it toward 0 and hand the organic demand to
+        // low-lift channels.
+        double baseline = unexposedDays > 0 ? (allPurchases - exposedPurchases) / unexposedDays : 0;
         Dataset<Row> train = new VectorAssembler()
                 .setInputCols(features)
                 .setOutputCol("features")
                 .transform(exposed)
-                .select(col("features"), col("y"), lit(1.0).as("weight"));
-        if (unexposedDays > 0) {
-            train = train.unionByName(spark.createDataFrame(
-                    List.of(RowFactory.create(
-                            Vectors.zeros(channels.size()), (allPurchases - exposedPurchases) / unexposedDays, (double)
-                                    unexposedDays)),
-                    schema));
-        }
+                .select(col("features"), col("y").minus(baseline).as("y"));
         LinearRegressionModel lr = new LinearRegression()
                 .setSolver("normal")
                 .setRegParam(0)
                 .setElasticNetParam(0)
-                .setFitIntercept(true)
+                .setFitIntercept(false)
                 .setStandardization(false)
                 .setFeaturesCol("features")
                 .setLabelCol("y")
-                .setWeightCol("weight")
                 .fit(train);
         double[] beta = lr.coefficients().toArray();
-        Row exposure = exposed.agg(
-                        sum(col(features[0])),
-                        java.util.Arrays.stream(features)
-                                .skip(1)
-                                .map(f -> sum(col(f)))
-                                .toArray(Column[]::new))
-                .first();
         Map<String, Double> incremental = new LinkedHashMap<>();
         for (int i = 0; i < channels.size(); i++) {
-            incremental.put(channels.get(i), Math.max(0, beta[i]) * exposure.getDouble(i));
+            incremental.put(channels.get(i), Math.max(0, beta[i]) * sums.getDouble(2 + i));
         }
         IncrementalModel model = new IncrementalModel(
-                channels, beta, lr.intercept(), settings.exposureWindowDays(), settings.halfLifeDays(), zone);
-        return new Fit(model, people, personDays, exposedDays, Math.round(allPurchases), incremental);
+                channels, beta, baseline, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
+        return new Fit(
+                model,
+                people,
+                personDays,
+                exposedDays,
+                Math.round(allPurchases),
+                Math.round(allPurchases - exposedPurchases),
+                incremental);
     }
 }

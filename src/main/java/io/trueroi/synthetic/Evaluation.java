@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -38,11 +39,15 @@ public final class Evaluation {
             double revenueMaxError,
             String revenueWorst) {}
 
-    /** One channel's absolute incremental conversions: the truth's, the incremental model's, and the error. */
-    public record Absolute(String channel, double truth, double model) {
-        /** (model − truth) / truth; NaN when the truth is 0. */
+    /**
+     * One channel's absolute incremental conversions: the truth's (all lost conversions, and those
+     * of them the pipeline tied to a journey with a touch: NaN without {@code truth_conversions.csv}),
+     * the incremental model's, and its error against the tied truth.
+     */
+    public record Absolute(String channel, double truth, double linkedTruth, double model) {
+        /** (model − linked truth) / linked truth; NaN when that is 0 or unknown. */
         public double relativeError() {
-            return truth == 0 ? Double.NaN : (model - truth) / truth;
+            return linkedTruth == 0 || Double.isNaN(linkedTruth) ? Double.NaN : (model - linkedTruth) / linkedTruth;
         }
     }
 
@@ -76,22 +81,56 @@ public final class Evaluation {
         if (credited.isEmpty()) {
             return out;
         }
+        Map<String, Double> linked = linkedTruth(warehouse, truthFile);
         truth.get("channels")
                 .fields()
                 .forEachRemaining(e -> out.add(new Absolute(
                         e.getKey(),
                         e.getValue().get("conversions_lost").asDouble(),
+                        linked == null ? Double.NaN : linked.getOrDefault(e.getKey(), 0.0),
                         credited.getOrDefault(e.getKey(), 0.0))));
+        return out;
+    }
+
+    /**
+     * Per channel, the lost conversions ({@code truth_conversions.csv} beside the truth file) that
+     * the pipeline tied to a converting journey with at least one touch: what any model of the
+     * identified buyers could see. Null without the file (a world generated before it existed).
+     */
+    static Map<String, Double> linkedTruth(Warehouse warehouse, String truthFile) {
+        Path csv = new Path(new Path(truthFile).getParent(), "truth_conversions.csv");
+        try {
+            if (!csv.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration())
+                    .exists(csv)) {
+                return null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("evaluate: cannot look for " + csv, e);
+        }
+        Dataset<Row> lost = warehouse.spark().read().option("header", "true").csv(csv.toString());
+        Dataset<Row> touched = warehouse
+                .read(Table.JOURNEYS)
+                .filter(col("converted").and(col("path_length").gt(0)))
+                .select("conversion_id");
+        Map<String, Double> out = new TreeMap<>();
+        for (Row r : lost.join(touched, "conversion_id")
+                .groupBy("channel_lost")
+                .count()
+                .collectAsList()) {
+            out.put(r.getString(0), (double) r.getLong(1));
+        }
         return out;
     }
 
     /** The incremental model's absolute conversions per channel as a printed table. */
     public static String incrementalTable(List<Absolute> rows) {
-        StringBuilder b = new StringBuilder(
-                String.format("%-30s %12s %12s %9s%n", "incremental: channel", "truth conv", "model conv", "rel err"));
+        StringBuilder b = new StringBuilder(String.format(
+                "%-30s %11s %15s %11s %9s%n",
+                "incremental: channel", "truth conv", "tied to a touch", "model conv", "rel err"));
         for (Absolute a : rows) {
             b.append(String.format(
-                    "%-30s %12.0f %12.1f %+9.3f%n", a.channel(), a.truth(), a.model(), a.relativeError()));
+                    "%-30s %11.0f %15.0f %11.1f %+9.3f%n",
+                    a.channel(), a.truth(), a.linkedTruth(), a.model(), a.relativeError()));
         }
         return b.toString();
     }

@@ -273,6 +273,13 @@ public final class GenerateAction {
                 .orderBy("channel")
                 .collectAsList());
         writeTruth(lost, counters);
+        Dataset<Row> perConversion = people.flatMap(
+                (FlatMapFunction<Long, Row>) p -> conversionTruthLines(w, p).iterator(), Encoders.row(LINE));
+        JobGroup.run(
+                spark,
+                group,
+                "generate: truth per conversion",
+                () -> writeCsv(perConversion, "truth_conversions.csv", "conversion_id,channel_lost"));
         counters.put("customers", customers);
         return counters;
     }
@@ -319,6 +326,40 @@ public final class GenerateAction {
             return moved;
         } catch (IOException e) {
             throw new UncheckedIOException("generate: cannot place files under " + out, e);
+        }
+    }
+
+    /**
+     * Writes lines ({@link #LINE} rows, in (order, line) order) as one CSV file under the output
+     * with this header, through a staging folder and one rename.
+     */
+    private void writeCsv(Dataset<Row> lines, String name, String header) {
+        Path staging = new Path(out, "_" + name + "_staging");
+        Dataset<Row> all =
+                lines.unionByName(spark.createDataFrame(List.of(RowFactory.create(0, Long.MIN_VALUE, header)), LINE));
+        all.repartition(1)
+                .sortWithinPartitions("order", "line")
+                .select("line")
+                .write()
+                .mode("overwrite")
+                .text(staging.toString());
+        try {
+            FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+                fs = local.getRawFileSystem();
+            }
+            FileStatus[] parts = fs.listStatus(staging, p -> p.getName().startsWith("part-"));
+            if (parts.length != 1) {
+                throw new IllegalStateException("expected one part file in " + staging + ", found " + parts.length);
+            }
+            Path target = new Path(out, name);
+            fs.delete(target, false);
+            if (!fs.rename(parts[0].getPath(), target)) {
+                throw new IOException("cannot move " + parts[0].getPath() + " to " + target);
+            }
+            fs.delete(staging, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("generate: cannot write " + name + " under " + out, e);
         }
     }
 
@@ -513,26 +554,22 @@ public final class GenerateAction {
         String id = Long.toString(p) + "_" + u.day();
         Instant at = Instant.ofEpochSecond(u.epochSecond());
         String amount = BigDecimal.valueOf(u.cents(), 2).toPlainString();
-        double shop = w.uniform(p, 24, u.day());
-        String platform;
+        String platform = shop(w, p, u.day());
         String orderId;
         File file;
         String line;
-        if (shop < 0.20) {
-            platform = "tmall";
+        if (platform.equals("tmall")) {
             orderId = "TMG" + id;
             file = File.TMALL;
             line = orderId + ",tb_" + Long.toHexString(p) + "," + amount + ",0.00,交易成功,张*," + masked(phone) + ","
                     + LOCAL.format(at) + "," + LOCAL.format(at.plusSeconds(30)) + ",synthetic item";
-        } else if (shop < 0.35) {
-            platform = "jd";
+        } else if (platform.equals("jd")) {
             orderId = "JDG" + id;
             file = File.JD;
             String shown = w.uniform(p, 25, u.day()) < 0.3 ? phone.replace("+86", "") : masked(phone);
             line = orderId + ",jd_" + Long.toHexString(p) + "," + amount + ",0.00,完成," + LOCAL.format(at) + ","
                     + LOCAL.format(at.plusSeconds(30)) + ",李*," + shown;
         } else {
-            platform = "ownsite";
             orderId = "OSG" + id;
             file = File.ORDERS;
             line = orderId + ",," + phone + "," + device + "," + card + "," + ISO.format(at) + ","
@@ -551,6 +588,25 @@ public final class GenerateAction {
                             + BigDecimal.valueOf(u.refundCents(), 2).toPlainString() + ",CNY,"
                             + ISO.format(at.plusSeconds(600)) + ",SUCCESS,synthetic"));
         }
+    }
+
+    /**
+     * The conversion_id the pipeline gives this recorded purchase ({@code platform|order_id}, or
+     * {@code store|store_id|transaction_id} for a till sale): the key of {@code truth_conversions.csv}.
+     */
+    static String conversionId(WorldModel w, long p, WorldModel.Purchase u) {
+        String id = Long.toString(p) + "_" + u.day();
+        if (u.store() >= 0) {
+            return u.store() == 1 ? "store|HK003|THG" + id : "store|SH001|TSG" + id;
+        }
+        String platform = shop(w, p, u.day());
+        return platform + "|" + (platform.equals("tmall") ? "TMG" : platform.equals("jd") ? "JDG" : "OSG") + id;
+    }
+
+    /** Where person p's online order of day d is placed: tmall (20%), jd (15%) or ownsite. */
+    static String shop(WorldModel w, long p, int day) {
+        double shop = w.uniform(p, 24, day);
+        return shop < 0.20 ? "tmall" : shop < 0.35 ? "jd" : "ownsite";
     }
 
     /** A phone as Tmall and JD show it: 139****5678; empty stays empty. */
@@ -685,6 +741,38 @@ public final class GenerateAction {
             }
         }
         return out;
+    }
+
+    /** Per purchase lost without a channel: its conversion_id and the channel's name, as a CSV line. */
+    static List<Row> conversionTruthLines(WorldModel w, long p) {
+        List<WorldModel.Touch> touches = w.touches(p);
+        List<WorldModel.Purchase> with = w.purchases(p, touches, -1);
+        List<Row> out = new ArrayList<>();
+        if (with.isEmpty()) {
+            return out;
+        }
+        for (int c = 0; c < w.channels().size(); c++) {
+            final int channel = c;
+            if (touches.stream().noneMatch(t -> t.channel() == channel)) {
+                continue;
+            }
+            java.util.Set<Integer> kept = new java.util.HashSet<>();
+            for (WorldModel.Purchase u : w.purchases(p, touches, c)) {
+                kept.add(u.day());
+            }
+            for (WorldModel.Purchase u : with) {
+                if (!kept.contains(u.day())) {
+                    String id = conversionId(w, p, asRecorded(w, p, u));
+                    out.add(RowFactory.create(
+                            0, p, id + "," + csvField(w.channels().get(c).name())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** Net cents of the purchases in {@code with} that {@code without} (a subsequence of it) lacks. */

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The incremental model on a hand world whose least-squares fit is cell means, so every number is
  * worked by hand. Exposure lasts one day (a touch exposes only its own date), training window
  * 2026-10-01..10: every exposed person-day touches one channel, so the design has three cells —
- * unexposed, a, b — and least squares with an intercept gives b₀ = the unexposed mean, β_c = the
- * c cell's mean − b₀.
+ * unexposed, a, b. The baseline b₀ is the unexposed days' mean, and least squares without
+ * intercept of (purchases − b₀) on indicator exposures gives β_c = the c cell's mean − b₀.
  *
  * <pre>
  *   P1: a on 10-02 (buys that day), a on 10-04 (does not)     P2: b on 10-05 (buys), buys 10-08

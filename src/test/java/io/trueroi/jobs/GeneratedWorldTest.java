@@ -213,6 +213,34 @@ class GeneratedWorldTest {
     }
 
     /**
+     * {@code truth_conversions.csv} lists each conversion lost without each channel, keyed as the
+     * pipeline keys conversions: every id is one of {@code journey.conversions}, and the rows per
+     * channel add up to the channel's conversions_lost in ground_truth.json.
+     */
+    @Test
+    void theTruthPerConversionNamesThePipelinesConversions(SparkSession spark) {
+        Dataset<Row> lost = spark.read()
+                .option("header", "true")
+                .csv(tmp.resolve("raw/truth_conversions.csv").toString());
+        assertTrue(lost.count() > 100, "lost conversions: " + lost.count());
+        assertEquals(
+                0,
+                lost.join(warehouse.read(Table.CONVERSIONS), new String[] {"conversion_id"}, "left_anti")
+                        .count(),
+                "ids the pipeline does not have");
+        Map<String, Long> perChannel = new TreeMap<>();
+        for (Row r : lost.groupBy("channel_lost").count().collectAsList()) {
+            perChannel.put(r.getString(0), r.getLong(1));
+        }
+        Map<String, Long> expected = new TreeMap<>();
+        truth.get("channels")
+                .fields()
+                .forEachRemaining(e -> expected.put(
+                        e.getKey(), e.getValue().get("conversions_lost").asLong()));
+        assertEquals(expected, perChannel);
+    }
+
+    /**
      * The incremental model's fitted lift per touch ranks channels like their true lift per touch
      * (world.conf) wherever one is at least twice the other: Baidu SEM 0.012, Douyin 0.003, WeChat
      * Moments 0.006, Google Ads 0.020 give five such pairs. The fit's exposure (half-life 7 days,
