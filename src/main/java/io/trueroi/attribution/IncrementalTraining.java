@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.sum;
 
-import io.trueroi.ops.JobFailure;
 import io.trueroi.spark.Persisted;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -50,11 +49,21 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Cost: one aggregation of the touches per (person, date, channel), an explode of each by the
  * exposure window and one aggregation pivoted by channel (a shuffle of touches × window rows,
- * bounded by the window); a join with the conversions per (person, date); one pass for the totals
- * and one for the normal equations (channels² sums per partition); the driver receives the
- * channel list, the totals and the coefficients.
+ * bounded by the window); a join with the conversions per (person, date); one pass for the totals;
+ * the exposed person-days gathered into one sorted partition (a shuffle and a sort) for the normal
+ * equations, summed by one task (channels² per row) so that they are the same every run; the
+ * driver receives the channel list, the totals and the coefficients.
  */
 public final class IncrementalTraining {
+    /** A touch's exposure on one day, exact to 1e-15 and summed exactly. */
+    static final String EXPOSURE = "decimal(25,15)";
+
+    /**
+     * Partitions of the rows the least squares reads. MLlib adds the partitions' sums in the order
+     * their tasks finish, so only one partition adds them in one order every time.
+     */
+    static final int FIT_PARTITIONS = 1;
+
     private IncrementalTraining() {}
 
     /** The fitted model, what it was fitted on, and each channel's expected incremental conversions. */
@@ -76,6 +85,20 @@ public final class IncrementalTraining {
             c.put("incremental_channels", (long) model.channels().size());
             return c;
         }
+    }
+
+    /** The lifts: least squares without intercept, MLlib's normal-equation solver. */
+    private static double[] fitLifts(Dataset<Row> train) {
+        LinearRegressionModel lr = new LinearRegression()
+                .setSolver("normal")
+                .setRegParam(0)
+                .setElasticNetParam(0)
+                .setFitIntercept(false)
+                .setStandardization(false)
+                .setFeaturesCol("features")
+                .setLabelCol("y")
+                .fit(train);
+        return lr.coefficients().toArray();
     }
 
     /** The earliest date in {@code column}, or {@code other} if that is earlier or the column empty. */
@@ -126,8 +149,11 @@ public final class IncrementalTraining {
         long people = seen.getLong(1);
         long days = to.toEpochDay() - from.toEpochDay() + 1;
         if (channels.isEmpty() || people == 0 || days < 1) {
-            throw new JobFailure("incremental: no valid touch with a OneID from " + exposedFrom + " to " + to
-                    + ": nothing to fit (run journeys first, or leave the model out of trueroi.attribution.models)");
+            // Nobody was touched: every conversion has an empty journey, credited to (none) by any
+            // model. The empty model says so rather than failing the night.
+            IncrementalModel none = new IncrementalModel(
+                    List.of(), new double[0], 0, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
+            return new Fit(none, 0, 0, 0, 0, 0, Map.of());
         }
         List<Object> indexes = new ArrayList<>();
         String[] features = new String[channels.size()];
@@ -159,10 +185,13 @@ public final class IncrementalTraining {
                         col("touches")
                                 .multiply(
                                         pow(lit(2.0), col("lag").cast("double").divide(-settings.halfLifeDays())))
+                                // Summed as decimals, exactly, so that a person-day's exposure does not
+                                // depend on the order its touches arrive in.
+                                .cast(EXPOSURE)
                                 .as("x"))
                 .groupBy("one_id", "day")
                 .pivot("ci", indexes)
-                .agg(sum("x"));
+                .agg(sum("x").cast("double"));
         for (int i = 0; i < channels.size(); i++) {
             pivoted = pivoted.withColumnRenamed(Integer.toString(i), features[i]);
         }
@@ -200,21 +229,16 @@ public final class IncrementalTraining {
         // tied to them only after the follow) pull it toward 0 and hand the organic demand to
         // low-lift channels.
         double baseline = unexposedDays > 0 ? (allPurchases - exposedPurchases) / unexposedDays : 0;
+        // Rows in one partition, sorted, make MLlib's sums for the normal equations in the same
+        // order however the exposures were computed, so a backfill and a run of nights fit the
+        // same lifts to the last bit and credit the same.
         Dataset<Row> train = new VectorAssembler()
                 .setInputCols(features)
                 .setOutputCol("features")
-                .transform(exposed)
+                .transform(exposed.repartition(FIT_PARTITIONS, col("one_id")).sortWithinPartitions("one_id", "day"))
                 .select(col("features"), col("y").minus(baseline).as("y"));
-        LinearRegressionModel lr = new LinearRegression()
-                .setSolver("normal")
-                .setRegParam(0)
-                .setElasticNetParam(0)
-                .setFitIntercept(false)
-                .setStandardization(false)
-                .setFeaturesCol("features")
-                .setLabelCol("y")
-                .fit(train);
-        double[] beta = lr.coefficients().toArray();
+        // Least squares needs a row: with none exposed, no channel has shown a lift.
+        double[] beta = exposedDays == 0 ? new double[channels.size()] : fitLifts(train);
         Map<String, Double> incremental = new LinkedHashMap<>();
         for (int i = 0; i < channels.size(); i++) {
             incremental.put(channels.get(i), Math.max(0, beta[i]) * sums.getDouble(2 + i));

@@ -113,6 +113,22 @@ class IncrementalTest {
         assertEquals(25.0 / 26, fit.incrementalConversions().get("b"), 1e-12);
     }
 
+    /** A world where nobody was touched (only till sales, say) gets an empty model, not a failed night. */
+    @Test
+    void noTouchesGiveAnEmptyModel(SparkSession spark) {
+        try (Persisted cached = new Persisted()) {
+            IncrementalTraining.Fit fit = IncrementalTraining.fit(
+                    spark.createDataFrame(List.of(), TOUCHES),
+                    spark.createDataFrame(List.of(buys("P1", "2026-10-02")), CONVERSIONS),
+                    new IncrementalTraining.Settings(10, 1, 1.0),
+                    LocalDate.of(2026, 10, 10),
+                    ZoneId.of("Asia/Shanghai"),
+                    cached);
+            assertEquals(List.of(), fit.model().channels());
+            assertEquals(0, fit.people());
+        }
+    }
+
     /**
      * P1's 10-02 purchase, one touch of a that day: weights β_a = 23/78 for the touch and b₀ = 3/78
      * for the baseline, so 23/26 and 3/26 of the conversion (12 places, half-up: 0.884615384615 and
