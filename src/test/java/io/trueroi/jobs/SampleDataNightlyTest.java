@@ -295,11 +295,13 @@ class SampleDataNightlyTest {
         assertEquals(
                 List.of(
                         "first_touch",
+                        "incremental",
                         "last_non_direct",
                         "last_touch",
                         "linear",
                         "markov",
                         "position_based",
+                        "shapley",
                         "time_decay"),
                 totals.stream().map(r -> r.getString(0)).toList());
         Row journeys = spark.sql("SELECT count(*), sum(net_revenue) FROM journey.journeys WHERE converted")
