@@ -38,7 +38,11 @@ class AttributionActionTest {
     /** Runs the job on these journeys; returns the run date's removal effects by "segment/channel". */
     Map<String, Row> run(SparkSession spark, JourneyRows rows, String conf) {
         TestWorld w = new TestWorld(tmp);
-        TrueRoiConfig config = w.config(conf);
+        // The journeys alone, as these tests write them, are what every model but the incremental
+        // one reads (it needs journey.touchpoints and journey.conversions).
+        TrueRoiConfig config = w.config("trueroi.attribution.models = [\"first_touch\", \"last_touch\", "
+                + "\"last_non_direct\", \"linear\", \"position_based\", \"time_decay\", \"markov\", \"shapley\"]\n"
+                + conf);
         Warehouse warehouse = new Warehouse(spark, config.warehouse());
         warehouse.overwrite(rows.dataset(spark), Table.JOURNEYS);
         new AttributionAction(config, warehouse, RunContext.start("attribution", D, D, null)).execute();
@@ -133,9 +137,9 @@ class AttributionActionTest {
                 "a fit for every date from the first journey's, 10-20, to the run's, 10-31");
         assertEquals(2.0 / 3, t.get(0).<Double>getAs("probability"), EPS, "b's exits: j1 and j3 convert, j4 does not");
         assertEquals(
-                (2 + 1) * 7,
+                (2 + 1) * 8,
                 warehouse.read(Table.CREDITS).count(),
-                "converting journeys of 2 and 1 touches, seven models, written once");
+                "converting journeys of 2 and 1 touches, eight models, written once");
     }
 
     /**
