@@ -57,6 +57,10 @@ public final class AttributionBench {
                 "trueroi.warehouse = \"" + root.resolve("warehouse") + "\"\n"
                         + "trueroi.spark.master = \"local[*]\"\n"
                         + "trueroi.attribution.markov.segment-column = \"\"\n"
+                        // The models that read the journeys alone: the bench writes no touchpoints
+                        // or conversions, which the incremental model fits on.
+                        + "trueroi.attribution.models = [\"first_touch\", \"last_touch\", \"last_non_direct\", "
+                        + "\"linear\", \"position_based\", \"time_decay\", \"markov\", \"shapley\"]\n"
                         + "trueroi.spark.conf { \"spark.sql.shuffle.partitions\" = \"8\", \"spark.ui.enabled\" = \"false\" }\n");
         SparkSession spark = SparkSessions.create(
                 TrueRoiConfig.load(List.of(conf), Map.of("TRUEROI_HASH_KEY", "bench-key-not-a-secret")));
