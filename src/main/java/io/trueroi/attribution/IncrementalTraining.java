@@ -204,6 +204,8 @@ public final class IncrementalTraining {
                                 lit(to.toString()).cast("date")))
                 .groupBy(col("one_id"), col("conversion_date").as("day"))
                 .agg(count(lit(1)).cast("double").as("y"));
+        // Read twice: joined to the exposed days, and summed over the people.
+        purchases = cached.keep(purchases);
         Dataset<Row> exposed = cached.keep(pivoted.join(purchases, new String[] {"one_id", "day"}, "left")
                 .withColumn("y", coalesce(col("y"), lit(0.0))));
         List<Column> totals = new ArrayList<>(List.of(count(lit(1)), sum("y")));

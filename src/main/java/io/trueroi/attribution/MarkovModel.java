@@ -27,8 +27,6 @@ public final class MarkovModel implements AttributionModel {
     private static final int EVERY_DAY = Integer.MIN_VALUE;
 
     private final String segmentColumn;
-    // Per-journey scratch space, rebuilt on the executor after deserialisation.
-    private transient Map<String, Integer> repeats;
 
     /**
      * @param effects removal effects by fitted segment ({@link MarkovTraining#ALL} for the global fit)
@@ -83,17 +81,9 @@ public final class MarkovModel implements AttributionModel {
 
     private void weights(Touches journey, double[] weights, int which) {
         Map<String, double[]> channels = effectsFor(journey.day(), journey.segment());
-        if (repeats == null) {
-            repeats = new HashMap<>();
-        }
-        repeats.clear();
-        int n = journey.size();
-        for (int i = 0; i < n; i++) {
-            repeats.merge(journey.channel(i), 1, Integer::sum);
-        }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < journey.size(); i++) {
             double[] re = channels.get(journey.channel(i));
-            weights[i] = re == null ? 0.0 : re[which] / repeats.get(journey.channel(i));
+            weights[i] = re == null ? 0.0 : re[which] / journey.touchesOfChannel(i);
         }
     }
 

@@ -33,7 +33,6 @@ public final class ShapleyModel implements AttributionModel {
     private final HashMap<Long, double[]> perMember;
 
     private transient Map<String, Integer> index;
-    private transient Map<String, Integer> repeats;
 
     /**
      * @param channels the fitted channels; a set's mask has bit i for {@code channels.get(i)}
@@ -76,9 +75,7 @@ public final class ShapleyModel implements AttributionModel {
             for (int i = 0; i < channels.size(); i++) {
                 index.put(channels.get(i), i);
             }
-            repeats = new HashMap<>();
         }
-        repeats.clear();
         long set = 0;
         int n = journey.size();
         for (int i = 0; i < n; i++) {
@@ -86,12 +83,11 @@ public final class ShapleyModel implements AttributionModel {
             if (bit != null) {
                 set |= 1L << bit;
             }
-            repeats.merge(journey.channel(i), 1, Integer::sum);
         }
         double[] value = values(set, which);
         for (int i = 0; i < n; i++) {
             Integer bit = index.get(journey.channel(i));
-            weights[i] = bit == null ? 0.0 : value[bit] / repeats.get(journey.channel(i));
+            weights[i] = bit == null ? 0.0 : value[bit] / journey.touchesOfChannel(i);
         }
     }
 

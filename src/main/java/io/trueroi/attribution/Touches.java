@@ -11,6 +11,7 @@ public final class Touches {
     private int size;
     private String segment;
     private int day = Integer.MIN_VALUE;
+    private final java.util.HashMap<String, Integer> perChannel = new java.util.HashMap<>();
 
     Touches() {}
 
@@ -36,11 +37,26 @@ public final class Touches {
         }
         size = n;
         segment = segmentValue;
+        perChannel.clear();
     }
 
     void set(int i, String channel, long touchMicros) {
         channels[i] = channel;
         micros[i] = touchMicros;
+        perChannel.clear();
+    }
+
+    /**
+     * How many of the journey's touches have touch i's channel: the models that give a channel one
+     * value split it equally among its touches, so repeating a channel does not raise its credit.
+     */
+    public int touchesOfChannel(int i) {
+        if (perChannel.isEmpty()) {
+            for (int k = 0; k < size; k++) {
+                perChannel.merge(channels[k], 1, Integer::sum);
+            }
+        }
+        return perChannel.get(channels[i]);
     }
 
     /** Number of touches, at least 1. */

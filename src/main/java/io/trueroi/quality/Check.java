@@ -157,7 +157,10 @@ record Check(Table table, Dataset<Row> outcomes) {
     }
 
     /** Channel values that are no rule's channel and still correct ({@code (none)}, {@code (unmapped)}). */
-    static final List<String> SPECIAL_CHANNELS = List.of("(none)", "(unmapped)", "(baseline)");
+    static final List<String> SPECIAL_CHANNELS = List.of(
+            io.trueroi.attribution.Credits.NO_TOUCH,
+            io.trueroi.journey.ChannelTaxonomy.UNMAPPED,
+            io.trueroi.attribution.Credits.BASELINE);
 
     /** One outcome row of a check, as the struct every plan yields. */
     private static Column outcome(String kind, Column failedRows, Column sample, Column detail) {
