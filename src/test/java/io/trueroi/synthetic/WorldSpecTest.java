@@ -69,8 +69,8 @@ class WorldSpecTest {
 
     /**
      * Conversions lost per channel of seed 11, 2026-09-01..10-30, 6 mean touches, 20,000 people:
-     * printed by {@code generate} at commit 374186d, when the world was constants in WorldModel (the
-     * raw files of that run and of this code are byte for byte the same).
+     * printed by {@code generate} when the world was constants in WorldModel, before world specs
+     * existed (the raw files of that run and of this code are byte for byte the same).
      */
     @Test
     void theDefaultSpecIsTheWorldBeforeSpecs() {
