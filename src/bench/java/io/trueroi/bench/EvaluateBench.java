@@ -85,11 +85,14 @@ public final class EvaluateBench {
             Warehouse warehouse = SparkSessions.warehouse(io.trueroi.config.TrueRoiConfig.load(
                     List.of(Path.of("conf/local.conf"), conf), Map.of("TRUEROI_HASH_KEY", "bench-evaluate-key-0001")));
             String truth = dir.resolve("raw/ground_truth.json").toString();
-            List<Evaluation.Result> results = Evaluation.evaluate(warehouse, truth);
+            List<Evaluation.Result> results =
+                    Evaluation.evaluate(warehouse, truth, io.trueroi.attribution.Bootstrap.LEVEL_DEFAULT);
             Map<String, Evaluation.Result> byModel = new java.util.TreeMap<>();
             results.forEach(r -> byModel.put(r.model(), r));
             byWorld.put(spec.name(), byModel);
-            absolute.put(spec.name(), Evaluation.incremental(warehouse, truth));
+            absolute.put(
+                    spec.name(),
+                    Evaluation.incremental(warehouse, truth, io.trueroi.attribution.Bootstrap.LEVEL_DEFAULT));
             detail.append(String.format(
                     Locale.ROOT,
                     "%n== %s: %d people, about %d clicks, %.0f s%n",
@@ -104,7 +107,7 @@ public final class EvaluateBench {
         byWorld.keySet().forEach(w -> table.append(String.format("%15s", w)));
         table.append('\n');
         List<String> models = new ArrayList<>(byWorld.values().iterator().next().keySet());
-        StringBuilder csv = new StringBuilder("world,model,conversion_mae,revenue_mae,worst_channel\n");
+        StringBuilder csv = new StringBuilder("world,model,conversion_mae,revenue_mae,worst_channel,coverage\n");
         for (String m : models) {
             table.append(String.format("%-16s", m));
             byWorld.forEach((w, r) -> {
@@ -116,12 +119,13 @@ public final class EvaluateBench {
                 if (x != null) {
                     csv.append(String.format(
                             Locale.ROOT,
-                            "%s,%s,%.6f,%.6f,\"%s\"%n",
+                            "%s,%s,%.6f,%.6f,\"%s\",%.4f%n",
                             w,
                             m,
                             x.conversionMae(),
                             x.revenueMae(),
-                            x.conversionWorst()));
+                            x.conversionWorst(),
+                            x.coverage()));
                 }
             });
             table.append('\n');
@@ -135,6 +139,24 @@ public final class EvaluateBench {
                         .filter(Double::isFinite)
                         .max()
                         .orElse(Double.NaN))));
+        table.append('\n');
+        table.append(String.format("%n%-16s", "90% coverage"));
+        byWorld.keySet().forEach(w -> table.append(String.format("%15s", w)));
+        table.append('\n');
+        for (String m : models) {
+            table.append(String.format("%-16s", m));
+            byWorld.forEach((w, r) -> {
+                Evaluation.Result x = r.get(m);
+                table.append(
+                        x == null ? String.format("%15s", "-") : String.format(Locale.ROOT, "%15.2f", x.coverage()));
+            });
+            table.append('\n');
+        }
+        table.append(String.format("%-16s", "incr. tied in"));
+        absolute.forEach((w, rows) -> table.append(String.format(
+                Locale.ROOT,
+                "%15s",
+                rows.stream().filter(a -> Boolean.TRUE.equals(a.covered())).count() + "/" + rows.size())));
         table.append('\n');
         Files.writeString(Path.of("target", "bench-evaluate.csv"), csv.toString());
         System.out.println(detail);

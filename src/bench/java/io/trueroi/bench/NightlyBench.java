@@ -146,7 +146,9 @@ public final class NightlyBench {
         }
         System.out.printf(
                 "%naccuracy against the planted truth (%s):%n%s",
-                lastTruth, Evaluation.table(Evaluation.evaluate(lastWarehouse, lastTruth)));
+                lastTruth,
+                Evaluation.table(
+                        Evaluation.evaluate(lastWarehouse, lastTruth, io.trueroi.attribution.Bootstrap.LEVEL_DEFAULT)));
         Path out = Path.of("target", "bench-nightly.csv");
         Files.createDirectories(out.getParent());
         Files.write(out, csv.stream().map(l -> String.join(",", l)).toList());

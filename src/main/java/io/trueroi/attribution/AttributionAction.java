@@ -37,7 +37,10 @@ import org.apache.spark.sql.Row;
  * {@code attribution.markov_daily_counts} (transition counts per journey day) and, from them, one
  * fit per date up to the run's: {@code attribution.markov_removal_effects} and
  * {@code attribution.markov_transitions}. A conversion's Markov credit uses its own date's fit
- * ({@link MarkovTraining}). Each table is written in one transaction.
+ * ({@link MarkovTraining}). With {@code trueroi.attribution.intervals.replicates} above 0 it writes
+ * {@code attribution.credit_replicates} ({@link CreditReplicates}): the credits' totals in each
+ * replicate of a {@link Bootstrap} over persons, shapley and incremental refitted on each. Each
+ * table is written in one transaction.
  *
  * <p>Cost: rule-based models are a narrow map over the journeys each (array functions, no
  * shuffle). The Markov fits add two aggregations (daily paths, then daily transitions), one join of
@@ -45,7 +48,9 @@ import org.apache.spark.sql.Row;
  * date and segment for the solve; the driver receives the channel removal effects of every date
  * (dates × segments × channels rows), which the model carries to the credits. The Shapley fit adds
  * one aggregation by channel set ({@link ShapleyTraining}), the incremental fit a pass over the
- * exposed person-days ({@link IncrementalTraining}).
+ * exposed person-days ({@link IncrementalTraining}); their replicate fits one pass each over the
+ * window's journeys and the exposed people. The replicates' totals are one more pass over the
+ * converting journeys.
  */
 public final class AttributionAction extends StageAction<AttributionAction.Result> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.trueroi");
@@ -125,6 +130,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             MarkovCounts markov = null;
             ShapleyTraining.Fit shapley = null;
             IncrementalTraining.Fit incremental = null;
+            Bootstrap bootstrap =
+                    settings.intervalReplicates() > 0 ? Bootstrap.poisson(settings.intervalReplicates()) : null;
             for (ModelName name : settings.models()) {
                 if (name == ModelName.MARKOV) {
                     MarkovFit fit = fitMarkov(journeys, settings, cached);
@@ -138,7 +145,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                                     settings.shapleyTrainingWindowDays(),
                                     settings.shapleyMinSetJourneys(),
                                     run.to(),
-                                    config.businessTimeZone()));
+                                    config.businessTimeZone(),
+                                    bootstrap));
                     models.add(shapley.model());
                 } else if (name == ModelName.INCREMENTAL) {
                     require(Table.TOUCHPOINTS);
@@ -155,7 +163,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                                             settings.incrementalHalfLifeDays()),
                                     run.to(),
                                     config.businessTimeZone(),
-                                    cached));
+                                    cached,
+                                    bootstrap));
                     LOG.info("attribution: {}", incremental.model());
                     models.add(incremental.model());
                 } else {
@@ -179,6 +188,21 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             tables.add(written(
                     Table.CREDITS,
                     credits.values().stream().mapToLong(Long::longValue).sum()));
+            Map<ModelName, List<? extends AttributionModel>> refits = new LinkedHashMap<>();
+            if (shapley != null) {
+                refits.put(ModelName.SHAPLEY, shapley.replicates());
+            }
+            if (incremental != null) {
+                refits.put(ModelName.INCREMENTAL, incremental.replicates());
+            }
+            Dataset<Row> replicates = bootstrap == null
+                    ? CreditReplicates.none(spark())
+                    : CreditReplicates.of(journeys, models, refits, bootstrap);
+            long replicateRows = step(
+                    "write " + Table.CREDIT_REPLICATES + " (" + (bootstrap == null ? 0 : bootstrap.replicates())
+                            + " replicates)",
+                    () -> writeCounted(replicates, Table.CREDIT_REPLICATES));
+            tables.add(written(Table.CREDIT_REPLICATES, replicateRows));
             if (markov != null) {
                 tables.add(written(Table.MARKOV_DAILY_COUNTS, markov.dailyCounts()));
                 tables.add(written(Table.MARKOV_REMOVAL_EFFECTS, markov.effectRows()));

@@ -294,7 +294,7 @@ public final class Credits {
             return (long) Math.floor(x + 0.5);
         }
 
-        private static long micros(Object time) {
+        static long micros(Object time) {
             if (time instanceof Timestamp ts) {
                 return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
             }

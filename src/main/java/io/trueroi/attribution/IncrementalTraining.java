@@ -29,6 +29,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.NormOps_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * Fits {@link IncrementalModel}: each person-day's purchases against the person's decayed exposure
@@ -74,7 +78,8 @@ public final class IncrementalTraining {
             long exposedPersonDays,
             long conversions,
             long unexposedConversions,
-            Map<String, Double> incrementalConversions) {
+            Map<String, Double> incrementalConversions,
+            List<IncrementalModel> replicates) {
         Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("incremental_people", people);
@@ -124,7 +129,8 @@ public final class IncrementalTraining {
             Settings settings,
             LocalDate to,
             ZoneId zone,
-            Persisted cached) {
+            Persisted cached,
+            Bootstrap bootstrap) {
         // Days before the first data are no days of the people's lives the fit can see: a window
         // reaching back before them would count them as days without purchases.
         LocalDate from = to.minusDays(settings.trainingWindowDays() - 1L);
@@ -153,7 +159,7 @@ public final class IncrementalTraining {
             // model. The empty model says so rather than failing the night.
             IncrementalModel none = new IncrementalModel(
                     List.of(), new double[0], 0, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
-            return new Fit(none, 0, 0, 0, 0, 0, Map.of());
+            return new Fit(none, 0, 0, 0, 0, 0, Map.of(), List.of());
         }
         List<Object> indexes = new ArrayList<>();
         String[] features = new String[channels.size()];
@@ -247,6 +253,17 @@ public final class IncrementalTraining {
         }
         IncrementalModel model = new IncrementalModel(
                 channels, beta, baseline, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
+        List<IncrementalModel> replicates = new ArrayList<>();
+        if (bootstrap != null) {
+            Dataset<Row> persons = touches.select("one_id")
+                    .distinct()
+                    .join(personSums(exposed, features), new String[] {"one_id"}, "left")
+                    .join(purchases.groupBy("one_id").agg(sum("y").as("all_y")), new String[] {"one_id"}, "left");
+            for (double[][] fit : replicateFits(persons, channels.size(), days, bootstrap)) {
+                replicates.add(new IncrementalModel(
+                        channels, fit[0], fit[1][0], settings.exposureWindowDays(), settings.halfLifeDays(), zone));
+            }
+        }
         return new Fit(
                 model,
                 people,
@@ -254,6 +271,119 @@ public final class IncrementalTraining {
                 exposedDays,
                 Math.round(allPurchases),
                 Math.round(allPurchases - exposedPurchases),
-                incremental);
+                incremental,
+                List.copyOf(replicates));
+    }
+
+    /**
+     * Per person, the sums the normal equations need over their exposed days: days, purchases,
+     * Σx_i, Σx_i·x_j (i ≤ j) and Σx_i·y.
+     */
+    private static Dataset<Row> personSums(Dataset<Row> exposed, String[] features) {
+        int k = features.length;
+        List<Column> sums = new ArrayList<>();
+        sums.add(sum("y").as("exposed_y"));
+        for (String f : features) {
+            sums.add(sum(col(f)));
+        }
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                sums.add(sum(col(features[i]).multiply(col(features[j]))));
+            }
+        }
+        for (String f : features) {
+            sums.add(sum(col(f).multiply(col("y"))));
+        }
+        return exposed.groupBy("one_id").agg(count(lit(1)).as("exposed_days"), sums.toArray(Column[]::new));
+    }
+
+    /**
+     * The baseline and lifts of each bootstrap replicate, from per-person sums ({@link
+     * #personSums}, joined to every person's purchases as {@code all_y}): each person's sums
+     * counted {@code w_b} times ({@link Bootstrap}), then the same estimator as the point fit — the
+     * baseline the purchase rate of the unexposed days, the lifts the least-squares solution of the
+     * normal equations (Cholesky, EJML; a pseudo-inverse when a replicate's are singular). The
+     * driver receives replicates × (channels² / 2) sums.
+     *
+     * @return per replicate {lifts, {baseline}}
+     */
+    static List<double[][]> replicateFits(Dataset<Row> people, int k, long days, Bootstrap bootstrap) {
+        int replicates = bootstrap.replicates();
+        int pairs = k * (k + 1) / 2;
+        // Per replicate: unexposed days, all purchases, exposed purchases, Σx (k), Σxy (k), Σxx (pairs).
+        int width = 3 + 2 * k + pairs;
+        // A sum of vectors has no built-in aggregate; the result is bounded by replicates × width.
+        double[] sums = people.javaRDD()
+                .aggregate(
+                        new double[replicates * width],
+                        (acc, r) -> {
+                            int[] w = new int[replicates];
+                            bootstrap.weights(r.getString(0), w);
+                            long exposedDays = r.isNullAt(1) ? 0 : r.getLong(1);
+                            double[] v = new double[width];
+                            v[0] = days - exposedDays;
+                            v[1] = r.isNullAt(r.length() - 1) ? 0 : r.getDouble(r.length() - 1);
+                            if (exposedDays > 0) {
+                                v[2] = r.getDouble(2);
+                                for (int i = 0; i < k; i++) {
+                                    v[3 + i] = r.getDouble(3 + i);
+                                    v[3 + k + i] = r.getDouble(3 + k + pairs + i);
+                                }
+                                for (int p = 0; p < pairs; p++) {
+                                    v[3 + 2 * k + p] = r.getDouble(3 + k + p);
+                                }
+                            }
+                            for (int b = 0; b < replicates; b++) {
+                                if (w[b] != 0) {
+                                    for (int e = 0; e < width; e++) {
+                                        acc[b * width + e] += w[b] * v[e];
+                                    }
+                                }
+                            }
+                            return acc;
+                        },
+                        (a, b) -> {
+                            for (int i = 0; i < a.length; i++) {
+                                a[i] += b[i];
+                            }
+                            return a;
+                        });
+        List<double[][]> fits = new ArrayList<>(replicates);
+        for (int b = 0; b < replicates; b++) {
+            int at = b * width;
+            double unexposedDays = sums[at];
+            double baseline = unexposedDays > 0 ? (sums[at + 1] - sums[at + 2]) / unexposedDays : 0;
+            DMatrixRMaj xx = new DMatrixRMaj(k, k);
+            DMatrixRMaj xy = new DMatrixRMaj(k, 1);
+            int p = 0;
+            for (int i = 0; i < k; i++) {
+                for (int j = i; j < k; j++) {
+                    double q = sums[at + 3 + 2 * k + p++];
+                    xx.set(i, j, q);
+                    xx.set(j, i, q);
+                }
+                xy.set(i, 0, sums[at + 3 + k + i] - baseline * sums[at + 3 + i]);
+            }
+            fits.add(new double[][] {solve(xx, xy), {baseline}});
+        }
+        return fits;
+    }
+
+    /** The least-squares lifts from the normal equations; zero when nothing was exposed. */
+    private static double[] solve(DMatrixRMaj xx, DMatrixRMaj xy) {
+        int k = xx.numRows;
+        DMatrixRMaj beta = new DMatrixRMaj(k, 1);
+        if (NormOps_DDRM.normF(xx) == 0) {
+            return beta.getData();
+        }
+        LinearSolverDense<DMatrixRMaj> cholesky = LinearSolverFactory_DDRM.symmPosDef(k);
+        if (cholesky.setA(xx.copy())) {
+            cholesky.solve(xy, beta);
+        } else {
+            LinearSolverDense<DMatrixRMaj> pinv = LinearSolverFactory_DDRM.pseudoInverse(true);
+            pinv.setA(xx.copy());
+            pinv.solve(xy, beta);
+        }
+        return beta.getData();
     }
 }

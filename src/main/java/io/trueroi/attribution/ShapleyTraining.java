@@ -50,7 +50,13 @@ public final class ShapleyTraining {
     private ShapleyTraining() {}
 
     /** The fitted model and what it was fitted on. */
-    public record Fit(ShapleyModel model, long trainingJourneys, long trainingConversions, long sets, long observed) {
+    public record Fit(
+            ShapleyModel model,
+            long trainingJourneys,
+            long trainingConversions,
+            long sets,
+            long observed,
+            List<ShapleyModel> replicates) {
         Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("shapley_training_journeys", trainingJourneys);
@@ -67,12 +73,7 @@ public final class ShapleyTraining {
      * of {@code windowDays} ending on {@code to}.
      */
     static Dataset<Row> setCounts(Dataset<Row> journeys, int windowDays, LocalDate to, ZoneId zone) {
-        Column lastTouchDate = BusinessDate.of(element_at(col("touches"), -1).getField("touch_time"), zone);
-        Column day = coalesce(col("conversion_date"), lastTouchDate);
-        return journeys.filter(size(col("touches")).gt(0))
-                .filter(day.between(
-                        lit(to.minusDays(windowDays - 1L).toString()).cast("date"),
-                        lit(to.toString()).cast("date")))
+        return window(journeys, windowDays, to, zone)
                 // touches.channel extracts the array of channels without a lambda (compiled, not interpreted).
                 .select(
                         array_sort(array_distinct(col("touches.channel"))).as("channels"),
@@ -86,7 +87,22 @@ public final class ShapleyTraining {
                                 .as("revenue"));
     }
 
-    public static Fit fit(Dataset<Row> journeys, int windowDays, int minSetJourneys, LocalDate to, ZoneId zone) {
+    /**
+     * @param bootstrap when not null, the model is refitted on each of its replicates too: the
+     *     point fit's observed sets, each weighted by its journeys' persons' counts
+     */
+    /** The journeys with a touch whose day lies in the window of {@code windowDays} ending on {@code to}. */
+    private static Dataset<Row> window(Dataset<Row> journeys, int windowDays, LocalDate to, ZoneId zone) {
+        Column lastTouchDate = BusinessDate.of(element_at(col("touches"), -1).getField("touch_time"), zone);
+        Column day = coalesce(col("conversion_date"), lastTouchDate);
+        return journeys.filter(size(col("touches")).gt(0))
+                .filter(day.between(
+                        lit(to.minusDays(windowDays - 1L).toString()).cast("date"),
+                        lit(to.toString()).cast("date")));
+    }
+
+    public static Fit fit(
+            Dataset<Row> journeys, int windowDays, int minSetJourneys, LocalDate to, ZoneId zone, Bootstrap bootstrap) {
         Dataset<Row> counts = setCounts(journeys, windowDays, to, zone);
         Row totals =
                 counts.agg(sum("journeys"), sum("conversions"), count(lit(1))).first();
@@ -116,12 +132,91 @@ public final class ShapleyTraining {
             double n = r.getLong(1);
             rates.put(mask, new double[] {r.getLong(2) / n, r.getDecimal(3).doubleValue() / n});
         }
+        List<ShapleyModel> replicates = bootstrap == null || rates.isEmpty()
+                ? List.of()
+                : replicateFits(window(journeys, windowDays, to, zone), channels, rates.keySet(), bootstrap);
         return new Fit(
                 new ShapleyModel(channels, dividends(rates)),
                 trainingJourneys,
                 trainingConversions,
                 sets,
-                observed.size());
+                observed.size(),
+                replicates);
+    }
+
+    /**
+     * One model per replicate, on the point fit's channels and observed sets: each set's journeys,
+     * conversions and revenue summed with their persons' counts ({@link Bootstrap}), in one pass
+     * over the window's journeys; a set no counted journey touched in a replicate is unobserved
+     * there. The driver receives observed sets × replicates sums.
+     */
+    static List<ShapleyModel> replicateFits(
+            Dataset<Row> window, List<String> channels, java.util.Set<Long> observed, Bootstrap bootstrap) {
+        int replicates = bootstrap.replicates();
+        HashMap<Long, double[]> zero = new HashMap<>();
+        for (long mask : observed) {
+            zero.put(mask, new double[3 * replicates]);
+        }
+        Map<String, Integer> bit = new HashMap<>();
+        for (int i = 0; i < channels.size(); i++) {
+            bit.put(channels.get(i), i);
+        }
+        // A sum of vectors per set has no built-in aggregate; the sums are bounded by the observed sets.
+        HashMap<Long, double[]> sums = window.select(
+                        col("one_id"), col("touches.channel").as("channels"), col("converted"), col("net_revenue"))
+                .javaRDD()
+                .aggregate(
+                        zero,
+                        (acc, r) -> {
+                            long mask = 0;
+                            for (Object c : r.getList(1)) {
+                                Integer b = bit.get((String) c);
+                                if (b == null) {
+                                    return acc;
+                                }
+                                mask |= 1L << b;
+                            }
+                            double[] s = acc.get(mask);
+                            if (s == null) {
+                                return acc;
+                            }
+                            int[] w = new int[replicates];
+                            bootstrap.weights(r.getString(0), w);
+                            boolean converted = r.getBoolean(2);
+                            double revenue = converted && !r.isNullAt(3)
+                                    ? r.getDecimal(3).doubleValue()
+                                    : 0;
+                            for (int b = 0; b < replicates; b++) {
+                                s[3 * b] += w[b];
+                                if (converted) {
+                                    s[3 * b + 1] += w[b];
+                                    s[3 * b + 2] += w[b] * revenue;
+                                }
+                            }
+                            return acc;
+                        },
+                        (a, b) -> {
+                            b.forEach((mask, s) -> {
+                                double[] t = a.get(mask);
+                                for (int i = 0; i < s.length; i++) {
+                                    t[i] += s[i];
+                                }
+                            });
+                            return a;
+                        });
+        List<ShapleyModel> models = new ArrayList<>(replicates);
+        for (int b = 0; b < replicates; b++) {
+            Map<Long, double[]> rates = new HashMap<>();
+            for (Map.Entry<Long, double[]> e : sums.entrySet()) {
+                double[] s = e.getValue();
+                double n = s[3 * b];
+                if (n > 0) {
+                    rates.put(e.getKey(), new double[] {s[3 * b + 1] / n, s[3 * b + 2] / n});
+                }
+            }
+            models.add(new ShapleyModel(channels, dividends(rates)));
+        }
+        return models;
     }
 
     /**

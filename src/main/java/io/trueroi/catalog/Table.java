@@ -140,6 +140,13 @@ public enum Table {
             "one transition probability per Markov fit date and segment",
             keys("as_of_date", "segment", "from_state", "to_state"),
             keys("as_of_date", "segment", "from_state", "to_state", "probability")),
+    CREDIT_REPLICATES(
+            Layer.ATTRIBUTION,
+            "credit_replicates",
+            "attribution",
+            "one bootstrap replicate's credited totals per model, conversion month, channel and campaign",
+            keys("model", "period_start", "channel", "campaign_id", "replicate"),
+            keys("model", "period_start", "channel", "replicate", "conversions", "net_revenue")),
     CHANNEL_ROI_DAILY(
             Layer.MART,
             "channel_roi_daily",

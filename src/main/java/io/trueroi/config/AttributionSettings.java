@@ -22,7 +22,9 @@ public record AttributionSettings(
         int shapleyMinSetJourneys,
         int incrementalTrainingWindowDays,
         int incrementalExposureWindowDays,
-        double incrementalHalfLifeDays) {
+        double incrementalHalfLifeDays,
+        int intervalReplicates,
+        double intervalLevel) {
 
     static AttributionSettings read(ConfigReader c) {
         String p = "trueroi.attribution.";
@@ -69,7 +71,26 @@ public record AttributionSettings(
                 c.atLeast(p + "shapley.min-set-journeys", 1),
                 c.atLeast(p + "incremental.training-window-days", 1),
                 c.atLeast(p + "incremental.exposure-window-days", 1),
-                positiveDays(c, p + "incremental.half-life-days"));
+                positiveDays(c, p + "incremental.half-life-days"),
+                replicates(c, p + "intervals.replicates"),
+                level(c, p + "intervals.level"));
+    }
+
+    /** Bootstrap replicates: 0 (no intervals) or enough for the interval's tails to hold a replicate. */
+    private static int replicates(ConfigReader c, String key) {
+        int n = c.atLeast(key, 0);
+        if (n != 0 && (n < 10 || n > 1000)) {
+            throw c.error(key, "must be 0 (no intervals) or between 10 and 1000, cannot be: " + n);
+        }
+        return n;
+    }
+
+    private static double level(ConfigReader c, String key) {
+        double v = c.config().getDouble(key);
+        if (!(v > 0 && v < 1)) {
+            throw c.error(key, "must be a coverage strictly between 0 and 1, cannot be: " + v);
+        }
+        return v;
     }
 
     private static double positiveDays(ConfigReader c, String key) {

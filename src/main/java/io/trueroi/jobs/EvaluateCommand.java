@@ -27,8 +27,9 @@ final class EvaluateCommand extends BaseCommand {
                     + config.warehouse() + ": run nightly on the generated world first");
         }
         var out = spec.commandLine().getOut();
-        out.print(Evaluation.table(Evaluation.evaluate(warehouse, truth)));
-        var absolute = Evaluation.incremental(warehouse, truth);
+        double level = config.attribution().intervalLevel();
+        out.print(Evaluation.table(Evaluation.evaluate(warehouse, truth, level)));
+        var absolute = Evaluation.incremental(warehouse, truth, level);
         if (!absolute.isEmpty()) {
             out.println();
             out.print(Evaluation.incrementalTable(absolute));

@@ -377,8 +377,9 @@ abstract class JobCommand extends BaseCommand {
 
     @Command(
             name = "attribution",
-            description = "journey.journeys -> attribution.credits (every model), "
-                    + "markov_daily_counts, markov_removal_effects, markov_transitions (a fit per date).")
+            description =
+                    "journey.journeys -> attribution.credits (every model), "
+                            + "markov_daily_counts, markov_removal_effects, markov_transitions (a fit per date), credit_replicates.")
     static final class Attribution extends JobCommand {
         @Override
         List<String> stages() {

@@ -22,15 +22,20 @@ import org.apache.spark.sql.Row;
  * incremental ROAS, incremental net revenue ÷ spend (null without spend). The conversions the
  * model keeps for the organic baseline appear as channel {@code (baseline)}, without spend;
  * conversions no touch preceded ({@code (none)}) are left out (nothing to be incremental to).
- * Empty when the incremental model is not among {@code trueroi.attribution.models}.
+ * Empty when the incremental model is not among {@code trueroi.attribution.models}. The intervals
+ * of the incremental conversions and of iROAS are the {@link Intervals percentile intervals} of
+ * the row's totals over the bootstrap replicates ({@code attribution.credit_replicates}, the model
+ * refitted on each), the spend held fixed; null when the run wrote no replicates.
  *
  * <p>Cost: one aggregation of the incremental model's credits and one of the spend, joined per
- * (month, channel, campaign) (both small after aggregation).
+ * (month, channel, campaign) (both small after aggregation); one quantile aggregation of the
+ * model's replicates per (month, channel, campaign), joined to them.
  */
 final class ChannelIncrementality {
     private ChannelIncrementality() {}
 
-    static Dataset<Row> build(Dataset<Row> credits, Dataset<Row> spend, LocalDate upTo) {
+    static Dataset<Row> build(
+            Dataset<Row> credits, Dataset<Row> replicates, Dataset<Row> spend, double level, LocalDate upTo) {
         Column asOf = lit(upTo.toString()).cast("date");
         Column zeroMoney = lit(0).cast(Spend.MONEY);
         Dataset<Row> caused = credits.filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
@@ -48,8 +53,14 @@ final class ChannelIncrementality {
         // Spend only where the model ran: without incremental credits the mart is empty, not a
         // list of campaigns that seem to have caused nothing.
         Dataset<Row> withModel = bought.join(caused.select("period_start").distinct(), "period_start");
-        Column periodEnd = least(last_day(col("period_start")), asOf);
-        return caused.join(
+        Dataset<Row> intervals = replicates
+                .filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
+                .filter(col("period_start").leq(asOf))
+                .groupBy(col("period_start"), col("channel"), col("campaign_id"))
+                .agg(
+                        Intervals.bounds(col("conversions"), level).as("cq"),
+                        Intervals.bounds(col("net_revenue"), level).as("rq"));
+        Dataset<Row> rows = caused.join(
                         withModel,
                         caused.col("period_start")
                                 .equalTo(withModel.col("period_start"))
@@ -66,17 +77,28 @@ final class ChannelIncrementality {
                         coalesce(withModel.col("spend"), zeroMoney).as("spend"),
                         coalesce(col("incremental_conversions"), lit(0).cast(ChannelRoiDaily.CONVERSIONS))
                                 .as("incremental_conversions"),
-                        coalesce(col("incremental_net_revenue"), zeroMoney).as("incremental_net_revenue"))
+                        coalesce(col("incremental_net_revenue"), zeroMoney).as("incremental_net_revenue"));
+        return rows.join(
+                        intervals,
+                        rows.col("period_start")
+                                .equalTo(intervals.col("period_start"))
+                                .and(rows.col("channel").equalTo(intervals.col("channel")))
+                                .and(rows.col("campaign_id").eqNullSafe(intervals.col("campaign_id"))),
+                        "left")
                 .select(
                         asOf.as("as_of_date"),
-                        col("period_start"),
-                        periodEnd.as("period_end"),
-                        col("channel"),
-                        col("campaign_id"),
+                        rows.col("period_start"),
+                        least(last_day(rows.col("period_start")), asOf).as("period_end"),
+                        rows.col("channel"),
+                        rows.col("campaign_id"),
                         col("spend"),
                         col("incremental_conversions"),
                         col("incremental_net_revenue"),
                         Ratios.decimal(col("incremental_net_revenue"), col("spend"), 4)
-                                .as("iroas"));
+                                .as("iroas"),
+                        col("cq").getItem(0).cast(ChannelRoiDaily.CONVERSIONS).as("incremental_conversions_lo"),
+                        col("cq").getItem(1).cast(ChannelRoiDaily.CONVERSIONS).as("incremental_conversions_hi"),
+                        Ratios.decimal(col("rq").getItem(0), col("spend"), 4).as("iroas_lo"),
+                        Ratios.decimal(col("rq").getItem(1), col("spend"), 4).as("iroas_hi"));
     }
 }

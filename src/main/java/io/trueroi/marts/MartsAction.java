@@ -53,9 +53,10 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
 
     @Override
     public Result execute() {
-        require(Table.TOUCHPOINTS, Table.CONVERSIONS, Table.JOURNEYS, Table.CREDITS);
+        require(Table.TOUCHPOINTS, Table.CONVERSIONS, Table.JOURNEYS, Table.CREDITS, Table.CREDIT_REPLICATES);
         LocalDate upTo = run.to();
         Dataset<Row> credits = warehouse.read(Table.CREDITS);
+        Dataset<Row> replicates = warehouse.read(Table.CREDIT_REPLICATES);
         Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
         Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
         Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
@@ -75,8 +76,13 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
                             upTo),
                     "date <= DATE'" + upTo + "'",
                     rows);
-            write(Table.MODEL_COMPARISON, ModelComparison.build(credits, upTo), null, rows);
-            write(Table.CHANNEL_INCREMENTALITY, ChannelIncrementality.build(credits, spend, upTo), null, rows);
+            double level = config.attribution().intervalLevel();
+            write(Table.MODEL_COMPARISON, ModelComparison.build(credits, replicates, level, upTo), null, rows);
+            write(
+                    Table.CHANNEL_INCREMENTALITY,
+                    ChannelIncrementality.build(credits, replicates, spend, level, upTo),
+                    null,
+                    rows);
             write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, rows);
             Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
             Dataset<Row> orders = cached.keep(CustomerLtv.customerOrders(conversions, customers, upTo));

@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * and asks for {@code --full-refresh}, which rebuilds with the new rules and records them.
  *
  * <p>Settings that change how a stage runs but not what it writes (checkpoint kind and folder,
- * Spark settings) are not part of a fingerprint.
+ * Spark settings), and those of tables rebuilt whole every run ({@link #REBUILT_WHOLE}), are not
+ * part of a fingerprint.
  *
  * <p>Cost: one read of a table of at most one row per stage per run ({@link #read}); one small
  * write after a stage whose settings were not recorded yet.
@@ -65,6 +66,13 @@ public final class RuleFingerprints {
             List.of("trueroi.attribution", "trueroi.business-time-zone"),
             "marts",
             List.of("trueroi.marts", "trueroi.business-time-zone"));
+
+    /**
+     * Paths under {@link #SETTINGS} that decide only tables every run rebuilds whole (the bootstrap's
+     * {@code attribution.credit_replicates} and the intervals the marts take from it): a night with
+     * other values cannot mix them with old ones, so they are left out of the fingerprint.
+     */
+    static final List<String> REBUILT_WHOLE = List.of("trueroi.attribution.intervals");
 
     static final StructType SCHEMA = new StructType()
             .add("stage", DataTypes.StringType, false)
@@ -150,6 +158,9 @@ public final class RuleFingerprints {
             } else if (config.raw().hasPath(path)) {
                 picked = picked.withValue(path, config.raw().getValue(path));
             }
+        }
+        for (String path : REBUILT_WHOLE) {
+            picked = picked.withoutPath(path);
         }
         return picked.root().render(ConfigRenderOptions.concise());
     }

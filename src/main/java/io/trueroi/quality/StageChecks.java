@@ -135,8 +135,12 @@ final class StageChecks {
     }
 
     private List<Check> attribution() {
-        List<Check> checks =
-                whole(Table.CREDITS, Table.MARKOV_DAILY_COUNTS, Table.MARKOV_REMOVAL_EFFECTS, Table.MARKOV_TRANSITIONS);
+        List<Check> checks = whole(
+                Table.CREDITS,
+                Table.MARKOV_DAILY_COUNTS,
+                Table.MARKOV_REMOVAL_EFFECTS,
+                Table.MARKOV_TRANSITIONS,
+                Table.CREDIT_REPLICATES);
         if (warehouse.exists(Table.CREDITS)) {
             Dataset<Row> credits = warehouse.read(Table.CREDITS);
             Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);

@@ -25,8 +25,11 @@ import org.apache.spark.sql.Row;
  * A model's share = its credited conversions (revenue) of c in {@code mart.model_comparison} / its
  * total over the same channels: {@code (none)} (conversions nothing touched) is left out of both,
  * since the truth only speaks of what channels caused. Per model: mean absolute error of the
- * shares over channels, and the largest error with its channel. Reads only the small
- * model_comparison mart and the truth file.
+ * shares over channels, and the largest error with its channel; and the coverage of its
+ * bootstrap intervals: the share of channels whose true share lies in the interval of the model's
+ * share, the share taken over the truth's channels in each replicate
+ * ({@code attribution.credit_replicates}) as above. Reads only the small model_comparison mart,
+ * the replicates summed per model, channel and replicate, and the truth file.
  */
 public final class Evaluation {
     /** One model's errors. */
@@ -37,14 +40,20 @@ public final class Evaluation {
             String conversionWorst,
             double revenueMae,
             double revenueMaxError,
-            String revenueWorst) {}
+            String revenueWorst,
+            double coverage) {}
 
     /**
      * One channel's absolute incremental conversions: the truth's (all lost conversions, and those
      * of them the pipeline tied to a journey with a touch: NaN without {@code truth_conversions.csv}),
      * the incremental model's, and its error against the tied truth.
      */
-    public record Absolute(String channel, double truth, double linkedTruth, double model) {
+    public record Absolute(String channel, double truth, double linkedTruth, double model, double lo, double hi) {
+        /** Whether the tied truth lies in the model's interval; null without one. */
+        public Boolean covered() {
+            return Double.isNaN(lo) || Double.isNaN(linkedTruth) ? null : lo <= linkedTruth && linkedTruth <= hi;
+        }
+
         /** (model − linked truth) / linked truth; NaN when that is 0 or unknown. */
         public double relativeError() {
             return linkedTruth == 0 || Double.isNaN(linkedTruth) ? Double.NaN : (model - linkedTruth) / linkedTruth;
@@ -67,7 +76,7 @@ public final class Evaluation {
      * Per channel of the truth: the conversions lost without it against the incremental model's
      * conversion credits to it ({@code mart.model_comparison}); empty without that model's rows.
      */
-    public static List<Absolute> incremental(Warehouse warehouse, String truthFile) {
+    public static List<Absolute> incremental(Warehouse warehouse, String truthFile, double level) {
         JsonNode truth = truth(warehouse, truthFile);
         Map<String, Double> credited = new TreeMap<>();
         for (Row r : warehouse
@@ -82,14 +91,68 @@ public final class Evaluation {
             return out;
         }
         Map<String, Double> linked = linkedTruth(warehouse, truthFile);
-        truth.get("channels")
-                .fields()
-                .forEachRemaining(e -> out.add(new Absolute(
-                        e.getKey(),
-                        e.getValue().get("conversions_lost").asDouble(),
-                        linked == null ? Double.NaN : linked.getOrDefault(e.getKey(), 0.0),
-                        credited.getOrDefault(e.getKey(), 0.0))));
+        Map<String, double[][]> replicates =
+                replicateTotals(warehouse).getOrDefault(io.trueroi.catalog.ModelName.INCREMENTAL.id(), Map.of());
+        truth.get("channels").fields().forEachRemaining(e -> {
+            double[][] r = replicates.get(e.getKey());
+            double[] bounds = r == null ? new double[] {Double.NaN, Double.NaN} : bounds(r[0], level);
+            out.add(new Absolute(
+                    e.getKey(),
+                    e.getValue().get("conversions_lost").asDouble(),
+                    linked == null ? Double.NaN : linked.getOrDefault(e.getKey(), 0.0),
+                    credited.getOrDefault(e.getKey(), 0.0),
+                    bounds[0],
+                    bounds[1]));
+        });
         return out;
+    }
+
+    /**
+     * Per model and channel, the credited conversions and net revenue in each replicate
+     * ({@code [0][b]}, {@code [1][b]}); empty when the run wrote none.
+     */
+    static Map<String, Map<String, double[][]>> replicateTotals(Warehouse warehouse) {
+        Map<String, Map<String, double[][]>> out = new TreeMap<>();
+        if (!warehouse.exists(Table.CREDIT_REPLICATES)) {
+            return out;
+        }
+        Dataset<Row> replicates = warehouse.read(Table.CREDIT_REPLICATES);
+        Row size =
+                replicates.agg(org.apache.spark.sql.functions.max("replicate")).first();
+        if (size.isNullAt(0)) {
+            return out;
+        }
+        int n = size.getInt(0) + 1;
+        for (Row r : replicates
+                .groupBy("model", "channel", "replicate")
+                .agg(
+                        org.apache.spark.sql.functions.sum("conversions"),
+                        org.apache.spark.sql.functions.sum("net_revenue"))
+                .collectAsList()) {
+            double[][] t = out.computeIfAbsent(r.getString(0), k -> new TreeMap<>())
+                    .computeIfAbsent(r.getString(1), k -> new double[2][n]);
+            t[0][r.getInt(2)] = r.getDecimal(3).doubleValue();
+            t[1][r.getInt(2)] = r.getDecimal(4).doubleValue();
+        }
+        return out;
+    }
+
+    /**
+     * The percentile interval of {@code values} at {@code level}: the quantiles at (1 − level)/2
+     * and (1 + level)/2, linear between order statistics (as Spark's {@code percentile}, which the
+     * marts use).
+     */
+    static double[] bounds(double[] values, double level) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return new double[] {quantile(sorted, (1 - level) / 2), quantile(sorted, (1 + level) / 2)};
+    }
+
+    private static double quantile(double[] sorted, double p) {
+        double at = p * (sorted.length - 1);
+        int below = (int) Math.floor(at);
+        int above = Math.min(below + 1, sorted.length - 1);
+        return sorted[below] + (at - below) * (sorted[above] - sorted[below]);
     }
 
     /**
@@ -125,17 +188,29 @@ public final class Evaluation {
     /** The incremental model's absolute conversions per channel as a printed table. */
     public static String incrementalTable(List<Absolute> rows) {
         StringBuilder b = new StringBuilder(String.format(
-                "%-30s %11s %15s %11s %9s%n",
-                "incremental: channel", "truth conv", "tied to a touch", "model conv", "rel err"));
+                "%-30s %11s %15s %11s %9s %23s%n",
+                "incremental: channel",
+                "truth conv",
+                "tied to a touch",
+                "model conv",
+                "rel err",
+                "interval (tied in?)"));
         for (Absolute a : rows) {
             b.append(String.format(
-                    "%-30s %11.0f %15.0f %11.1f %+9.3f%n",
-                    a.channel(), a.truth(), a.linkedTruth(), a.model(), a.relativeError()));
+                    "%-30s %11.0f %15.0f %11.1f %+9.3f %10.1f..%-7.1f %-3s%n",
+                    a.channel(),
+                    a.truth(),
+                    a.linkedTruth(),
+                    a.model(),
+                    a.relativeError(),
+                    a.lo(),
+                    a.hi(),
+                    a.covered() == null ? "" : a.covered() ? "yes" : "no"));
         }
         return b.toString();
     }
 
-    public static List<Result> evaluate(Warehouse warehouse, String truthFile) {
+    public static List<Result> evaluate(Warehouse warehouse, String truthFile, double level) {
         JsonNode truth = truth(warehouse, truthFile);
         Map<String, double[]> lost = new TreeMap<>();
         truth.get("channels")
@@ -156,6 +231,7 @@ public final class Evaluation {
             });
         }
         List<Result> out = new ArrayList<>();
+        Map<String, Map<String, double[][]>> replicates = replicateTotals(warehouse);
         byModel.forEach((model, credited) -> {
             Map<String, double[]> modelShares = shares(credited);
             double[] mae = new double[2];
@@ -173,9 +249,52 @@ public final class Evaluation {
                     }
                 }
             }
-            out.add(new Result(model, mae[0], max[0], worst[0], mae[1], max[1], worst[1]));
+            out.add(new Result(
+                    model,
+                    mae[0],
+                    max[0],
+                    worst[0],
+                    mae[1],
+                    max[1],
+                    worst[1],
+                    coverage(replicates.get(model), lost.keySet(), trueShares, level)));
         });
         return out;
+    }
+
+    /**
+     * The share of the truth's channels whose true conversion share lies in the model's interval:
+     * in each replicate the model's share of a channel over the truth's channels, then each
+     * channel's percentile interval. NaN without replicates.
+     */
+    static double coverage(
+            Map<String, double[][]> replicates,
+            java.util.Set<String> channels,
+            Map<String, double[]> trueShares,
+            double level) {
+        if (replicates == null || replicates.isEmpty()) {
+            return Double.NaN;
+        }
+        int n = replicates.values().iterator().next()[0].length;
+        double[] totals = new double[n];
+        for (String c : channels) {
+            double[][] r = replicates.get(c);
+            for (int b = 0; r != null && b < n; b++) {
+                totals[b] += r[0][b];
+            }
+        }
+        int covered = 0;
+        for (String c : channels) {
+            double[][] r = replicates.get(c);
+            double[] share = new double[n];
+            for (int b = 0; b < n; b++) {
+                share[b] = r == null || totals[b] == 0 ? 0 : r[0][b] / totals[b];
+            }
+            double[] bounds = bounds(share, level);
+            double t = trueShares.get(c)[0];
+            covered += bounds[0] <= t && t <= bounds[1] ? 1 : 0;
+        }
+        return (double) covered / channels.size();
     }
 
     private static Map<String, double[]> shares(Map<String, double[]> values) {
@@ -193,19 +312,20 @@ public final class Evaluation {
     /** The results as a printed table, best conversion MAE first. */
     public static String table(List<Result> results) {
         StringBuilder b = new StringBuilder(String.format(
-                "%-16s %9s %9s  %-30s %9s %9s  %s%n",
-                "model", "conv MAE", "conv max", "(channel)", "rev MAE", "rev max", "(channel)"));
+                "%-16s %9s %9s  %-30s %9s %9s  %-30s %8s%n",
+                "model", "conv MAE", "conv max", "(channel)", "rev MAE", "rev max", "(channel)", "coverage"));
         results.stream()
                 .sorted((x, y) -> Double.compare(x.conversionMae(), y.conversionMae()))
                 .forEach(r -> b.append(String.format(
-                        "%-16s %9.4f %9.4f  %-30s %9.4f %9.4f  %s%n",
+                        "%-16s %9.4f %9.4f  %-30s %9.4f %9.4f  %-30s %8.2f%n",
                         r.model(),
                         r.conversionMae(),
                         r.conversionMaxError(),
                         r.conversionWorst(),
                         r.revenueMae(),
                         r.revenueMaxError(),
-                        r.revenueWorst())));
+                        r.revenueWorst(),
+                        r.coverage())));
         return b.toString();
     }
 }

@@ -66,6 +66,10 @@ class IncrementalTest {
     }
 
     static IncrementalTraining.Fit fitHandWorld(SparkSession spark) {
+        return fitHandWorld(spark, null);
+    }
+
+    static IncrementalTraining.Fit fitHandWorld(SparkSession spark, Bootstrap bootstrap) {
         Dataset<Row> touches = spark.createDataFrame(
                 List.of(
                         touch("P1", "2026-10-02", "a", false),
@@ -92,8 +96,32 @@ class IncrementalTest {
                     new IncrementalTraining.Settings(10, 1, 1.0),
                     LocalDate.of(2026, 10, 10),
                     ZoneId.of("Asia/Shanghai"),
-                    cached);
+                    cached,
+                    bootstrap);
         }
+    }
+
+    /**
+     * Replicates refit the model from per-person sums. Replicate 0 counts everyone once: the point
+     * fit's 1/26, 23/78, 25/26. Replicate 1 counts P1 0 times, P2 twice, P3 once: people P2, P2, P3,
+     * 30 days, 3 exposed; cells a = {0} → 0 (P3's 10-06), b = {1, 1} → 1; the 27 unexposed days
+     * hold P2's 10-08 purchase twice → b₀ = 2/27, β_a = 0 − 2/27 = −2/27, β_b = 1 − 2/27 = 25/27.
+     */
+    @Test
+    void eachReplicateRefitsOnItsCountsOfThePeople(SparkSession spark) {
+        IncrementalTraining.Fit fit = fitHandWorld(
+                spark, new FixedBootstrap(2, java.util.Map.of("P1", new int[] {1, 0}, "P2", new int[] {1, 2})));
+        assertEquals(2, fit.replicates().size());
+        IncrementalModel same = fit.replicates().get(0);
+        assertEquals(1.0 / 26, same.baseline(), 1e-12);
+        assertEquals(23.0 / 78, same.coefficients()[0], 1e-12);
+        assertEquals(25.0 / 26, same.coefficients()[1], 1e-12);
+        IncrementalModel other = fit.replicates().get(1);
+        assertEquals(List.of("a", "b"), other.channels());
+        assertEquals(2.0 / 27, other.baseline(), 1e-12);
+        assertEquals(-2.0 / 27, other.coefficients()[0], 1e-12);
+        assertEquals(25.0 / 27, other.coefficients()[1], 1e-12);
+        assertEquals(List.of(), fitHandWorld(spark).replicates(), "no bootstrap, no replicates");
     }
 
     @Test
@@ -123,7 +151,8 @@ class IncrementalTest {
                     new IncrementalTraining.Settings(10, 1, 1.0),
                     LocalDate.of(2026, 10, 10),
                     ZoneId.of("Asia/Shanghai"),
-                    cached);
+                    cached,
+                    null);
             assertEquals(List.of(), fit.model().channels());
             assertEquals(0, fit.people());
         }

@@ -181,7 +181,7 @@ class ShapleyTest {
                 .add("old", true, "ownsite", "10.00", "2026-09-01T12:00:00Z", "a@1");
         Dataset<Row> journeys = rows.dataset(spark);
         ShapleyTraining.Fit fit =
-                ShapleyTraining.fit(journeys, 30, 2, LocalDate.of(2026, 10, 30), ZoneId.of("Asia/Shanghai"));
+                ShapleyTraining.fit(journeys, 30, 2, LocalDate.of(2026, 10, 30), ZoneId.of("Asia/Shanghai"), null);
         assertEquals(9, fit.trainingJourneys());
         assertEquals(5, fit.trainingConversions());
         assertEquals(3, fit.sets());
@@ -195,5 +195,48 @@ class ShapleyTest {
         double[] w = new double[3];
         fit.model().conversionWeights(Touches.of(new String[] {"a", "b", "a"}, new long[] {1, 2, 3}, null), w);
         assertSame(new double[] {0.25, 0.25, 0.25}, w, "weights per touch");
+    }
+
+    /**
+     * A replicate refits on the point fit's observed sets with each journey counted as often as its
+     * person: replicate 0 (everyone once) is the point fit; replicate 1 counts a1's person 0 times
+     * and ab0's 3 times, which is the point fit of the same journeys with a1 dropped and ab0 twice
+     * more ({a} still has the 3 non-converting a0_, {a, b} now 6 journeys).
+     */
+    @Test
+    void aReplicateIsTheFitOfItsCountsOfThePersons(SparkSession spark) {
+        java.util.function.UnaryOperator<JourneyRows> rest =
+                rows -> rows.times(3, "a0_", false, null, "0", "2026-10-11T12:00:00Z", "a@0")
+                        .times(2, "ab", true, "ownsite", "60.00", "2026-10-20T12:00:00Z", "a@3, b@1")
+                        .add("aba", true, "ownsite", "60.00", "2026-10-20T12:00:00Z", "a@3, b@2, a@1")
+                        .add("abn", false, null, "0", "2026-10-21T12:00:00Z", "b@2, a@0")
+                        .add("b", true, "ownsite", "10.00", "2026-10-22T12:00:00Z", "b@1");
+        Dataset<Row> world = rest.apply(
+                        new JourneyRows().add("a1", true, "ownsite", "100.00", "2026-10-10T12:00:00Z", "a@1"))
+                .dataset(spark);
+        Dataset<Row> counted = rest.apply(new JourneyRows()
+                        .times(2, "ab0_", true, "ownsite", "60.00", "2026-10-20T12:00:00Z", "a@3, b@1"))
+                .dataset(spark);
+        LocalDate to = LocalDate.of(2026, 10, 30);
+        ZoneId zone = ZoneId.of("Asia/Shanghai");
+        ShapleyTraining.Fit fit = ShapleyTraining.fit(
+                world,
+                30,
+                2,
+                to,
+                zone,
+                new FixedBootstrap(2, java.util.Map.of("oid_a1", new int[] {1, 0}, "oid_ab0", new int[] {1, 3})));
+        ShapleyModel point = fit.model();
+        ShapleyModel oracle =
+                ShapleyTraining.fit(counted, 30, 2, to, zone, null).model();
+        for (long set : new long[] {0b01L, 0b10L, 0b11L}) {
+            for (int which = 0; which < 2; which++) {
+                assertSame(point.values(set, which), fit.replicates().get(0).values(set, which), "replicate 0");
+                assertSame(oracle.values(set, which), fit.replicates().get(1).values(set, which), "replicate 1");
+            }
+        }
+        // The counted world's {a, b}: 5 of 6 convert (abn does not), and {a} none of 3: d(a) = 0,
+        // d(ab) = 5/6, shared equally.
+        assertSame(new double[] {5.0 / 12, 5.0 / 12}, fit.replicates().get(1).values(0b11L, 0), "by hand");
     }
 }

@@ -99,6 +99,27 @@ class TrueRoiConfigTest {
     }
 
     @Test
+    void intervalSettingsAreCheckedAndNamed() throws Exception {
+        TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);
+        assertEquals(100, c.attribution().intervalReplicates());
+        assertEquals(0.9, c.attribution().intervalLevel());
+        assertEquals(
+                0,
+                TrueRoiConfig.load(List.of(conf("trueroi.attribution.intervals.replicates = 0")), ENV)
+                        .attribution()
+                        .intervalReplicates());
+        String few = error("trueroi.attribution.intervals.replicates = 5", ENV);
+        assertTrue(
+                few.startsWith("trueroi.attribution.intervals.replicates: must be 0 (no intervals) or between 10 and"
+                        + " 1000, cannot be: 5"),
+                few);
+        String level = error("trueroi.attribution.intervals.level = 1", ENV);
+        assertTrue(
+                level.startsWith("trueroi.attribution.intervals.level: must be a coverage strictly between 0 and 1"),
+                level);
+    }
+
+    @Test
     void unknownKeyIsRejected() throws Exception {
         String msg = error("trueroi.warehose = \"/typo\"", ENV);
         assertTrue(msg.contains("unknown configuration key(s): trueroi.warehose"), msg);

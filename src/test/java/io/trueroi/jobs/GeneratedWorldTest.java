@@ -257,7 +257,8 @@ class GeneratedWorldTest {
                     new io.trueroi.attribution.IncrementalTraining.Settings(60, 30, 7),
                     java.time.LocalDate.of(2026, 10, 30),
                     java.time.ZoneId.of("Asia/Shanghai"),
-                    cached);
+                    cached,
+                    null);
         }
         Map<String, Double> fitted = new TreeMap<>();
         for (int i = 0; i < fit.model().channels().size(); i++) {
@@ -285,7 +286,7 @@ class GeneratedWorldTest {
     @Test
     void evaluateScoresEveryModelAgainstTheTruth(SparkSession spark) {
         List<io.trueroi.synthetic.Evaluation.Result> results = io.trueroi.synthetic.Evaluation.evaluate(
-                warehouse, tmp.resolve("raw/ground_truth.json").toString());
+                warehouse, tmp.resolve("raw/ground_truth.json").toString(), 0.9);
         Map<String, io.trueroi.synthetic.Evaluation.Result> byModel = new TreeMap<>();
         results.forEach(r -> byModel.put(r.model(), r));
         assertEquals(

@@ -126,6 +126,19 @@ class RunGuardsTest {
                 assertThrows(JobFailure.class, () -> RuleFingerprints.read(w).check(channels, List.of("journeys")));
         assertTrue(e.getMessage().contains("journeys (trueroi.channels: ("), e.getMessage());
 
+        // The bootstrap's settings decide only tables rebuilt whole every run: changing them is no rule change.
+        RuleFingerprints.read(w).record(w, before, "attribution", first);
+        RuleFingerprints.read(w)
+                .check(
+                        world.config("trueroi.attribution.intervals.replicates = 0\n"
+                                + "trueroi.attribution.intervals.level = 0.5\n"),
+                        List.of("attribution"));
+        JobFailure model = assertThrows(JobFailure.class, () -> RuleFingerprints.read(w)
+                .check(world.config("trueroi.attribution.shapley.min-set-journeys = 5\n"), List.of("attribution")));
+        assertTrue(
+                model.getMessage().contains("trueroi.attribution.shapley.min-set-journeys: 20 -> 5"),
+                model.getMessage());
+
         Outcome rebuilt = run(shorter, "journeys", "--date", D1.toString(), "--full-refresh");
         assertEquals(TrueRoi.EXIT_FAILED, rebuilt.code(), rebuilt.err());
         assertTrue(rebuilt.err().contains(Table.IDENTITY_MAP.qualifiedName()), rebuilt.err());

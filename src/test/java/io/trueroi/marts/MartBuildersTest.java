@@ -43,6 +43,13 @@ class MartBuildersTest {
     static final StructType ORDERS = StructType.fromDDL("one_id STRING, conversion_date DATE, "
             + "net_revenue DECIMAL(18,2), acquisition_date DATE, acquisition_channel STRING");
 
+    static final StructType REPLICATES = StructType.fromDDL("model STRING, period_start DATE, channel STRING, "
+            + "campaign_id STRING, replicate INT, conversions DECIMAL(24,6), net_revenue DECIMAL(18,2)");
+
+    static Row replicate(String model, String month, String channel, String campaign, int b, String c, String r) {
+        return RowFactory.create(model, d(month), channel, campaign, b, new BigDecimal(c), money(r));
+    }
+
     static Date d(String iso) {
         return Date.valueOf(iso);
     }
@@ -142,7 +149,25 @@ class MartBuildersTest {
                         new BigDecimal("1.000000000000"),
                         money("999.00")));
         Map<String, Row> byChannel = new HashMap<>();
-        for (Row r : ModelComparison.build(credits, UP_TO).collectAsList()) {
+        // Three replicates: Baidu SEM 1.5 / 2 / 1 conversions and 110 / 100 / 60.00, WeChat OA 0.5 / 0 /
+        // 1 and 50 / 0 / 100.00, so Baidu's conversion shares 0.75, 1, 0.5 and revenue shares 0.6875,
+        // 1, 0.375; July (after the run's date) is left out. The 90% interval's ends are the 5% and
+        // 95% quantiles, at positions 0.1 and 1.9 of the three sorted values (linear between them):
+        // Baidu conversions 0.5 + 0.1 × 0.25 = 0.525 and 0.75 + 0.9 × 0.25 = 0.975, revenue
+        // 0.375 + 0.1 × 0.3125 = 0.40625 and 0.6875 + 0.9 × 0.3125 = 0.96875; WeChat OA conversions
+        // 0.025 and 0.475.
+        Dataset<Row> replicates = rows(
+                spark,
+                REPLICATES,
+                replicate("linear", "2026-06-01", "Baidu SEM", "bd", 0, "1.5", "110.00"),
+                replicate("linear", "2026-06-01", "Baidu SEM", "bd", 1, "1.5", "80.00"),
+                replicate("linear", "2026-05-01", "Baidu SEM", "bd", 1, "0.5", "20.00"),
+                replicate("linear", "2026-06-01", "Baidu SEM", "bd", 2, "1", "60.00"),
+                replicate("linear", "2026-06-01", "WeChat OA", "m", 0, "0.5", "50.00"),
+                replicate("linear", "2026-06-01", "WeChat OA", "m", 1, "0", "0.00"),
+                replicate("linear", "2026-06-01", "WeChat OA", "m", 2, "1", "100.00"),
+                replicate("linear", "2026-07-01", "WeChat OA", "m", 1, "9", "999.00"));
+        for (Row r : ModelComparison.build(credits, replicates, 0.9, UP_TO).collectAsList()) {
             byChannel.put(r.<String>getAs("channel"), r);
         }
         assertEquals(
@@ -152,6 +177,17 @@ class MartBuildersTest {
         assertEquals(110.0 / 160, byChannel.get("Baidu SEM").<Double>getAs("revenue_share"), 1e-12);
         assertEquals(money("50.00"), byChannel.get("WeChat OA").getAs("net_revenue"), "c3 is after the run's date");
         assertEquals(0.25, byChannel.get("WeChat OA").<Double>getAs("conversion_share"), 1e-12);
+        Row baidu = byChannel.get("Baidu SEM");
+        assertEquals(0.525, baidu.<Double>getAs("conversion_share_lo"), 1e-12);
+        assertEquals(0.975, baidu.<Double>getAs("conversion_share_hi"), 1e-12);
+        assertEquals(0.40625, baidu.<Double>getAs("revenue_share_lo"), 1e-12);
+        assertEquals(0.96875, baidu.<Double>getAs("revenue_share_hi"), 1e-12);
+        assertEquals(0.025, byChannel.get("WeChat OA").<Double>getAs("conversion_share_lo"), 1e-12);
+        assertEquals(0.475, byChannel.get("WeChat OA").<Double>getAs("conversion_share_hi"), 1e-12);
+        for (Row r :
+                ModelComparison.build(credits, replicates.limit(0), 0.9, UP_TO).collectAsList()) {
+            assertNull(r.getAs("conversion_share_lo"), "no replicates, no interval: " + r);
+        }
     }
 
     /**
@@ -219,7 +255,19 @@ class MartBuildersTest {
                 RowFactory.create(d("2026-05-20"), "Baidu SEM", "bd", money("10.00"), 10L, 1L),
                 RowFactory.create(d("2026-06-07"), "Google Ads", "gg", money("30.00"), 10L, 3L));
         Map<String, Row> byKey = new HashMap<>();
-        for (Row r : ChannelIncrementality.build(credits, spend, UP_TO).collectAsList()) {
+        // June Baidu bd in three replicates of the incremental model: 0.6 / 0.3 / 0.9 conversions and
+        // 60 / 30 / 90.00; the quantiles at positions 0.1 and 1.9 of the sorted values: conversions
+        // 0.33 and 0.87, revenue 33.00 and 87.00, so iROAS 33 / 50 = 0.66 and 87 / 50 = 1.74. Another
+        // model's replicates do not count; Google Ads has none, so no interval.
+        Dataset<Row> replicates = rows(
+                spark,
+                REPLICATES,
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", 0, "0.6", "60.00"),
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", 1, "0.3", "30.00"),
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", 2, "0.9", "90.00"),
+                replicate("linear", "2026-06-01", "Baidu SEM", "bd", 3, "99", "9999.00"));
+        for (Row r : ChannelIncrementality.build(credits, replicates, spend, 0.9, UP_TO)
+                .collectAsList()) {
             byKey.put(r.getAs("period_start").toString() + " " + r.getAs("channel"), r);
             assertEquals(d("2026-06-30"), r.getAs("as_of_date"));
         }
@@ -230,6 +278,10 @@ class MartBuildersTest {
         assertEquals(money("60.00"), june.getAs("incremental_net_revenue"));
         assertEquals(money("50.00"), june.getAs("spend"));
         assertEquals(new BigDecimal("1.2000"), june.getAs("iroas"));
+        assertEquals(0, new BigDecimal("0.33").compareTo(june.getAs("incremental_conversions_lo")));
+        assertEquals(0, new BigDecimal("0.87").compareTo(june.getAs("incremental_conversions_hi")));
+        assertEquals(new BigDecimal("0.6600"), june.getAs("iroas_lo"));
+        assertEquals(new BigDecimal("1.7400"), june.getAs("iroas_hi"));
         Row baseline = byKey.get("2026-06-01 (baseline)");
         assertEquals(money("40.00"), baseline.getAs("incremental_net_revenue"));
         assertEquals(money("0.00"), baseline.getAs("spend"));
@@ -237,6 +289,7 @@ class MartBuildersTest {
         Row google = byKey.get("2026-06-01 Google Ads");
         assertEquals(money("0.00"), google.getAs("incremental_net_revenue"));
         assertEquals(new BigDecimal("0.0000"), google.getAs("iroas"));
+        assertNull(google.getAs("iroas_lo"));
         Row may = byKey.get("2026-05-01 Baidu SEM");
         assertEquals(d("2026-05-31"), may.getAs("period_end"));
         assertEquals(new BigDecimal("2.0000"), may.getAs("iroas"));

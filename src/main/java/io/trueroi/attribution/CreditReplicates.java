@@ -1,0 +1,245 @@
+package io.trueroi.attribution;
+
+import static org.apache.spark.sql.functions.bround;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_from_unix_date;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.unix_date;
+
+import io.trueroi.catalog.ModelName;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code attribution.credit_replicates}: every model's credits summed per conversion month,
+ * channel and campaign in each replicate of a {@link Bootstrap} over persons. A converting
+ * journey counts {@code w_b} times in replicate b, its OneID's count; the fitted models that are
+ * refitted per replicate (shapley, incremental: cheap from their sufficient statistics) split it
+ * by replicate b's fit, the others by their one fit. The marts take each channel's share in every
+ * replicate and report the replicates' quantiles as the interval ({@code *_lo}, {@code *_hi}).
+ *
+ * <p>A Markov fit is not refitted: it is one fit per conversion date, and refitting each for every
+ * replicate would cost replicates × the fit. Its interval, like a rule-based model's, says how
+ * the shares move with the persons observed, not how its transition estimates would; the README
+ * says so.
+ *
+ * <p>Cost: one narrow pass over the converting journeys summing into one map per partition
+ * (models × months × channels × campaigns keys, 2 × replicates doubles each; a refitted model
+ * splits each journey once per replicate), then one aggregation of those partial sums. Sums are
+ * doubles rounded on write (conversions to 1e-6, revenue to the cent), so partition order does not
+ * show.
+ */
+final class CreditReplicates {
+    static final StructType SCHEMA = new StructType()
+            .add("model", DataTypes.StringType, false)
+            .add("period_day", DataTypes.IntegerType, false)
+            .add("channel", DataTypes.StringType, false)
+            .add("campaign_id", DataTypes.StringType, true)
+            .add("replicate", DataTypes.IntegerType, false)
+            .add("conversions", DataTypes.DoubleType, false)
+            .add("net_revenue", DataTypes.DoubleType, false);
+
+    private CreditReplicates() {}
+
+    /**
+     * @param refits per model, its fit on each replicate; a model without is split by itself in every
+     *     replicate
+     */
+    static Dataset<Row> of(
+            Dataset<Row> journeys,
+            List<AttributionModel> models,
+            Map<ModelName, List<? extends AttributionModel>> refits,
+            Bootstrap bootstrap) {
+        String segmentColumn = models.stream()
+                .map(AttributionModel::segmentColumn)
+                .filter(s -> !s.isEmpty())
+                .findFirst()
+                .orElse("");
+        List<List<AttributionModel>> perReplicate = new ArrayList<>();
+        for (AttributionModel m : models) {
+            List<? extends AttributionModel> r = refits.getOrDefault(m.name(), List.of());
+            if (!r.isEmpty() && r.size() != bootstrap.replicates()) {
+                throw new IllegalArgumentException(m.name().id() + ": one refit per replicate, cannot be: " + r.size()
+                        + " for " + bootstrap.replicates());
+            }
+            perReplicate.add(List.copyOf(r));
+        }
+        Dataset<Row> sums = journeys.filter(col("converted"))
+                .select(
+                        col("one_id"),
+                        col("touches.channel").as("channels"),
+                        col("touches.touch_time").as("times"),
+                        col("touches.campaign_id").as("campaigns"),
+                        segmentColumn.isEmpty()
+                                ? org.apache
+                                        .spark
+                                        .sql
+                                        .functions
+                                        .lit(null)
+                                        .cast("string")
+                                        .as("segment")
+                                : col(segmentColumn).cast("string").as("segment"),
+                        col("net_revenue"),
+                        unix_date(col("conversion_date")).as("day"),
+                        unix_date(trunc(col("conversion_date"), "month")).as("period_day"))
+                .mapPartitions(new Sums(models, perReplicate, bootstrap), Encoders.row(SCHEMA));
+        return totals(sums);
+    }
+
+    /** The table with no replicates (intervals turned off). */
+    static Dataset<Row> none(SparkSession spark) {
+        return totals(spark.createDataFrame(List.of(), SCHEMA));
+    }
+
+    private static Dataset<Row> totals(Dataset<Row> sums) {
+        return sums.groupBy("model", "period_day", "channel", "campaign_id", "replicate")
+                .agg(sum("conversions").as("conversions"), sum("net_revenue").as("net_revenue"))
+                .select(
+                        col("model"),
+                        date_from_unix_date(col("period_day")).as("period_start"),
+                        col("channel"),
+                        col("campaign_id"),
+                        col("replicate"),
+                        bround(col("conversions"), 6).cast("decimal(24,6)").as("conversions"),
+                        bround(col("net_revenue"), 2).cast(Credits.MONEY).as("net_revenue"));
+    }
+
+    /** The per-partition sums: one map from (model, month, channel, campaign) to its replicate totals. */
+    static final class Sums implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final List<AttributionModel> models;
+        private final List<List<AttributionModel>> refits;
+        private final Bootstrap bootstrap;
+
+        Sums(List<AttributionModel> models, List<List<AttributionModel>> refits, Bootstrap bootstrap) {
+            this.models = List.copyOf(models);
+            this.refits = refits;
+            this.bootstrap = bootstrap;
+        }
+
+        private record Key(int model, int period, String channel, String campaign) {}
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            int replicates = bootstrap.replicates();
+            Map<Key, double[]> totals = new HashMap<>();
+            int[] w = new int[replicates];
+            Touches view = new Touches();
+            double[] weights = new double[16];
+            double[] shares = new double[16];
+            double[] revenueShares = new double[16];
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                bootstrap.weights(r.getString(0), w);
+                List<String> channels = r.isNullAt(1) ? List.of() : r.getList(1);
+                List<Object> times = r.isNullAt(2) ? List.of() : r.getList(2);
+                List<String> campaigns = r.isNullAt(3) ? List.of() : r.getList(3);
+                double revenue = r.isNullAt(5) ? 0 : ((BigDecimal) r.get(5)).doubleValue();
+                int period = r.getInt(7);
+                int n = channels.size();
+                if (n == 0) {
+                    for (int m = 0; m < models.size(); m++) {
+                        double[] t = totals.computeIfAbsent(
+                                new Key(m, period, Credits.NO_TOUCH, null), k -> new double[2 * replicates]);
+                        for (int b = 0; b < replicates; b++) {
+                            t[b] += w[b];
+                            t[replicates + b] += w[b] * revenue;
+                        }
+                    }
+                    continue;
+                }
+                if (weights.length < n + 1) {
+                    weights = new double[2 * (n + 1)];
+                    shares = new double[weights.length];
+                    revenueShares = new double[weights.length];
+                }
+                view.reset(n, r.getString(4));
+                view.day(r.isNullAt(6) ? Integer.MIN_VALUE : r.getInt(6));
+                for (int i = 0; i < n; i++) {
+                    view.set(i, channels.get(i), Credits.Split.micros(times.get(i)));
+                }
+                for (int m = 0; m < models.size(); m++) {
+                    AttributionModel model = models.get(m);
+                    int parts = model.hasBaseline() ? n + 1 : n;
+                    double[][] slots = new double[parts][];
+                    for (int i = 0; i < parts; i++) {
+                        Key key = i < n
+                                ? new Key(m, period, channels.get(i), campaigns.isEmpty() ? null : campaigns.get(i))
+                                : new Key(m, period, Credits.BASELINE, null);
+                        slots[i] = totals.computeIfAbsent(key, k -> new double[2 * replicates]);
+                    }
+                    List<AttributionModel> refitted = refits.get(m);
+                    if (refitted.isEmpty()) {
+                        split(model, view, n, parts, weights, shares, revenueShares);
+                        for (int i = 0; i < parts; i++) {
+                            double[] t = slots[i];
+                            for (int b = 0; b < replicates; b++) {
+                                t[b] += w[b] * shares[i];
+                                t[replicates + b] += w[b] * revenueShares[i] * revenue;
+                            }
+                        }
+                    } else {
+                        for (int b = 0; b < replicates; b++) {
+                            if (w[b] == 0) {
+                                continue;
+                            }
+                            split(refitted.get(b), view, n, parts, weights, shares, revenueShares);
+                            for (int i = 0; i < parts; i++) {
+                                slots[i][b] += w[b] * shares[i];
+                                slots[i][replicates + b] += w[b] * revenueShares[i] * revenue;
+                            }
+                        }
+                    }
+                }
+            }
+            List<Row> out = new ArrayList<>(totals.size() * replicates);
+            totals.forEach((k, t) -> {
+                for (int b = 0; b < replicates; b++) {
+                    out.add(RowFactory.create(
+                            models.get(k.model()).name().id(),
+                            k.period(),
+                            k.channel(),
+                            k.campaign(),
+                            b,
+                            t[b],
+                            t[replicates + b]));
+                }
+            });
+            return out.iterator();
+        }
+
+        /** The conversion and revenue shares of the journey's parts, as {@link Credits} splits them. */
+        private static void split(
+                AttributionModel model,
+                Touches view,
+                int n,
+                int parts,
+                double[] weights,
+                double[] shares,
+                double[] revenueShares) {
+            model.conversionWeights(view, weights);
+            if (parts > n) {
+                weights[n] = model.baselineWeight(view);
+            }
+            Credits.Split.shares(weights, parts, shares);
+            model.revenueWeights(view, weights);
+            if (parts > n) {
+                weights[n] = model.baselineWeight(view);
+            }
+            Credits.Split.shares(weights, parts, revenueShares);
+        }
+    }
+}
