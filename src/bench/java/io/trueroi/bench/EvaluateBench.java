@@ -20,7 +20,9 @@ import java.util.Map;
  * {@code --events} ad clicks (default 2M), run {@code nightly} over its days with the channel
  * rules written beside it, and score every model ({@link Evaluation}); then print one table of
  * conversion-share MAE per model and world, the incremental model's worst relative error of
- * absolute conversions per world, and each world's detail. Writes target/bench-evaluate.csv.
+ * absolute conversions per world, each model's interval coverage, and each world's detail. Each
+ * world's attribution and marts are then rerun with {@code markov.order = auto} and that Markov
+ * model scored as {@code markov_auto}. Writes target/bench-evaluate.csv.
  *
  * <pre>jobs/bench --evaluate [--events N] [SPEC ...]</pre>
  */
@@ -43,6 +45,7 @@ public final class EvaluateBench {
         Path root = Path.of("target", "bench-evaluate");
         Map<String, Map<String, Evaluation.Result>> byWorld = new java.util.LinkedHashMap<>();
         Map<String, List<Evaluation.Absolute>> absolute = new java.util.LinkedHashMap<>();
+        Map<String, Integer> autoOrders = new java.util.LinkedHashMap<>();
         StringBuilder detail = new StringBuilder();
         for (String name : specs) {
             WorldSpec spec = WorldSpec.load(name);
@@ -93,6 +96,49 @@ public final class EvaluateBench {
             absolute.put(
                     spec.name(),
                     Evaluation.incremental(warehouse, truth, io.trueroi.attribution.Bootstrap.LEVEL_DEFAULT));
+            // Markov with its order chosen from the data, against the order-1 night above: the same
+            // warehouse's attribution and marts rerun with markov.order = auto (a rule change, so
+            // --full-refresh).
+            Path auto = dir.resolve("auto.conf");
+            Files.writeString(auto, "trueroi.attribution.markov.order = auto\n");
+            long t1 = System.nanoTime();
+            for (String stage : List.of("attribution", "marts")) {
+                run(
+                        stage,
+                        "--from",
+                        spec.from().toString(),
+                        "--to",
+                        spec.to().toString(),
+                        "--full-refresh",
+                        "--conf",
+                        "conf/local.conf",
+                        "--conf",
+                        conf.toString(),
+                        "--conf",
+                        dir.resolve("raw/channels.conf").toString(),
+                        "--conf",
+                        auto.toString());
+            }
+            double autoSeconds = (System.nanoTime() - t1) / 1e9;
+            int order = warehouse
+                    .read(io.trueroi.catalog.Table.MARKOV_REMOVAL_EFFECTS)
+                    .agg(org.apache.spark.sql.functions.max("model_order"))
+                    .first()
+                    .getInt(0);
+            for (Evaluation.Result r :
+                    Evaluation.evaluate(warehouse, truth, io.trueroi.attribution.Bootstrap.LEVEL_DEFAULT)) {
+                if (r.model().equals("markov")) {
+                    byModel.put("markov_auto", r);
+                    autoOrders.put(spec.name(), order);
+                    detail.append(String.format(
+                            Locale.ROOT,
+                            "%n%s: markov.order = auto chose %d (attribution and marts rerun in %.0f s): conv MAE %.4f%n",
+                            spec.name(),
+                            order,
+                            autoSeconds,
+                            r.conversionMae()));
+                }
+            }
             detail.append(String.format(
                     Locale.ROOT,
                     "%n== %s: %d people, about %d clicks, %.0f s%n",
@@ -139,6 +185,9 @@ public final class EvaluateBench {
                         .filter(Double::isFinite)
                         .max()
                         .orElse(Double.NaN))));
+        table.append('\n');
+        table.append(String.format("%-16s", "auto order"));
+        autoOrders.forEach((w, k) -> table.append(String.format("%15d", k)));
         table.append('\n');
         table.append(String.format("%n%-16s", "90% coverage"));
         byWorld.keySet().forEach(w -> table.append(String.format("%15s", w)));

@@ -97,9 +97,13 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             long effectRows,
             long segmentsFitted,
             long segmentsFallback,
-            long transitions) {
+            long transitions,
+            MarkovOrderChoice.Choice orderChoice) {
         Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
+            if (orderChoice != null) {
+                c.putAll(orderChoice.counters());
+            }
             c.put("markov_training_journeys", trainingJourneys);
             c.put("markov_training_conversions", trainingConversions);
             c.put("markov_daily_counts", dailyCounts);
@@ -231,7 +235,16 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
      * the run's date on them and writes each date's removal effects and transitions; the model
      * credits each conversion with its own date's fit.
      */
-    private MarkovFit fitMarkov(Dataset<Row> journeys, AttributionSettings settings, Persisted cached) {
+    private MarkovFit fitMarkov(Dataset<Row> journeys, AttributionSettings configured, Persisted cached) {
+        MarkovOrderChoice.Choice choice = configured.markovOrderAuto()
+                ? step(
+                        "markov order (auto, " + configured.trainingWindowDays() + " days to " + run.to() + ")",
+                        () -> MarkovOrderChoice.choose(journeys, configured, run.to(), config.businessTimeZone()))
+                : null;
+        if (choice != null) {
+            LOG.info("attribution: {}", choice);
+        }
+        AttributionSettings settings = choice == null ? configured : configured.withMarkovOrder(choice.order());
         long dailyRows = step(
                 "write " + Table.MARKOV_DAILY_COUNTS,
                 () -> writeCounted(
@@ -286,7 +299,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             }
         }
         MarkovCounts counts = new MarkovCounts(
-                journeysThen, conversionsThen, dailyRows, effectRows, fittedThen, fallbackThen, transitions);
+                journeysThen, conversionsThen, dailyRows, effectRows, fittedThen, fallbackThen, transitions, choice);
         return new MarkovFit(MarkovModel.byDate(effects, settings.segmentColumn()), counts);
     }
 

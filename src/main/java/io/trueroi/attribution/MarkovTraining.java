@@ -119,19 +119,13 @@ public final class MarkovTraining {
      * (null for a path's end), journeys, conversions, nulls, value.
      */
     public static Dataset<Row> dailyCounts(Dataset<Row> journeys, AttributionSettings settings, ZoneId zone) {
-        Column lastTouchDate = BusinessDate.of(element_at(col("touches"), -1).getField("touch_time"), zone);
-        // touches.channel extracts the array of channels without a lambda (compiled, not interpreted).
-        Column channels = col("touches.channel");
-        if (settings.collapseRepeats()) {
-            channels =
-                    expr("filter(transform(touches, t -> t.channel), (c, i) -> i = 0 OR c != touches[i - 1].channel)");
-        }
+        Column channels = path(settings);
         Column segmentValue = settings.segmentColumn().isEmpty()
                 ? lit(null).cast("string")
                 : col(settings.segmentColumn()).cast("string");
         Dataset<Row> paths = journeys.filter(size(col("touches")).gt(0))
                 .select(
-                        coalesce(col("conversion_date"), lastTouchDate).as("day"),
+                        day(zone).as("day"),
                         when(col("converted"), coalesce(segmentValue, lit(UNKNOWN)))
                                 .otherwise(segmentValue)
                                 .as("segment"),
@@ -144,6 +138,30 @@ public final class MarkovTraining {
                         sum(when(col("converted"), 0L).otherwise(1L)).as("nulls"),
                         sum(when(col("converted"), col("net_revenue"))).as("value"));
         return transitionCounts(paths, settings.markovOrder(), "day", "segment");
+    }
+
+    /** A journey's path: its touches' channels, consecutive repeats collapsed if configured. */
+    static Column path(AttributionSettings settings) {
+        if (settings.collapseRepeats()) {
+            return expr("filter(transform(touches, t -> t.channel), (c, i) -> i = 0 OR c != touches[i - 1].channel)");
+        }
+        // touches.channel extracts the array of channels without a lambda (compiled, not interpreted).
+        return col("touches.channel");
+    }
+
+    /** A journey's day: its conversion's business date, or its last touch's. */
+    static Column day(ZoneId zone) {
+        Column lastTouchDate = BusinessDate.of(element_at(col("touches"), -1).getField("touch_time"), zone);
+        return coalesce(col("conversion_date"), lastTouchDate);
+    }
+
+    /**
+     * The state a path ends in under order {@code k}: its last k channels (all of a shorter path),
+     * as the chain's transitions into (conversion) and (null) leave from.
+     */
+    static Column endState(int k) {
+        Column n = size(col("path"));
+        return slice(col("path"), greatest(lit(1), n.minus(k - 1)), least(n, lit(k)));
     }
 
     /**
@@ -271,8 +289,7 @@ public final class MarkovTraining {
         move.add(noValue.as("value"));
         Dataset<Row> moves = paths.select(moveColumns.toArray(Column[]::new)).select(move.toArray(Column[]::new));
         List<Column> end = new ArrayList<>(key);
-        end.add(slice(col("path"), greatest(lit(1), n.minus(k - 1)), least(n, lit(k)))
-                .as("from"));
+        end.add(endState(k).as("from"));
         end.add(empty.as("to"));
         end.add(lit(0L).as("journeys"));
         end.add(col("conversions"));

@@ -26,6 +26,9 @@ public record AttributionSettings(
         int intervalReplicates,
         double intervalLevel) {
 
+    /** The value of {@link #markovOrder} when {@code markov.order = auto}. */
+    public static final int MARKOV_ORDER_AUTO = 0;
+
     static AttributionSettings read(ConfigReader c) {
         String p = "trueroi.attribution.";
         List<String> names = c.config().getStringList(p + "models");
@@ -51,10 +54,7 @@ public record AttributionSettings(
             throw c.error(p + "time-decay.half-life-days", "must be a positive number of days, cannot be: " + halfLife);
         }
         String m = p + "markov.";
-        int order = c.atLeast(m + "order", 1);
-        if (order > 4) {
-            throw c.error(m + "order", "must be between 1 and 4, cannot be: " + order);
-        }
+        int order = markovOrder(c, m + "order");
         return new AttributionSettings(
                 List.copyOf(models),
                 List.copyOf(c.config().getStringList(p + "direct-channels")),
@@ -91,6 +91,49 @@ public record AttributionSettings(
             throw c.error(key, "must be a coverage strictly between 0 and 1, cannot be: " + v);
         }
         return v;
+    }
+
+    /** {@code markov.order}: 1 to 4, or {@code auto} ({@link #MARKOV_ORDER_AUTO}). */
+    private static int markovOrder(ConfigReader c, String key) {
+        Object value = c.config().getValue(key).unwrapped();
+        if ("auto".equals(value)) {
+            return MARKOV_ORDER_AUTO;
+        }
+        if (!(value instanceof Integer order) || order < 1 || order > 4) {
+            throw c.error(key, "must be auto or a whole number from 1 to 4, cannot be: " + value);
+        }
+        return order;
+    }
+
+    /** Returns these settings with the Markov order set (the order {@code auto} chose). */
+    public AttributionSettings withMarkovOrder(int order) {
+        if (order < 1 || order > 4) {
+            throw new IllegalArgumentException("order must be between 1 and 4, cannot be: " + order);
+        }
+        return new AttributionSettings(
+                models,
+                directChannels,
+                firstWeight,
+                lastWeight,
+                halfLifeDays,
+                order,
+                trainingWindowDays,
+                collapseRepeats,
+                segmentColumn,
+                minSegmentJourneys,
+                maxSegments,
+                shapleyTrainingWindowDays,
+                shapleyMinSetJourneys,
+                incrementalTrainingWindowDays,
+                incrementalExposureWindowDays,
+                incrementalHalfLifeDays,
+                intervalReplicates,
+                intervalLevel);
+    }
+
+    /** Whether {@code markov.order} is {@code auto}: chosen each run from the data. */
+    public boolean markovOrderAuto() {
+        return markovOrder == MARKOV_ORDER_AUTO;
     }
 
     private static double positiveDays(ConfigReader c, String key) {

@@ -99,7 +99,7 @@ class TrueRoiConfigTest {
     }
 
     @Test
-    void intervalSettingsAreCheckedAndNamed() throws Exception {
+    void intervalAndMarkovOrderSettingsAreCheckedAndNamed() throws Exception {
         TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);
         assertEquals(100, c.attribution().intervalReplicates());
         assertEquals(0.9, c.attribution().intervalLevel());
@@ -113,6 +113,21 @@ class TrueRoiConfigTest {
                 few.startsWith("trueroi.attribution.intervals.replicates: must be 0 (no intervals) or between 10 and"
                         + " 1000, cannot be: 5"),
                 few);
+        assertTrue(TrueRoiConfig.load(List.of(conf("trueroi.attribution.markov.order = auto")), ENV)
+                .attribution()
+                .markovOrderAuto());
+        assertEquals(
+                3,
+                TrueRoiConfig.load(List.of(conf("trueroi.attribution.markov.order = 3")), ENV)
+                        .attribution()
+                        .markovOrder());
+        String order = error("trueroi.attribution.markov.order = 5", ENV);
+        assertTrue(
+                order.startsWith("trueroi.attribution.markov.order: must be auto or a whole number from 1 to 4, cannot"
+                        + " be: 5"),
+                order);
+        String word = error("trueroi.attribution.markov.order = best", ENV);
+        assertTrue(word.contains("cannot be: best"), word);
         String level = error("trueroi.attribution.intervals.level = 1", ENV);
         assertTrue(
                 level.startsWith("trueroi.attribution.intervals.level: must be a coverage strictly between 0 and 1"),
