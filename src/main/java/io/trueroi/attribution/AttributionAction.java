@@ -136,6 +136,11 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             IncrementalTraining.Fit incremental = null;
             Bootstrap bootstrap =
                     settings.intervalReplicates() > 0 ? Bootstrap.poisson(settings.intervalReplicates()) : null;
+            // Read by every replicate pass; without an identity map (a warehouse fed journeys
+            // directly) the counts are drawn for the OneIDs.
+            Dataset<Row> personKeys = bootstrap != null && warehouse.exists(Table.IDENTITY_MAP)
+                    ? cached.keep(Bootstrap.personKeys(warehouse.read(Table.IDENTITY_MAP)))
+                    : null;
             for (ModelName name : settings.models()) {
                 if (name == ModelName.MARKOV) {
                     MarkovFit fit = fitMarkov(journeys, settings, cached);
@@ -150,7 +155,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                                     settings.shapleyMinSetJourneys(),
                                     run.to(),
                                     config.businessTimeZone(),
-                                    bootstrap));
+                                    bootstrap,
+                                    personKeys));
                     models.add(shapley.model());
                 } else if (name == ModelName.INCREMENTAL) {
                     require(Table.TOUCHPOINTS);
@@ -168,7 +174,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                                     run.to(),
                                     config.businessTimeZone(),
                                     cached,
-                                    bootstrap));
+                                    bootstrap,
+                                    personKeys));
                     LOG.info("attribution: {}", incremental.model());
                     models.add(incremental.model());
                 } else {
@@ -201,7 +208,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             }
             Dataset<Row> replicates = bootstrap == null
                     ? CreditReplicates.none(spark())
-                    : CreditReplicates.of(journeys, models, refits, bootstrap);
+                    : CreditReplicates.of(journeys, models, refits, bootstrap, personKeys);
             long replicateRows = step(
                     "write " + Table.CREDIT_REPLICATES + " (" + (bootstrap == null ? 0 : bootstrap.replicates())
                             + " replicates)",

@@ -1,14 +1,20 @@
 package io.trueroi.attribution;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+
 import java.io.Serializable;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The Poisson bootstrap over persons: replicate b counts each OneID {@code w_b ~ Poisson(1)} times
  * (Hanley &amp; MacGibbon 2006; Chamandy et al. 2012), so a replicate is a weighted pass over the same
  * rows rather than a resample, and all replicates come from one pass. The weights are a function
- * of the OneID alone (a seeded generator per person): every fit and every total of a replicate
- * sees the same persons with the same counts, on any partitioning, night after night.
+ * of the person alone (a generator seeded by the person's {@link #personKeys key}): every fit and
+ * every total of a replicate sees the same persons with the same counts, on any partitioning, in a
+ * backfill as in a run of nights.
  *
  * <p>Cost: {@code replicates} uniform draws per call, no allocation.
  */
@@ -21,6 +27,12 @@ public class Bootstrap implements Serializable {
     /** The interval's coverage when {@code trueroi.attribution.intervals.level} is not set. */
     public static final double LEVEL_DEFAULT = 0.90;
 
+    /**
+     * The column a replicate's counts are drawn for: the person's smallest identifier hash, not the
+     * OneID label ({@link #keyed}).
+     */
+    public static final String PERSON_KEY = "bootstrap_person";
+
     private static final double E_INVERSE = Math.exp(-1);
 
     private final int replicates;
@@ -30,6 +42,31 @@ public class Bootstrap implements Serializable {
             throw new IllegalArgumentException("replicates must be at least 1, cannot be: " + replicates);
         }
         this.replicates = replicates;
+    }
+
+    /**
+     * Per OneID, its smallest identifier hash ({@code identity.identity_map}): what the counts are
+     * drawn for. A OneID's label depends on the history of merges (a backfill and a run of nights
+     * can name the same person differently); the person's identifiers do not, so counts drawn for
+     * them give a backfill and a run of nights the same replicates. Cost: one aggregation of the
+     * identity map.
+     */
+    public static Dataset<Row> personKeys(Dataset<Row> identityMap) {
+        return identityMap
+                .groupBy("one_id")
+                .agg(org.apache.spark.sql.functions.min("id_value_hash").as(PERSON_KEY));
+    }
+
+    /**
+     * {@code data} (with a {@code one_id} column) with {@link #PERSON_KEY}: the person's key from
+     * {@code personKeys} ({@link #personKeys}), or the OneID where it has none or there are none.
+     */
+    static Dataset<Row> keyed(Dataset<Row> data, Dataset<Row> personKeys) {
+        if (personKeys == null) {
+            return data.withColumn(PERSON_KEY, col("one_id"));
+        }
+        return data.join(personKeys, new String[] {"one_id"}, "left")
+                .withColumn(PERSON_KEY, coalesce(col(PERSON_KEY), col("one_id")));
     }
 
     /** The Poisson bootstrap of {@code replicates} replicates. */
@@ -42,8 +79,8 @@ public class Bootstrap implements Serializable {
     }
 
     /** Fills {@code counts[0..replicates)} with the person's count in each replicate. */
-    public void weights(String oneId, int[] counts) {
-        SplittableRandom random = new SplittableRandom(seed(oneId));
+    public void weights(String personKey, int[] counts) {
+        SplittableRandom random = new SplittableRandom(seed(personKey));
         for (int b = 0; b < replicates; b++) {
             counts[b] = poisson1(random.nextDouble());
         }

@@ -62,7 +62,8 @@ final class CreditReplicates {
             Dataset<Row> journeys,
             List<AttributionModel> models,
             Map<ModelName, List<? extends AttributionModel>> refits,
-            Bootstrap bootstrap) {
+            Bootstrap bootstrap,
+            Dataset<Row> personKeys) {
         String segmentColumn = models.stream()
                 .map(AttributionModel::segmentColumn)
                 .filter(s -> !s.isEmpty())
@@ -77,9 +78,10 @@ final class CreditReplicates {
             }
             perReplicate.add(List.copyOf(r));
         }
-        Dataset<Row> sums = journeys.filter(col("converted"))
+        Dataset<Row> converting = Bootstrap.keyed(journeys.filter(col("converted")), personKeys);
+        Dataset<Row> sums = converting
                 .select(
-                        col("one_id"),
+                        col(Bootstrap.PERSON_KEY),
                         col("touches.channel").as("channels"),
                         col("touches.touch_time").as("times"),
                         col("touches.campaign_id").as("campaigns"),

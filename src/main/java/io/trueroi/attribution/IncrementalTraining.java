@@ -130,7 +130,8 @@ public final class IncrementalTraining {
             LocalDate to,
             ZoneId zone,
             Persisted cached,
-            Bootstrap bootstrap) {
+            Bootstrap bootstrap,
+            Dataset<Row> personKeys) {
         // Days before the first data are no days of the people's lives the fit can see: a window
         // reaching back before them would count them as days without purchases.
         LocalDate from = to.minusDays(settings.trainingWindowDays() - 1L);
@@ -255,10 +256,18 @@ public final class IncrementalTraining {
                 channels, beta, baseline, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
         List<IncrementalModel> replicates = new ArrayList<>();
         if (bootstrap != null) {
-            Dataset<Row> persons = touches.select("one_id")
+            Dataset<Row> perPerson = touches.select("one_id")
                     .distinct()
                     .join(personSums(exposed, features), new String[] {"one_id"}, "left")
                     .join(purchases.groupBy("one_id").agg(sum("y").as("all_y")), new String[] {"one_id"}, "left");
+            // The same columns with the person's key for the OneID, first.
+            List<Column> columns = new ArrayList<>(List.of(col(Bootstrap.PERSON_KEY)));
+            for (String c : perPerson.columns()) {
+                if (!c.equals("one_id")) {
+                    columns.add(col(c));
+                }
+            }
+            Dataset<Row> persons = Bootstrap.keyed(perPerson, personKeys).select(columns.toArray(Column[]::new));
             for (double[][] fit : replicateFits(persons, channels.size(), days, bootstrap)) {
                 replicates.add(new IncrementalModel(
                         channels, fit[0], fit[1][0], settings.exposureWindowDays(), settings.halfLifeDays(), zone));

@@ -90,6 +90,8 @@ public final class ShapleyTraining {
     /**
      * @param bootstrap when not null, the model is refitted on each of its replicates too: the
      *     point fit's observed sets, each weighted by its journeys' persons' counts
+     * @param personKeys the persons' keys for the counts ({@link Bootstrap#personKeys}); null to
+     *     draw them for the OneIDs
      */
     /** The journeys with a touch whose day lies in the window of {@code windowDays} ending on {@code to}. */
     private static Dataset<Row> window(Dataset<Row> journeys, int windowDays, LocalDate to, ZoneId zone) {
@@ -102,7 +104,13 @@ public final class ShapleyTraining {
     }
 
     public static Fit fit(
-            Dataset<Row> journeys, int windowDays, int minSetJourneys, LocalDate to, ZoneId zone, Bootstrap bootstrap) {
+            Dataset<Row> journeys,
+            int windowDays,
+            int minSetJourneys,
+            LocalDate to,
+            ZoneId zone,
+            Bootstrap bootstrap,
+            Dataset<Row> personKeys) {
         Dataset<Row> counts = setCounts(journeys, windowDays, to, zone);
         Row totals =
                 counts.agg(sum("journeys"), sum("conversions"), count(lit(1))).first();
@@ -134,7 +142,11 @@ public final class ShapleyTraining {
         }
         List<ShapleyModel> replicates = bootstrap == null || rates.isEmpty()
                 ? List.of()
-                : replicateFits(window(journeys, windowDays, to, zone), channels, rates.keySet(), bootstrap);
+                : replicateFits(
+                        Bootstrap.keyed(window(journeys, windowDays, to, zone), personKeys),
+                        channels,
+                        rates.keySet(),
+                        bootstrap);
         return new Fit(
                 new ShapleyModel(channels, dividends(rates)),
                 trainingJourneys,
@@ -149,6 +161,8 @@ public final class ShapleyTraining {
      * conversions and revenue summed with their persons' counts ({@link Bootstrap}), in one pass
      * over the window's journeys; a set no counted journey touched in a replicate is unobserved
      * there. The driver receives observed sets × replicates sums.
+     *
+     * @param window the window's journeys, {@link Bootstrap#keyed keyed}
      */
     static List<ShapleyModel> replicateFits(
             Dataset<Row> window, List<String> channels, java.util.Set<Long> observed, Bootstrap bootstrap) {
@@ -163,7 +177,10 @@ public final class ShapleyTraining {
         }
         // A sum of vectors per set has no built-in aggregate; the sums are bounded by the observed sets.
         HashMap<Long, double[]> sums = window.select(
-                        col("one_id"), col("touches.channel").as("channels"), col("converted"), col("net_revenue"))
+                        col(Bootstrap.PERSON_KEY),
+                        col("touches.channel").as("channels"),
+                        col("converted"),
+                        col("net_revenue"))
                 .javaRDD()
                 .aggregate(
                         zero,

@@ -70,7 +70,7 @@ class BootstrapTest {
      * did not convert. Models: last touch (split the same way in every replicate), linear refitted
      * as first touch in replicate 0 and last touch in replicate 1 (so a refit's own split is used),
      * and an incremental model (a baseline part). Counts: j1's person 2 then 0, j2's 0 then 3, the
-     * rest once.
+     * rest once; drawn for the persons' keys.
      */
     @Test
     void replicateTotalsAreTheCreditsCountedByPerson(SparkSession spark) {
@@ -81,14 +81,23 @@ class BootstrapTest {
                 .add("j4", true, "store", "5.00", "2026-11-03T12:00:00Z", "")
                 .add("n1", false, null, "0", "2026-11-03T12:00:00Z", "a@1")
                 .dataset(spark);
-        Map<String, int[]> counts = Map.of("oid_j1", new int[] {2, 0}, "oid_j2", new int[] {0, 3});
+        // Counts are drawn for the persons' keys, not their OneID labels: j1's and j2's OneIDs have
+        // keys, the others none (their OneID is their key).
+        Map<String, int[]> counts = Map.of("person-1", new int[] {2, 0}, "person-2", new int[] {0, 3});
+        Map<String, String> keys = Map.of("oid_j1", "person-1", "oid_j2", "person-2");
+        Dataset<Row> personKeys = spark.createDataFrame(
+                keys.entrySet().stream()
+                        .map(e -> org.apache.spark.sql.RowFactory.create(e.getKey(), e.getValue()))
+                        .toList(),
+                org.apache.spark.sql.types.StructType.fromDDL("one_id STRING, " + Bootstrap.PERSON_KEY + " STRING"));
         Bootstrap bootstrap = new FixedBootstrap(2, counts);
         AttributionModel incremental =
                 new IncrementalModel(List.of("a", "b"), new double[] {0.3, 0.9}, 0.05, 30, 7, ZONE);
         List<AttributionModel> models = List.of(new LastTouch(), new Linear(), incremental);
         List<AttributionModel> linearRefits = List.of(new FirstTouch(), new LastTouch());
         Map<String, double[]> actual = new TreeMap<>();
-        for (Row r : CreditReplicates.of(journeys, models, Map.of(ModelName.LINEAR, linearRefits), bootstrap)
+        for (Row r : CreditReplicates.of(
+                        journeys, models, Map.of(ModelName.LINEAR, linearRefits), bootstrap, personKeys)
                 .collectAsList()) {
             String key = key(r.getString(0), r.getDate(1).toString(), r.getString(2), r.getString(3), r.getInt(4));
             double[] before = actual.put(
@@ -102,7 +111,7 @@ class BootstrapTest {
                 // The refit's credits are filed under the model it is a replicate of.
                 String model = m == linearRefits.get(b) ? "linear" : m.name().id();
                 for (Row c : Credits.of(journeys, m, ZONE).collectAsList()) {
-                    int[] w = counts.get(c.<String>getAs("one_id"));
+                    int[] w = counts.get(keys.getOrDefault(c.<String>getAs("one_id"), c.<String>getAs("one_id")));
                     int count = w == null ? 1 : w[b];
                     String month = c.<java.sql.Date>getAs("conversion_date")
                             .toLocalDate()

@@ -97,7 +97,8 @@ class IncrementalTest {
                     LocalDate.of(2026, 10, 10),
                     ZoneId.of("Asia/Shanghai"),
                     cached,
-                    bootstrap);
+                    bootstrap,
+                    null);
         }
     }
 
@@ -152,6 +153,7 @@ class IncrementalTest {
                     LocalDate.of(2026, 10, 10),
                     ZoneId.of("Asia/Shanghai"),
                     cached,
+                    null,
                     null);
             assertEquals(List.of(), fit.model().channels());
             assertEquals(0, fit.people());

@@ -180,8 +180,8 @@ class ShapleyTest {
                 .add("b", true, "ownsite", "10.00", "2026-10-22T12:00:00Z", "b@1")
                 .add("old", true, "ownsite", "10.00", "2026-09-01T12:00:00Z", "a@1");
         Dataset<Row> journeys = rows.dataset(spark);
-        ShapleyTraining.Fit fit =
-                ShapleyTraining.fit(journeys, 30, 2, LocalDate.of(2026, 10, 30), ZoneId.of("Asia/Shanghai"), null);
+        ShapleyTraining.Fit fit = ShapleyTraining.fit(
+                journeys, 30, 2, LocalDate.of(2026, 10, 30), ZoneId.of("Asia/Shanghai"), null, null);
         assertEquals(9, fit.trainingJourneys());
         assertEquals(5, fit.trainingConversions());
         assertEquals(3, fit.sets());
@@ -225,10 +225,11 @@ class ShapleyTest {
                 2,
                 to,
                 zone,
-                new FixedBootstrap(2, java.util.Map.of("oid_a1", new int[] {1, 0}, "oid_ab0", new int[] {1, 3})));
+                new FixedBootstrap(2, java.util.Map.of("oid_a1", new int[] {1, 0}, "oid_ab0", new int[] {1, 3})),
+                null);
         ShapleyModel point = fit.model();
         ShapleyModel oracle =
-                ShapleyTraining.fit(counted, 30, 2, to, zone, null).model();
+                ShapleyTraining.fit(counted, 30, 2, to, zone, null, null).model();
         for (long set : new long[] {0b01L, 0b10L, 0b11L}) {
             for (int which = 0; which < 2; which++) {
                 assertSame(point.values(set, which), fit.replicates().get(0).values(set, which), "replicate 0");

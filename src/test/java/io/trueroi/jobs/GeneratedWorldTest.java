@@ -258,6 +258,7 @@ class GeneratedWorldTest {
                     java.time.LocalDate.of(2026, 10, 30),
                     java.time.ZoneId.of("Asia/Shanghai"),
                     cached,
+                    null,
                     null);
         }
         Map<String, Double> fitted = new TreeMap<>();

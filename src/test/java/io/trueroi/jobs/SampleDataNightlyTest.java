@@ -397,6 +397,61 @@ class SampleDataNightlyTest {
         assertEquals(0, conv.getDecimal(1).compareTo(ltv.getDecimal(1)));
     }
 
+    /**
+     * Each replicate counts each converting journey as often as the bootstrap counts its person, and
+     * every model (refitted or not) splits a journey into credits that sum to 1: so in replicate b
+     * every model's conversions add up to Σ w_b(person) over the converting journeys, computed here
+     * from the journeys, the identity map (a person's key is its smallest identifier hash) and
+     * {@link io.trueroi.attribution.Bootstrap}'s counts. The marts' intervals
+     * are there for every channel and ordered.
+     */
+    @Test
+    void everyReplicateCountsEachJourneyAsOftenAsItsPerson(SparkSession spark) {
+        int replicates = 100;
+        io.trueroi.attribution.Bootstrap bootstrap = io.trueroi.attribution.Bootstrap.poisson(replicates);
+        double[] counted = new double[replicates];
+        int[] w = new int[replicates];
+        // The counts are drawn for each person's smallest identifier hash, not the OneID label.
+        Map<String, String> key = new java.util.HashMap<>();
+        for (Row k : warehouse
+                .read(Table.IDENTITY_MAP)
+                .groupBy("one_id")
+                .agg(org.apache.spark.sql.functions.min("id_value_hash"))
+                .collectAsList()) {
+            key.put(k.getString(0), k.getString(1));
+        }
+        for (Row j : warehouse
+                .read(Table.JOURNEYS)
+                .filter("converted")
+                .select("one_id")
+                .collectAsList()) {
+            bootstrap.weights(key.get(j.getString(0)), w);
+            for (int b = 0; b < replicates; b++) {
+                counted[b] += w[b];
+            }
+        }
+        List<Row> totals = warehouse
+                .read(Table.CREDIT_REPLICATES)
+                .groupBy("model", "replicate")
+                .agg(org.apache.spark.sql.functions.sum("conversions"))
+                .collectAsList();
+        assertEquals(9 * replicates, totals.size(), "every model, every replicate");
+        for (Row r : totals) {
+            assertEquals(counted[r.getInt(1)], r.getDecimal(2).doubleValue(), 1e-4, r.toString());
+        }
+        for (Row r : warehouse.read(Table.MODEL_COMPARISON).collectAsList()) {
+            Double lo = r.getAs("conversion_share_lo");
+            Double hi = r.getAs("conversion_share_hi");
+            assertTrue(lo != null && hi != null && lo <= hi, r.toString());
+        }
+        long paid = warehouse
+                .read(Table.CHANNEL_INCREMENTALITY)
+                .filter("spend > 0 AND incremental_conversions > 0")
+                .filter("iroas_lo IS NULL OR iroas_hi IS NULL OR iroas_lo > iroas_hi")
+                .count();
+        assertEquals(0, paid, "every paid row the model credited has an ordered iROAS interval");
+    }
+
     /** Every SQL statement of every notebook (its spark.sql triple-quoted blocks) runs on the sample marts. */
     @Test
     void everyNotebookQueryRunsOnTheSampleMarts(SparkSession spark) throws Exception {
