@@ -9,7 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The Poisson bootstrap over persons: replicate b counts each OneID {@code w_b ~ Poisson(1)} times
+ * The Poisson bootstrap over persons: replicate b counts each person {@code w_b ~ Poisson(1)} times
  * (Hanley &amp; MacGibbon 2006; Chamandy et al. 2012), so a replicate is a weighted pass over the same
  * rows rather than a resample, and all replicates come from one pass. The weights are a function
  * of the person alone (a generator seeded by the person's {@link #personKeys key}): every fit and

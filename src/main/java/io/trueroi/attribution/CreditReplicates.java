@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * {@code attribution.credit_replicates}: every model's credits summed per conversion month,
  * channel and campaign in each replicate of a {@link Bootstrap} over persons. A converting
- * journey counts {@code w_b} times in replicate b, its OneID's count; the fitted models that are
+ * journey counts {@code w_b} times in replicate b, its person's count; the fitted models that are
  * refitted per replicate (shapley, incremental: cheap from their sufficient statistics) split it
  * by replicate b's fit, the others by their one fit. The marts take each channel's share in every
  * replicate and report the replicates' quantiles as the interval ({@code *_lo}, {@code *_hi}).
@@ -175,7 +175,7 @@ final class CreditReplicates {
                 }
                 for (int m = 0; m < models.size(); m++) {
                     AttributionModel model = models.get(m);
-                    int parts = model.hasBaseline() ? n + 1 : n;
+                    int parts = Credits.Split.parts(model, n);
                     double[][] slots = new double[parts][];
                     for (int i = 0; i < parts; i++) {
                         Key key = i < n
@@ -185,7 +185,7 @@ final class CreditReplicates {
                     }
                     List<AttributionModel> refitted = refits.get(m);
                     if (refitted.isEmpty()) {
-                        split(model, view, n, parts, weights, shares, revenueShares);
+                        split(model, view, parts, weights, shares, revenueShares);
                         for (int i = 0; i < parts; i++) {
                             double[] t = slots[i];
                             for (int b = 0; b < replicates; b++) {
@@ -198,7 +198,7 @@ final class CreditReplicates {
                             if (w[b] == 0) {
                                 continue;
                             }
-                            split(refitted.get(b), view, n, parts, weights, shares, revenueShares);
+                            split(refitted.get(b), view, parts, weights, shares, revenueShares);
                             for (int i = 0; i < parts; i++) {
                                 slots[i][b] += w[b] * shares[i];
                                 slots[i][replicates + b] += w[b] * revenueShares[i] * revenue;
@@ -227,20 +227,13 @@ final class CreditReplicates {
         private static void split(
                 AttributionModel model,
                 Touches view,
-                int n,
                 int parts,
                 double[] weights,
                 double[] shares,
                 double[] revenueShares) {
-            model.conversionWeights(view, weights);
-            if (parts > n) {
-                weights[n] = model.baselineWeight(view);
-            }
+            Credits.Split.weights(model, view, false, weights);
             Credits.Split.shares(weights, parts, shares);
-            model.revenueWeights(view, weights);
-            if (parts > n) {
-                weights[n] = model.baselineWeight(view);
-            }
+            Credits.Split.weights(model, view, true, weights);
             Credits.Split.shares(weights, parts, revenueShares);
         }
     }

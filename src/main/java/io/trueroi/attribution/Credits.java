@@ -200,18 +200,12 @@ public final class Credits {
             for (int m = 0; m < models.size(); m++) {
                 AttributionModel model = models.get(m);
                 // A model with a baseline splits over the touches and one more part, the baseline's.
-                int parts = model.hasBaseline() ? n + 1 : n;
-                model.conversionWeights(view, weights);
-                if (parts > n) {
-                    weights[n] = model.baselineWeight(view);
-                }
+                int parts = parts(model, n);
+                weights(model, view, false, weights);
                 BigDecimal[] conversion = split(UNITS, parts, 12, false);
                 BigDecimal[] money = new BigDecimal[parts];
                 if (revenue != null) {
-                    model.revenueWeights(view, weights);
-                    if (parts > n) {
-                        weights[n] = model.baselineWeight(view);
-                    }
+                    weights(model, view, true, weights);
                     money = split(cents, parts, 2, true);
                 }
                 for (int i = 0; i < parts; i++) {
@@ -219,6 +213,26 @@ public final class Credits {
                 }
             }
             return out;
+        }
+
+        /** The parts a model splits a journey of {@code n} touches into: its touches, and its baseline if it has one. */
+        static int parts(AttributionModel model, int n) {
+            return model.hasBaseline() ? n + 1 : n;
+        }
+
+        /**
+         * Fills {@code weights[0..parts)} with the model's conversion (or revenue) weights of the
+         * journey's touches and, after them, its baseline's weight.
+         */
+        static void weights(AttributionModel model, Touches journey, boolean revenue, double[] weights) {
+            if (revenue) {
+                model.revenueWeights(journey, weights);
+            } else {
+                model.conversionWeights(journey, weights);
+            }
+            if (model.hasBaseline()) {
+                weights[journey.size()] = model.baselineWeight(journey);
+            }
         }
 
         /**
