@@ -11,9 +11,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.try_sum;
 
 import io.trueroi.spark.Persisted;
 import java.time.LocalDate;
@@ -22,9 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.regression.LinearRegression;
-import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,7 +37,11 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * Fits {@link IncrementalModel}: each person-day's purchases against the person's decayed exposure
  * to each channel that day. The organic baseline is the purchase rate of the people's days with no
  * exposure at all; the channels' lifts are fitted on the exposed days against it, by least squares
- * without intercept (Spark MLlib's {@link LinearRegression}, normal-equation solver).
+ * without intercept: the normal equations, summed exactly in Spark ({@link ExactSums}), solved by
+ * EJML's Cholesky decomposition on the driver (channels × channels). MLlib's {@code
+ * LinearRegression} solves the same equations, and the tests check against it, but it adds its
+ * partitions' sums in the order their tasks finish: it gave the same lifts every run only when one
+ * task summed every exposed person-day, which at scale was most of the stage.
  *
  * <p>The people are the OneIDs with a valid touch in the training window (or in the exposure
  * window before it); each has every day of the {@code incremental.training-window-days} ending on
@@ -53,20 +56,14 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *
  * <p>Cost: one aggregation of the touches per (person, date, channel), an explode of each by the
  * exposure window and one aggregation pivoted by channel (a shuffle of touches × window rows,
- * bounded by the window); a join with the conversions per (person, date); one pass for the totals;
- * the exposed person-days gathered into one sorted partition (a shuffle and a sort) for the normal
- * equations, summed by one task (channels² per row) so that they are the same every run; the
- * driver receives the channel list, the totals and the coefficients.
+ * bounded by the window); a join with the conversions per (person, date); one aggregation of the
+ * exposed person-days per person (channels² / 2 sums per row, a shuffle) and one pass over the
+ * persons for the normal equations of the point fit and of every replicate, in parallel; the
+ * driver receives the channel list and (1 + replicates) × channels² / 2 sums.
  */
 public final class IncrementalTraining {
     /** A touch's exposure on one day, exact to 1e-15 and summed exactly. */
     static final String EXPOSURE = "decimal(25,15)";
-
-    /**
-     * Partitions of the rows the least squares reads. MLlib adds the partitions' sums in the order
-     * their tasks finish, so only one partition adds them in one order every time.
-     */
-    static final int FIT_PARTITIONS = 1;
 
     private IncrementalTraining() {}
 
@@ -90,20 +87,6 @@ public final class IncrementalTraining {
             c.put("incremental_channels", (long) model.channels().size());
             return c;
         }
-    }
-
-    /** The lifts: least squares without intercept, MLlib's normal-equation solver. */
-    private static double[] fitLifts(Dataset<Row> train) {
-        LinearRegressionModel lr = new LinearRegression()
-                .setSolver("normal")
-                .setRegParam(0)
-                .setElasticNetParam(0)
-                .setFitIntercept(false)
-                .setStandardization(false)
-                .setFeaturesCol("features")
-                .setLabelCol("y")
-                .fit(train);
-        return lr.coefficients().toArray();
     }
 
     /** The earliest date in {@code column}, or {@code other} if that is earlier or the column empty. */
@@ -211,169 +194,199 @@ public final class IncrementalTraining {
                                 lit(to.toString()).cast("date")))
                 .groupBy(col("one_id"), col("conversion_date").as("day"))
                 .agg(count(lit(1)).cast("double").as("y"));
-        // Read twice: joined to the exposed days, and summed over the people.
+        // Read twice: joined to the exposed days, and counted per person.
         purchases = cached.keep(purchases);
-        Dataset<Row> exposed = cached.keep(pivoted.join(purchases, new String[] {"one_id", "day"}, "left")
-                .withColumn("y", coalesce(col("y"), lit(0.0))));
-        List<Column> totals = new ArrayList<>(List.of(count(lit(1)), sum("y")));
-        for (String f : features) {
-            totals.add(sum(col(f)));
+        Dataset<Row> exposed = pivoted.join(purchases, new String[] {"one_id", "day"}, "left")
+                .withColumn("y", coalesce(col("y"), lit(0.0)));
+        Dataset<Row> perPerson = touches.select("one_id")
+                .distinct()
+                .join(personSums(exposed, features), new String[] {"one_id"}, "left")
+                .join(
+                        purchases.groupBy("one_id").agg(sum("y").cast("bigint").as("all_y")),
+                        new String[] {"one_id"},
+                        "left");
+        // The same columns with the person's key for the OneID, first.
+        List<Column> columns = new ArrayList<>(List.of(col(Bootstrap.PERSON_KEY)));
+        for (String c : perPerson.columns()) {
+            if (!c.equals("one_id")) {
+                columns.add(col(c));
+            }
         }
-        Row sums = exposed.agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new))
-                .first();
-        long exposedDays = sums.getLong(0);
-        double exposedPurchases = sums.isNullAt(1) ? 0 : sums.getDouble(1);
-        Row all = purchases
-                .join(touches.select("one_id").distinct(), "one_id")
-                .agg(sum("y"))
-                .first();
-        double allPurchases = all.isNullAt(0) ? 0 : all.getDouble(0);
-        long personDays = people * days;
-        long unexposedDays = personDays - exposedDays;
-
-        // The baseline is the purchase rate of the people's days with no exposure at all, measured
-        // directly (those days are the control group the data holds); the lifts are fitted on the
-        // exposed days against it. Left free, the intercept trades off against the channels:
-        // people the pipeline sees only through one channel (a WeChat follower whose purchases are
-        // tied to them only after the follow) pull it toward 0 and hand the organic demand to
-        // low-lift channels.
-        double baseline = unexposedDays > 0 ? (allPurchases - exposedPurchases) / unexposedDays : 0;
-        // Rows in one partition, sorted, make MLlib's sums for the normal equations in the same
-        // order however the exposures were computed, so a backfill and a run of nights fit the
-        // same lifts to the last bit and credit the same.
-        Dataset<Row> train = new VectorAssembler()
-                .setInputCols(features)
-                .setOutputCol("features")
-                .transform(exposed.repartition(FIT_PARTITIONS, col("one_id")).sortWithinPartitions("one_id", "day"))
-                .select(col("features"), col("y").minus(baseline).as("y"));
-        // Least squares needs a row: with none exposed, no channel has shown a lift.
-        double[] beta = exposedDays == 0 ? new double[channels.size()] : fitLifts(train);
+        Dataset<Row> persons = Bootstrap.keyed(perPerson, bootstrap == null ? null : personKeys)
+                .select(columns.toArray(Column[]::new));
+        List<Normal> fits = normalFits(persons, channels.size(), days, bootstrap);
+        Normal point = fits.get(0);
+        IncrementalModel model = new IncrementalModel(
+                channels,
+                point.lifts(),
+                point.baseline(),
+                settings.exposureWindowDays(),
+                settings.halfLifeDays(),
+                zone);
         Map<String, Double> incremental = new LinkedHashMap<>();
         for (int i = 0; i < channels.size(); i++) {
-            incremental.put(channels.get(i), Math.max(0, beta[i]) * sums.getDouble(2 + i));
+            incremental.put(channels.get(i), Math.max(0, point.lifts()[i]) * point.exposure()[i]);
         }
-        IncrementalModel model = new IncrementalModel(
-                channels, beta, baseline, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
         List<IncrementalModel> replicates = new ArrayList<>();
-        if (bootstrap != null) {
-            Dataset<Row> perPerson = touches.select("one_id")
-                    .distinct()
-                    .join(personSums(exposed, features), new String[] {"one_id"}, "left")
-                    .join(purchases.groupBy("one_id").agg(sum("y").as("all_y")), new String[] {"one_id"}, "left");
-            // The same columns with the person's key for the OneID, first.
-            List<Column> columns = new ArrayList<>(List.of(col(Bootstrap.PERSON_KEY)));
-            for (String c : perPerson.columns()) {
-                if (!c.equals("one_id")) {
-                    columns.add(col(c));
-                }
-            }
-            Dataset<Row> persons = Bootstrap.keyed(perPerson, personKeys).select(columns.toArray(Column[]::new));
-            for (double[][] fit : replicateFits(persons, channels.size(), days, bootstrap)) {
-                replicates.add(new IncrementalModel(
-                        channels, fit[0], fit[1][0], settings.exposureWindowDays(), settings.halfLifeDays(), zone));
-            }
+        for (Normal fit : fits.subList(1, fits.size())) {
+            replicates.add(new IncrementalModel(
+                    channels,
+                    fit.lifts(),
+                    fit.baseline(),
+                    settings.exposureWindowDays(),
+                    settings.halfLifeDays(),
+                    zone));
         }
+        long personDays = people * days;
         return new Fit(
                 model,
                 people,
                 personDays,
-                exposedDays,
-                Math.round(allPurchases),
-                Math.round(allPurchases - exposedPurchases),
+                personDays - Math.round(point.unexposedDays()),
+                Math.round(point.purchases()),
+                Math.round(point.purchases() - point.exposedPurchases()),
                 incremental,
                 List.copyOf(replicates));
     }
 
     /**
-     * Per person, the sums the normal equations need over their exposed days: days, purchases,
-     * Σx_i, Σx_i·x_j (i ≤ j) and Σx_i·y.
+     * Per person, the sums the normal equations need over their exposed days, in {@link ExactSums}
+     * units: days (a count), then purchases, Σx_i, Σx_i·x_j (i ≤ j) and Σx_i·y. A person's terms are
+     * rounded to units before they are added, so the sums are exact and their order cannot change
+     * them; a sum past 2^31 (an exposure no person has: thousands of touches a day for weeks) is
+     * null, and {@link #normalFits} names the person.
      */
     private static Dataset<Row> personSums(Dataset<Row> exposed, String[] features) {
         int k = features.length;
         List<Column> sums = new ArrayList<>();
-        sums.add(sum("y").as("exposed_y"));
+        sums.add(unitSum(col("y")));
         for (String f : features) {
-            sums.add(sum(col(f)));
+            sums.add(unitSum(col(f)));
         }
         for (int i = 0; i < k; i++) {
             for (int j = i; j < k; j++) {
-                sums.add(sum(col(features[i]).multiply(col(features[j]))));
+                sums.add(unitSum(col(features[i]).multiply(col(features[j]))));
             }
         }
         for (String f : features) {
-            sums.add(sum(col(f).multiply(col("y"))));
+            sums.add(unitSum(col(f).multiply(col("y"))));
+        }
+        for (int i = 0; i < sums.size(); i++) {
+            // Named plainly: the default name of a sum of a product holds a dot.
+            sums.set(i, sums.get(i).as("s" + i));
         }
         return exposed.groupBy("one_id").agg(count(lit(1)).as("exposed_days"), sums.toArray(Column[]::new));
     }
 
+    /** The sum of {@code term} in units of 2^−32, each term rounded half to even; null on overflow. */
+    private static Column unitSum(Column term) {
+        return try_sum(rint(term.multiply(lit(0x1p32))).cast("bigint"));
+    }
+
     /**
-     * The baseline and lifts of each bootstrap replicate, from per-person sums ({@link
-     * #personSums}, joined to every person's purchases as {@code all_y}): each person's sums
-     * counted {@code w_b} times ({@link Bootstrap}), then the same estimator as the point fit — the
-     * baseline the purchase rate of the unexposed days, the lifts the least-squares solution of the
-     * normal equations (Cholesky, EJML; a pseudo-inverse when a replicate's are singular). The
-     * driver receives replicates × (channels² / 2) sums.
+     * One fit of the normal equations: the baseline, the lifts, and the sums they came from.
      *
-     * @return per replicate {lifts, {baseline}}
+     * @param exposure Σx_i over the exposed person-days, per channel
      */
-    static List<double[][]> replicateFits(Dataset<Row> people, int k, long days, Bootstrap bootstrap) {
-        int replicates = bootstrap.replicates();
+    record Normal(
+            double baseline,
+            double[] lifts,
+            double unexposedDays,
+            double purchases,
+            double exposedPurchases,
+            double[] exposure) {}
+
+    /**
+     * The point fit and each bootstrap replicate's, from per-person sums ({@link #personSums},
+     * joined to every person's purchases as {@code all_y}): each person's sums counted once for the
+     * point fit and {@code w_b} times for replicate b ({@link Bootstrap}), then one estimator for
+     * all — the baseline the purchase rate of the unexposed days, the lifts the least-squares
+     * solution of the normal equations (Cholesky, EJML; a pseudo-inverse when they are singular).
+     * The sums are {@link ExactSums}, so the fit is the same to the last bit however the persons
+     * were partitioned. One pass over the persons; the driver receives (1 + replicates) × (channels²
+     * / 2) sums.
+     *
+     * @param people key, exposed_days, the sums of {@link #personSums}, all_y
+     * @return the point fit, then one per replicate
+     */
+    static List<Normal> normalFits(Dataset<Row> people, int k, long days, Bootstrap bootstrap) {
+        int replicates = bootstrap == null ? 0 : bootstrap.replicates();
+        int slots = 1 + replicates;
         int pairs = k * (k + 1) / 2;
-        // Per replicate: unexposed days, all purchases, exposed purchases, Σx (k), Σxy (k), Σxx (pairs).
+        // Per slot: unexposed days, all purchases, exposed purchases, Σx (k), Σxy (k), Σxx (pairs).
         int width = 3 + 2 * k + pairs;
-        // A sum of vectors has no built-in aggregate; the result is bounded by replicates × width.
-        double[] sums = people.javaRDD()
+        int sumsFrom = 2;
+        ExactSums sums = people.javaRDD()
                 .aggregate(
-                        new double[replicates * width],
+                        new ExactSums(slots * width),
                         (acc, r) -> {
-                            int[] w = new int[replicates];
-                            bootstrap.weights(r.getString(0), w);
+                            int[] w = new int[slots];
+                            w[0] = 1;
+                            if (replicates > 0) {
+                                int[] counts = new int[replicates];
+                                bootstrap.weights(r.getString(0), counts);
+                                System.arraycopy(counts, 0, w, 1, replicates);
+                            }
                             long exposedDays = r.isNullAt(1) ? 0 : r.getLong(1);
-                            double[] v = new double[width];
-                            v[0] = days - exposedDays;
-                            v[1] = r.isNullAt(r.length() - 1) ? 0 : r.getDouble(r.length() - 1);
+                            long[] v = new long[width];
+                            v[0] = ExactSums.count(days - exposedDays);
+                            v[1] = ExactSums.count(r.isNullAt(r.length() - 1) ? 0 : r.getLong(r.length() - 1));
                             if (exposedDays > 0) {
-                                v[2] = r.getDouble(2);
+                                for (int c = sumsFrom; c < r.length() - 1; c++) {
+                                    if (r.isNullAt(c)) {
+                                        throw new ArithmeticException(String.format(
+                                                "incremental fit: person %s's exposure sums past 2^31 over the"
+                                                        + " training window; no person is exposed that much"
+                                                        + " (check journey.touchpoints for a bot)",
+                                                r.getString(0)));
+                                    }
+                                }
+                                v[2] = r.getLong(sumsFrom);
                                 for (int i = 0; i < k; i++) {
-                                    v[3 + i] = r.getDouble(3 + i);
-                                    v[3 + k + i] = r.getDouble(3 + k + pairs + i);
+                                    v[3 + i] = r.getLong(sumsFrom + 1 + i);
+                                    v[3 + k + i] = r.getLong(sumsFrom + 1 + k + pairs + i);
                                 }
                                 for (int p = 0; p < pairs; p++) {
-                                    v[3 + 2 * k + p] = r.getDouble(3 + k + p);
+                                    v[3 + 2 * k + p] = r.getLong(sumsFrom + 1 + k + p);
                                 }
                             }
-                            for (int b = 0; b < replicates; b++) {
+                            for (int b = 0; b < slots; b++) {
                                 if (w[b] != 0) {
                                     for (int e = 0; e < width; e++) {
-                                        acc[b * width + e] += w[b] * v[e];
+                                        acc.add(b * width + e, v[e], w[b]);
                                     }
                                 }
                             }
                             return acc;
                         },
-                        (a, b) -> {
-                            for (int i = 0; i < a.length; i++) {
-                                a[i] += b[i];
-                            }
-                            return a;
-                        });
-        List<double[][]> fits = new ArrayList<>(replicates);
-        for (int b = 0; b < replicates; b++) {
+                        ExactSums::merge);
+        List<Normal> fits = new ArrayList<>(slots);
+        for (int b = 0; b < slots; b++) {
             int at = b * width;
-            double unexposedDays = sums[at];
-            double baseline = unexposedDays > 0 ? (sums[at + 1] - sums[at + 2]) / unexposedDays : 0;
+            double unexposedDays = sums.get(at);
+            double purchases = sums.get(at + 1);
+            double exposedPurchases = sums.get(at + 2);
+            // The baseline is the purchase rate of the people's days with no exposure at all,
+            // measured directly (those days are the control group the data holds); the lifts are
+            // fitted on the exposed days against it. Left free, the intercept trades off against
+            // the channels: people the pipeline sees only through one channel (a WeChat follower
+            // whose purchases are tied to them only after the follow) pull it toward 0 and hand
+            // the organic demand to low-lift channels.
+            double baseline = unexposedDays > 0 ? (purchases - exposedPurchases) / unexposedDays : 0;
             DMatrixRMaj xx = new DMatrixRMaj(k, k);
             DMatrixRMaj xy = new DMatrixRMaj(k, 1);
+            double[] exposure = new double[k];
             int p = 0;
             for (int i = 0; i < k; i++) {
                 for (int j = i; j < k; j++) {
-                    double q = sums[at + 3 + 2 * k + p++];
+                    double q = sums.get(at + 3 + 2 * k + p++);
                     xx.set(i, j, q);
                     xx.set(j, i, q);
                 }
-                xy.set(i, 0, sums[at + 3 + k + i] - baseline * sums[at + 3 + i]);
+                exposure[i] = sums.get(at + 3 + i);
+                xy.set(i, 0, sums.get(at + 3 + k + i) - baseline * exposure[i]);
             }
-            fits.add(new double[][] {solve(xx, xy), {baseline}});
+            fits.add(new Normal(baseline, solve(xx, xy), unexposedDays, purchases, exposedPurchases, exposure));
         }
         return fits;
     }
