@@ -182,6 +182,27 @@ public enum Table {
             "acquired customers' value against spend per channel",
             keys("as_of_date", "channel"),
             keys("as_of_date", "channel", "customers_acquired", "spend")),
+    CUSTOMER_CLV(
+            Layer.MART,
+            "customer_clv",
+            "marts",
+            "one customer's predicted value (BG/NBD and Gamma-Gamma) beside their realised value",
+            keys("as_of_date", "one_id"),
+            keys("as_of_date", "one_id", "frequency", "p_alive", "predicted_clv_365", "realised_value")),
+    CLV_MODEL(
+            Layer.MART,
+            "clv_model",
+            "marts",
+            "one fitted parameter of a lifetime-value model on one run date",
+            keys("as_of_date", "model", "parameter"),
+            keys("as_of_date", "model", "parameter", "value", "log_likelihood", "customers")),
+    CHANNEL_PREDICTED_CLV(
+            Layer.MART,
+            "channel_predicted_clv",
+            "marts",
+            "customers acquired and their predicted value per attribution model and channel",
+            keys("as_of_date", "model", "channel"),
+            keys("as_of_date", "model", "channel", "customers_acquired", "predicted_clv_365", "spend")),
     CHANNEL_INCREMENTALITY(
             Layer.MART,
             "channel_incrementality",

@@ -1,8 +1,33 @@
 package io.trueroi.config;
 
-/** {@code trueroi.marts}: how many converting paths {@code mart.path_summary} keeps. */
-public record MartSettings(int topPaths) {
+/**
+ * {@code trueroi.marts}: how many converting paths {@code mart.path_summary} keeps, and the
+ * predicted lifetime value's settings ({@code trueroi.marts.clv}).
+ */
+public record MartSettings(int topPaths, Clv clv) {
+    /**
+     * {@code trueroi.marts.clv}: the time unit BG/NBD counts in ({@code days} or {@code weeks}) and
+     * the annual rate a predicted year's value is discounted at.
+     */
+    public record Clv(boolean enabled, int unitDays, double annualDiscountRate) {}
+
+    public static final String CLV_TIME_UNIT_DEFAULT = "days";
+    public static final double CLV_DISCOUNT_RATE_DEFAULT = 0.10;
+
     static MartSettings read(ConfigReader c) {
-        return new MartSettings(c.atLeast("trueroi.marts.top-paths", 1));
+        String unit = c.nonBlank("trueroi.marts.clv.time-unit");
+        int unitDays =
+                switch (unit) {
+                    case "days" -> 1;
+                    case "weeks" -> 7;
+                    default -> throw c.error(
+                            "trueroi.marts.clv.time-unit", "must be days or weeks, cannot be: " + unit);
+                };
+        return new MartSettings(
+                c.atLeast("trueroi.marts.top-paths", 1),
+                new Clv(
+                        c.config().getBoolean("trueroi.marts.clv.enabled"),
+                        unitDays,
+                        c.fraction("trueroi.marts.clv.annual-discount-rate")));
     }
 }

@@ -1,7 +1,11 @@
 package io.trueroi.marts;
 
 import io.trueroi.catalog.Table;
+import io.trueroi.clv.ClvSummary;
+import io.trueroi.clv.ClvTraining;
+import io.trueroi.config.MartSettings;
 import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.ops.JobFailure;
 import io.trueroi.ops.RunContext;
 import io.trueroi.ops.StageAction;
 import io.trueroi.ops.StageResult;
@@ -20,7 +24,8 @@ import org.apache.spark.sql.Row;
  * Builds the analyst-facing {@code mart.*} tables from the journeys, the credits and the ad
  * spend, as of the run's last date: {@link ChannelRoiDaily}, {@link ModelComparison},
  * {@link ChannelIncrementality},
- * {@link CustomerLtv}, {@link CohortLtv}, {@link ChannelLtvCac}, {@link PathSummary}.
+ * {@link CustomerLtv}, {@link CohortLtv}, {@link ChannelLtvCac}, {@link PathSummary}, and the
+ * predicted lifetime value: {@link CustomerClv}, {@link ClvModel}, {@link ChannelPredictedClv}.
  *
  * <p>Each table is written in one Delta transaction. {@code channel_roi_daily} replaces every
  * date up to the run's last date (late refunds, late conversions crediting old touches and OneID
@@ -31,9 +36,14 @@ import org.apache.spark.sql.Row;
  *
  * <p>Cost: small next to attribution — one join of credits to conversions, aggregations of
  * credits, conversions and journeys; customer_ltv is written first and read back by the two
- * marts built on it.
+ * marts built on it. The lifetime-value step adds two aggregations of the conversions (the
+ * customers' summary, kept), two groupings of it collected to the driver for the fits (distinct
+ * (x, t_x, T) and (x, repeat value) groups, not customers) and one pass over the distinct triples
+ * for the predictions; customer_clv is read back by channel_ltv_cac and channel_predicted_clv.
  */
 public final class MartsAction extends StageAction<MartsAction.Result> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.trueroi");
+
     /** The stage, and the job that runs it alone. */
     public static final String NAME = "marts";
 
@@ -42,11 +52,13 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
     }
 
     /** Rows written per mart, in the order written. */
-    public record Result(Map<Table, Long> rowsByMart, List<TableWritten> tables) implements StageResult {
+    public record Result(Map<Table, Long> rowsByMart, Map<String, Long> clv, List<TableWritten> tables)
+            implements StageResult {
         @Override
         public Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
             rowsByMart.forEach((t, rows) -> c.put(t.tableName(), rows));
+            c.putAll(clv);
             return c;
         }
     }
@@ -61,6 +73,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
         Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
         Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
         Map<Table, Long> rows = new LinkedHashMap<>();
+        Map<String, Long> counters = new LinkedHashMap<>();
         // Two marts each use the spend and the customers' orders: kept after first use, not recomputed.
         try (Persisted cached = new Persisted()) {
             Dataset<Row> spend = cached.keep(Spend.daily(spark(), warehouse, config, upTo));
@@ -87,12 +100,75 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
             Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
             Dataset<Row> orders = cached.keep(CustomerLtv.customerOrders(conversions, customers, upTo));
             write(Table.COHORT_LTV, CohortLtv.build(customers, orders, upTo), null, rows);
-            write(Table.CHANNEL_LTV_CAC, ChannelLtvCac.build(customers, orders, spend, upTo), null, rows);
+            boolean predicted = config.marts().clv().enabled() && clv(conversions, upTo, cached, rows, counters);
+            write(
+                    Table.CHANNEL_LTV_CAC,
+                    ChannelLtvCac.build(
+                            customers, orders, spend, predicted ? warehouse.read(Table.CUSTOMER_CLV) : null, upTo),
+                    null,
+                    rows);
+            if (predicted) {
+                write(
+                        Table.CHANNEL_PREDICTED_CLV,
+                        ChannelPredictedClv.build(
+                                credits, conversions, warehouse.read(Table.CUSTOMER_CLV), spend, upTo),
+                        null,
+                        rows);
+            }
             write(Table.PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, rows);
         }
         List<TableWritten> tables = new ArrayList<>();
         rows.forEach((t, n) -> tables.add(written(t, n)));
-        return new Result(rows, List.copyOf(tables));
+        return new Result(rows, counters, List.copyOf(tables));
+    }
+
+    /**
+     * The predicted lifetime value: the customers' summary, both fits, then {@code
+     * mart.customer_clv} and {@code mart.clv_model}; true when they were written. Data the models cannot be fitted on (no repeat
+     * buyer yet, a history shorter than the time unit) or a fit that does not converge skip the
+     * step with a warning that says why, and leave both tables as they were: the other marts of
+     * the night stand, and yesterday's predictions stay (their {@code as_of_date} shows their age).
+     */
+    private boolean clv(
+            Dataset<Row> conversions,
+            LocalDate upTo,
+            Persisted cached,
+            Map<Table, Long> rows,
+            Map<String, Long> counters) {
+        MartSettings.Clv settings = config.marts().clv();
+        // Read by the fit's groupings and by the predictions.
+        Dataset<Row> summary = cached.keep(ClvSummary.build(conversions, upTo));
+        ClvTraining.Fit fit;
+        try {
+            fit = step("clv fit", () -> ClvTraining.fit(summary, settings.unitDays()));
+        } catch (JobFailure e) {
+            LOG.warn("marts: clv skipped, mart.customer_clv and mart.clv_model unchanged: {}", e.getMessage());
+            counters.put("clv_skipped", 1L);
+            return false;
+        }
+        LOG.info(
+                "marts: clv fitted on {} customers ({} repeat buyers, {} distinct (x, t_x, T)): BG/NBD {} (LL {}),"
+                        + " Gamma-Gamma {} (LL {})",
+                fit.customers(),
+                fit.repeatBuyers(),
+                fit.triples(),
+                fit.bgNbd().params(),
+                fit.bgNbd().logLikelihood(),
+                fit.gammaGamma().params(),
+                fit.gammaGamma().logLikelihood());
+        if (fit.gammaGamma().pooled()) {
+            LOG.warn("marts: clv: customers' spend per purchase differs no more than one customer's purchases do"
+                    + " (Gamma-Gamma's q at the top of its search): every customer's expected value per purchase is"
+                    + " the pooled mean");
+            counters.put("clv_gamma_gamma_pooled", 1L);
+        }
+        counters.put("clv_customers", fit.customers());
+        counters.put("clv_repeat_buyers", fit.repeatBuyers());
+        counters.put("clv_triples", fit.triples());
+        counters.put("clv_excluded_from_gamma_gamma", fit.excludedFromGammaGamma());
+        write(Table.CUSTOMER_CLV, CustomerClv.build(summary, fit, settings.annualDiscountRate(), upTo), null, rows);
+        write(Table.CLV_MODEL, ClvModel.build(spark(), fit, upTo), "as_of_date = DATE'" + upTo + "'", rows);
+        return true;
     }
 
     /** One transaction: the rows matching {@code predicate} replaced, or (null) the whole table. */

@@ -69,10 +69,12 @@ public final class RuleFingerprints {
 
     /**
      * Paths under {@link #SETTINGS} that decide only tables every run rebuilds whole (the bootstrap's
-     * {@code attribution.credit_replicates} and the intervals the marts take from it): a night with
-     * other values cannot mix them with old ones, so they are left out of the fingerprint.
+     * {@code attribution.credit_replicates} and the intervals the marts take from it; the lifetime
+     * value's {@code mart.customer_clv} and {@code mart.channel_predicted_clv}, and the run date's
+     * own rows of {@code mart.clv_model}, which say their time unit): a night with other values
+     * cannot mix them with old ones, so they are left out of the fingerprint.
      */
-    static final List<String> REBUILT_WHOLE = List.of("trueroi.attribution.intervals");
+    static final List<String> REBUILT_WHOLE = List.of("trueroi.attribution.intervals", "trueroi.marts.clv");
 
     static final StructType SCHEMA = new StructType()
             .add("stage", DataTypes.StringType, false)

@@ -134,6 +134,25 @@ class TrueRoiConfigTest {
                 level);
     }
 
+    /** Lifetime value: days by default, weeks as seven days; a unit or rate out of range names its key. */
+    @Test
+    void clvSettingsAreCheckedByKey() throws Exception {
+        TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);
+        assertEquals(1, c.marts().clv().unitDays());
+        assertEquals(0.10, c.marts().clv().annualDiscountRate());
+        assertTrue(c.marts().clv().enabled());
+        assertEquals(
+                7,
+                TrueRoiConfig.load(List.of(conf("trueroi.marts.clv.time-unit = weeks")), ENV)
+                        .marts()
+                        .clv()
+                        .unitDays());
+        String unit = error("trueroi.marts.clv.time-unit = months", ENV);
+        assertTrue(unit.startsWith("trueroi.marts.clv.time-unit: must be days or weeks, cannot be: months"), unit);
+        String rate = error("trueroi.marts.clv.annual-discount-rate = 1.5", ENV);
+        assertTrue(rate.startsWith("trueroi.marts.clv.annual-discount-rate: must be between 0 and 1"), rate);
+    }
+
     @Test
     void unknownKeyIsRejected() throws Exception {
         String msg = error("trueroi.warehose = \"/typo\"", ENV);

@@ -138,6 +138,16 @@ class RunGuardsTest {
         assertTrue(
                 model.getMessage().contains("trueroi.attribution.shapley.min-set-journeys: 20 -> 5"),
                 model.getMessage());
+        // So do the lifetime value's: its tables are rebuilt whole, and each fit's row says its unit.
+        RuleFingerprints.read(w).record(w, before, "marts", first);
+        RuleFingerprints.read(w)
+                .check(
+                        world.config("trueroi.marts.clv.time-unit = weeks\n"
+                                + "trueroi.marts.clv.annual-discount-rate = 0.2\n"),
+                        List.of("marts"));
+        JobFailure paths = assertThrows(JobFailure.class, () -> RuleFingerprints.read(w)
+                .check(world.config("trueroi.marts.top-paths = 5\n"), List.of("marts")));
+        assertTrue(paths.getMessage().contains("trueroi.marts.top-paths: 50 -> 5"), paths.getMessage());
 
         Outcome rebuilt = run(shorter, "journeys", "--date", D1.toString(), "--full-refresh");
         assertEquals(TrueRoi.EXIT_FAILED, rebuilt.code(), rebuilt.err());

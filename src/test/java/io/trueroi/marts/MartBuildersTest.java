@@ -363,6 +363,8 @@ class MartBuildersTest {
      * Douyin acquired two customers (ltv_90 40.00 and 20.00) for 30.00 of spend: CAC 15.00, average
      * LTV 30.00, LTV/CAC 2.0000. Their orders: 10.00 on day 0, 25.00 on day 5: cumulative 10, 35, so
      * the spend is paid back on day 5. Baidu spent 50.00 and acquired no one: CAC null, no payback.
+     * Their predicted 365-day values, 100.00 and 50.00, average 75.00: 5.0000 times CAC. Without a
+     * prediction (the night fitted no lifetime-value model) both predicted columns are null.
      */
     @Test
     void ltvCacAndPaybackPerChannel(SparkSession spark) {
@@ -381,10 +383,23 @@ class MartBuildersTest {
                 Spend.SCHEMA,
                 RowFactory.create(d("2026-02-28"), "Douyin", "dy", money("30.00"), 0L, 0L),
                 RowFactory.create(d("2026-02-28"), "Baidu SEM", "bd", money("50.00"), 0L, 0L));
+        Dataset<Row> predicted = rows(
+                spark,
+                new StructType().add("one_id", "string").add("predicted_clv_365", "decimal(18,2)"),
+                RowFactory.create("p3", money("100.00")),
+                RowFactory.create("p4", money("50.00")));
         Map<String, Row> byChannel = new HashMap<>();
-        for (Row r : ChannelLtvCac.build(customers, orders, spend, UP_TO).collectAsList()) {
+        for (Row r :
+                ChannelLtvCac.build(customers, orders, spend, predicted, UP_TO).collectAsList()) {
             byChannel.put(r.<String>getAs("channel"), r);
         }
+        Row unpredicted = ChannelLtvCac.build(customers, orders, spend, null, UP_TO)
+                .filter("channel = 'Douyin'")
+                .first();
+        assertNull(unpredicted.getAs("avg_predicted_clv_365"));
+        assertNull(unpredicted.getAs("ltv_cac_predicted_365"));
+        assertEquals(money("75.00"), byChannel.get("Douyin").getAs("avg_predicted_clv_365"));
+        assertEquals(new BigDecimal("5.0000"), byChannel.get("Douyin").getAs("ltv_cac_predicted_365"));
         Row douyin = byChannel.get("Douyin");
         assertEquals(2L, douyin.<Long>getAs("customers_acquired"));
         assertEquals(money("15.00"), douyin.getAs("cac"));
