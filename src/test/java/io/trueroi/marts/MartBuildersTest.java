@@ -413,6 +413,68 @@ class MartBuildersTest {
     }
 
     /**
+     * Predicted value split by each model's credits of first purchases, to the cent. Customer p1
+     * (predicted 100.00) first bought after touches a, b, c; linear credits them 1/3 each: by
+     * cumulative rounding round(100 × 1/3) = 33.33, round(100 × 2/3) − 33.33 = 33.34, 100 − 66.67
+     * = 33.33, so a 33.33, b 33.34, c 33.33, summing to 100.00 (rounding each share alone would
+     * give 99.99). Last touch credits c alone. Customer p2 (predicted 10.01, no touch) is (none)
+     * under both. p3 bought twice; only the first purchase counts. Each model's channels sum to
+     * 110.01, the customers' total; b's spend 20.00 over 1/3 of a customer: CAC 60.00.
+     */
+    @Test
+    void predictedValueIsSplitByEachModelsCreditsToTheCent(SparkSession spark) {
+        StructType credits = StructType.fromDDL(
+                "model STRING, conversion_id STRING, touch_index INT, channel STRING, conversion_credit DECIMAL(24,12)");
+        BigDecimal third = new BigDecimal("0.333333333333");
+        BigDecimal lastThird = new BigDecimal("0.333333333334");
+        Dataset<Row> credited = rows(
+                spark,
+                credits,
+                RowFactory.create("linear", "o1", 0, "a", third),
+                RowFactory.create("linear", "o1", 1, "b", third),
+                RowFactory.create("linear", "o1", 2, "c", lastThird),
+                RowFactory.create("last_touch", "o1", 2, "c", BigDecimal.ONE),
+                RowFactory.create("linear", "o2", 0, "(none)", BigDecimal.ONE),
+                RowFactory.create("last_touch", "o2", 0, "(none)", BigDecimal.ONE),
+                RowFactory.create("linear", "o3", 0, "a", BigDecimal.ONE),
+                RowFactory.create("last_touch", "o3", 0, "a", BigDecimal.ONE));
+        Dataset<Row> conversions = rows(
+                spark,
+                StructType.fromDDL(
+                        "conversion_id STRING, one_id STRING, is_first_purchase BOOLEAN, conversion_date DATE"),
+                RowFactory.create("o1", "p1", true, d("2026-06-01")),
+                RowFactory.create("o2", "p2", true, d("2026-06-02")),
+                RowFactory.create("o3", "p2", false, d("2026-06-03")));
+        Dataset<Row> predicted = rows(
+                spark,
+                new StructType().add("one_id", "string").add("predicted_clv_365", "decimal(18,2)"),
+                RowFactory.create("p1", money("100.00")),
+                RowFactory.create("p2", money("10.01")));
+        Dataset<Row> spend =
+                rows(spark, Spend.SCHEMA, RowFactory.create(d("2026-05-30"), "b", "b1", money("20.00"), 0L, 0L));
+        Map<String, BigDecimal> value = new HashMap<>();
+        Map<String, BigDecimal> totals = new HashMap<>();
+        Map<String, Row> byKey = new HashMap<>();
+        for (Row r : ChannelPredictedClv.build(credited, conversions, predicted, spend, UP_TO)
+                .collectAsList()) {
+            String key = r.<String>getAs("model") + "/" + r.<String>getAs("channel");
+            value.put(key, r.getAs("predicted_clv_365"));
+            byKey.put(key, r);
+            totals.merge(r.<String>getAs("model"), r.<BigDecimal>getAs("predicted_clv_365"), BigDecimal::add);
+        }
+        assertEquals(money("33.33"), value.get("linear/a"));
+        assertEquals(money("33.34"), value.get("linear/b"));
+        assertEquals(money("33.33"), value.get("linear/c"));
+        assertEquals(money("100.00"), value.get("last_touch/c"));
+        assertEquals(money("10.01"), value.get("linear/(none)"));
+        assertEquals(money("110.01"), totals.get("linear"));
+        assertEquals(money("110.01"), totals.get("last_touch"));
+        assertEquals(money("20.00"), byKey.get("linear/b").getAs("spend"));
+        assertEquals(money("60.00"), byKey.get("linear/b").getAs("cac"));
+        assertEquals(new BigDecimal("1.000000"), byKey.get("last_touch/c").getAs("customers_acquired"));
+    }
+
+    /**
      * Three journeys: two on "Baidu SEM > WeChat OA" (one converting, 90.00, 4 days), one with no
      * touch that converted (30.00). Top 1 keeps the most travelled path: 2 journeys, 1 conversion,
      * rate 0.5, mean days to convert 4.00.
