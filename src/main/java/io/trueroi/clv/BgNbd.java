@@ -4,7 +4,6 @@ import static org.hipparchus.special.Gamma.logGamma;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005, "Counting your customers the easy
@@ -49,9 +48,6 @@ public final class BgNbd {
     public record Fit(
             Params params, double logLikelihood, long customers, int evaluations, boolean converged, String problem) {}
 
-    /** Triples summed per chunk, so that the sum's order, and so its last bit, never changes. */
-    private static final int CHUNK = 1 << 16;
-
     private BgNbd() {}
 
     /** The log-likelihood of every customer in {@code data} under {@code p}. */
@@ -78,29 +74,20 @@ public final class BgNbd {
                 dropOut[x] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
             }
         }
-        int chunks = (data.size() + CHUNK - 1) / CHUNK;
-        double[] sums = IntStream.range(0, chunks)
-                .parallel()
-                .mapToDouble(c -> {
-                    double s = 0;
-                    for (int i = c * CHUNK, end = Math.min(data.size(), i + CHUNK); i < end; i++) {
-                        int x = data.x()[i];
-                        double still = -(r + x) * Math.log(alpha + data.age()[i]);
-                        double term = still;
-                        if (x > 0) {
-                            double gone = dropOut[x] - (r + x) * Math.log(alpha + data.recency()[i]);
-                            term = Math.max(still, gone) + Math.log1p(Math.exp(-Math.abs(still - gone)));
-                        }
-                        s += data.customers()[i] * (common[x] + term);
-                    }
-                    return s;
-                })
-                .toArray();
-        double total = 0;
-        for (double s : sums) {
-            total += s;
-        }
-        return total;
+        return MaximumLikelihood.sumInChunks(data.size(), (from, to) -> {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                int x = data.x()[i];
+                double still = -(r + x) * Math.log(alpha + data.age()[i]);
+                double term = still;
+                if (x > 0) {
+                    double gone = dropOut[x] - (r + x) * Math.log(alpha + data.recency()[i]);
+                    term = Math.max(still, gone) + Math.log1p(Math.exp(-Math.abs(still - gone)));
+                }
+                s += data.customers()[i] * (common[x] + term);
+            }
+            return s;
+        });
     }
 
     /**

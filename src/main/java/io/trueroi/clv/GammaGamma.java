@@ -5,7 +5,6 @@ import static org.hipparchus.special.Gamma.logGamma;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.IntStream;
 
 /**
  * The Gamma-Gamma model of spend per purchase (Fader, Hardie & Lee 2005, "RFM and CLV"; Colombo
@@ -59,8 +58,6 @@ public final class GammaGamma {
             boolean pooled,
             String problem) {}
 
-    private static final int CHUNK = 1 << 16;
-
     private GammaGamma() {}
 
     /** The log-likelihood of the mean repeat values in {@code data} under {@code params}. */
@@ -69,32 +66,23 @@ public final class GammaGamma {
         double q = params.q();
         double v = params.v();
         double constant = q * Math.log(v) - logGamma(q);
-        int chunks = (data.size() + CHUNK - 1) / CHUNK;
-        double[] sums = IntStream.range(0, chunks)
-                .parallel()
-                .mapToDouble(c -> {
-                    double s = 0;
-                    int lastX = -1;
-                    double perX = 0;
-                    for (int i = c * CHUNK, end = Math.min(data.size(), i + CHUNK); i < end; i++) {
-                        int x = data.x()[i];
-                        if (x != lastX) {
-                            perX = logGamma(p * x + q) - logGamma(p * x) + p * x * Math.log(x);
-                            lastX = x;
-                        }
-                        double total = data.total()[i];
-                        double mean = total / x;
-                        s += data.customers()[i]
-                                * (constant + perX + (p * x - 1) * Math.log(mean) - (p * x + q) * Math.log(v + total));
-                    }
-                    return s;
-                })
-                .toArray();
-        double total = 0;
-        for (double s : sums) {
-            total += s;
-        }
-        return total;
+        return MaximumLikelihood.sumInChunks(data.size(), (from, to) -> {
+            double s = 0;
+            int lastX = -1;
+            double perX = 0;
+            for (int i = from; i < to; i++) {
+                int x = data.x()[i];
+                if (x != lastX) {
+                    perX = logGamma(p * x + q) - logGamma(p * x) + p * x * Math.log(x);
+                    lastX = x;
+                }
+                double total = data.total()[i];
+                double mean = total / x;
+                s += data.customers()[i]
+                        * (constant + perX + (p * x - 1) * Math.log(mean) - (p * x + q) * Math.log(v + total));
+            }
+            return s;
+        });
     }
 
     /** The maximum-likelihood fit on data held here, from p = q = 1 and v = the mean repeat value. */

@@ -100,4 +100,29 @@ final class MaximumLikelihood {
         }
         return new Result(p, best.getValue(), evaluations[0], problem == null, atLimit, problem);
     }
+
+    /** The sum of a likelihood's terms over indexes [from, to). */
+    interface RangeSum {
+        double sum(int from, int to);
+    }
+
+    /** Terms summed per fixed chunk of this many, on the driver's cores. */
+    static final int CHUNK = 1 << 16;
+
+    /**
+     * Σ of the terms [0, n), each chunk of {@link #CHUNK} summed on its own and the chunks added in
+     * order: the same sum, to the last bit, however many cores the driver has.
+     */
+    static double sumInChunks(int n, RangeSum terms) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        double[] sums = java.util.stream.IntStream.range(0, chunks)
+                .parallel()
+                .mapToDouble(c -> terms.sum(c * CHUNK, Math.min(n, c * CHUNK + CHUNK)))
+                .toArray();
+        double total = 0;
+        for (double s : sums) {
+            total += s;
+        }
+        return total;
+    }
 }
