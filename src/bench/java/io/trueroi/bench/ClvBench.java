@@ -33,7 +33,10 @@ import org.hipparchus.random.RandomDataGenerator;
  * the distinct (x, t_x, T) triples and (x, repeat value) groups the driver held, and the fitted
  * parameters beside the true ones.
  *
- * <pre>jobs/bench-clv [customers ...]   default 1M 4M 16M</pre>
+ * <pre>jobs/bench-clv [--generate] [customers ...]   default 1M 4M 16M</pre>
+ *
+ * With {@code --generate} it only writes the data (target/bench-clv/conversions-N, reused by
+ * later runs).
  */
 public final class ClvBench {
     static final LocalDate END = LocalDate.of(2026, 12, 31);
@@ -46,6 +49,11 @@ public final class ClvBench {
     private ClvBench() {}
 
     public static void main(String[] args) throws Exception {
+        // --generate: write the sizes' data and stop (to prepare a timed run while the machine is busy).
+        boolean generateOnly = args.length > 0 && args[0].equals("--generate");
+        if (generateOnly) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         List<Long> sizes = BenchSizes.of(args, List.of(1_000_000L, 4_000_000L, 16_000_000L));
         Path root = Path.of("target", "bench-clv");
         Files.createDirectories(root);
@@ -65,6 +73,9 @@ public final class ClvBench {
             Path data = root.resolve("conversions-" + customers);
             if (!Files.exists(data.resolve("_SUCCESS"))) {
                 generate(spark, customers).write().mode("overwrite").parquet(data.toString());
+            }
+            if (generateOnly) {
+                continue;
             }
             Dataset<Row> conversions = spark.read().parquet(data.toString());
             long rows = conversions.count();

@@ -47,9 +47,22 @@ public final class ClvTraining {
             long triples,
             long excludedFromGammaGamma) {}
 
+    /** {@link #fit(Dataset, int, int)} with no minimum of repeat buyers beyond one. */
     public static Fit fit(Dataset<Row> summary, int unitDays) {
+        return fit(summary, unitDays, 1);
+    }
+
+    /**
+     * @param minRepeatBuyers fewer repeat buyers than this fail the fit: a handful of them fit
+     *     parameters that mean nothing ({@code trueroi.marts.clv.min-repeat-buyers})
+     */
+    public static Fit fit(Dataset<Row> summary, int unitDays, int minRepeatBuyers) {
         if (unitDays < 1) {
             throw new IllegalArgumentException(String.format("unitDays must be at least 1, cannot be: %s", unitDays));
+        }
+        if (minRepeatBuyers < 1) {
+            throw new IllegalArgumentException(
+                    String.format("minRepeatBuyers must be at least 1, cannot be: %s", minRepeatBuyers));
         }
         Row counts = summary.agg(
                         count(lit(1)),
@@ -68,14 +81,24 @@ public final class ClvTraining {
         if (maxAge < unitDays) {
             throw new JobFailure(String.format(
                     "clv: the calibration period (%s days since the first purchase) is shorter than one time unit (%s"
-                            + " days); set trueroi.marts.clv.time-unit to days or wait for more history",
-                    maxAge, unitDays));
+                            + " days); %s",
+                    maxAge,
+                    unitDays,
+                    unitDays > 1
+                            ? "set trueroi.marts.clv.time-unit to days or wait for more history"
+                            : "wait for more history"));
         }
         if (repeatBuyers == 0) {
             throw new JobFailure(String.format(
                     "clv: none of the %s customers bought on a second day in the calibration period; BG/NBD and"
                             + " Gamma-Gamma need repeat buyers",
                     customers));
+        }
+        if (repeatBuyers < minRepeatBuyers) {
+            throw new JobFailure(String.format(
+                    "clv: %s of the %s customers bought on a second day, fewer than the %s the fit needs"
+                            + " (trueroi.marts.clv.min-repeat-buyers)",
+                    repeatBuyers, customers, minRepeatBuyers));
         }
         if (repeatBuyers == excluded) {
             throw new JobFailure(String.format(

@@ -6,10 +6,11 @@ package io.trueroi.config;
  */
 public record MartSettings(int topPaths, Clv clv) {
     /**
-     * {@code trueroi.marts.clv}: the time unit BG/NBD counts in ({@code days} or {@code weeks}) and
-     * the annual rate a predicted year's value is discounted at.
+     * {@code trueroi.marts.clv}: the time unit BG/NBD counts in ({@code days} or {@code weeks}),
+     * the annual rate a predicted year's value is discounted at, and the fewest repeat buyers a fit
+     * is made on.
      */
-    public record Clv(boolean enabled, int unitDays, double annualDiscountRate) {}
+    public record Clv(boolean enabled, int unitDays, double annualDiscountRate, int minRepeatBuyers) {}
 
     public static final String CLV_TIME_UNIT_DEFAULT = "days";
     public static final double CLV_DISCOUNT_RATE_DEFAULT = 0.10;
@@ -28,6 +29,7 @@ public record MartSettings(int topPaths, Clv clv) {
                 new Clv(
                         c.config().getBoolean("trueroi.marts.clv.enabled"),
                         unitDays,
-                        c.fraction("trueroi.marts.clv.annual-discount-rate")));
+                        c.fraction("trueroi.marts.clv.annual-discount-rate"),
+                        c.atLeast("trueroi.marts.clv.min-repeat-buyers", 1)));
     }
 }

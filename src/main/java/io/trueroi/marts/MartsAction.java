@@ -140,7 +140,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
         Dataset<Row> summary = cached.keep(ClvSummary.build(conversions, upTo));
         ClvTraining.Fit fit;
         try {
-            fit = step("clv fit", () -> ClvTraining.fit(summary, settings.unitDays()));
+            fit = step("clv fit", () -> ClvTraining.fit(summary, settings.unitDays(), settings.minRepeatBuyers()));
         } catch (JobFailure e) {
             LOG.warn("marts: clv skipped, mart.customer_clv and mart.clv_model unchanged: {}", e.getMessage());
             counters.put("clv_skipped", 1L);

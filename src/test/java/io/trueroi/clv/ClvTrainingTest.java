@@ -82,11 +82,29 @@ class ClvTrainingTest {
     }
 
     @Test
+    void fewerRepeatBuyersThanTheMinimumFailSayingSo(SparkSession spark) {
+        Dataset<Row> two = spark.createDataFrame(
+                List.of(
+                        customer("a", 1, 3, 60, "5.00"),
+                        customer("b", 2, 9, 40, "9.00"),
+                        customer("c", 0, 0, 20, "0.00")),
+                SUMMARY);
+        JobFailure e = assertThrows(JobFailure.class, () -> ClvTraining.fit(two, 1, 50));
+        assertTrue(
+                e.getMessage()
+                        .contains("2 of the 3 customers bought on a second day, fewer than the 50 the fit needs"
+                                + " (trueroi.marts.clv.min-repeat-buyers)"),
+                e.getMessage());
+    }
+
+    @Test
     void aHistoryShorterThanTheTimeUnitFailsSayingSo(SparkSession spark) {
         Dataset<Row> days =
                 spark.createDataFrame(List.of(customer("a", 1, 3, 6, "5.00"), customer("b", 0, 0, 2, "0.00")), SUMMARY);
         JobFailure e = assertThrows(JobFailure.class, () -> ClvTraining.fit(days, 7));
-        assertTrue(e.getMessage().contains("shorter than one time unit (7 days)"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("shorter than one time unit (7 days); set trueroi.marts.clv.time-unit to days"),
+                e.getMessage());
     }
 
     @Test

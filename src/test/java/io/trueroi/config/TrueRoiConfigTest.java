@@ -141,6 +141,9 @@ class TrueRoiConfigTest {
         assertEquals(1, c.marts().clv().unitDays());
         assertEquals(0.10, c.marts().clv().annualDiscountRate());
         assertTrue(c.marts().clv().enabled());
+        assertEquals(50, c.marts().clv().minRepeatBuyers());
+        String min = error("trueroi.marts.clv.min-repeat-buyers = 0", ENV);
+        assertTrue(min.startsWith("trueroi.marts.clv.min-repeat-buyers: must be at least 1, cannot be: 0"), min);
         assertEquals(
                 7,
                 TrueRoiConfig.load(List.of(conf("trueroi.marts.clv.time-unit = weeks")), ENV)

@@ -1,6 +1,7 @@
 package io.trueroi.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trueroi.catalog.Table;
@@ -313,11 +314,15 @@ class MartsTinyWorldTest {
                 rows(Table.COHORT_LTV, "acquisition_channel,months_since_acquisition"));
         // Google: 1 customer, spend 106.50 -> CAC 106.50; C1's 300.00 on day 0 covers it: payback 0.
         // Baidu and (none): no spend -> CAC 0.00, LTV/CAC and payback null. No 90-day window elapsed.
+        // Two repeat buyers (C1, C3), fewer than trueroi.marts.clv.min-repeat-buyers (50): the
+        // lifetime-value step was skipped and wrote nothing, so no predicted value either.
+        assertFalse(warehouse.exists(Table.CUSTOMER_CLV), "no CLV table from a skipped fit");
+        assertFalse(warehouse.exists(Table.CLV_MODEL), "no CLV table from a skipped fit");
         assertEquals(
                 List.of(
-                        "channel=(none) customers_acquired=1 spend=0 cac=0 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=null",
-                        "channel=Baidu SEM customers_acquired=1 spend=0 cac=0 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=null",
-                        "channel=Google Ads customers_acquired=1 spend=106.5 cac=106.5 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=0"),
+                        "channel=(none) customers_acquired=1 spend=0 cac=0 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=null avg_predicted_clv_365=null ltv_cac_predicted_365=null",
+                        "channel=Baidu SEM customers_acquired=1 spend=0 cac=0 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=null avg_predicted_clv_365=null ltv_cac_predicted_365=null",
+                        "channel=Google Ads customers_acquired=1 spend=106.5 cac=106.5 avg_ltv_90=null avg_ltv_365=null ltv_cac_90=null ltv_cac_365=null payback_days=0 avg_predicted_clv_365=null ltv_cac_predicted_365=null"),
                 rows(Table.CHANNEL_LTV_CAC, "channel"));
         // Paths: (none) x3 (O2, O4, O5), then ties of one journey by path: "Baidu SEM" (O3, 10 hours
         // = 0.42 days), "Google Ads > Baidu SEM" (O1, 09-01 10:00 to 09-06 12:00 = 5.08 days).
