@@ -33,7 +33,7 @@ import org.apache.spark.sql.SparkSession;
  * the actual sum, and the mean absolute error per customer beside the naive forecast "each
  * customer repeats their calibration rate" (x / T purchases per week).
  *
- * <pre>java ... io.trueroi.bench.CdnowBench ../shared/reference/cdnow/CDNOW_master.txt</pre>
+ * <pre>jobs/bench-clv --cdnow ../shared/reference/cdnow/CDNOW_master.txt</pre>
  */
 public final class CdnowBench {
     static final LocalDate CALIBRATION_END = LocalDate.of(1997, 9, 30);

@@ -33,7 +33,8 @@ import org.hipparchus.random.RandomDataGenerator;
  * the distinct (x, t_x, T) triples and (x, repeat value) groups the driver held, and the fitted
  * parameters beside the true ones.
  *
- * <pre>jobs/bench-clv [--generate] [customers ...]   default 1M 4M 16M</pre>
+ * <pre>jobs/bench-clv [--generate] [customers ...]   default 1M 4M 16M
+ * jobs/bench-clv --cdnow [CDNOW_master.txt]       {@link CdnowBench}</pre>
  *
  * With {@code --generate} it only writes the data (target/bench-clv/conversions-N, reused by
  * later runs).
@@ -49,6 +50,10 @@ public final class ClvBench {
     private ClvBench() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--cdnow")) {
+            CdnowBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         // --generate: write the sizes' data and stop (to prepare a timed run while the machine is busy).
         boolean generateOnly = args.length > 0 && args[0].equals("--generate");
         if (generateOnly) {

@@ -18,7 +18,8 @@ final class ExactSums implements Serializable {
     /** Fractional bits of a term: a term is exact to 2^−32 ≈ 2.3e−10. */
     static final int FRACTION_BITS = 32;
 
-    private static final double ONE = 0x1p32;
+    /** One in units: 2^{@link #FRACTION_BITS}. */
+    static final double ONE = 0x1p32;
 
     private final long[] high;
     private final long[] low;
@@ -35,7 +36,10 @@ final class ExactSums implements Serializable {
         return low.length;
     }
 
-    /** {@code value} in units of 2^−32, rounded half to even; fails past ±2^31. */
+    /**
+     * {@code value} in units of 2^−32, rounded half to even; fails past ±2^31. The same rounding
+     * as the SQL {@code rint(value × ONE)} the incremental fit sums with.
+     */
     static long units(double value) {
         double scaled = Math.rint(value * ONE);
         if (!(Math.abs(scaled) < 0x1p63)) {

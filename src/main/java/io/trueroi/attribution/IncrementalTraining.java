@@ -280,7 +280,7 @@ public final class IncrementalTraining {
 
     /** The sum of {@code term} in units of 2^−32, each term rounded half to even; null on overflow. */
     private static Column unitSum(Column term) {
-        return try_sum(rint(term.multiply(lit(0x1p32))).cast("bigint"));
+        return try_sum(rint(term.multiply(lit(ExactSums.ONE))).cast("bigint"));
     }
 
     /**

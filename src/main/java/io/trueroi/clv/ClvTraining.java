@@ -26,8 +26,8 @@ import org.apache.spark.storage.StorageLevel;
  * number of customers.
  *
  * <p>Data the models cannot be fitted on fail with a {@link JobFailure} that says why, before
- * anything is written: no customers, no repeat buyer, a calibration period shorter than one time
- * unit, or a fit that does not converge. Repeat buyers whose repeat purchases are worth nothing
+ * anything is written: no customers, fewer repeat buyers than the minimum, a calibration period
+ * shorter than one time unit, or a fit that does not converge. Repeat buyers whose repeat purchases are worth nothing
  * or less after refunds are left out of Gamma-Gamma (its values are positive) and counted.
  *
  * <p>Cost: one pass over the summary for the checks, one aggregation (a shuffle) per model for its
@@ -47,7 +47,7 @@ public final class ClvTraining {
             long triples,
             long excludedFromGammaGamma) {}
 
-    /** {@link #fit(Dataset, int, int)} with no minimum of repeat buyers beyond one. */
+    /** {@link #fit(Dataset, int, int)} with no minimum of repeat buyers beyond one (tests, benches). */
     public static Fit fit(Dataset<Row> summary, int unitDays) {
         return fit(summary, unitDays, 1);
     }
@@ -87,12 +87,6 @@ public final class ClvTraining {
                     unitDays > 1
                             ? "set trueroi.marts.clv.time-unit to days or wait for more history"
                             : "wait for more history"));
-        }
-        if (repeatBuyers == 0) {
-            throw new JobFailure(String.format(
-                    "clv: none of the %s customers bought on a second day in the calibration period; BG/NBD and"
-                            + " Gamma-Gamma need repeat buyers",
-                    customers));
         }
         if (repeatBuyers < minRepeatBuyers) {
             throw new JobFailure(String.format(

@@ -12,9 +12,6 @@ public record MartSettings(int topPaths, Clv clv) {
      */
     public record Clv(boolean enabled, int unitDays, double annualDiscountRate, int minRepeatBuyers) {}
 
-    public static final String CLV_TIME_UNIT_DEFAULT = "days";
-    public static final double CLV_DISCOUNT_RATE_DEFAULT = 0.10;
-
     static MartSettings read(ConfigReader c) {
         String unit = c.nonBlank("trueroi.marts.clv.time-unit");
         int unitDays =

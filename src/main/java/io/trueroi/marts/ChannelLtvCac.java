@@ -50,8 +50,7 @@ final class ChannelLtvCac {
                         avg("ltv_90").as("avg_ltv_90"),
                         avg("ltv_365").as("avg_ltv_365"),
                         avg("predicted_clv_365").as("avg_predicted_clv_365"));
-        Dataset<Row> spent = spend.groupBy("channel").agg(sum("spend").as("spend"));
-        Dataset<Row> channels = acquired.join(spent, new String[] {"channel"}, "full_outer")
+        Dataset<Row> channels = acquired.join(Spend.byChannel(spend), new String[] {"channel"}, "full_outer")
                 .withColumn("customers_acquired", coalesce(col("customers_acquired"), lit(0L)))
                 .withColumn("spend", coalesce(col("spend"), lit(0)).cast(Spend.MONEY))
                 .withColumn("avg_ltv_90", bround(col("avg_ltv_90"), 2).cast(Spend.MONEY))

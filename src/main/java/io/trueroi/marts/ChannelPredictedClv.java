@@ -48,24 +48,25 @@ final class ChannelPredictedClv {
                         .and(col("conversion_date").leq(upToDate)))
                 .select("conversion_id", "one_id")
                 .join(predicted.select("one_id", "predicted_clv_365"), "one_id");
-        var customer = Window.partitionBy("model", "conversion_id");
-        var upToThis = customer.orderBy("touch_index").rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+        // A journey's credits sum to exactly 1 (attribution.credits), so the last credit's
+        // cumulative share is 1 and the customer's parts add up to their value.
+        var upToThis = Window.partitionBy("model", "conversion_id")
+                .orderBy("touch_index")
+                .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
         Column value = col("predicted_clv_365");
-        Column share = col("_cumulative").divide(col("_total"));
-        Column before = col("_cumulative").minus(col("conversion_credit")).divide(col("_total"));
+        Column before = col("_cumulative").minus(col("conversion_credit"));
         Dataset<Row> split = credits.select("model", "conversion_id", "touch_index", "channel", "conversion_credit")
                 .join(firsts, "conversion_id")
                 .withColumn("_cumulative", sum("conversion_credit").over(upToThis))
-                .withColumn("_total", sum("conversion_credit").over(customer))
-                .withColumn("_value", bround(value.multiply(share), 2).minus(bround(value.multiply(before), 2)));
+                .withColumn(
+                        "_value",
+                        bround(value.multiply(col("_cumulative")), 2).minus(bround(value.multiply(before), 2)));
         Dataset<Row> byChannel = split.groupBy("model", "channel")
                 .agg(
                         sum("conversion_credit").cast("decimal(24,6)").as("customers_acquired"),
                         sum("_value").cast(Spend.MONEY).as("predicted_clv_365"));
-        Dataset<Row> spent =
-                spend.groupBy("channel").agg(sum("spend").cast(Spend.MONEY).as("spend"));
         return byChannel
-                .join(spent, new String[] {"channel"}, "left")
+                .join(Spend.byChannel(spend), new String[] {"channel"}, "left")
                 .withColumn("spend", coalesce(col("spend"), lit(0).cast(Spend.MONEY)))
                 .select(
                         upToDate.as("as_of_date"),

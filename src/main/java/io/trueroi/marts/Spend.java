@@ -68,4 +68,9 @@ final class Spend {
                         sum("impressions").as("impressions"),
                         sum("clicks").as("clicks"));
     }
+
+    /** Each channel's spend over every date of {@link #daily}: what its acquisition cost is taken from. */
+    static Dataset<Row> byChannel(Dataset<Row> daily) {
+        return daily.groupBy("channel").agg(sum("spend").cast(MONEY).as("spend"));
+    }
 }
