@@ -37,7 +37,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code BENCH_MEAN_TOUCHES} (6).
  */
 public final class NightlyBench {
-    static final List<String> STAGES = List.of("ingest", "identity", "journeys", "attribution", "marts");
+    static final List<String> STAGES = java.util.Arrays.stream(io.trueroi.catalog.Stage.values())
+            .map(io.trueroi.catalog.Stage::id)
+            .toList();
 
     private NightlyBench() {}
 

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.catalog.ModelName;
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.AttributionSettings;
 import io.trueroi.config.TrueRoiConfig;
@@ -55,11 +56,8 @@ import org.apache.spark.sql.Row;
 public final class AttributionAction extends StageAction<AttributionAction.Result> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.trueroi");
 
-    /** The stage, and the job that runs it alone. */
-    public static final String NAME = "attribution";
-
     public AttributionAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-        super(NAME, config, warehouse, run);
+        super(Stage.ATTRIBUTION, config, warehouse, run);
     }
 
     /** Credit rows written per model, the converting journeys credited, and the Markov fit's counts (null without it). */
@@ -120,7 +118,7 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
 
     @Override
     public Result execute() {
-        require(Table.JOURNEYS);
+        requireInputs();
         AttributionSettings settings = config.attribution();
         Dataset<Row> stored = warehouse.read(Table.JOURNEYS);
         String segmentColumn = settings.segmentColumn();
@@ -159,8 +157,6 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                                     personKeys));
                     models.add(shapley.model());
                 } else if (name == ModelName.INCREMENTAL) {
-                    require(Table.TOUCHPOINTS);
-                    require(Table.CONVERSIONS);
                     incremental = step(
                             "incremental fit (" + settings.incrementalTrainingWindowDays() + " days to " + run.to()
                                     + ")",

@@ -66,48 +66,41 @@ public enum Table {
     REJECTED_RECORDS(
             Layer.QUARANTINE,
             "rejected_records",
-            "ingest",
             "one raw line that failed a check, and why",
             keys(),
             keys("source", "dt", "source_file", "reason_code")),
     IDENTITY_MAP(
             Layer.IDENTITY,
             "identity_map",
-            "identity",
             "one identifier hash and its OneID",
             keys("id_value_hash"),
             keys("id_type", "one_id", "first_seen", "last_seen")),
     AMBIGUOUS_IDENTIFIERS(
             Layer.IDENTITY,
             "ambiguous_identifiers",
-            "identity",
             "one identifier the over-merge guard stopped from linking",
             keys("id_type", "id_value_hash"),
             keys("id_type", "id_value_hash")),
     ONE_ID_HISTORY(
             Layer.IDENTITY,
             "one_id_history",
-            "identity",
             "one OneID retired into another by a merge",
             keys("from_one_id", "to_one_id", "reason"),
             keys("from_one_id", "to_one_id", "reason")),
     TOUCHPOINTS(
             Layer.JOURNEY,
             "touchpoints",
-            "journeys",
             "one touch, with its OneID and channel",
             keys("touchpoint_id"),
             keys("touchpoint_id", "touch_time", "touch_date", "channel", "source_table")),
     CONVERSIONS(
             Layer.JOURNEY,
             "conversions",
-            "journeys",
             "one purchase or till sale, net of refunds and returns",
             keys("conversion_id"),
             keys("conversion_id", "conversion_time", "conversion_date", "gross_revenue", "refunds", "net_revenue")),
     JOURNEYS(
             Layer.JOURNEY,
-            "journeys",
             "journeys",
             "one journey, its touches in order: what attribution reads",
             keys("journey_id"),
@@ -115,105 +108,90 @@ public enum Table {
     CREDITS(
             Layer.ATTRIBUTION,
             "credits",
-            "attribution",
             "one model's credit for one touch of a converting journey",
             keys("model", "journey_id", "touch_index"),
             keys("model", "journey_id", "conversion_id", "channel", "conversion_credit", "revenue_credit")),
     MARKOV_DAILY_COUNTS(
             Layer.ATTRIBUTION,
             "markov_daily_counts",
-            "attribution",
             "one Markov transition's journeys, conversions and value per journey day and segment value",
             keys("day", "segment", "from", "to"),
             keys("day", "from", "journeys")),
     MARKOV_REMOVAL_EFFECTS(
             Layer.ATTRIBUTION,
             "markov_removal_effects",
-            "attribution",
             "one channel's removal effect per Markov fit date and segment",
             keys("as_of_date", "segment", "channel"),
             keys("as_of_date", "segment", "channel")),
     MARKOV_TRANSITIONS(
             Layer.ATTRIBUTION,
             "markov_transitions",
-            "attribution",
             "one transition probability per Markov fit date and segment",
             keys("as_of_date", "segment", "from_state", "to_state"),
             keys("as_of_date", "segment", "from_state", "to_state", "probability")),
     CREDIT_REPLICATES(
             Layer.ATTRIBUTION,
             "credit_replicates",
-            "attribution",
             "one bootstrap replicate's credited totals per model, conversion month, channel and campaign",
             keys("model", "period_start", "channel", "campaign_id", "replicate"),
             keys("model", "period_start", "channel", "replicate", "conversions", "net_revenue")),
     CHANNEL_ROI_DAILY(
             Layer.MART,
             "channel_roi_daily",
-            "marts",
             "spend and credited revenue per day, model and channel",
             keys("date", "model", "channel", "campaign_id"),
             keys("date", "model", "channel", "spend", "conversions", "net_revenue")),
     MODEL_COMPARISON(
             Layer.MART,
             "model_comparison",
-            "marts",
             "each model's share of conversions per channel",
             keys("as_of_date", "model", "channel"),
             keys("as_of_date", "model", "channel", "conversion_share")),
     CUSTOMER_LTV(
             Layer.MART,
             "customer_ltv",
-            "marts",
             "one customer's realised value at 30, 90 and 365 days",
             keys("as_of_date", "one_id"),
             keys("as_of_date", "one_id", "acquisition_date", "acquisition_channel", "net_revenue")),
     COHORT_LTV(
             Layer.MART,
             "cohort_ltv",
-            "marts",
             "one first-purchase month's cumulative value",
             keys("as_of_date", "acquisition_month", "acquisition_channel", "months_since_acquisition"),
             keys("as_of_date", "acquisition_month", "acquisition_channel", "months_since_acquisition", "cohort_size")),
     CHANNEL_LTV_CAC(
             Layer.MART,
             "channel_ltv_cac",
-            "marts",
             "acquired customers' value against spend per channel",
             keys("as_of_date", "channel"),
             keys("as_of_date", "channel", "customers_acquired", "spend")),
     CUSTOMER_CLV(
             Layer.MART,
             "customer_clv",
-            "marts",
             "one customer's predicted value (BG/NBD and Gamma-Gamma) beside their realised value",
             keys("as_of_date", "one_id"),
             keys("as_of_date", "one_id", "frequency", "p_alive", "predicted_clv_365", "realised_value")),
     CLV_MODEL(
             Layer.MART,
             "clv_model",
-            "marts",
             "one fitted parameter of a lifetime-value model on one run date",
             keys("as_of_date", "model", "parameter"),
             keys("as_of_date", "model", "parameter", "value", "log_likelihood", "customers")),
     CHANNEL_PREDICTED_CLV(
             Layer.MART,
             "channel_predicted_clv",
-            "marts",
             "customers acquired and their predicted value per attribution model and channel",
             keys("as_of_date", "model", "channel"),
             keys("as_of_date", "model", "channel", "customers_acquired", "predicted_clv_365", "spend")),
     CHANNEL_INCREMENTALITY(
             Layer.MART,
             "channel_incrementality",
-            "marts",
             "what each channel caused per month and campaign, against its spend (incremental model)",
             keys("as_of_date", "period_start", "channel", "campaign_id"),
             keys("as_of_date", "period_start", "period_end", "channel", "spend", "incremental_conversions")),
     PATH_SUMMARY(
             Layer.MART,
             "path_summary",
-            "marts",
             "the most common converting paths",
             keys("as_of_date", "rank"),
             keys("as_of_date", "rank", "path", "journeys")),
@@ -221,7 +199,6 @@ public enum Table {
     INGESTED_FILES(
             Layer.OPS,
             "ingested_files",
-            "ingest",
             "one raw file read: its delivery date, size, time and checksum, and the run that read it"),
     RUN_LOCKS(Layer.OPS, "run_locks", "every job", "a part of the warehouse a running job holds, while it runs"),
     QUALITY_CHECKS(
@@ -245,24 +222,25 @@ public enum Table {
 
     /** A silver table: written by ingest, one row per source record and delivery. */
     Table(Layer layer, String tableName, List<String> naturalKey, String description, List<String> required) {
-        this(layer, tableName, "ingest", naturalKey, concat(naturalKey, List.of("dt")), required, description);
+        this(layer, tableName, null, naturalKey, concat(naturalKey, List.of("dt")), required, description);
     }
 
-    Table(
-            Layer layer,
-            String tableName,
-            String writtenBy,
-            String description,
-            List<String> key,
-            List<String> required) {
-        this(layer, tableName, writtenBy, List.of(), key, required, description);
+    /** A table a stage writes ({@link Stage#writes()}), with its key and required columns. */
+    Table(Layer layer, String tableName, String description, List<String> key, List<String> required) {
+        this(layer, tableName, null, List.of(), key, required, description);
     }
 
+    /** A stage's table with no key. */
+    Table(Layer layer, String tableName, String description) {
+        this(layer, tableName, null, List.of(), List.of(), List.of(), description);
+    }
+
+    /** A table of the runner's, which no stage declares: {@code writtenBy} says who writes it. */
     Table(Layer layer, String tableName, String writtenBy, String description) {
         this(layer, tableName, writtenBy, List.of(), List.of(), List.of(), description);
     }
 
-    Table(
+    private Table(
             Layer layer,
             String tableName,
             String writtenBy,
@@ -301,9 +279,9 @@ public enum Table {
         return layer.id() + "." + tableName;
     }
 
-    /** The job that writes the table. */
+    /** The stage that writes the table ({@link Stage#writes()}), or who else does for the runner's tables. */
     public String writtenBy() {
-        return writtenBy;
+        return Stage.writerOf(this).map(Stage::id).orElse(writtenBy);
     }
 
     /**

@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.unhex;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.catalog.IdType;
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.RunContext;
@@ -65,9 +66,6 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * and two shuffles to name components and map every identifier; caches are unencoded (hashes).
  */
 public final class IdentityAction extends StageAction<IdentityAction.Result> {
-    /** The stage, and the job that runs it alone. */
-    public static final String NAME = "identity";
-
     static final String ONE_ID_PREFIX = "oid_";
     /** {@code one_id_history.reason}: from_one_id's person is now to_one_id's. */
     static final String MERGED = "merged";
@@ -82,7 +80,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
 
     public IdentityAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-        super(NAME, config, warehouse.withSessionSetting(CACHE_COMPRESSED, "false"), run);
+        super(Stage.IDENTITY, config, warehouse.withSessionSetting(CACHE_COMPRESSED, "false"), run);
     }
 
     /** What the run resolved: identifiers mapped, persons, and what the guard and the merges did. */

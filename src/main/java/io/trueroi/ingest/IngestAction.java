@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.IngestSettings.FeedSettings;
 import io.trueroi.config.TrueRoiConfig;
@@ -62,9 +63,6 @@ import org.slf4j.LoggerFactory;
  * table for deduplication. The rows kept come from the write's Delta commit metrics, not a scan.
  */
 public final class IngestAction extends StageAction<IngestAction.Result> {
-    /** The stage, and the job that runs it alone. */
-    public static final String NAME = "ingest";
-
     private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
     /** Rejected lines kept per failure message. */
     static final int EXAMPLES = 3;
@@ -73,7 +71,7 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     private boolean fullRefresh = false;
 
     public IngestAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-        super(NAME, config, warehouse, run);
+        super(Stage.INGEST, config, warehouse, run);
     }
 
     /** Restricts the run to these source groups (wechat, ecommerce, pos, ads); default all. */
@@ -93,6 +91,23 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
     public IngestAction fullRefresh(boolean fullRefresh) {
         this.fullRefresh = fullRefresh;
         return this;
+    }
+
+    /**
+     * The silver tables of the groups read, whole, and this run's feeds' rows of the quarantine and
+     * the manifest, which every group writes to: a run undoes its own groups' share, never another's.
+     */
+    @Override
+    public Map<Table, String> owned() {
+        Map<Table, String> owned = new LinkedHashMap<>();
+        List<String> feeds = new ArrayList<>();
+        for (SourceReader r : Readers.ofGroups(sources)) {
+            owned.put(r.table(), null);
+            feeds.add("'" + r.table().tableName() + "'");
+        }
+        owned.put(Table.REJECTED_RECORDS, "source IN (" + String.join(", ", feeds) + ")");
+        owned.put(Table.INGESTED_FILES, "feed IN (" + String.join(", ", feeds) + ")");
+        return owned;
     }
 
     /** What the listing found against the manifest, and how many delivery dates were read. */

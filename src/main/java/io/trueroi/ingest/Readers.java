@@ -20,10 +20,6 @@ public final class Readers {
 
     private Readers() {}
 
-    public static List<SourceReader> all() {
-        return ALL;
-    }
-
     /** The source groups (wechat, ecommerce, pos, ads). */
     public static Set<String> groups() {
         return ALL.stream().map(SourceReader::sourceGroup).collect(Collectors.toCollection(TreeSet::new));

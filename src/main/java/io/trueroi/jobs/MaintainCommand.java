@@ -1,5 +1,6 @@
 package io.trueroi.jobs;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ingest.Readers;
@@ -73,7 +74,7 @@ final class MaintainCommand extends BaseCommand {
         try (RunLock lock = RunLock.acquire(
                 w,
                 run,
-                JobCommand.lockParts(JobCommand.Nightly.STAGES, Readers.groups()),
+                Stage.lockParts(java.util.List.of(Stage.values()), Readers.groups()),
                 config.runs().lockStaleAfter(),
                 forceUnlock)) {
             out.printf("%-36s %12s %12s %14s%n", "table", "files before", "files after", "files deleted");

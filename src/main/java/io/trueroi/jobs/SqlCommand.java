@@ -1,6 +1,7 @@
 package io.trueroi.jobs;
 
 import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.ops.Failures;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.spark.Warehouse;
 import java.io.IOException;

@@ -1,8 +1,10 @@
 package io.trueroi.jobs;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.config.ConfigError;
-import io.trueroi.ingest.Pii;
+import io.trueroi.ops.Failures;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,19 +23,6 @@ import picocli.CommandLine.Command;
         version = "TrueROI 0.1.0",
         description = "Ties marketing touchpoints to net revenue. Jobs run in this order each night: "
                 + "ingest, identity, journeys, attribution, marts; nightly runs them all.",
-        subcommands = {
-            JobCommand.Ingest.class,
-            JobCommand.Identity.class,
-            JobCommand.Journeys.class,
-            JobCommand.Attribution.class,
-            JobCommand.Marts.class,
-            JobCommand.Nightly.class,
-            SqlCommand.class,
-            StatusCommand.class,
-            MaintainCommand.class,
-            GenerateCommand.class,
-            EvaluateCommand.class
-        },
         synopsisSubcommandLabel = "<job>")
 public final class TrueRoi implements Runnable {
     public static final int EXIT_FAILED = 1;
@@ -54,9 +43,34 @@ public final class TrueRoi implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
     }
 
+    /**
+     * The command line: one job per stage, named and described by its {@link Stage} declaration,
+     * then nightly and the tools.
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new TrueRoi());
+        for (Stage stage : Stage.values()) {
+            CommandLine job = new CommandLine(new JobCommand.StageJob(stage));
+            job.getCommandSpec().usageMessage().description(stage.summary() + ".");
+            cli.addSubcommand(stage.id(), job);
+        }
+        CommandLine nightly = new CommandLine(new JobCommand.Nightly());
+        nightly.getCommandSpec().usageMessage().description(JobCommand.Nightly.description());
+        cli.addSubcommand("nightly", nightly);
+        for (Object tool : List.of(
+                new SqlCommand(),
+                new StatusCommand(),
+                new MaintainCommand(),
+                new GenerateCommand(),
+                new EvaluateCommand())) {
+            cli.addSubcommand(tool);
+        }
+        return cli;
+    }
+
     /** Runs the command line and returns the exit code (tests call this; main exits with it). */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine cli = new CommandLine(new TrueRoi());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         for (CommandLine sub : cli.getSubcommands().values()) {
@@ -98,10 +112,7 @@ public final class TrueRoi implements Runnable {
         return file == null || file.isBlank() ? "" : " (log: " + file + ")";
     }
 
-    /** The message on one line, with any phone or e-mail it quotes redacted (stderr is kept in logs). */
     static String oneLine(String s) {
-        return s == null
-                ? ""
-                : Pii.redactText(s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
+        return Failures.oneLine(s);
     }
 }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.identity.Identifiers;
@@ -39,11 +40,8 @@ import org.apache.spark.sql.Row;
  * the written tables, and the counters read back only the columns they count.
  */
 public final class JourneysAction extends StageAction<JourneysAction.Result> {
-    /** The stage, and the job that runs it alone. */
-    public static final String NAME = "journeys";
-
     public JourneysAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-        super(NAME, config, warehouse, run);
+        super(Stage.JOURNEYS, config, warehouse, run);
     }
 
     /**
@@ -98,7 +96,7 @@ public final class JourneysAction extends StageAction<JourneysAction.Result> {
 
     @Override
     public Result execute() {
-        require(Table.IDENTITY_MAP, Table.AMBIGUOUS_IDENTIFIERS);
+        requireInputs();
         try (Persisted cached = new Persisted()) {
             OneIdLookup read = OneIdLookup.read(warehouse);
             // The skipped identifiers are few but cost a scan of the map; six joins use them.

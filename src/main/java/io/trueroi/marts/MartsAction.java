@@ -1,5 +1,6 @@
 package io.trueroi.marts;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.clv.ClvSummary;
 import io.trueroi.clv.ClvTraining;
@@ -44,11 +45,8 @@ import org.apache.spark.sql.Row;
 public final class MartsAction extends StageAction<MartsAction.Result> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.trueroi");
 
-    /** The stage, and the job that runs it alone. */
-    public static final String NAME = "marts";
-
     public MartsAction(TrueRoiConfig config, Warehouse warehouse, RunContext run) {
-        super(NAME, config, warehouse, run);
+        super(Stage.MARTS, config, warehouse, run);
     }
 
     /** Rows written per mart, in the order written. */
@@ -65,7 +63,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
 
     @Override
     public Result execute() {
-        require(Table.TOUCHPOINTS, Table.CONVERSIONS, Table.JOURNEYS, Table.CREDITS, Table.CREDIT_REPLICATES);
+        requireInputs();
         LocalDate upTo = run.to();
         Dataset<Row> credits = warehouse.read(Table.CREDITS);
         Dataset<Row> replicates = warehouse.read(Table.CREDIT_REPLICATES);

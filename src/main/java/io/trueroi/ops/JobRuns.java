@@ -61,13 +61,15 @@ public final class JobRuns {
             .add("seconds", DataTypes.createDecimalType(12, 3), false)
             .add("message", DataTypes.StringType)
             .add("sources", DataTypes.createArrayType(SOURCE))
-            .add("counters", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
+            .add("counters", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+            // What a stage read: each table's Delta version at its first read, by qualified name.
+            .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
 
     private JobRuns() {}
 
     /** Appends the run's STARTED row: the first thing a run writes, so a run that dies is seen. */
     public static void started(Warehouse warehouse, RunContext run) {
-        append(warehouse, run, STARTED, run.startedAt(), null, List.of(), Map.of());
+        append(warehouse, run, STARTED, run.startedAt(), null, List.of(), Map.of(), Map.of());
     }
 
     /** A run still holding its lock parts whose end row is not written yet (shown, never stored). */
@@ -151,20 +153,23 @@ public final class JobRuns {
                     now,
                     "never ended (killed?); found by run " + current.runId(),
                     List.of(),
+                    Map.of(),
                     Map.of()));
         }
         warehouse.append(warehouse.spark().createDataFrame(rows, SCHEMA), Table.JOB_RUNS);
         return ids;
     }
 
+    /** Appends the run's end row (or a stage's), with what it counted and the table versions it read. */
     public static void record(
             Warehouse warehouse,
             RunContext run,
             String status,
             String message,
             List<SourceStats> sources,
-            Map<String, Long> counters) {
-        append(warehouse, run, status, Instant.now(), message, sources, counters);
+            Map<String, Long> counters,
+            Map<Table, Long> inputs) {
+        append(warehouse, run, status, Instant.now(), message, sources, counters, inputs);
     }
 
     private static void append(
@@ -174,7 +179,8 @@ public final class JobRuns {
             Instant end,
             String message,
             List<SourceStats> sources,
-            Map<String, Long> counters) {
+            Map<String, Long> counters,
+            Map<Table, Long> inputs) {
         Row r = row(
                 run.runId(),
                 run.parentRunId(),
@@ -186,7 +192,8 @@ public final class JobRuns {
                 end,
                 message,
                 sources,
-                counters);
+                counters,
+                inputs);
         warehouse.append(warehouse.spark().createDataFrame(List.of(r), SCHEMA), Table.JOB_RUNS);
     }
 
@@ -201,7 +208,10 @@ public final class JobRuns {
             Instant end,
             String message,
             List<SourceStats> sources,
-            Map<String, Long> counters) {
+            Map<String, Long> counters,
+            Map<Table, Long> inputs) {
+        Map<String, Long> read = new java.util.TreeMap<>();
+        inputs.forEach((t, v) -> read.put(t.qualifiedName(), v));
         List<Row> src = new ArrayList<>();
         for (SourceStats s : sources) {
             src.add(RowFactory.create(
@@ -226,6 +236,7 @@ public final class JobRuns {
                 // A failure's message can quote an input value; it is stored redacted like quarantine.
                 io.trueroi.ingest.Pii.redactText(message),
                 CollectionConverters.asScala(src).toSeq(),
-                scala.collection.immutable.Map.from(CollectionConverters.asScala(counters)));
+                scala.collection.immutable.Map.from(CollectionConverters.asScala(counters)),
+                scala.collection.immutable.Map.from(CollectionConverters.asScala(read)));
     }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.Warehouse;
@@ -41,34 +42,11 @@ import org.apache.spark.sql.types.StructType;
  * write after a stage whose settings were not recorded yet.
  */
 public final class RuleFingerprints {
-    /**
-     * Not a configuration key: the fingerprint of the PII hash key ({@link #keyFingerprint}),
-     * recorded so that a night hashing with another key (the public development key mixed into a
-     * real warehouse) is refused instead of splitting every identity silently.
-     */
-    static final String KEY_FINGERPRINT = "trueroi.security.hash-key-fingerprint";
-
-    /** The config paths whose values decide what each stage writes. */
-    static final Map<String, List<String>> SETTINGS = Map.of(
-            // Ingest writes the PII hashes every stage joins on: its rule is the key, by fingerprint.
-            "ingest",
-            List.of(KEY_FINGERPRINT),
-            "identity",
-            List.of("trueroi.identity.max-links", "trueroi.identity.event-level-types"),
-            "journeys",
-            List.of(
-                    "trueroi.channels",
-                    "trueroi.journeys",
-                    "trueroi.business-time-zone",
-                    "trueroi.reporting-currency",
-                    "trueroi.ingest.currencies"),
-            "attribution",
-            List.of("trueroi.attribution", "trueroi.business-time-zone"),
-            "marts",
-            List.of("trueroi.marts", "trueroi.business-time-zone"));
+    /** The fingerprint of the PII hash key ({@link #keyFingerprint}), recorded as if a setting. */
+    static final String KEY_FINGERPRINT = Stage.HASH_KEY_FINGERPRINT;
 
     /**
-     * Paths under {@link #SETTINGS} that decide only tables every run rebuilds whole (the bootstrap's
+     * Paths under a stage's {@link Stage#settings()} that decide only tables every run rebuilds whole (the bootstrap's
      * {@code attribution.credit_replicates} and the intervals the marts take from it; the lifetime
      * value's {@code mart.customer_clv} and {@code mart.channel_predicted_clv}, and the run date's
      * own rows of {@code mart.clv_model}, which say their time unit): a night with other values
@@ -108,11 +86,12 @@ public final class RuleFingerprints {
      * Fails when any of these stages has recorded settings that differ from the config's; a stage
      * with none recorded (a new warehouse, or one built before fingerprints) passes.
      */
-    public void check(TrueRoiConfig config, List<String> stages) {
+    public void check(TrueRoiConfig config, List<Stage> stages) {
         List<String> changes = new ArrayList<>();
-        for (String stage : stages) {
-            String before = recorded.containsKey(stage) ? recorded.get(stage).getString(2) : null;
-            if (before != null && SETTINGS.containsKey(stage)) {
+        for (Stage stage : stages) {
+            String before =
+                    recorded.containsKey(stage.id()) ? recorded.get(stage.id()).getString(2) : null;
+            if (before != null) {
                 List<String> keys = changedKeys(before, settings(config, stage));
                 if (!keys.isEmpty()) {
                     changes.add(stage + " (" + String.join(", ", keys) + ")");
@@ -131,18 +110,16 @@ public final class RuleFingerprints {
     }
 
     /** Records the stage's settings, unless the same are recorded already. */
-    public void record(Warehouse warehouse, TrueRoiConfig config, String stage, RunContext run) {
-        if (!SETTINGS.containsKey(stage)) {
-            return;
-        }
+    public void record(Warehouse warehouse, TrueRoiConfig config, Stage stage, RunContext run) {
         String now = settings(config, stage);
-        if (recorded.containsKey(stage) && recorded.get(stage).getString(2).equals(now)) {
+        if (recorded.containsKey(stage.id())
+                && recorded.get(stage.id()).getString(2).equals(now)) {
             return;
         }
         recorded.put(
-                stage,
+                stage.id(),
                 RowFactory.create(
-                        stage,
+                        stage.id(),
                         sha256(now),
                         now,
                         run.runId(),
@@ -152,9 +129,9 @@ public final class RuleFingerprints {
     }
 
     /** The stage's settings as JSON with sorted keys: the same settings always render the same. */
-    static String settings(TrueRoiConfig config, String stage) {
+    static String settings(TrueRoiConfig config, Stage stage) {
         Config picked = ConfigFactory.empty();
-        for (String path : SETTINGS.get(stage)) {
+        for (String path : stage.settings()) {
             if (path.equals(KEY_FINGERPRINT)) {
                 picked = picked.withValue(path, ConfigValueFactory.fromAnyRef(keyFingerprint(config.hashKey())));
             } else if (config.raw().hasPath(path)) {

@@ -1,9 +1,12 @@
 package io.trueroi.ops;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.JobGroup;
 import io.trueroi.spark.Warehouse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -18,21 +21,32 @@ import org.apache.spark.sql.SparkSession;
  * @param <R> what the stage reports: the tables it wrote and its named counts
  */
 public abstract class StageAction<R extends StageResult> {
-    private final String stage;
+    private final Stage stage;
     protected final TrueRoiConfig config;
     protected final Warehouse warehouse;
     protected final RunContext run;
 
-    protected StageAction(String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
+    protected StageAction(Stage stage, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
         this.stage = Objects.requireNonNull(stage, "stage");
         this.config = Objects.requireNonNull(config, "config");
         this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
         this.run = Objects.requireNonNull(run, "run");
     }
 
-    /** The stage's name, which is also the job that runs it alone: {@code identity}, ... */
-    public final String stage() {
+    /** The stage this action runs ({@link Stage}: its name, reads and writes). */
+    public final Stage stage() {
         return stage;
+    }
+
+    /**
+     * The tables this run of the stage writes, each with the predicate of its rows that are this
+     * run's alone, or null when the whole table is (what a rollback may put back). By default every
+     * table the stage writes, whole: a stage's lock part keeps every other run of it out.
+     */
+    public Map<Table, String> owned() {
+        Map<Table, String> owned = new LinkedHashMap<>();
+        stage.writes().forEach(t -> owned.put(t, null));
+        return owned;
     }
 
     /** Runs the stage for the run's dates; throws to fail it. */
@@ -44,17 +58,25 @@ public abstract class StageAction<R extends StageResult> {
 
     /** Runs one step of the stage under the run's job group, described as {@code <stage>: <step>}. */
     protected final <T> T step(String step, Supplier<T> work) {
-        return JobGroup.run(spark(), run.runId(), stage + ": " + step, work);
+        return JobGroup.run(spark(), run.runId(), stage.id() + ": " + step, work);
     }
 
     protected final void step(String step, Runnable work) {
-        JobGroup.run(spark(), run.runId(), stage + ": " + step, work);
+        JobGroup.run(spark(), run.runId(), stage.id() + ": " + step, work);
     }
 
-    /** Fails the stage, naming the job to run first, unless every input table exists. */
-    protected final void require(Table... inputs) {
-        for (Table t : inputs) {
-            if (!warehouse.exists(t)) {
+    /**
+     * Fails, naming the job to run first, unless every table the stage reads from a stage above
+     * ingest exists (a silver table may be missing: its source group was never ingested).
+     */
+    public final void requireInputs() {
+        require(warehouse, stage);
+    }
+
+    /** {@link #requireInputs()} for a stage on this warehouse. */
+    public static void require(Warehouse warehouse, Stage stage) {
+        for (Table t : stage.inputs()) {
+            if (t.layer() != io.trueroi.catalog.Layer.SILVER && !warehouse.exists(t)) {
                 throw new JobFailure(stage + ": " + t + " does not exist: run " + t.writtenBy() + " first");
             }
         }

@@ -3,6 +3,7 @@ package io.trueroi.quality;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.QualitySettings.Severity;
 import io.trueroi.config.TrueRoiConfig;
@@ -13,9 +14,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,9 +28,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The checks after a stage ({@link StageChecks}), and what a failed one does: the outcomes go to
- * {@code ops.quality_checks}; a failed {@link Severity#ERROR} check puts every table the stage
- * wrote back to its version before the stage ({@link #restore}), so the night fails leaving the
- * tables as they were.
+ * {@code ops.quality_checks}; a failed {@link Severity#ERROR} check fails the stage, and the runner
+ * puts back what the stage's run committed ({@code io.trueroi.ops.Rollback}).
  *
  * <p>Cost: one query per checked table, {@value #PARALLEL_QUERIES} at a time (a few rows each reach
  * the driver); each check's own cost is in {@link Check}. The outcomes of a run are appended in one
@@ -59,7 +57,7 @@ public final class QualityGate {
     /** One check's result. */
     public record Outcome(
             RunContext run,
-            String stage,
+            Stage stage,
             Table table,
             String check,
             Severity severity,
@@ -81,7 +79,7 @@ public final class QualityGate {
             return RowFactory.create(
                     run.runId(),
                     run.parentRunId(),
-                    stage,
+                    stage.id(),
                     table.qualifiedName(),
                     check,
                     severity.id(),
@@ -95,7 +93,7 @@ public final class QualityGate {
 
     /** Runs the checks of what {@code stage} wrote: one query per table, a few at once. */
     public static List<Outcome> check(
-            String stage, TrueRoiConfig config, Warehouse warehouse, RunContext run, Set<String> groups) {
+            Stage stage, TrueRoiConfig config, Warehouse warehouse, RunContext run, Set<String> groups) {
         if (!config.quality().enabled()) {
             return List.of();
         }
@@ -163,28 +161,5 @@ public final class QualityGate {
         }
         List<Row> rows = outcomes.stream().map(Outcome::row).toList();
         warehouse.append(warehouse.spark().createDataFrame(rows, SCHEMA), Table.QUALITY_CHECKS);
-    }
-
-    /** The versions of the tables {@code stage} writes (-1: not there yet), before it runs. */
-    public static Map<Table, Long> versions(Warehouse warehouse, String stage) {
-        Map<Table, Long> versions = new LinkedHashMap<>();
-        for (Table t : Table.values()) {
-            if (t.writtenBy().equals(stage)) {
-                versions.put(t, warehouse.version(t));
-            }
-        }
-        return versions;
-    }
-
-    /** Puts each table back to its version in {@code before}; returns the tables it changed. */
-    public static List<Table> restore(Warehouse warehouse, Map<Table, Long> before) {
-        List<Table> restored = new ArrayList<>();
-        before.forEach((table, version) -> {
-            if (warehouse.version(table) != version) {
-                warehouse.restore(table, version);
-                restored.add(table);
-            }
-        });
-        return restored;
     }
 }

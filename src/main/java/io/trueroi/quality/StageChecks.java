@@ -4,18 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
-import io.trueroi.attribution.AttributionAction;
 import io.trueroi.catalog.Layer;
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.ChannelRule;
 import io.trueroi.config.QualitySettings;
 import io.trueroi.config.TrueRoiConfig;
-import io.trueroi.identity.IdentityAction;
-import io.trueroi.ingest.IngestAction;
 import io.trueroi.ingest.Readers;
 import io.trueroi.ingest.SourceReader;
-import io.trueroi.journey.JourneysAction;
-import io.trueroi.marts.MartsAction;
 import io.trueroi.ops.RunContext;
 import io.trueroi.spark.Warehouse;
 import java.sql.Date;
@@ -48,14 +44,13 @@ final class StageChecks {
     }
 
     /** The checks of what {@code stage} wrote; {@code groups} are the source groups ingest read. */
-    List<Check> of(String stage, Set<String> groups) {
+    List<Check> of(Stage stage, Set<String> groups) {
         return switch (stage) {
-            case IngestAction.NAME -> ingest(groups);
-            case IdentityAction.NAME -> whole(Table.IDENTITY_MAP, Table.AMBIGUOUS_IDENTIFIERS, Table.ONE_ID_HISTORY);
-            case JourneysAction.NAME -> journeys();
-            case AttributionAction.NAME -> attribution();
-            case MartsAction.NAME -> marts();
-            default -> throw new IllegalArgumentException("no checks for stage " + stage);
+            case INGEST -> ingest(groups);
+            case IDENTITY -> whole(Table.IDENTITY_MAP, Table.AMBIGUOUS_IDENTIFIERS, Table.ONE_ID_HISTORY);
+            case JOURNEYS -> journeys();
+            case ATTRIBUTION -> attribution();
+            case MARTS -> marts();
         };
     }
 

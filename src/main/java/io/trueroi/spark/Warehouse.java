@@ -52,11 +52,23 @@ public final class Warehouse {
 
     private static final int CREATE_ATTEMPTS = 10;
 
+    /** Delta's session setting whose value every commit of the session carries as its userMetadata. */
+    public static final String COMMIT_TAG = "spark.databricks.delta.commitInfo.userMetadata";
+
     private final SparkSession spark;
     private final String root;
+    /** What a stage may read, when this is a stage's view of the warehouse; null otherwise. */
+    private final StageReads reads;
+
+    private Warehouse(SparkSession spark, String qualifiedRoot, StageReads reads) {
+        this.spark = spark;
+        this.root = qualifiedRoot;
+        this.reads = reads;
+    }
 
     public Warehouse(SparkSession spark, String root) {
         this.spark = spark;
+        this.reads = null;
         // Qualified once (file:/abs/path or s3a://...), so catalog locations never depend on the
         // catalog's own warehouse directory.
         Path p = new Path(root);
@@ -82,7 +94,33 @@ public final class Warehouse {
     public Warehouse withSessionSetting(String key, String value) {
         SparkSession clone = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
         clone.conf().set(key, value);
-        return new Warehouse(clone, root);
+        return new Warehouse(clone, root, reads);
+    }
+
+    /**
+     * This warehouse as one stage sees it: a read of a table outside {@code reads} fails, and the
+     * version of each table read is kept ({@link StageReads}).
+     */
+    public Warehouse forStage(StageReads stageReads) {
+        return new Warehouse(spark, root, stageReads);
+    }
+
+    /** The tag this warehouse's commits carry ({@link #withCommitTag}), or null. */
+    public String commitTag() {
+        return spark.conf().getOption(COMMIT_TAG).getOrElse(() -> null);
+    }
+
+    /** What this stage's view read so far; null for the warehouse itself. */
+    public StageReads reads() {
+        return reads;
+    }
+
+    /**
+     * This warehouse on a clone of its session whose every Delta commit carries {@code tag} (a run
+     * id) as its userMetadata: how a rollback tells this run's commits from another run's.
+     */
+    public Warehouse withCommitTag(String tag) {
+        return withSessionSetting(COMMIT_TAG, tag);
     }
 
     public SparkSession spark() {
@@ -113,6 +151,9 @@ public final class Warehouse {
     }
 
     public Dataset<Row> read(Table table) {
+        if (reads != null) {
+            reads.check(table, this::version);
+        }
         return spark.read().format("delta").load(path(table));
     }
 
@@ -270,36 +311,6 @@ public final class Warehouse {
     }
 
     /**
-     * Rows per value of a partition column ({@code column}, typed as in the table, and {@code
-     * rows}), from the row counts Delta's log keeps per file: no data file is read.
-     */
-    public Dataset<Row> rowsPerPartition(Table table, String column) {
-        var snap = snapshot(table);
-        StructField field = snap.metadata().schema().apply(column);
-        return snap.allFiles()
-                .toDF()
-                .groupBy(org.apache
-                        .spark
-                        .sql
-                        .functions
-                        .col("partitionValues")
-                        .getItem(column)
-                        .cast(field.dataType())
-                        .as(column))
-                .agg(org.apache
-                        .spark
-                        .sql
-                        .functions
-                        .sum(org.apache
-                                .spark
-                                .sql
-                                .functions
-                                .get_json_object(org.apache.spark.sql.functions.col("stats"), "$.numRecords")
-                                .cast("long"))
-                        .as("rows"));
-    }
-
-    /**
      * Puts the table back to {@code version} in one transaction (Delta's RESTORE); a table that did
      * not exist then ({@code version < 0}) is removed. Later versions stay in the log, so time
      * travel still shows what was undone.
@@ -317,13 +328,55 @@ public final class Warehouse {
         spark.sql("RESTORE TABLE delta.`" + path(table).replace("`", "``") + "` TO VERSION AS OF " + version);
     }
 
+    /**
+     * Puts back only the rows matching {@code slice} as they were at {@code version}, in one
+     * transaction, leaving every other row as it is now: how a run undoes its share of a table
+     * others wrote to after it. Nothing there then ({@code version < 0}) deletes the slice.
+     */
+    public void restoreSlice(Table table, String slice, long version) {
+        if (version < 0) {
+            delete(table, slice);
+            return;
+        }
+        Dataset<Row> then = spark.read()
+                .format("delta")
+                .option("versionAsOf", version)
+                .load(path(table))
+                .filter(slice);
+        writer(then, table, SaveMode.Overwrite, List.of())
+                .option("replaceWhere", slice)
+                .save(path(table));
+    }
+
+    /** One commit of a table: its version and the tag of the run that made it ({@link #COMMIT_TAG}). */
+    public record Commit(long version, String tag, String operation) {}
+
+    /** The table's commits after {@code version}, newest first (its log's commit infos, no Spark job). */
+    public List<Commit> commitsAfter(Table table, long version) {
+        long latest = version(table);
+        if (latest <= version) {
+            return List.of();
+        }
+        return io.delta.tables.DeltaTable.forPath(spark, path(table))
+                .history((int) Math.min(Integer.MAX_VALUE, latest - Math.max(version, -1)))
+                .select("version", "userMetadata", "operation")
+                .collectAsList()
+                .stream()
+                .filter(r -> r.getLong(0) > version)
+                .map(r -> new Commit(r.getLong(0), r.isNullAt(1) ? null : r.getString(1), r.getString(2)))
+                .toList();
+    }
+
     /** Appends in one transaction (a blind append never conflicts with concurrent appends). */
     public void append(Dataset<Row> data, Table table) {
         if (!exists(table)) {
             create(data, table, List.of());
             return;
         }
-        writer(data, table, SaveMode.Append, List.of()).save(path(table));
+        // A column added to a runner's row (ops.job_runs) joins the table on its first append.
+        writer(data, table, SaveMode.Append, List.of())
+                .option("mergeSchema", "true")
+                .save(path(table));
         register(table);
     }
 
@@ -333,7 +386,9 @@ public final class Warehouse {
      * statistics columns ({@link #statsColumns}) and the constraints ({@link Table#constraints()}),
      * so its first rows are checked too. Fails if the table exists.
      */
-    private void create(Dataset<Row> data, Table table, List<String> partitionBy) {
+    private void create(Dataset<Row> given, Table table, List<String> partitionBy) {
+        // Delta's CREATE takes its commit's tag from the session of the data, not from an option.
+        Dataset<Row> data = onThisSession(given);
         StructType schema = data.schema();
         var writer = data.to(TableDocs.withComments(table, schema))
                 .writeTo("delta.`" + path(table).replace("`", "``") + "`")
@@ -371,6 +426,11 @@ public final class Warehouse {
     private DataFrameWriter<Row> writer(Dataset<Row> data, Table table, SaveMode mode, List<String> partitionBy) {
         keepTableProperties(table, data.schema());
         var writer = data.write().format("delta").mode(mode);
+        // The data may come from another session than this one, whose tag the write would carry.
+        String tag = commitTag();
+        if (tag != null) {
+            writer = writer.option("userMetadata", tag);
+        }
         if (!partitionBy.isEmpty()) {
             writer = writer.partitionBy(partitionBy.toArray(new String[0]));
         }
@@ -428,6 +488,16 @@ public final class Warehouse {
                         + f.name().replace("`", "``") + "` COMMENT " + sqlString(meaning));
             }
         }
+    }
+
+    /** The data's plan on this warehouse's session (the same rows; this session's settings apply). */
+    private Dataset<Row> onThisSession(Dataset<Row> data) {
+        if (data.sparkSession() == spark) {
+            return data;
+        }
+        return org.apache.spark.sql.classic.Dataset.ofRows(
+                (org.apache.spark.sql.classic.SparkSession) spark,
+                ((org.apache.spark.sql.classic.Dataset<Row>) data).logicalPlan());
     }
 
     /** A Spark SQL string literal of {@code s}. */

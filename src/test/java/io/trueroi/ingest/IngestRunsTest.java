@@ -203,7 +203,7 @@ class IngestRunsTest {
         byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
         world.bytes("pos_transactions", D2, "pos_BJ002.csv.gz", truncated);
         Exception e = assertThrows(Exception.class, () -> run(spark, config, D1, D2));
-        String reason = io.trueroi.jobs.FailuresAccess.describe(e);
+        String reason = io.trueroi.ops.Failures.describe(e);
         assertTrue(reason.startsWith("cannot read pos/transactions/dt=2026-10-02/pos_BJ002.csv.gz at line "), reason);
         assertEquals(v, version(spark, w, Table.POS_TRANSACTIONS), "nothing written");
     }

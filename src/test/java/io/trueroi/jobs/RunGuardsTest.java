@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.ops.JobFailure;
@@ -59,7 +60,8 @@ class RunGuardsTest {
         TestWorld world = new TestWorld(tmp).day(D1).day(D2);
         Path conf = world.confFile("");
         Warehouse w = new Warehouse(spark, world.warehouse.toString());
-        JobRuns.record(w, RunContext.start("nightly", D2, D2, null), JobRuns.SUCCEEDED, null, List.of(), Map.of());
+        JobRuns.record(
+                w, RunContext.start("nightly", D2, D2, null), JobRuns.SUCCEEDED, null, List.of(), Map.of(), Map.of());
 
         Outcome refused = run(conf, "nightly", "--date", D1.toString());
         assertEquals(TrueRoi.EXIT_FAILED, refused.code(), refused.err());
@@ -103,11 +105,11 @@ class RunGuardsTest {
         TrueRoiConfig before = world.config("");
         Warehouse w = new Warehouse(spark, world.warehouse.toString());
         RunContext first = RunContext.start("journeys", D1, D1, null);
-        RuleFingerprints.read(w).record(w, before, "journeys", first);
+        RuleFingerprints.read(w).record(w, before, Stage.JOURNEYS, first);
         long version = w.version(Table.RULE_FINGERPRINTS);
-        RuleFingerprints.read(w).record(w, before, "journeys", first);
+        RuleFingerprints.read(w).record(w, before, Stage.JOURNEYS, first);
         assertEquals(version, w.version(Table.RULE_FINGERPRINTS), "the same settings are not written again");
-        RuleFingerprints.read(w).check(before, List.of("identity", "journeys", "attribution", "marts"));
+        RuleFingerprints.read(w).check(before, List.of(Stage.IDENTITY, Stage.JOURNEYS, Stage.ATTRIBUTION, Stage.MARTS));
 
         Path shorter = world.confFile("trueroi.journeys.lookback-days = 14\n");
         Outcome refused = run(shorter, "journeys", "--date", D1.toString());
@@ -123,30 +125,30 @@ class RunGuardsTest {
         TrueRoiConfig channels = world.config(
                 "trueroi.channels = [{ channel = \"Ads\", group = \"Paid\", when { source_system = [\"ads\"] } }]\n");
         JobFailure e =
-                assertThrows(JobFailure.class, () -> RuleFingerprints.read(w).check(channels, List.of("journeys")));
+                assertThrows(JobFailure.class, () -> RuleFingerprints.read(w).check(channels, List.of(Stage.JOURNEYS)));
         assertTrue(e.getMessage().contains("journeys (trueroi.channels: ("), e.getMessage());
 
         // The bootstrap's settings decide only tables rebuilt whole every run: changing them is no rule change.
-        RuleFingerprints.read(w).record(w, before, "attribution", first);
+        RuleFingerprints.read(w).record(w, before, Stage.ATTRIBUTION, first);
         RuleFingerprints.read(w)
                 .check(
                         world.config("trueroi.attribution.intervals.replicates = 0\n"
                                 + "trueroi.attribution.intervals.level = 0.5\n"),
-                        List.of("attribution"));
+                        List.of(Stage.ATTRIBUTION));
         JobFailure model = assertThrows(JobFailure.class, () -> RuleFingerprints.read(w)
-                .check(world.config("trueroi.attribution.shapley.min-set-journeys = 5\n"), List.of("attribution")));
+                .check(world.config("trueroi.attribution.shapley.min-set-journeys = 5\n"), List.of(Stage.ATTRIBUTION)));
         assertTrue(
                 model.getMessage().contains("trueroi.attribution.shapley.min-set-journeys: 20 -> 5"),
                 model.getMessage());
         // So do the lifetime value's: its tables are rebuilt whole, and each fit's row says its unit.
-        RuleFingerprints.read(w).record(w, before, "marts", first);
+        RuleFingerprints.read(w).record(w, before, Stage.MARTS, first);
         RuleFingerprints.read(w)
                 .check(
                         world.config("trueroi.marts.clv.time-unit = weeks\n"
                                 + "trueroi.marts.clv.annual-discount-rate = 0.2\n"),
-                        List.of("marts"));
+                        List.of(Stage.MARTS));
         JobFailure paths = assertThrows(JobFailure.class, () -> RuleFingerprints.read(w)
-                .check(world.config("trueroi.marts.top-paths = 5\n"), List.of("marts")));
+                .check(world.config("trueroi.marts.top-paths = 5\n"), List.of(Stage.MARTS)));
         assertTrue(paths.getMessage().contains("trueroi.marts.top-paths: 50 -> 5"), paths.getMessage());
 
         Outcome rebuilt = run(shorter, "journeys", "--date", D1.toString(), "--full-refresh");
@@ -165,19 +167,19 @@ class RunGuardsTest {
         TestWorld world = new TestWorld(tmp).day(D1);
         Warehouse w = new Warehouse(spark, world.warehouse.toString());
         TrueRoiConfig real = world.config("");
-        RuleFingerprints.read(w).record(w, real, "ingest", RunContext.start("ingest", D1, D1, null));
+        RuleFingerprints.read(w).record(w, real, Stage.INGEST, RunContext.start("ingest", D1, D1, null));
         String recorded = w.read(Table.RULE_FINGERPRINTS)
                 .filter("stage = 'ingest'")
                 .first()
                 .getAs("settings");
         assertTrue(recorded.contains("hash-key-fingerprint"), recorded);
         assertFalse(recorded.contains(TestWorld.HASH_KEY), "the fingerprint is not the key");
-        RuleFingerprints.read(w).check(real, List.of("ingest"));
+        RuleFingerprints.read(w).check(real, List.of(Stage.INGEST));
 
         TrueRoiConfig other = io.trueroi.config.TrueRoiConfig.load(
                 List.of(world.confFile("")), java.util.Map.of("TRUEROI_HASH_KEY", "another-key-of-enough-length"));
         JobFailure e =
-                assertThrows(JobFailure.class, () -> RuleFingerprints.read(w).check(other, List.of("ingest")));
+                assertThrows(JobFailure.class, () -> RuleFingerprints.read(w).check(other, List.of(Stage.INGEST)));
         assertTrue(e.getMessage().contains("ingest (trueroi.security.hash-key-fingerprint: "), e.getMessage());
         assertTrue(
                 e.getMessage().contains("the PII hash key is not the one the warehouse was built with"),

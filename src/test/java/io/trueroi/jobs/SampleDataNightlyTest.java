@@ -1,5 +1,6 @@
 package io.trueroi.jobs;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trueroi.catalog.Layer;
+import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import io.trueroi.testing.SharedSpark;
@@ -84,6 +86,29 @@ class SampleDataNightlyTest {
             out.put(e.getKey(), e.getValue().asLong());
         }
         return out;
+    }
+
+    /**
+     * Issue 40: each stage's job_runs row records the version of every table it read, and on a
+     * night from an empty warehouse it read every input its declaration names ({@link Stage#inputs()}),
+     * each at the version its writing stage left (no later stage writes it).
+     */
+    @Test
+    void eachStageReadEveryDeclaredInputAtTheVersionItsWriterLeft() {
+        for (Stage stage : Stage.values()) {
+            Row row = warehouse
+                    .read(Table.JOB_RUNS)
+                    .filter(col("job").equalTo(stage.id()).and(col("status").equalTo("SUCCEEDED")))
+                    .first();
+            Map<String, Long> inputs = scala.jdk.javaapi.CollectionConverters.asJava(
+                    row.<scala.collection.Map<String, Long>>getAs("inputs"));
+            for (Table t : stage.inputs()) {
+                assertEquals(warehouse.version(t), inputs.get(t.qualifiedName()), stage + " read " + t);
+            }
+            assertTrue(
+                    stage.readable().stream().map(Table::qualifiedName).toList().containsAll(inputs.keySet()),
+                    stage + " " + inputs);
+        }
     }
 
     @Test

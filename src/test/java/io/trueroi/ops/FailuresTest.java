@@ -1,4 +1,4 @@
-package io.trueroi.jobs;
+package io.trueroi.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

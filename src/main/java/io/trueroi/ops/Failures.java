@@ -1,15 +1,16 @@
-package io.trueroi.jobs;
+package io.trueroi.ops;
 
 import io.trueroi.config.ConfigError;
-import io.trueroi.ops.JobFailure;
+import io.trueroi.ingest.Pii;
 import java.io.UncheckedIOException;
 
 /** Finds the reason worth showing in an exception chain that Spark may have wrapped. */
-final class Failures {
+public final class Failures {
     private Failures() {}
 
-    static String describe(Throwable t) {
-        if (t instanceof JobCommand.StageFailed) {
+    /** The reason worth one line: our own failure's message, else the deepest cause's first line. */
+    public static String describe(Throwable t) {
+        if (t instanceof StageFailure) {
             return t.getMessage(); // already "stage <name>: <reason>"
         }
         Throwable ours = null;
@@ -40,7 +41,7 @@ final class Failures {
      * context and stack lines, and some messages (a SQL syntax error) start with a line break, so
      * a line ending in ':' (a prefix such as "statement 1 of 1:") takes the next one with it.
      */
-    static String firstLine(String msg) {
+    public static String firstLine(String msg) {
         StringBuilder out = new StringBuilder();
         for (String line : msg.strip().split("\\R")) {
             if (line.isBlank()) {
@@ -55,5 +56,12 @@ final class Failures {
             }
         }
         return out.toString();
+    }
+
+    /** The message on one line, with any phone or e-mail it quotes redacted (stderr is kept in logs). */
+    public static String oneLine(String s) {
+        return s == null
+                ? ""
+                : Pii.redactText(s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim());
     }
 }

@@ -1,0 +1,218 @@
+package io.trueroi.ops;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
+import io.trueroi.catalog.Stage;
+import io.trueroi.catalog.Table;
+import io.trueroi.config.TrueRoiConfig;
+import io.trueroi.quality.QualityGate;
+import io.trueroi.spark.StageReads;
+import io.trueroi.spark.Warehouse;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the stages of one job in order, around each what every run needs: the lock on the parts the
+ * stages write ({@link RunLock}), the guard against restating an earlier date, the rule
+ * fingerprints ({@link RuleFingerprints}), each stage's quality checks ({@link QualityGate}) and
+ * its {@code ops.job_runs} row with the table versions it read. A stage that throws or fails an
+ * error check has exactly its own commits undone ({@link Rollback}), never another run's.
+ *
+ * <p>Each stage runs on its own view of the warehouse: a clone of the session whose every Delta
+ * commit carries the stage run's id, and which refuses to read a table the stage does not declare
+ * ({@link Stage#readable()}).
+ *
+ * <p>Cost: per run, one read of {@code ops.job_runs} and {@code ops.run_locks} (abandoned runs and
+ * the restatement guard) and one of {@code ops.rule_fingerprints}; per stage, one log snapshot per
+ * table it owns, one job_runs append and the checks' queries; the checks' outcomes in one append.
+ */
+public final class Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
+
+    /** Builds a stage's action for one run, on the warehouse view the pipeline gives it. */
+    @FunctionalInterface
+    public interface Actions {
+        StageAction<?> of(Stage stage, Warehouse warehouse, RunContext run);
+    }
+
+    private final TrueRoiConfig config;
+    private final Warehouse warehouse;
+    private final Actions actions;
+    private Set<String> sourceGroups = Set.of();
+    private boolean fullRefresh = false;
+    private boolean forceUnlock = false;
+    private boolean nested = false;
+
+    public Pipeline(TrueRoiConfig config, Warehouse warehouse, Actions actions) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
+        this.actions = Objects.requireNonNull(actions, "actions");
+    }
+
+    /** The source groups ingest reads (its lock parts and checks). */
+    public Pipeline sourceGroups(Set<String> groups) {
+        this.sourceGroups = Set.copyOf(groups);
+        return this;
+    }
+
+    /** Allows a date before the last successful run's and changed rules (default false). */
+    public Pipeline fullRefresh(boolean fullRefresh) {
+        this.fullRefresh = fullRefresh;
+        return this;
+    }
+
+    /** Takes over the lock of a run older than {@code trueroi.runs.lock-stale-after} (default false). */
+    public Pipeline forceUnlock(boolean forceUnlock) {
+        this.forceUnlock = forceUnlock;
+        return this;
+    }
+
+    /** Each stage gets a run id and job_runs row of its own, with the job's run as parent (nightly). */
+    public Pipeline nested(boolean nested) {
+        this.nested = nested;
+        return this;
+    }
+
+    /** Runs the stages; throws {@link StageFailure} naming the stage that failed. */
+    public RunSummary run(RunContext run, List<Stage> stages) {
+        RunSummary summary = new RunSummary(run, nested);
+        String current = run.job();
+        try (RunLock lock = RunLock.acquire(
+                warehouse,
+                run,
+                Stage.lockParts(stages, sourceGroups),
+                config.runs().lockStaleAfter(),
+                forceUnlock)) {
+            JobRuns.started(warehouse, run);
+            List<String> abandoned = JobRuns.markAbandoned(warehouse, run);
+            if (!abandoned.isEmpty()) {
+                LOG.warn(
+                        "runs that never ended, now recorded as {} in {}: {}",
+                        JobRuns.ABANDONED,
+                        Table.JOB_RUNS,
+                        abandoned);
+            }
+            refuseRestatement(run, stages);
+            RuleFingerprints rules = RuleFingerprints.read(warehouse);
+            if (!fullRefresh) {
+                rules.check(config, stages);
+            }
+            for (Stage stage : stages) {
+                current = stage.id();
+                RunContext stageRun = nested ? run.stage(stage.id()) : run;
+                long s0 = System.nanoTime();
+                summary.add(stage, runStage(stage, stageRun, summary), System.nanoTime() - s0);
+                rules.record(warehouse, config, stage, stageRun);
+            }
+            QualityGate.record(warehouse, summary.checks());
+            if (nested) {
+                JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of(), Map.of());
+            }
+        } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
+            throw failed(run, current, summary, e);
+        }
+        return summary;
+    }
+
+    /** Records what a failed run can (its checks, its end row) and returns the failure to throw. */
+    private StageFailure failed(RunContext run, String current, RunSummary summary, Exception e) {
+        StageFailure failure = e instanceof StageFailure sf ? sf : new StageFailure(current, e);
+        try {
+            QualityGate.record(warehouse, summary.checks());
+            if (nested) {
+                JobRuns.record(warehouse, run, JobRuns.FAILED, failure.getMessage(), List.of(), Map.of(), Map.of());
+            }
+        } catch (RuntimeException recordFailed) {
+            failure.addSuppressed(recordFailed);
+        }
+        return failure;
+    }
+
+    /**
+     * Runs one stage and its checks, and records its job_runs row: SUCCEEDED with its counts and
+     * inputs, or FAILED with the reason after its own commits are undone.
+     */
+    private StageResult runStage(Stage stage, RunContext stageRun, RunSummary summary) {
+        Warehouse tagged = warehouse.withCommitTag(stageRun.runId());
+        StageReads reads = new StageReads(stage.id(), stage.readable());
+        StageAction<?> action = actions.of(stage, tagged.forStage(reads), stageRun);
+        Rollback rollback = Rollback.before(tagged, stageRun.runId(), action.owned());
+        StageResult result;
+        try {
+            result = action.execute();
+            long c0 = System.nanoTime();
+            List<QualityGate.Outcome> outcomes = QualityGate.check(stage, config, warehouse, stageRun, sourceGroups);
+            LOG.info(
+                    "{}: {} quality checks in {}s", stage, outcomes.size(), RunSummary.seconds(System.nanoTime() - c0));
+            summary.checks().addAll(outcomes);
+            QualityGate.Outcome failedCheck = QualityGate.firstError(outcomes);
+            if (failedCheck != null) {
+                throw new JobFailure("quality check " + failedCheck.describe());
+            }
+        } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
+            RuntimeException failure = undo(rollback, e);
+            JobRuns.record(
+                    warehouse,
+                    stageRun,
+                    JobRuns.FAILED,
+                    Failures.oneLine(Failures.describe(failure)),
+                    List.of(),
+                    Map.of(),
+                    reads.versions());
+            throw failure;
+        }
+        JobRuns.record(
+                warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters(), reads.versions());
+        LOG.info("{}: done, counters {}", stage, result.counters());
+        return result;
+    }
+
+    /** Undoes the stage run's commits; the failure to throw says what was put back. */
+    private static RuntimeException undo(Rollback rollback, Exception cause) {
+        try {
+            List<Table> undone = rollback.undo();
+            if (undone.isEmpty()) {
+                return cause instanceof RuntimeException re ? re : new JobFailure(Failures.describe(cause), cause);
+            }
+            return new JobFailure(
+                    Failures.describe(cause) + "; " + undone.size()
+                            + " table(s) put back as they were before the stage: " + undone,
+                    cause);
+        } catch (RuntimeException undoFailed) {
+            undoFailed.addSuppressed(cause);
+            return new JobFailure(
+                    Failures.describe(cause) + "; and undoing the stage's commits failed: "
+                            + Failures.describe(undoFailed),
+                    undoFailed);
+        }
+    }
+
+    /**
+     * Fails a run whose last date is before the last date a stage above ingest succeeded for: the
+     * tables already hold that later state, and a night does not restate history. Ingest alone may
+     * run any date (it reads what has not been read); {@code --full-refresh} rebuilds, so it may too.
+     */
+    private void refuseRestatement(RunContext run, List<Stage> stages) {
+        if (fullRefresh || stages.equals(List.of(Stage.INGEST)) || !warehouse.exists(Table.JOB_RUNS)) {
+            return;
+        }
+        Row last = warehouse
+                .read(Table.JOB_RUNS)
+                .filter(col("status").equalTo(JobRuns.SUCCEEDED).and(col("job").notEqual(Stage.INGEST.id())))
+                .agg(max("date_to"))
+                .first();
+        LocalDate to = run.to();
+        if (!last.isNullAt(0) && to.isBefore(last.getDate(0).toLocalDate())) {
+            throw new JobFailure(run.job() + " for " + to + " is before the last successful run's date, "
+                    + last.getDate(0) + ": a run does not restate history; use --full-refresh to rebuild as of "
+                    + to + ", or backfill into an empty warehouse");
+        }
+    }
+}
