@@ -116,6 +116,36 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
     /** The fitted model, and what fitting it wrote. */
     private record MarkovFit(MarkovModel model, MarkovCounts counts) {}
 
+    /** The models fitted and built for the run, and what fitting them counted. */
+    private record Fitted(
+            List<AttributionModel> models,
+            MarkovCounts markov,
+            ShapleyTraining.Fit shapley,
+            IncrementalTraining.Fit incremental) {
+        /** Each refitted model's replicates, for the bootstrap. */
+        Map<ModelName, List<? extends AttributionModel>> refits() {
+            Map<ModelName, List<? extends AttributionModel>> refits = new LinkedHashMap<>();
+            if (shapley != null) {
+                refits.put(ModelName.SHAPLEY, shapley.replicates());
+            }
+            if (incremental != null) {
+                refits.put(ModelName.INCREMENTAL, incremental.replicates());
+            }
+            return refits;
+        }
+    }
+
+    /**
+     * The journeys; the touchpoints and conversions only for the incremental model, which fits on
+     * them; the identity map never (without it the bootstrap draws per OneID).
+     */
+    @Override
+    protected List<Table> required() {
+        return config.attribution().models().contains(ModelName.INCREMENTAL)
+                ? List.of(Table.JOURNEYS, Table.TOUCHPOINTS, Table.CONVERSIONS)
+                : List.of(Table.JOURNEYS);
+    }
+
     @Override
     public Result execute() {
         requireInputs();
@@ -128,10 +158,6 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
         }
         try (Persisted cached = new Persisted()) {
             Dataset<Row> journeys = cached.keep(stored);
-            List<AttributionModel> models = new ArrayList<>();
-            MarkovCounts markov = null;
-            ShapleyTraining.Fit shapley = null;
-            IncrementalTraining.Fit incremental = null;
             Bootstrap bootstrap =
                     settings.intervalReplicates() > 0 ? Bootstrap.poisson(settings.intervalReplicates()) : null;
             // Read by every replicate pass; without an identity map (a warehouse fed journeys
@@ -139,84 +165,103 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             Dataset<Row> personKeys = bootstrap != null && warehouse.exists(Table.IDENTITY_MAP)
                     ? cached.keep(Bootstrap.personKeys(warehouse.read(Table.IDENTITY_MAP)))
                     : null;
-            for (ModelName name : settings.models()) {
-                if (name == ModelName.MARKOV) {
-                    MarkovFit fit = fitMarkov(journeys, settings, cached);
-                    markov = fit.counts();
-                    models.add(fit.model());
-                } else if (name == ModelName.SHAPLEY) {
-                    shapley = step(
-                            "shapley fit (" + settings.shapleyTrainingWindowDays() + " days to " + run.to() + ")",
-                            () -> ShapleyTraining.fit(
-                                    journeys,
-                                    settings.shapleyTrainingWindowDays(),
-                                    settings.shapleyMinSetJourneys(),
-                                    run.to(),
-                                    config.businessTimeZone(),
-                                    bootstrap,
-                                    personKeys));
-                    models.add(shapley.model());
-                } else if (name == ModelName.INCREMENTAL) {
-                    incremental = step(
-                            "incremental fit (" + settings.incrementalTrainingWindowDays() + " days to " + run.to()
-                                    + ")",
-                            () -> IncrementalTraining.fit(
-                                    warehouse.read(Table.TOUCHPOINTS),
-                                    warehouse.read(Table.CONVERSIONS),
-                                    new IncrementalTraining.Settings(
-                                            settings.incrementalTrainingWindowDays(),
-                                            settings.incrementalExposureWindowDays(),
-                                            settings.incrementalHalfLifeDays()),
-                                    run.to(),
-                                    config.businessTimeZone(),
-                                    cached,
-                                    bootstrap,
-                                    personKeys));
-                    LOG.info("attribution: {}", incremental.model());
-                    models.add(incremental.model());
-                } else {
-                    models.add(ruleBased(name, settings));
-                }
-            }
-            Dataset<Row> all = Credits.of(journeys, models, config.businessTimeZone());
-            step("write " + Table.CREDITS, () -> warehouse.overwrite(all, Table.CREDITS, List.of("model")));
+            Fitted fitted = fit(journeys, settings, cached, bootstrap, personKeys);
             Map<ModelName, Long> credits = new LinkedHashMap<>();
-            long converting = step("count credits", () -> {
-                for (Row r : warehouse
-                        .read(Table.CREDITS)
-                        .groupBy("model")
-                        .agg(count(lit(1)))
-                        .collectAsList()) {
-                    credits.put(ModelName.of(r.getString(0)), r.getLong(1));
-                }
-                return journeys.filter(col("converted")).count();
-            });
+            long converting = writeCredits(journeys, fitted.models(), credits);
             List<TableWritten> tables = new ArrayList<>();
             tables.add(written(
                     Table.CREDITS,
                     credits.values().stream().mapToLong(Long::longValue).sum()));
-            Map<ModelName, List<? extends AttributionModel>> refits = new LinkedHashMap<>();
-            if (shapley != null) {
-                refits.put(ModelName.SHAPLEY, shapley.replicates());
-            }
-            if (incremental != null) {
-                refits.put(ModelName.INCREMENTAL, incremental.replicates());
-            }
             Dataset<Row> replicates = bootstrap == null
                     ? CreditReplicates.none(spark())
-                    : CreditReplicates.of(journeys, models, refits, bootstrap, personKeys);
+                    : CreditReplicates.of(journeys, fitted.models(), fitted.refits(), bootstrap, personKeys);
             long replicateRows = step(
                     "write " + Table.CREDIT_REPLICATES + " (" + (bootstrap == null ? 0 : bootstrap.replicates())
                             + " replicates)",
                     () -> writeCounted(replicates, Table.CREDIT_REPLICATES));
             tables.add(written(Table.CREDIT_REPLICATES, replicateRows));
+            MarkovCounts markov = fitted.markov();
             if (markov != null) {
                 tables.add(written(Table.MARKOV_DAILY_COUNTS, markov.dailyCounts()));
                 tables.add(written(Table.MARKOV_REMOVAL_EFFECTS, markov.effectRows()));
                 tables.add(written(Table.MARKOV_TRANSITIONS, markov.transitions()));
             }
-            return new Result(credits, converting, markov, shapley, incremental, List.copyOf(tables));
+            return new Result(credits, converting, markov, fitted.shapley(), fitted.incremental(), List.copyOf(tables));
         }
+    }
+
+    /** Every configured model, fitted or built, in the configured order. */
+    private Fitted fit(
+            Dataset<Row> journeys,
+            AttributionSettings settings,
+            Persisted cached,
+            Bootstrap bootstrap,
+            Dataset<Row> personKeys) {
+        List<AttributionModel> models = new ArrayList<>();
+        MarkovCounts markov = null;
+        ShapleyTraining.Fit shapley = null;
+        IncrementalTraining.Fit incremental = null;
+        for (ModelName name : settings.models()) {
+            if (name == ModelName.MARKOV) {
+                MarkovFit fit = fitMarkov(journeys, settings, cached);
+                markov = fit.counts();
+                models.add(fit.model());
+            } else if (name == ModelName.SHAPLEY) {
+                shapley = step(
+                        "shapley fit (" + settings.shapleyTrainingWindowDays() + " days to " + run.to() + ")",
+                        () -> ShapleyTraining.fit(
+                                journeys,
+                                settings.shapleyTrainingWindowDays(),
+                                settings.shapleyMinSetJourneys(),
+                                run.to(),
+                                config.businessTimeZone(),
+                                bootstrap,
+                                personKeys));
+                models.add(shapley.model());
+            } else if (name == ModelName.INCREMENTAL) {
+                incremental = fitIncremental(settings, cached, bootstrap, personKeys);
+                models.add(incremental.model());
+            } else {
+                models.add(ruleBased(name, settings));
+            }
+        }
+        return new Fitted(models, markov, shapley, incremental);
+    }
+
+    private IncrementalTraining.Fit fitIncremental(
+            AttributionSettings settings, Persisted cached, Bootstrap bootstrap, Dataset<Row> personKeys) {
+        IncrementalTraining.Fit fit = step(
+                "incremental fit (" + settings.incrementalTrainingWindowDays() + " days to " + run.to() + ")",
+                () -> IncrementalTraining.fit(
+                        warehouse.read(Table.TOUCHPOINTS),
+                        warehouse.read(Table.CONVERSIONS),
+                        new IncrementalTraining.Settings(
+                                settings.incrementalTrainingWindowDays(),
+                                settings.incrementalExposureWindowDays(),
+                                settings.incrementalHalfLifeDays()),
+                        run.to(),
+                        config.businessTimeZone(),
+                        cached,
+                        bootstrap,
+                        personKeys));
+        LOG.info("attribution: {}", fit.model());
+        return fit;
+    }
+
+    /** Writes every model's credits; fills {@code credits} per model, returns the converting journeys. */
+    private long writeCredits(Dataset<Row> journeys, List<AttributionModel> models, Map<ModelName, Long> credits) {
+        Dataset<Row> all = Credits.of(journeys, models, config.businessTimeZone());
+        step("write " + Table.CREDITS, () -> warehouse.overwrite(all, Table.CREDITS, List.of("model")));
+        return step("count credits", () -> {
+            for (Row r : warehouse
+                    .read(Table.CREDITS)
+                    .groupBy("model")
+                    .agg(count(lit(1)))
+                    .collectAsList()) {
+                credits.put(ModelName.of(r.getString(0)), r.getLong(1));
+            }
+            return journeys.filter(col("converted")).count();
+        });
     }
 
     /** The model of a rule-based name, with its settings. */
@@ -258,7 +303,6 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
         LocalDate from =
                 first.isNullAt(0) ? run.to().plusDays(1) : first.getDate(0).toLocalDate();
         MarkovTraining.Fits kept = MarkovTraining.fit(daily, settings, from, run.to(), cached);
-        Dataset<Row> totals = kept.totals();
         Map<LocalDate, Map<String, Map<String, double[]>>> effects = new TreeMap<>();
         step("markov fits (order " + settings.markovOrder() + ", " + from + ".." + run.to() + ")", () -> {
             for (Row e : kept.channelEffects()
@@ -285,7 +329,13 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                                         col("to_state"),
                                         col("probability")),
                         Table.MARKOV_TRANSITIONS));
-        // The run date's fit, for the counters.
+        MarkovCounts counts = counts(kept.totals(), dailyRows, effectRows, transitions, choice);
+        return new MarkovFit(MarkovModel.byDate(effects, settings.segmentColumn()), counts);
+    }
+
+    /** The counters of the run date's fit. */
+    private MarkovCounts counts(
+            Dataset<Row> totals, long dailyRows, long effectRows, long transitions, MarkovOrderChoice.Choice choice) {
         long journeysThen = 0;
         long conversionsThen = 0;
         long fittedThen = 0;
@@ -301,9 +351,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                 fallbackThen++;
             }
         }
-        MarkovCounts counts = new MarkovCounts(
+        return new MarkovCounts(
                 journeysThen, conversionsThen, dailyRows, effectRows, fittedThen, fallbackThen, transitions, choice);
-        return new MarkovFit(MarkovModel.byDate(effects, settings.segmentColumn()), counts);
     }
 
     /** Replaces the table with {@code data}; returns the rows written, from Delta's log. */

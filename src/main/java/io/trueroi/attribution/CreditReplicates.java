@@ -134,15 +134,21 @@ final class CreditReplicates {
 
         private record Key(int model, int period, String channel, String campaign) {}
 
+        // Scratch for one journey's split, grown to the longest journey; per task (each task
+        // deserializes its own copy of this function).
+        private transient double[] weights;
+        private transient double[] shares;
+        private transient double[] revenueShares;
+
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
             int replicates = bootstrap.replicates();
             Map<Key, double[]> totals = new HashMap<>();
             int[] w = new int[replicates];
             Touches view = new Touches();
-            double[] weights = new double[16];
-            double[] shares = new double[16];
-            double[] revenueShares = new double[16];
+            weights = new double[16];
+            shares = new double[16];
+            revenueShares = new double[16];
             while (rows.hasNext()) {
                 Row r = rows.next();
                 bootstrap.weights(r.getString(0), w);
@@ -174,39 +180,61 @@ final class CreditReplicates {
                     view.set(i, channels.get(i), Credits.Split.micros(times.get(i)));
                 }
                 for (int m = 0; m < models.size(); m++) {
-                    AttributionModel model = models.get(m);
-                    int parts = Credits.Split.parts(model, n);
-                    double[][] slots = new double[parts][];
-                    for (int i = 0; i < parts; i++) {
-                        Key key = i < n
-                                ? new Key(m, period, channels.get(i), campaigns.isEmpty() ? null : campaigns.get(i))
-                                : new Key(m, period, Credits.BASELINE, null);
-                        slots[i] = totals.computeIfAbsent(key, k -> new double[2 * replicates]);
-                    }
-                    List<AttributionModel> refitted = refits.get(m);
-                    if (refitted.isEmpty()) {
-                        split(model, view, parts, weights, shares, revenueShares);
-                        for (int i = 0; i < parts; i++) {
-                            double[] t = slots[i];
-                            for (int b = 0; b < replicates; b++) {
-                                t[b] += w[b] * shares[i];
-                                t[replicates + b] += w[b] * revenueShares[i] * revenue;
-                            }
-                        }
-                    } else {
-                        for (int b = 0; b < replicates; b++) {
-                            if (w[b] == 0) {
-                                continue;
-                            }
-                            split(refitted.get(b), view, parts, weights, shares, revenueShares);
-                            for (int i = 0; i < parts; i++) {
-                                slots[i][b] += w[b] * shares[i];
-                                slots[i][replicates + b] += w[b] * revenueShares[i] * revenue;
-                            }
-                        }
-                    }
+                    add(m, period, channels, campaigns, view, w, revenue, totals);
                 }
             }
+            return rows(totals, replicates).iterator();
+        }
+
+        /** Adds model {@code m}'s weighted credits of one journey, per replicate, to its parts' totals. */
+        private void add(
+                int m,
+                int period,
+                List<String> channels,
+                List<String> campaigns,
+                Touches view,
+                int[] w,
+                double revenue,
+                Map<Key, double[]> totals) {
+            int replicates = w.length;
+            int n = channels.size();
+            AttributionModel model = models.get(m);
+            int parts = Credits.Split.parts(model, n);
+            double[][] slots = new double[parts][];
+            for (int i = 0; i < parts; i++) {
+                Key key = i < n
+                        ? new Key(m, period, channels.get(i), campaigns.isEmpty() ? null : campaigns.get(i))
+                        : new Key(m, period, Credits.BASELINE, null);
+                slots[i] = totals.computeIfAbsent(key, k -> new double[2 * replicates]);
+            }
+            List<AttributionModel> refitted = refits.get(m);
+            for (int b = 0; b < replicates; b++) {
+                if (w[b] == 0) {
+                    continue;
+                }
+                // A model with no refits splits the same for every replicate: split once.
+                if (!refitted.isEmpty() || b == firstCounted(w)) {
+                    split(refitted.isEmpty() ? model : refitted.get(b), view, parts, weights, shares, revenueShares);
+                }
+                for (int i = 0; i < parts; i++) {
+                    slots[i][b] += w[b] * shares[i];
+                    slots[i][replicates + b] += w[b] * revenueShares[i] * revenue;
+                }
+            }
+        }
+
+        /** The first replicate that counts the journey at all. */
+        private static int firstCounted(int[] w) {
+            for (int b = 0; b < w.length; b++) {
+                if (w[b] != 0) {
+                    return b;
+                }
+            }
+            return -1;
+        }
+
+        /** One row per total and replicate. */
+        private List<Row> rows(Map<Key, double[]> totals, int replicates) {
             List<Row> out = new ArrayList<>(totals.size() * replicates);
             totals.forEach((k, t) -> {
                 for (int b = 0; b < replicates; b++) {
@@ -220,7 +248,7 @@ final class CreditReplicates {
                             t[replicates + b]));
                 }
             });
-            return out.iterator();
+            return out;
         }
 
         /** The conversion and revenue shares of the journey's parts, as {@link Credits} splits them. */

@@ -27,7 +27,6 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.NormOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
@@ -115,13 +114,7 @@ public final class IncrementalTraining {
             Persisted cached,
             Bootstrap bootstrap,
             Dataset<Row> personKeys) {
-        // Days before the first data are no days of the people's lives the fit can see: a window
-        // reaching back before them would count them as days without purchases.
-        LocalDate from = to.minusDays(settings.trainingWindowDays() - 1L);
-        LocalDate dataFrom = firstDay(touchpoints, "touch_date", firstDay(conversions, "conversion_date", null));
-        if (dataFrom != null && dataFrom.isAfter(from)) {
-            from = dataFrom;
-        }
+        LocalDate from = trainingStart(touchpoints, conversions, settings, to);
         LocalDate exposedFrom = from.minusDays(settings.exposureWindowDays() - 1L);
         Dataset<Row> touches = touchpoints
                 .filter(not(col("is_invalid")).and(col("one_id").isNotNull()))
@@ -135,7 +128,6 @@ public final class IncrementalTraining {
         Row seen = touches.agg(sort_array(collect_set("channel")), countDistinct("one_id"))
                 .first();
         List<String> channels = new ArrayList<>(seen.getList(0));
-        SparkSession spark = touchpoints.sparkSession();
         long people = seen.getLong(1);
         long days = to.toEpochDay() - from.toEpochDay() + 1;
         if (channels.isEmpty() || people == 0 || days < 1) {
@@ -145,11 +137,57 @@ public final class IncrementalTraining {
                     List.of(), new double[0], 0, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
             return new Fit(none, 0, 0, 0, 0, 0, Map.of(), List.of());
         }
-        List<Object> indexes = new ArrayList<>();
         String[] features = new String[channels.size()];
         for (int i = 0; i < channels.size(); i++) {
-            indexes.add(i);
             features[i] = "x" + i;
+        }
+        Dataset<Row> pivoted = exposures(touches, channels, features, settings, from, to);
+        Dataset<Row> purchases = conversions
+                .filter(col("one_id").isNotNull())
+                .filter(col("conversion_date")
+                        .between(
+                                lit(from.toString()).cast("date"),
+                                lit(to.toString()).cast("date")))
+                .groupBy(col("one_id"), col("conversion_date").as("day"))
+                .agg(count(lit(1)).cast("double").as("y"));
+        // Read twice: joined to the exposed days, and counted per person.
+        purchases = cached.keep(purchases);
+        Dataset<Row> exposed = pivoted.join(purchases, new String[] {"one_id", "day"}, "left")
+                .withColumn("y", coalesce(col("y"), lit(0.0)));
+        Dataset<Row> perPerson = touches.select("one_id")
+                .distinct()
+                .join(personSums(exposed, features), new String[] {"one_id"}, "left")
+                .join(
+                        purchases.groupBy("one_id").agg(sum("y").cast("bigint").as("all_y")),
+                        new String[] {"one_id"},
+                        "left");
+        List<Normal> fits = normalFits(keyed(perPerson, bootstrap, personKeys), channels.size(), days, bootstrap);
+        return fitOf(fits, channels, settings, zone, people, days);
+    }
+
+    /**
+     * The first day of the training window: its length before {@code to}, but no earlier than the
+     * first data. Days before the first data are no days of the people's lives the fit can see: a
+     * window reaching back before them would count them as days without purchases.
+     */
+    private static LocalDate trainingStart(
+            Dataset<Row> touchpoints, Dataset<Row> conversions, Settings settings, LocalDate to) {
+        LocalDate from = to.minusDays(settings.trainingWindowDays() - 1L);
+        LocalDate dataFrom = firstDay(touchpoints, "touch_date", firstDay(conversions, "conversion_date", null));
+        return dataFrom != null && dataFrom.isAfter(from) ? dataFrom : from;
+    }
+
+    /** Each exposed person-day of the window with its decayed exposure per channel (features x0..). */
+    private static Dataset<Row> exposures(
+            Dataset<Row> touches,
+            List<String> channels,
+            String[] features,
+            Settings settings,
+            LocalDate from,
+            LocalDate to) {
+        List<Object> indexes = new ArrayList<>();
+        for (int i = 0; i < channels.size(); i++) {
+            indexes.add(i);
         }
         Column channelIndex = org.apache
                 .spark
@@ -185,51 +223,31 @@ public final class IncrementalTraining {
         for (int i = 0; i < channels.size(); i++) {
             pivoted = pivoted.withColumnRenamed(Integer.toString(i), features[i]);
         }
-        pivoted = pivoted.na().fill(0.0, features);
-        Dataset<Row> purchases = conversions
-                .filter(col("one_id").isNotNull())
-                .filter(col("conversion_date")
-                        .between(
-                                lit(from.toString()).cast("date"),
-                                lit(to.toString()).cast("date")))
-                .groupBy(col("one_id"), col("conversion_date").as("day"))
-                .agg(count(lit(1)).cast("double").as("y"));
-        // Read twice: joined to the exposed days, and counted per person.
-        purchases = cached.keep(purchases);
-        Dataset<Row> exposed = pivoted.join(purchases, new String[] {"one_id", "day"}, "left")
-                .withColumn("y", coalesce(col("y"), lit(0.0)));
-        Dataset<Row> perPerson = touches.select("one_id")
-                .distinct()
-                .join(personSums(exposed, features), new String[] {"one_id"}, "left")
-                .join(
-                        purchases.groupBy("one_id").agg(sum("y").cast("bigint").as("all_y")),
-                        new String[] {"one_id"},
-                        "left");
-        // The same columns with the person's key for the OneID, first.
+        return pivoted.na().fill(0.0, features);
+    }
+
+    /** The per-person sums with the person's bootstrap key in place of the OneID, first. */
+    private static Dataset<Row> keyed(Dataset<Row> perPerson, Bootstrap bootstrap, Dataset<Row> personKeys) {
         List<Column> columns = new ArrayList<>(List.of(col(Bootstrap.PERSON_KEY)));
         for (String c : perPerson.columns()) {
             if (!c.equals("one_id")) {
                 columns.add(col(c));
             }
         }
-        Dataset<Row> persons = Bootstrap.keyed(perPerson, bootstrap == null ? null : personKeys)
-                .select(columns.toArray(Column[]::new));
-        List<Normal> fits = normalFits(persons, channels.size(), days, bootstrap);
+        return Bootstrap.keyed(perPerson, bootstrap == null ? null : personKeys).select(columns.toArray(Column[]::new));
+    }
+
+    /** The model of the point fit, its replicates' models and the fit's counts. */
+    private static Fit fitOf(
+            List<Normal> fits, List<String> channels, Settings settings, ZoneId zone, long people, long days) {
         Normal point = fits.get(0);
-        IncrementalModel model = new IncrementalModel(
-                channels,
-                point.lifts(),
-                point.baseline(),
-                settings.exposureWindowDays(),
-                settings.halfLifeDays(),
-                zone);
         Map<String, Double> incremental = new LinkedHashMap<>();
         for (int i = 0; i < channels.size(); i++) {
             incremental.put(channels.get(i), Math.max(0, point.lifts()[i]) * point.exposure()[i]);
         }
-        List<IncrementalModel> replicates = new ArrayList<>();
-        for (Normal fit : fits.subList(1, fits.size())) {
-            replicates.add(new IncrementalModel(
+        List<IncrementalModel> models = new ArrayList<>();
+        for (Normal fit : fits) {
+            models.add(new IncrementalModel(
                     channels,
                     fit.lifts(),
                     fit.baseline(),
@@ -239,14 +257,14 @@ public final class IncrementalTraining {
         }
         long personDays = people * days;
         return new Fit(
-                model,
+                models.get(0),
                 people,
                 personDays,
                 personDays - Math.round(point.unexposedDays()),
                 Math.round(point.purchases()),
                 Math.round(point.purchases() - point.exposedPurchases()),
                 incremental,
-                List.copyOf(replicates));
+                List.copyOf(models.subList(1, models.size())));
     }
 
     /**
@@ -297,6 +315,67 @@ public final class IncrementalTraining {
             double[] exposure) {}
 
     /**
+     * One person's terms in one slot's layout: unexposed days, all purchases, exposed purchases,
+     * Σx (k), Σxy (k), Σxx (pairs). Throws naming the person whose sums overflowed.
+     */
+    private static long[] personTerms(Row r, int k, long days, int width) {
+        int pairs = k * (k + 1) / 2;
+        int sumsFrom = 2;
+        long exposedDays = r.isNullAt(1) ? 0 : r.getLong(1);
+        long[] v = new long[width];
+        v[0] = ExactSums.count(days - exposedDays);
+        v[1] = ExactSums.count(r.isNullAt(r.length() - 1) ? 0 : r.getLong(r.length() - 1));
+        if (exposedDays == 0) {
+            return v;
+        }
+        for (int c = sumsFrom; c < r.length() - 1; c++) {
+            if (r.isNullAt(c)) {
+                throw new ArithmeticException(String.format(
+                        "incremental fit: person %s's exposure sums past 2^31 over the training window; no person"
+                                + " is exposed that much (check journey.touchpoints for a bot)",
+                        r.getString(0)));
+            }
+        }
+        v[2] = r.getLong(sumsFrom);
+        for (int i = 0; i < k; i++) {
+            v[3 + i] = r.getLong(sumsFrom + 1 + i);
+            v[3 + k + i] = r.getLong(sumsFrom + 1 + k + pairs + i);
+        }
+        for (int p = 0; p < pairs; p++) {
+            v[3 + 2 * k + p] = r.getLong(sumsFrom + 1 + k + p);
+        }
+        return v;
+    }
+
+    /** The fit of one slot's sums, which start at {@code at}. */
+    private static Normal normalAt(ExactSums sums, int at, int k) {
+        double unexposedDays = sums.get(at);
+        double purchases = sums.get(at + 1);
+        double exposedPurchases = sums.get(at + 2);
+        // The baseline is the purchase rate of the people's days with no exposure at all,
+        // measured directly (those days are the control group the data holds); the lifts are
+        // fitted on the exposed days against it. Left free, the intercept trades off against
+        // the channels: people the pipeline sees only through one channel (a WeChat follower
+        // whose purchases are tied to them only after the follow) pull it toward 0 and hand
+        // the organic demand to low-lift channels.
+        double baseline = unexposedDays > 0 ? (purchases - exposedPurchases) / unexposedDays : 0;
+        DMatrixRMaj xx = new DMatrixRMaj(k, k);
+        DMatrixRMaj xy = new DMatrixRMaj(k, 1);
+        double[] exposure = new double[k];
+        int p = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = i; j < k; j++) {
+                double q = sums.get(at + 3 + 2 * k + p++);
+                xx.set(i, j, q);
+                xx.set(j, i, q);
+            }
+            exposure[i] = sums.get(at + 3 + i);
+            xy.set(i, 0, sums.get(at + 3 + k + i) - baseline * exposure[i]);
+        }
+        return new Normal(baseline, solve(xx, xy), unexposedDays, purchases, exposedPurchases, exposure);
+    }
+
+    /**
      * The point fit and each bootstrap replicate's, from per-person sums ({@link #personSums},
      * joined to every person's purchases as {@code all_y}): each person's sums counted once for the
      * point fit and {@code w_b} times for replicate b ({@link Bootstrap}), then one estimator for
@@ -315,7 +394,6 @@ public final class IncrementalTraining {
         int pairs = k * (k + 1) / 2;
         // Per slot: unexposed days, all purchases, exposed purchases, Σx (k), Σxy (k), Σxx (pairs).
         int width = 3 + 2 * k + pairs;
-        int sumsFrom = 2;
         ExactSums sums = people.javaRDD()
                 .aggregate(
                         new ExactSums(slots * width),
@@ -327,29 +405,7 @@ public final class IncrementalTraining {
                                 bootstrap.weights(r.getString(0), counts);
                                 System.arraycopy(counts, 0, w, 1, replicates);
                             }
-                            long exposedDays = r.isNullAt(1) ? 0 : r.getLong(1);
-                            long[] v = new long[width];
-                            v[0] = ExactSums.count(days - exposedDays);
-                            v[1] = ExactSums.count(r.isNullAt(r.length() - 1) ? 0 : r.getLong(r.length() - 1));
-                            if (exposedDays > 0) {
-                                for (int c = sumsFrom; c < r.length() - 1; c++) {
-                                    if (r.isNullAt(c)) {
-                                        throw new ArithmeticException(String.format(
-                                                "incremental fit: person %s's exposure sums past 2^31 over the"
-                                                        + " training window; no person is exposed that much"
-                                                        + " (check journey.touchpoints for a bot)",
-                                                r.getString(0)));
-                                    }
-                                }
-                                v[2] = r.getLong(sumsFrom);
-                                for (int i = 0; i < k; i++) {
-                                    v[3 + i] = r.getLong(sumsFrom + 1 + i);
-                                    v[3 + k + i] = r.getLong(sumsFrom + 1 + k + pairs + i);
-                                }
-                                for (int p = 0; p < pairs; p++) {
-                                    v[3 + 2 * k + p] = r.getLong(sumsFrom + 1 + k + p);
-                                }
-                            }
+                            long[] v = personTerms(r, k, days, width);
                             for (int b = 0; b < slots; b++) {
                                 if (w[b] != 0) {
                                     for (int e = 0; e < width; e++) {
@@ -362,31 +418,7 @@ public final class IncrementalTraining {
                         ExactSums::merge);
         List<Normal> fits = new ArrayList<>(slots);
         for (int b = 0; b < slots; b++) {
-            int at = b * width;
-            double unexposedDays = sums.get(at);
-            double purchases = sums.get(at + 1);
-            double exposedPurchases = sums.get(at + 2);
-            // The baseline is the purchase rate of the people's days with no exposure at all,
-            // measured directly (those days are the control group the data holds); the lifts are
-            // fitted on the exposed days against it. Left free, the intercept trades off against
-            // the channels: people the pipeline sees only through one channel (a WeChat follower
-            // whose purchases are tied to them only after the follow) pull it toward 0 and hand
-            // the organic demand to low-lift channels.
-            double baseline = unexposedDays > 0 ? (purchases - exposedPurchases) / unexposedDays : 0;
-            DMatrixRMaj xx = new DMatrixRMaj(k, k);
-            DMatrixRMaj xy = new DMatrixRMaj(k, 1);
-            double[] exposure = new double[k];
-            int p = 0;
-            for (int i = 0; i < k; i++) {
-                for (int j = i; j < k; j++) {
-                    double q = sums.get(at + 3 + 2 * k + p++);
-                    xx.set(i, j, q);
-                    xx.set(j, i, q);
-                }
-                exposure[i] = sums.get(at + 3 + i);
-                xy.set(i, 0, sums.get(at + 3 + k + i) - baseline * exposure[i]);
-            }
-            fits.add(new Normal(baseline, solve(xx, xy), unexposedDays, purchases, exposedPurchases, exposure));
+            fits.add(normalAt(sums, b * width, k));
         }
         return fits;
     }

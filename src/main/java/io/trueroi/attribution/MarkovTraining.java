@@ -356,9 +356,11 @@ public final class MarkovTraining {
                     chain.addTransition(from, r.getList(TO), r.getLong(TO + 1));
                 }
             }
-            MarkovRemovalEffect.Result result = MarkovRemovalEffect.fit(chain);
-            java.sql.Date date = key._1();
-            String segment = key._2();
+            return rows(key._1(), key._2(), MarkovRemovalEffect.fit(chain)).iterator();
+        }
+
+        /** The fit's channel rows, then its transition rows, in the output layout. */
+        private static List<Row> rows(java.sql.Date date, String segment, MarkovRemovalEffect.Result result) {
             List<Row> out = new ArrayList<>();
             for (MarkovRemovalEffect.ChannelResult c : result.channels().values()) {
                 out.add(RowFactory.create(
@@ -392,7 +394,7 @@ public final class MarkovTraining {
                         t.to(),
                         t.probability()));
             }
-            return out.iterator();
+            return out;
         }
 
         // Positions in the summed counts: as_of_date, fit_segment, from, to, journeys, conversions, nulls, value.

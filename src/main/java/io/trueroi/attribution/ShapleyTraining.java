@@ -156,6 +156,17 @@ public final class ShapleyTraining {
                 replicates);
     }
 
+    /** Adds {@code b}'s per-set sums into {@code a}'s (both hold every observed set). */
+    private static HashMap<Long, double[]> mergeSums(HashMap<Long, double[]> a, HashMap<Long, double[]> b) {
+        b.forEach((mask, s) -> {
+            double[] t = a.get(mask);
+            for (int i = 0; i < s.length; i++) {
+                t[i] += s[i];
+            }
+        });
+        return a;
+    }
+
     /**
      * One model per replicate, on the point fit's channels and observed sets: each set's journeys,
      * conversions and revenue summed with their persons' counts ({@link Bootstrap}), in one pass
@@ -212,15 +223,7 @@ public final class ShapleyTraining {
                             }
                             return acc;
                         },
-                        (a, b) -> {
-                            b.forEach((mask, s) -> {
-                                double[] t = a.get(mask);
-                                for (int i = 0; i < s.length; i++) {
-                                    t[i] += s[i];
-                                }
-                            });
-                            return a;
-                        });
+                        ShapleyTraining::mergeSums);
         List<ShapleyModel> models = new ArrayList<>(replicates);
         for (int b = 0; b < replicates; b++) {
             Map<Long, double[]> rates = new HashMap<>();

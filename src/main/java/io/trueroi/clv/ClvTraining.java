@@ -100,6 +100,26 @@ public final class ClvTraining {
                             + " Gamma-Gamma needs positive values",
                     repeatBuyers));
         }
+        BgNbd.Triples triples = triples(summary, unitDays);
+        int n = triples.x().length;
+        BgNbd.Fit bgNbd = BgNbd.fit(triples);
+        if (!bgNbd.converged()) {
+            throw new JobFailure("clv: the BG/NBD fit did not converge: " + bgNbd.problem());
+        }
+        GammaGamma.Fit gammaGamma = fitGammaGamma(summary);
+        if (!gammaGamma.converged()) {
+            throw new JobFailure("clv: the Gamma-Gamma fit did not converge: " + gammaGamma.problem());
+        }
+        if (!(gammaGamma.params().q() > 1)) {
+            throw new JobFailure(String.format(
+                    "clv: the Gamma-Gamma fit has q = %s ≤ 1: the mean value of a purchase is infinite under it",
+                    gammaGamma.params().q()));
+        }
+        return new Fit(bgNbd, gammaGamma, unitDays, customers, repeatBuyers, n, excluded);
+    }
+
+    /** The customers grouped by (frequency, recency, age) in time units, in that order. */
+    private static BgNbd.Triples triples(Dataset<Row> summary, int unitDays) {
         List<Row> groups = summary.groupBy("frequency", "recency_days", "age_days")
                 .agg(count(lit(1)).as("customers"))
                 .orderBy("frequency", "recency_days", "age_days")
@@ -116,20 +136,7 @@ public final class ClvTraining {
             age[i] = (double) g.getInt(2) / unitDays;
             customersOf[i] = g.getLong(3);
         }
-        BgNbd.Fit bgNbd = BgNbd.fit(new BgNbd.Triples(x, recency, age, customersOf));
-        if (!bgNbd.converged()) {
-            throw new JobFailure("clv: the BG/NBD fit did not converge: " + bgNbd.problem());
-        }
-        GammaGamma.Fit gammaGamma = fitGammaGamma(summary);
-        if (!gammaGamma.converged()) {
-            throw new JobFailure("clv: the Gamma-Gamma fit did not converge: " + gammaGamma.problem());
-        }
-        if (!(gammaGamma.params().q() > 1)) {
-            throw new JobFailure(String.format(
-                    "clv: the Gamma-Gamma fit has q = %s ≤ 1: the mean value of a purchase is infinite under it",
-                    gammaGamma.params().q()));
-        }
-        return new Fit(bgNbd, gammaGamma, unitDays, customers, repeatBuyers, n, excluded);
+        return new BgNbd.Triples(x, recency, age, customersOf);
     }
 
     /**

@@ -241,6 +241,31 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     }
 
     /**
+     * The history the naming makes: a previous OneID whose claim another survived is merged into
+     * it; a previous OneID whose identifiers now lie in components it did not claim is split into
+     * theirs.
+     */
+    private static Dataset<Row> mergesAndSplits(
+            Dataset<Row> present, Dataset<Row> claims, Dataset<Row> survivors, Dataset<Row> named) {
+        Dataset<Row> merged = claims.join(survivors.withColumnRenamed("label", "claim"), "claim", "inner")
+                .filter(col("one_id").notEqual(col("survivor")))
+                .select(
+                        col("one_id").as("from_one_id"),
+                        col("survivor").as("to_one_id"),
+                        lit(MERGED).as("reason"));
+        Dataset<Row> split = present.select("one_id", "label")
+                .distinct()
+                .join(claims.select("one_id", "claim"), "one_id", "inner")
+                .filter(col("label").notEqual(col("claim")))
+                .join(named.withColumnRenamed("one_id", "to_one_id"), "label", "inner")
+                .select(
+                        col("one_id").as("from_one_id"),
+                        col("to_one_id"),
+                        lit(SPLIT).as("reason"));
+        return merged.unionByName(split);
+    }
+
+    /**
      * Each anchor's OneID, and the changes to previous OneIDs. A component is named by its smallest
      * identifier, leaves included, as if they had been in the graph; the minimum is taken per anchor
      * first (a hub's leaves, a linking identifier), so only one short row per anchor meets the
@@ -311,24 +336,9 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                                                 when(col("taken").isNull(), newOneId(col("root")))
                                                         .otherwise(freshOneId(col("root"), col("taken"))))
                                         .as("one_id"))));
-        Dataset<Row> merged = claims.join(survivors.withColumnRenamed("label", "claim"), "claim", "inner")
-                .filter(col("one_id").notEqual(col("survivor")))
-                .select(
-                        col("one_id").as("from_one_id"),
-                        col("survivor").as("to_one_id"),
-                        lit(MERGED).as("reason"));
-        Dataset<Row> split = present.select("one_id", "label")
-                .distinct()
-                .join(claims.select("one_id", "claim"), "one_id", "inner")
-                .filter(col("label").notEqual(col("claim")))
-                .join(named.withColumnRenamed("one_id", "to_one_id"), "label", "inner")
-                .select(
-                        col("one_id").as("from_one_id"),
-                        col("to_one_id"),
-                        lit(SPLIT).as("reason"));
         return new Named(
                 byAnchor.join(named, "label", "inner").select("anchor", "one_id"),
-                merged.unionByName(split)
+                mergesAndSplits(present, claims, survivors, named)
                         .select(
                                 col("from_one_id"),
                                 col("to_one_id"),

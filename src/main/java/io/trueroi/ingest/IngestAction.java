@@ -153,13 +153,11 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
         }
     }
 
-    @Override
-    public Result execute() {
-        List<SourceReader> readers = Readers.ofGroups(sources);
-        ReaderContext context = new ReaderContext(
-                config.ingest(),
-                config.businessTimeZone(),
-                new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
+    /** What the run found: the raw files listed and, against the manifest, what to read. */
+    private record Found(RawListing.Listed listed, Manifest.Plan plan) {}
+
+    /** Lists the raw files of the readers' feeds and compares them with the manifest. */
+    private Found find(List<SourceReader> readers) {
         Set<String> feeds = new LinkedHashSet<>();
         readers.forEach(r -> feeds.add(r.table().tableName()));
         Map<String, Manifest.Entry> manifest =
@@ -188,6 +186,19 @@ public final class IngestAction extends StageAction<IngestAction.Result> {
                 plan.withdrawnFiles(),
                 plan.unchangedFiles(),
                 plan.dirtyDates());
+        return new Found(listed, plan);
+    }
+
+    @Override
+    public Result execute() {
+        List<SourceReader> readers = Readers.ofGroups(sources);
+        ReaderContext context = new ReaderContext(
+                config.ingest(),
+                config.businessTimeZone(),
+                new Pii(config.hashKey(), config.ingest().defaultPhoneRegion()));
+        Found found = find(readers);
+        RawListing.Listed listed = found.listed();
+        Manifest.Plan plan = found.plan();
         List<RawFile> files = listed.files().stream().filter(plan::dirty).toList();
         // A feed with nothing new is not read, unless its table does not exist yet (then it is
         // written empty, so the stages after ingest find it).

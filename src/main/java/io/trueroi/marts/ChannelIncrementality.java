@@ -34,11 +34,9 @@ import org.apache.spark.sql.Row;
 final class ChannelIncrementality {
     private ChannelIncrementality() {}
 
-    static Dataset<Row> build(
-            Dataset<Row> credits, Dataset<Row> replicates, Dataset<Row> spend, double level, LocalDate upTo) {
-        Column asOf = lit(upTo.toString()).cast("date");
-        Column zeroMoney = lit(0).cast(Spend.MONEY);
-        Dataset<Row> caused = credits.filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
+    /** The incremental model's credits per (month, channel, campaign) up to the date. */
+    private static Dataset<Row> caused(Dataset<Row> credits, Column asOf) {
+        return credits.filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
                 .filter(col("conversion_date").leq(asOf))
                 .filter(col("channel").notEqual(Credits.NO_TOUCH))
                 .groupBy(trunc(col("conversion_date"), "month").as("period_start"), col("channel"), col("campaign_id"))
@@ -47,6 +45,13 @@ final class ChannelIncrementality {
                                 .cast(ChannelRoiDaily.CONVERSIONS)
                                 .as("incremental_conversions"),
                         sum("revenue_credit").cast(Spend.MONEY).as("incremental_net_revenue"));
+    }
+
+    static Dataset<Row> build(
+            Dataset<Row> credits, Dataset<Row> replicates, Dataset<Row> spend, double level, LocalDate upTo) {
+        Column asOf = lit(upTo.toString()).cast("date");
+        Column zeroMoney = lit(0).cast(Spend.MONEY);
+        Dataset<Row> caused = caused(credits, asOf);
         Dataset<Row> bought = spend.filter(col("date").leq(asOf))
                 .groupBy(trunc(col("date"), "month").as("period_start"), col("channel"), col("campaign_id"))
                 .agg(sum("spend").cast(Spend.MONEY).as("spend"));

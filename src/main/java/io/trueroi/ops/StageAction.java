@@ -1,11 +1,13 @@
 package io.trueroi.ops;
 
+import io.trueroi.catalog.Layer;
 import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.JobGroup;
 import io.trueroi.spark.Warehouse;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -66,17 +68,18 @@ public abstract class StageAction<R extends StageResult> {
     }
 
     /**
-     * Fails, naming the job to run first, unless every table the stage reads from a stage above
-     * ingest exists (a silver table may be missing: its source group was never ingested).
+     * The inputs this run cannot do without: by default every table the stage reads from a stage
+     * above ingest (a silver table may be missing: its source group was never ingested). A stage
+     * whose settings decide what it reads narrows this.
      */
-    public final void requireInputs() {
-        require(warehouse, stage);
+    protected List<Table> required() {
+        return stage.inputs().stream().filter(t -> t.layer() != Layer.SILVER).toList();
     }
 
-    /** {@link #requireInputs()} for a stage on this warehouse. */
-    public static void require(Warehouse warehouse, Stage stage) {
-        for (Table t : stage.inputs()) {
-            if (t.layer() != io.trueroi.catalog.Layer.SILVER && !warehouse.exists(t)) {
+    /** Fails, naming the job to run first, unless every {@link #required()} table exists. */
+    public final void requireInputs() {
+        for (Table t : required()) {
+            if (!warehouse.exists(t)) {
                 throw new JobFailure(stage + ": " + t + " does not exist: run " + t.writtenBy() + " first");
             }
         }
