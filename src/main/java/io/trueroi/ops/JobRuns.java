@@ -62,14 +62,16 @@ public final class JobRuns {
             .add("message", DataTypes.StringType)
             .add("sources", DataTypes.createArrayType(SOURCE))
             .add("counters", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-            // What a stage read: each table's Delta version at its first read, by qualified name.
-            .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType));
+            // What a stage read and left: Delta versions by qualified name, and its rules' hash.
+            .add("inputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+            .add("outputs", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+            .add("rules_sha256", DataTypes.StringType);
 
     private JobRuns() {}
 
     /** Appends the run's STARTED row: the first thing a run writes, so a run that dies is seen. */
     public static void started(Warehouse warehouse, RunContext run) {
-        append(warehouse, run, STARTED, run.startedAt(), null, List.of(), Map.of(), Map.of());
+        append(warehouse, run, STARTED, run.startedAt(), null, List.of(), Map.of(), StageState.NONE);
     }
 
     /** A run still holding its lock parts whose end row is not written yet (shown, never stored). */
@@ -154,13 +156,74 @@ public final class JobRuns {
                     "never ended (killed?); found by run " + current.runId(),
                     List.of(),
                     Map.of(),
-                    Map.of()));
+                    StageState.NONE));
         }
         warehouse.append(warehouse.spark().createDataFrame(rows, SCHEMA), Table.JOB_RUNS);
         return ids;
     }
 
-    /** Appends the run's end row (or a stage's), with what it counted and the table versions it read. */
+    /**
+     * What a stage's run read and left: each table it declares it reads with the Delta version it
+     * read (one it did not read: the version there was, -1 for none), each table it writes with
+     * the version it left, and the hash of its rules ({@link RuleFingerprints#stateOfRules}).
+     * Tables by qualified name.
+     */
+    public record StageState(Map<String, Long> inputs, Map<String, Long> outputs, String rules) {
+        /** A job's own row, or a stage that failed before it knew. */
+        public static final StageState NONE = new StageState(Map.of(), Map.of(), null);
+
+        /** The state as a stage's last successful row recorded it, or null for none. */
+        static StageState of(Row row) {
+            if (row == null) {
+                return null;
+            }
+            int in = row.fieldIndex("inputs");
+            int out = row.fieldIndex("outputs");
+            int rules = row.fieldIndex("rules_sha256");
+            if (row.isNullAt(in) || row.isNullAt(out) || row.isNullAt(rules)) {
+                return null;
+            }
+            return new StageState(
+                    Map.copyOf(CollectionConverters.asJava(row.<String, Long>getMap(in))),
+                    Map.copyOf(CollectionConverters.asJava(row.<String, Long>getMap(out))),
+                    row.getString(rules));
+        }
+    }
+
+    /**
+     * Each of these jobs' latest SUCCEEDED row for this last date, by job: one query; the driver
+     * receives at most one row per job.
+     */
+    public static Map<String, StageState> lastSucceeded(Warehouse warehouse, List<String> jobs, LocalDate to) {
+        Map<String, StageState> out = new java.util.HashMap<>();
+        if (!warehouse.exists(Table.JOB_RUNS)
+                || !java.util.Arrays.asList(warehouse.read(Table.JOB_RUNS).columns())
+                        .contains("rules_sha256")) {
+            return out;
+        }
+        warehouse
+                .read(Table.JOB_RUNS)
+                .filter(col("status")
+                        .equalTo(SUCCEEDED)
+                        .and(col("job").isin(jobs.toArray()))
+                        .and(col("date_to").equalTo(lit(Date.valueOf(to)))))
+                .withColumn(
+                        "_rn",
+                        row_number()
+                                .over(Window.partitionBy("job")
+                                        .orderBy(col("ended_at").desc())))
+                .filter(col("_rn").equalTo(1))
+                .collectAsList()
+                .forEach(r -> {
+                    StageState s = StageState.of(r);
+                    if (s != null) {
+                        out.put(r.getAs("job"), s);
+                    }
+                });
+        return out;
+    }
+
+    /** Appends the run's end row (or a stage's), with what it counted and read. */
     public static void record(
             Warehouse warehouse,
             RunContext run,
@@ -168,8 +231,8 @@ public final class JobRuns {
             String message,
             List<SourceStats> sources,
             Map<String, Long> counters,
-            Map<Table, Long> inputs) {
-        append(warehouse, run, status, Instant.now(), message, sources, counters, inputs);
+            StageState state) {
+        append(warehouse, run, status, Instant.now(), message, sources, counters, state);
     }
 
     private static void append(
@@ -180,7 +243,7 @@ public final class JobRuns {
             String message,
             List<SourceStats> sources,
             Map<String, Long> counters,
-            Map<Table, Long> inputs) {
+            StageState state) {
         Row r = row(
                 run.runId(),
                 run.parentRunId(),
@@ -193,7 +256,7 @@ public final class JobRuns {
                 message,
                 sources,
                 counters,
-                inputs);
+                state);
         warehouse.append(warehouse.spark().createDataFrame(List.of(r), SCHEMA), Table.JOB_RUNS);
     }
 
@@ -209,9 +272,7 @@ public final class JobRuns {
             String message,
             List<SourceStats> sources,
             Map<String, Long> counters,
-            Map<Table, Long> inputs) {
-        Map<String, Long> read = new java.util.TreeMap<>();
-        inputs.forEach((t, v) -> read.put(t.qualifiedName(), v));
+            StageState state) {
         List<Row> src = new ArrayList<>();
         for (SourceStats s : sources) {
             src.add(RowFactory.create(
@@ -237,6 +298,8 @@ public final class JobRuns {
                 io.trueroi.ingest.Pii.redactText(message),
                 CollectionConverters.asScala(src).toSeq(),
                 scala.collection.immutable.Map.from(CollectionConverters.asScala(counters)),
-                scala.collection.immutable.Map.from(CollectionConverters.asScala(read)));
+                scala.collection.immutable.Map.from(CollectionConverters.asScala(state.inputs())),
+                scala.collection.immutable.Map.from(CollectionConverters.asScala(state.outputs())),
+                state.rules());
     }
 }

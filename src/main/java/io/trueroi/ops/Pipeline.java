@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,16 +105,23 @@ public final class Pipeline {
             if (!fullRefresh) {
                 rules.check(config, stages);
             }
+            Map<String, JobRuns.StageState> last = fullRefresh
+                    ? Map.of()
+                    : JobRuns.lastSucceeded(
+                            warehouse, stages.stream().map(Stage::id).toList(), run.to());
             for (Stage stage : stages) {
                 current = stage.id();
                 RunContext stageRun = nested ? run.stage(stage.id()) : run;
                 long s0 = System.nanoTime();
-                summary.add(stage, runStage(stage, stageRun, summary), System.nanoTime() - s0);
+                StageResult result = unchanged(stage, last.get(stage.id()))
+                        ? skip(stage, stageRun, last.get(stage.id()))
+                        : runStage(stage, stageRun, summary);
+                summary.add(stage, result, System.nanoTime() - s0);
                 rules.record(warehouse, config, stage, stageRun);
             }
             QualityGate.record(warehouse, summary.checks());
             if (nested) {
-                JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of(), Map.of());
+                JobRuns.record(warehouse, run, JobRuns.SUCCEEDED, null, List.of(), Map.of(), JobRuns.StageState.NONE);
             }
         } catch (Exception e) { // Spark's SparkException is checked, and thrown unchecked from Scala
             throw failed(run, current, summary, e);
@@ -127,7 +135,14 @@ public final class Pipeline {
         try {
             QualityGate.record(warehouse, summary.checks());
             if (nested) {
-                JobRuns.record(warehouse, run, JobRuns.FAILED, failure.getMessage(), List.of(), Map.of(), Map.of());
+                JobRuns.record(
+                        warehouse,
+                        run,
+                        JobRuns.FAILED,
+                        failure.getMessage(),
+                        List.of(),
+                        Map.of(),
+                        JobRuns.StageState.NONE);
             }
         } catch (RuntimeException recordFailed) {
             failure.addSuppressed(recordFailed);
@@ -165,13 +180,91 @@ public final class Pipeline {
                     Failures.oneLine(Failures.describe(failure)),
                     List.of(),
                     Map.of(),
-                    reads.versions());
+                    JobRuns.StageState.NONE);
             throw failure;
         }
         JobRuns.record(
-                warehouse, stageRun, JobRuns.SUCCEEDED, null, result.sources(), result.counters(), reads.versions());
+                warehouse,
+                stageRun,
+                JobRuns.SUCCEEDED,
+                null,
+                result.sources(),
+                result.counters(),
+                state(stage, reads.versions()));
         LOG.info("{}: done, counters {}", stage, result.counters());
         return result;
+    }
+
+    /**
+     * What the stage read and left: the versions it read, and of each declared input it did not
+     * read the version there is (-1: none); each table it writes at its version now; its rules.
+     */
+    private JobRuns.StageState state(Stage stage, Map<Table, Long> read) {
+        Map<String, Long> inputs = new TreeMap<>();
+        read.forEach((t, v) -> inputs.put(t.qualifiedName(), v));
+        for (Table t : stage.inputs()) {
+            inputs.computeIfAbsent(t.qualifiedName(), k -> warehouse.version(t));
+        }
+        Map<String, Long> outputs = new TreeMap<>();
+        stage.writes().forEach(t -> outputs.put(t.qualifiedName(), warehouse.version(t)));
+        return new JobRuns.StageState(inputs, outputs, RuleFingerprints.stateOfRules(config, stage));
+    }
+
+    /**
+     * Whether a stage above ingest would write what it wrote last time for this date: its last
+     * successful run for the date had the same rules, every input it declares is at the version
+     * that run read, and every table it writes is still as it left it. Ingest is never skipped:
+     * the raw files are its input, and it reads only what is new anyway.
+     */
+    private boolean unchanged(Stage stage, JobRuns.StageState last) {
+        if (fullRefresh || stage == Stage.INGEST || last == null) {
+            return false;
+        }
+        if (!last.rules().equals(RuleFingerprints.stateOfRules(config, stage))) {
+            return false;
+        }
+        for (Table t : stage.inputs()) {
+            if (!Long.valueOf(warehouse.version(t)).equals(last.inputs().get(t.qualifiedName()))) {
+                return false;
+            }
+        }
+        for (Table t : stage.writes()) {
+            if (!Long.valueOf(warehouse.version(t)).equals(last.outputs().get(t.qualifiedName()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Records a stage that had nothing to do: no commit, no check, its state carried forward. */
+    private StageResult skip(Stage stage, RunContext stageRun, JobRuns.StageState last) {
+        LOG.info(
+                "{}: skipped, its inputs, outputs and rules are as its last run for {} left them",
+                stage,
+                stageRun.to());
+        Skipped skipped = new Skipped();
+        JobRuns.record(
+                warehouse,
+                stageRun,
+                JobRuns.SUCCEEDED,
+                "skipped: inputs, outputs and rules unchanged since its last run for this date",
+                List.of(),
+                skipped.counters(),
+                last);
+        return skipped;
+    }
+
+    /** A stage that did not run: it wrote nothing. */
+    record Skipped() implements StageResult {
+        @Override
+        public List<TableWritten> tables() {
+            return List.of();
+        }
+
+        @Override
+        public Map<String, Long> counters() {
+            return Map.of("skipped", 1L);
+        }
     }
 
     /** Undoes the stage run's commits; the failure to throw says what was put back. */

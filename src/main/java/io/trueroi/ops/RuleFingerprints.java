@@ -130,6 +130,22 @@ public final class RuleFingerprints {
 
     /** The stage's settings as JSON with sorted keys: the same settings always render the same. */
     static String settings(TrueRoiConfig config, Stage stage) {
+        Config picked = picked(config, stage);
+        for (String path : REBUILT_WHOLE) {
+            picked = picked.withoutPath(path);
+        }
+        return picked.root().render(ConfigRenderOptions.concise());
+    }
+
+    /**
+     * The SHA-256 of every setting that decides what the stage writes, those of the tables rebuilt
+     * whole included: two runs with the same one, on the same inputs, write the same rows.
+     */
+    public static String stateOfRules(TrueRoiConfig config, Stage stage) {
+        return sha256(picked(config, stage).root().render(ConfigRenderOptions.concise()));
+    }
+
+    private static Config picked(TrueRoiConfig config, Stage stage) {
         Config picked = ConfigFactory.empty();
         for (String path : stage.settings()) {
             if (path.equals(KEY_FINGERPRINT)) {
@@ -138,10 +154,7 @@ public final class RuleFingerprints {
                 picked = picked.withValue(path, config.raw().getValue(path));
             }
         }
-        for (String path : REBUILT_WHOLE) {
-            picked = picked.withoutPath(path);
-        }
-        return picked.root().render(ConfigRenderOptions.concise());
+        return picked;
     }
 
     /** The leaf keys whose values differ between two renderings, with both values. */

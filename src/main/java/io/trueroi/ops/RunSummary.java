@@ -69,6 +69,15 @@ public final class RunSummary {
             out.printf("  quality warnings (%d):%n", warnings.size());
             warnings.forEach(w -> out.printf("    %s%n", w.describe()));
         }
+        List<String> skipped = results.entrySet().stream()
+                .filter(e -> e.getValue() instanceof Pipeline.Skipped)
+                .map(e -> e.getKey().id())
+                .toList();
+        if (!skipped.isEmpty()) {
+            out.printf(
+                    "  skipped (inputs, outputs and rules as their last run for the date left them): %s%n",
+                    String.join(", ", skipped));
+        }
         if (nanos.size() > 1) {
             List<String> times = new ArrayList<>();
             nanos.forEach((s, n) -> times.add(s.id() + " " + seconds(n) + "s"));

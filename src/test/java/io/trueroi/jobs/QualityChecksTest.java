@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -49,6 +50,17 @@ class QualityChecksTest {
         return TrueRoi.run(all, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), TestWorld.ENV);
     }
 
+    /** Every table outside ops, with its Delta version. */
+    static Map<Table, Long> dataVersions(Warehouse warehouse) {
+        Map<Table, Long> versions = new java.util.TreeMap<>();
+        for (Table t : Table.values()) {
+            if (t.layer() != io.trueroi.catalog.Layer.OPS) {
+                versions.put(t, warehouse.version(t));
+            }
+        }
+        return versions;
+    }
+
     @Test
     void aNightRecordsItsChecksAndAPlantedDuplicateFailsAndPutsTablesBack(SparkSession spark) {
         TestWorld world = new TestWorld(tmp).day(D).file("pos_transactions", D, "pos_SH001.csv", TILL);
@@ -71,6 +83,22 @@ class QualityChecksTest {
                 1,
                 checks.filter("stage = 'attribution' AND `table` = 'attribution.credits' AND `check` = 'sums'")
                         .count());
+
+        // Issue 40: the same night again has nothing to do. Ingest finds no new file and the
+        // stages above it find their inputs, outputs and rules as they left them: no table outside
+        // ops gets a commit, and each skipped stage says so in job_runs.
+        Map<Table, Long> versions = dataVersions(warehouse);
+        assertEquals(0, run(conf, err, "nightly", "--date", "2026-10-01"), err.toString());
+        assertEquals(versions, dataVersions(warehouse));
+        assertEquals(
+                List.of("attribution", "identity", "journeys", "marts"),
+                warehouse
+                        .read(Table.JOB_RUNS)
+                        .filter("counters['skipped'] = 1")
+                        .select("job")
+                        .orderBy("job")
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList());
 
         // The fault: one converting journey twice (a till sale no touch preceded: one (none) row
         // per model, so as many repeated keys as models, nine).

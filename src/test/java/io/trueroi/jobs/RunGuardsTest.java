@@ -61,7 +61,13 @@ class RunGuardsTest {
         Path conf = world.confFile("");
         Warehouse w = new Warehouse(spark, world.warehouse.toString());
         JobRuns.record(
-                w, RunContext.start("nightly", D2, D2, null), JobRuns.SUCCEEDED, null, List.of(), Map.of(), Map.of());
+                w,
+                RunContext.start("nightly", D2, D2, null),
+                JobRuns.SUCCEEDED,
+                null,
+                List.of(),
+                Map.of(),
+                JobRuns.StageState.NONE);
 
         Outcome refused = run(conf, "nightly", "--date", D1.toString());
         assertEquals(TrueRoi.EXIT_FAILED, refused.code(), refused.err());
