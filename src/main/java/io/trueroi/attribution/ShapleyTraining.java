@@ -156,6 +156,15 @@ public final class ShapleyTraining {
                 replicates);
     }
 
+    /** Each channel's bit in a set's mask. */
+    private static Map<String, Integer> bits(List<String> channels) {
+        Map<String, Integer> bit = new HashMap<>();
+        for (int i = 0; i < channels.size(); i++) {
+            bit.put(channels.get(i), i);
+        }
+        return bit;
+    }
+
     /** Adds {@code b}'s per-set sums into {@code a}'s (both hold every observed set). */
     private static HashMap<Long, double[]> mergeSums(HashMap<Long, double[]> a, HashMap<Long, double[]> b) {
         b.forEach((mask, s) -> {
@@ -182,10 +191,7 @@ public final class ShapleyTraining {
         for (long mask : observed) {
             zero.put(mask, new double[3 * replicates]);
         }
-        Map<String, Integer> bit = new HashMap<>();
-        for (int i = 0; i < channels.size(); i++) {
-            bit.put(channels.get(i), i);
-        }
+        Map<String, Integer> bit = bits(channels);
         // A sum of vectors per set has no built-in aggregate; the sums are bounded by the observed sets.
         HashMap<Long, double[]> sums = window.select(
                         col(Bootstrap.PERSON_KEY),

@@ -57,13 +57,8 @@ public final class ClvTraining {
      *     parameters that mean nothing ({@code trueroi.marts.clv.min-repeat-buyers})
      */
     public static Fit fit(Dataset<Row> summary, int unitDays, int minRepeatBuyers) {
-        if (unitDays < 1) {
-            throw new IllegalArgumentException(String.format("unitDays must be at least 1, cannot be: %s", unitDays));
-        }
-        if (minRepeatBuyers < 1) {
-            throw new IllegalArgumentException(
-                    String.format("minRepeatBuyers must be at least 1, cannot be: %s", minRepeatBuyers));
-        }
+        atLeastOne("unitDays", unitDays);
+        atLeastOne("minRepeatBuyers", minRepeatBuyers);
         Row counts = summary.agg(
                         count(lit(1)),
                         sum(when(col("frequency").gt(0), 1).otherwise(0)),
@@ -116,6 +111,12 @@ public final class ClvTraining {
                     gammaGamma.params().q()));
         }
         return new Fit(bgNbd, gammaGamma, unitDays, customers, repeatBuyers, n, excluded);
+    }
+
+    private static void atLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(String.format("%s must be at least 1, cannot be: %s", name, value));
+        }
     }
 
     /** The customers grouped by (frequency, recency, age) in time units, in that order. */

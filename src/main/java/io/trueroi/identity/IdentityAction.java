@@ -240,6 +240,17 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                         lit(true).as("linking"));
     }
 
+    /** Each anchor with its component's label and the component's smallest identifier (root). */
+    private static Dataset<Row> byAnchor(Dataset<Row> leaves, Dataset<Row> linking, Dataset<Row> labels) {
+        return leaves.select(col("anchor"), col("id"))
+                .unionByName(linking.select(col("anchor"), col("id")))
+                .groupBy("anchor")
+                .agg(min("id").as("smallest"))
+                .join(labels, "anchor", "left_outer")
+                .withColumn("label", coalesce(col("label"), col("anchor")))
+                .withColumn("root", min("smallest").over(Window.partitionBy("label")));
+    }
+
     /**
      * The history the naming makes: a previous OneID whose claim another survived is merged into
      * it; a previous OneID whose identifiers now lie in components it did not claim is split into
@@ -285,14 +296,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
         // Materialized rather than cached, each: every later dataset here is built on the ones before
         // it, and a plan carrying their cached plans is printed whole at every job (Persisted).
         Dataset<Row> byAnchor = step(
-                "name: components' smallest identifiers",
-                () -> cached.materialize(leaves.select(col("anchor"), col("id"))
-                        .unionByName(linking.select(col("anchor"), col("id")))
-                        .groupBy("anchor")
-                        .agg(min("id").as("smallest"))
-                        .join(labels, "anchor", "left_outer")
-                        .withColumn("label", coalesce(col("label"), col("anchor")))
-                        .withColumn("root", min("smallest").over(Window.partitionBy("label")))));
+                "name: components' smallest identifiers", () -> cached.materialize(byAnchor(leaves, linking, labels)));
         Dataset<Row> components = byAnchor.select("label", "root").distinct();
         if (previous == null) {
             // Nothing can merge or split without a previous map; the history table still exists from

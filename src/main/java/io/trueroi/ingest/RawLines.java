@@ -233,6 +233,11 @@ public final class RawLines {
             if (text.isBlank()) {
                 return null;
             }
+            return textRow(text);
+        }
+
+        /** A decoded, non-blank line's row: an error for a control character, else its JSON or CSV row. */
+        private Row textRow(String text) {
             int control = headerSeen || format.kind() == RawFormat.Kind.JSON_LINES ? controlCharacter(text, false) : -1;
             if (control >= 0) {
                 // A NUL in an id would key a record no other source can match.

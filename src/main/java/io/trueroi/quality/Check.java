@@ -122,6 +122,18 @@ record Check(Table table, Dataset<Row> outcomes) {
         }
         Dataset<Row> t =
                 grouped.agg(totals.get(0), totals.subList(1, totals.size()).toArray(new Column[0]));
+        List<Column> rows = outcomes(table, required, perColumn, channelColumn);
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Check(
+                table,
+                t.select(explode(array(rows.toArray(new Column[0]))).as("o")).select("o.*")));
+    }
+
+    /** One outcome column per check of the table: unique (keyed), not-null (required), references. */
+    private static List<Column> outcomes(Table table, List<String> required, Column[] perColumn, String channelColumn) {
+        boolean keyed = !table.key().isEmpty();
         List<Column> rows = new ArrayList<>();
         if (keyed) {
             rows.add(outcome(
@@ -148,12 +160,7 @@ record Check(Table table, Dataset<Row> outcomes) {
                             lit(" row(s) whose " + channelColumn + " is no channel of the rules, "
                                     + String.join(" or ", SPECIAL_CHANNELS)))));
         }
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        return List.of(new Check(
-                table,
-                t.select(explode(array(rows.toArray(new Column[0]))).as("o")).select("o.*")));
+        return rows;
     }
 
     /** Channel values that are no rule's channel and still correct ({@code (none)}, {@code (unmapped)}). */

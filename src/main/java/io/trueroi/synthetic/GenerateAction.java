@@ -262,6 +262,15 @@ public final class GenerateAction {
         Map<String, Long> counters = new LinkedHashMap<>();
         JobGroup.run(spark, group, "generate: move files into place", () -> counters.put("files", place(staging)));
 
+        writeTruths(people, counters);
+        counters.put("customers", customers);
+        return counters;
+    }
+
+    /** {@code ground_truth.json} (totals per channel) and {@code truth_conversions.csv}. */
+    private void writeTruths(Dataset<Long> people, Map<String, Long> counters) {
+        WorldModel w = world;
+        Rates money = rates;
         Dataset<Row> truth = people.flatMap(
                 (FlatMapFunction<Long, Row>) p -> truthRows(w, money, p).iterator(),
                 Encoders.row(new StructType()
@@ -280,8 +289,6 @@ public final class GenerateAction {
                 group,
                 "generate: truth per conversion",
                 () -> writeCsv(perConversion, "truth_conversions.csv", "conversion_id,channel_lost"));
-        counters.put("customers", customers);
-        return counters;
     }
 
     /** Moves each staged file to {@code <out>/<feed>/dt=D/<name>}; creates empty folders for the rest. */

@@ -19,65 +19,44 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ParseTest {
     @Test
     void identifiersDropBlanksPlaceholdersAndOneCharacterRepeats(SparkSession spark) {
-        List<String> in = Arrays.asList(
-                null,
-                "",
-                "   ",
-                " abc ",
-                "NULL",
-                "n/a",
-                "0",
-                "0000",
-                "----",
-                "0-0_0 0",
-                "00000000-0000-0000-0000-000000000000",
-                "a-b",
-                "undefined",
-                "Unknown ",
-                "aaab",
-                "\u6C5F\u6C5F",
-                // first two characters differ: a real id, unless a separator hides a repeat
-                "ab",
-                "x",
-                "7",
-                "-7",
-                "7-",
-                "_77_7",
-                " 7 7",
-                "a_a",
-                "b-c",
-                "NONE",
-                "Undefined1",
-                "12345678901");
-        List<String> expected = Arrays.asList(
-                null,
-                null,
-                null,
-                "abc",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "a-b",
-                null,
-                null,
-                "aaab",
-                null,
-                "ab",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "b-c",
-                null,
-                "Undefined1",
-                "12345678901");
+        // Each case: the raw value, then the id kept (null: dropped).
+        String[][] cases = {
+            {null, null},
+            {"", null},
+            {"   ", null},
+            {" abc ", "abc"},
+            {"NULL", null},
+            {"n/a", null},
+            {"0", null},
+            {"0000", null},
+            {"----", null},
+            {"0-0_0 0", null},
+            {"00000000-0000-0000-0000-000000000000", null},
+            {"a-b", "a-b"},
+            {"undefined", null},
+            {"Unknown ", null},
+            {"aaab", "aaab"},
+            {"\u6C5F\u6C5F", null},
+            // first two characters differ: a real id, unless a separator hides a repeat
+            {"ab", "ab"},
+            {"x", null},
+            {"7", null},
+            {"-7", null},
+            {"7-", null},
+            {"_77_7", null},
+            {" 7 7", null},
+            {"a_a", null},
+            {"b-c", "b-c"},
+            {"NONE", null},
+            {"Undefined1", "Undefined1"},
+            {"12345678901", "12345678901"},
+        };
+        List<String> in = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (String[] c : cases) {
+            in.add(c[0]);
+            expected.add(c[1]);
+        }
         List<Row> rows = spark.createDataset(in, Encoders.STRING())
                 .toDF("v")
                 .select(Parse.id(col("v")))

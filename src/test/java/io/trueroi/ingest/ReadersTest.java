@@ -80,6 +80,13 @@ class ReadersTest {
     }
 
     static void writeFixtures(TestWorld w) {
+        writeWechat(w);
+        writeEcommerce(w);
+        writePos(w);
+        writeAds(w);
+    }
+
+    private static void writeWechat(TestWorld w) {
         byte[] events =
                 ("""
         {"ToUserName":"gh_test","FromUserName":"oA1","CreateTime":1790000000,"MsgType":"event","Event":"subscribe","EventKey":"qrscene_autumn"}
@@ -131,7 +138,9 @@ class ReadersTest {
         {"external_contact":{"external_userid":""},"follow_user":[{"userid":"s"}]}
         {"external_contact":
         """);
+    }
 
+    private static void writeEcommerce(TestWorld w) {
         w.file(
                 "ecommerce_orders",
                 D1,
@@ -175,7 +184,9 @@ class ReadersTest {
         ownsite,RF2,OS1,-5.00,USD,2026-10-01T16:00:00+08:00,SUCCESS,
         jd,RF3,99887766,,CNY,2026-10-01 16:00:00,SUCCESS,
         """);
+    }
 
+    private static void writePos(TestWorld w) {
         w.file(
                 "pos_transactions",
                 D1,
@@ -197,7 +208,9 @@ class ReadersTest {
         store_id,city,transaction_id,local_time,member_card,phone,amount,currency,type,original_transaction_id
         LD001,London,T9,2026-10-01 14:00:00,,+44 7911 123456,100.00,EUR,SALE,
         """);
+    }
 
+    private static void writeAds(TestWorld w) {
         w.file(
                 "ad_spend",
                 D1,

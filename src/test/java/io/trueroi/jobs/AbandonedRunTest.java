@@ -39,6 +39,25 @@ class AbandonedRunTest {
     @TempDir
     Path tmp;
 
+    /** {@code status}, newest first: the ingest run, the live marts run, the killed night. */
+    private static void assertStatusShowsNewestFirst(TestWorld w, RunContext alive, RunContext killed) {
+        StringWriter out = new StringWriter();
+        assertEquals(
+                0,
+                TrueRoi.run(
+                        new String[] {"status", "--conf", w.confFile("").toString()},
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true),
+                        TestWorld.ENV));
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.get(0).startsWith("run_id"), out.toString());
+        // Newest first: the ingest run, the live marts run, the killed night.
+        assertTrue(lines.get(2).contains("| ingest ") && lines.get(2).contains("| SUCCEEDED "), out.toString());
+        assertTrue(lines.get(3).startsWith(alive.runId()) && lines.get(3).contains("| RUNNING "), out.toString());
+        assertTrue(lines.get(4).startsWith(killed.runId()) && lines.get(4).contains("| ABANDONED "), out.toString());
+        assertEquals("(3 rows)", lines.get(5));
+    }
+
     @Test
     void aRunThatNeverEndedIsRecordedAbandonedAndShownSo(SparkSession spark) throws Exception {
         TestWorld w = new TestWorld(tmp).day(D);
@@ -93,22 +112,7 @@ class AbandonedRunTest {
                             .as(org.apache.spark.sql.Encoders.STRING())
                             .collectAsList());
 
-            StringWriter out = new StringWriter();
-            assertEquals(
-                    0,
-                    TrueRoi.run(
-                            new String[] {"status", "--conf", w.confFile("").toString()},
-                            new PrintWriter(out, true),
-                            new PrintWriter(new StringWriter(), true),
-                            TestWorld.ENV));
-            List<String> lines = out.toString().lines().toList();
-            assertTrue(lines.get(0).startsWith("run_id"), out.toString());
-            // Newest first: the ingest run, the live marts run, the killed night.
-            assertTrue(lines.get(2).contains("| ingest ") && lines.get(2).contains("| SUCCEEDED "), out.toString());
-            assertTrue(lines.get(3).startsWith(alive.runId()) && lines.get(3).contains("| RUNNING "), out.toString());
-            assertTrue(
-                    lines.get(4).startsWith(killed.runId()) && lines.get(4).contains("| ABANDONED "), out.toString());
-            assertEquals("(3 rows)", lines.get(5));
+            assertStatusShowsNewestFirst(w, alive, killed);
         }
     }
 }

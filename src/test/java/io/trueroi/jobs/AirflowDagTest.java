@@ -81,8 +81,8 @@ class AirflowDagTest {
         List<String> argv = new ArrayList<>();
         maintain.get("tasks").get("maintain").forEach(a -> argv.add(a.asText()));
         assertEquals(HOME + "/jobs/trueroi-submit", argv.get(0));
-        CommandLine.ParseResult parsed = new CommandLine(new TrueRoi())
-                .parseArgs(argv.subList(1, argv.size()).toArray(String[]::new));
+        CommandLine.ParseResult parsed =
+                TrueRoi.commandLine().parseArgs(argv.subList(1, argv.size()).toArray(String[]::new));
         assertEquals("maintain", parsed.subcommand().commandSpec().name());
         assertEquals(maintain.get("commands_table"), maintain.get("tasks"));
     }
@@ -128,7 +128,7 @@ class AirflowDagTest {
             task.getValue().forEach(a -> argv.add(a.asText()));
             assertEquals(HOME + "/jobs/trueroi-submit", argv.get(0), task.getKey());
             String[] args = argv.subList(1, argv.size()).toArray(String[]::new);
-            CommandLine.ParseResult parsed = new CommandLine(new TrueRoi()).parseArgs(args); // throws if rejected
+            CommandLine.ParseResult parsed = TrueRoi.commandLine().parseArgs(args); // throws if rejected
             CommandLine.ParseResult job = parsed.subcommand();
             String stage = task.getKey().startsWith("ingest_") ? "ingest" : task.getKey();
             assertEquals(stage, job.commandSpec().name(), task.getKey());

@@ -91,15 +91,8 @@ class IncrementalNightsTest {
         assertEquals(0, code, String.join(" ", args) + ": " + err);
     }
 
-    @Test
-    void nightsAfterABackfillEqualOneBackfill(SparkSession spark) throws IOException {
-        TestWorld world = new TestWorld(tmp);
-        TrueRoiConfig config = world.config("");
-        new GenerateAction(spark, config, new WorldModel(5, D1, D5, 4), 200, world.raw.toString(), "test").execute();
-        String limits = "trueroi.identity.max-links.phone = 2\n";
-        Path nights = world.confFile(limits);
-        Path backfill = world.confFile(limits + "trueroi.warehouse = \"" + tmp.resolve("backfill") + "\"\n");
-
+    /** Till sales of A, B and C on the first day (C's two cards share a phone), A's order, A's sale on day 2. */
+    private static void plantFirstNights(TestWorld world) {
         world.file(
                 "pos_transactions",
                 D1,
@@ -120,8 +113,10 @@ class IncrementalNightsTest {
                 D2,
                 "pos_SH001_planted.csv",
                 TILL + sale("S5", "2026-09-02 10:00:00", "A1", "", "20.00"));
-        run(nights, "nightly", "--from", D1.toString(), "--to", D3.toString());
+    }
 
+    /** Night 4: B's sale with A's phone (a merge), C3's sale, and day 2's file delivered again, changed. */
+    private static void plantNightFour(TestWorld world) {
         world.file(
                 "pos_transactions",
                 D4,
@@ -134,8 +129,13 @@ class IncrementalNightsTest {
                 D2,
                 "pos_SH001_planted.csv",
                 TILL + sale("S5", "2026-09-02 10:00:00", "A1", "", "25.00"));
-        run(nights, "nightly", "--date", D4.toString());
+    }
 
+    /**
+     * Night 5: a late file for day 3, a return and a refund of day-1 purchases, and day 1's file
+     * touched (its time changed, not its content).
+     */
+    private static void plantNightFive(TestWorld world) throws IOException {
         world.file(
                 "pos_transactions",
                 D3,
@@ -155,6 +155,24 @@ class IncrementalNightsTest {
         Path touched = world.raw.resolve("pos/transactions/dt=" + D1 + "/pos_SH001_planted.csv");
         Files.setLastModifiedTime(
                 touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
+    }
+
+    @Test
+    void nightsAfterABackfillEqualOneBackfill(SparkSession spark) throws IOException {
+        TestWorld world = new TestWorld(tmp);
+        TrueRoiConfig config = world.config("");
+        new GenerateAction(spark, config, new WorldModel(5, D1, D5, 4), 200, world.raw.toString(), "test").execute();
+        String limits = "trueroi.identity.max-links.phone = 2\n";
+        Path nights = world.confFile(limits);
+        Path backfill = world.confFile(limits + "trueroi.warehouse = \"" + tmp.resolve("backfill") + "\"\n");
+
+        plantFirstNights(world);
+        run(nights, "nightly", "--from", D1.toString(), "--to", D3.toString());
+
+        plantNightFour(world);
+        run(nights, "nightly", "--date", D4.toString());
+
+        plantNightFive(world);
         run(nights, "nightly", "--date", D5.toString());
         // The same night again: nothing new to read, and every table stays as it is.
         run(nights, "nightly", "--date", D5.toString());

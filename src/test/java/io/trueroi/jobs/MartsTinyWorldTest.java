@@ -71,6 +71,18 @@ class MartsTinyWorldTest {
         for (LocalDate d = FROM; !d.isAfter(TO); d = d.plusDays(1)) {
             world.day(d);
         }
+        writeClicks(world);
+        writeSpendOrdersAndRefunds(world);
+        conf = world.confFile("trueroi.attribution.models = [\"first_touch\", \"linear\"]\n"
+                + "trueroi.journeys.max-clicks-per-device-hour = 1\n"
+                + "trueroi.spark.master = \"local[2]\"\n");
+        assertEquals(0, nightly().code, "first run");
+        warehouse = new Warehouse(spark, world.warehouse.toString());
+        firstRun = snapshot();
+    }
+
+    /** The clicks: two devices over three days, one device clicking twice in an hour (a burst). */
+    private static void writeClicks(TestWorld world) {
         world.file(
                 "ad_clicks",
                 LocalDate.of(2026, 9, 1),
@@ -118,6 +130,10 @@ class MartsTinyWorldTest {
                         "bd_1",
                         "d2a22222-0000-4000-8000-000000000002",
                         "10.0.0.2"));
+    }
+
+    /** Spend of one day; five own-site orders over the month; one refund. */
+    private static void writeSpendOrdersAndRefunds(TestWorld world) {
         world.file(
                 "ad_spend",
                 LocalDate.of(2026, 9, 1),
@@ -151,12 +167,6 @@ class MartsTinyWorldTest {
                 "refunds.csv",
                 "platform,refund_id,order_id,refund_amount,currency,refund_time,status,reason\n"
                         + "ownsite,R1,O2,40.00,CNY,2026-10-01T18:00:00+08:00,SUCCESS,size\n");
-        conf = world.confFile("trueroi.attribution.models = [\"first_touch\", \"linear\"]\n"
-                + "trueroi.journeys.max-clicks-per-device-hour = 1\n"
-                + "trueroi.spark.master = \"local[2]\"\n");
-        assertEquals(0, nightly().code, "first run");
-        warehouse = new Warehouse(spark, world.warehouse.toString());
-        firstRun = snapshot();
     }
 
     static String click(String platform, String id, String time, String campaign, String device, String ip) {

@@ -61,6 +61,51 @@ class QualityChecksTest {
         return versions;
     }
 
+    /**
+     * Issue 40: the same night again has nothing to do. Ingest finds no new file and the stages
+     * above it find their inputs, outputs and rules as they left them: no table outside ops gets
+     * a commit, and each skipped stage says so in job_runs.
+     */
+    static void assertTheSameNightAgainCommitsNothing(Path conf, Warehouse warehouse) {
+        StringWriter err = new StringWriter();
+        Map<Table, Long> versions = dataVersions(warehouse);
+        assertEquals(0, run(conf, err, "nightly", "--date", "2026-10-01"), err.toString());
+        assertEquals(versions, dataVersions(warehouse));
+        assertEquals(
+                List.of("attribution", "identity", "journeys", "marts"),
+                warehouse
+                        .read(Table.JOB_RUNS)
+                        .filter("counters['skipped'] = 1")
+                        .select("job")
+                        .orderBy("job")
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList());
+    }
+
+    /**
+     * The failed checks are recorded: each model's credits of the doubled journey repeat its keys,
+     * and its conversion's credits sum to 2; the stage's job_runs row says FAILED.
+     */
+    static void assertFailureRecorded(Warehouse warehouse) {
+        Dataset<Row> failedChecks = warehouse.read(Table.QUALITY_CHECKS).filter("NOT passed AND stage = 'attribution'");
+        assertEquals(
+                List.of("sums", "unique"),
+                failedChecks
+                        .filter("`table` = 'attribution.credits'")
+                        .select("check")
+                        .orderBy("check")
+                        .as(org.apache.spark.sql.Encoders.STRING())
+                        .collectAsList());
+        assertEquals(
+                "FAILED",
+                warehouse
+                        .read(Table.JOB_RUNS)
+                        .filter("job = 'attribution'")
+                        .orderBy(org.apache.spark.sql.functions.col("ended_at").desc())
+                        .first()
+                        .getAs("status"));
+    }
+
     @Test
     void aNightRecordsItsChecksAndAPlantedDuplicateFailsAndPutsTablesBack(SparkSession spark) {
         TestWorld world = new TestWorld(tmp).day(D).file("pos_transactions", D, "pos_SH001.csv", TILL);
@@ -84,21 +129,7 @@ class QualityChecksTest {
                 checks.filter("stage = 'attribution' AND `table` = 'attribution.credits' AND `check` = 'sums'")
                         .count());
 
-        // Issue 40: the same night again has nothing to do. Ingest finds no new file and the
-        // stages above it find their inputs, outputs and rules as they left them: no table outside
-        // ops gets a commit, and each skipped stage says so in job_runs.
-        Map<Table, Long> versions = dataVersions(warehouse);
-        assertEquals(0, run(conf, err, "nightly", "--date", "2026-10-01"), err.toString());
-        assertEquals(versions, dataVersions(warehouse));
-        assertEquals(
-                List.of("attribution", "identity", "journeys", "marts"),
-                warehouse
-                        .read(Table.JOB_RUNS)
-                        .filter("counters['skipped'] = 1")
-                        .select("job")
-                        .orderBy("job")
-                        .as(org.apache.spark.sql.Encoders.STRING())
-                        .collectAsList());
+        assertTheSameNightAgainCommitsNothing(conf, warehouse);
 
         // The fault: one converting journey twice (a till sale no touch preceded: one (none) row
         // per model, so as many repeated keys as models, nine).
@@ -130,24 +161,6 @@ class QualityChecksTest {
                         .history(1)
                         .first()
                         .getAs("operation"));
-        // The failed checks are recorded: each model's credits of the doubled journey repeat its keys,
-        // and its conversion's credits sum to 2.
-        Dataset<Row> failedChecks = warehouse.read(Table.QUALITY_CHECKS).filter("NOT passed AND stage = 'attribution'");
-        assertEquals(
-                List.of("sums", "unique"),
-                failedChecks
-                        .filter("`table` = 'attribution.credits'")
-                        .select("check")
-                        .orderBy("check")
-                        .as(org.apache.spark.sql.Encoders.STRING())
-                        .collectAsList());
-        assertEquals(
-                "FAILED",
-                warehouse
-                        .read(Table.JOB_RUNS)
-                        .filter("job = 'attribution'")
-                        .orderBy(org.apache.spark.sql.functions.col("ended_at").desc())
-                        .first()
-                        .getAs("status"));
+        assertFailureRecorded(warehouse);
     }
 }

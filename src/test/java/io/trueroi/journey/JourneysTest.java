@@ -64,9 +64,8 @@ class JourneysTest {
                 platform, id, ms(iso), platform, device, id.hashCode() & 0x7f);
     }
 
-    @BeforeAll
-    void nightly(SparkSession spark) {
-        TestWorld w = new TestWorld(tmp).day(D);
+    /** The world's one delivery: clicks, orders, a refund, till sales and the WeChat links. */
+    private static TestWorld writeWorld(TestWorld w) {
         StringBuilder clicks = new StringBuilder()
                 .append(click("a0", "baidu_sem", "dA", "2026-09-01T09:59:59Z"))
                 .append(click("a1", "baidu_sem", "dA", "2026-09-01T10:00:00Z"))
@@ -108,6 +107,12 @@ class JourneysTest {
         SH001,上海,R1,2026-10-02 12:00:00,MB,,-50.00,CNY,RETURN,S1
         SH001,上海,S2,2026-10-05 12:00:00,MB,,80.00,CNY,SALE,
         """);
+        writeWechat(w);
+        return w;
+    }
+
+    /** B's WeChat links: a Mini Program phone grant, the Official Account and a WeCom contact. */
+    private static void writeWechat(TestWorld w) {
         w.file(
                 "wechat_phone_auth",
                 D,
@@ -136,7 +141,11 @@ class JourneysTest {
                 "{\"ToUserName\":\"gh_t\",\"FromUserName\":\"oB_oa\",\"CreateTime\":"
                         + ms("2026-10-03T00:00:00Z") / 1000
                         + ",\"MsgType\":\"event\",\"Event\":\"subscribe\",\"EventKey\":\"qrscene_autumn\"}\n");
+    }
 
+    @BeforeAll
+    void nightly(SparkSession spark) {
+        TestWorld w = writeWorld(new TestWorld(tmp).day(D));
         // One delivery holds the whole fortnight's touches and orders (up to 2026-10-05): the
         // plausibility window of issue 28 is widened for this fixture, which is about journeys.
         int code = TrueRoiAccess.run(

@@ -115,6 +115,27 @@ class MartBuildersTest {
         assertEquals(money("0.00"), wechat.getAs("cac"));
     }
 
+    /** A credit row: conversion, its date, the touch's date, model, channel, campaign, share, revenue. */
+    static Row credit(
+            String conversion,
+            String date,
+            String touchDate,
+            String model,
+            String channel,
+            String campaign,
+            String share,
+            String revenue) {
+        return RowFactory.create(
+                conversion,
+                d(date),
+                touchDate == null ? null : d(touchDate),
+                model,
+                channel,
+                campaign,
+                new BigDecimal(share),
+                money(revenue));
+    }
+
     /**
      * Per model and channel: linear splits c1 (100.00) 0.5/0.5 over Baidu and WeChat OA and gives
      * c2 (60.00) to Baidu; conversions 1.5 and 0.5 of 2, revenue 110.00 and 50.00 of 160.00. A
@@ -122,32 +143,13 @@ class MartBuildersTest {
      */
     @Test
     void modelComparisonSharesSumToOnePerModel(SparkSession spark) {
-        BigDecimal half = new BigDecimal("0.500000000000");
         Dataset<Row> credits = rows(
                 spark,
                 CREDITS,
-                RowFactory.create(
-                        "c1", d("2026-06-02"), d("2026-06-01"), "linear", "Baidu SEM", "bd", half, money("50.00")),
-                RowFactory.create(
-                        "c1", d("2026-06-02"), d("2026-06-01"), "linear", "WeChat OA", "m", half, money("50.00")),
-                RowFactory.create(
-                        "c2",
-                        d("2026-06-03"),
-                        d("2026-06-03"),
-                        "linear",
-                        "Baidu SEM",
-                        "bd",
-                        new BigDecimal("1.000000000000"),
-                        money("60.00")),
-                RowFactory.create(
-                        "c3",
-                        d("2026-07-01"),
-                        d("2026-07-01"),
-                        "linear",
-                        "WeChat OA",
-                        "m",
-                        new BigDecimal("1.000000000000"),
-                        money("999.00")));
+                credit("c1", "2026-06-02", "2026-06-01", "linear", "Baidu SEM", "bd", "0.500000000000", "50.00"),
+                credit("c1", "2026-06-02", "2026-06-01", "linear", "WeChat OA", "m", "0.500000000000", "50.00"),
+                credit("c2", "2026-06-03", "2026-06-03", "linear", "Baidu SEM", "bd", "1.000000000000", "60.00"),
+                credit("c3", "2026-07-01", "2026-07-01", "linear", "WeChat OA", "m", "1.000000000000", "999.00"));
         Map<String, Row> byChannel = new HashMap<>();
         // Three replicates: Baidu SEM 1.5 / 2 / 1 conversions and 110 / 100 / 60.00, WeChat OA 0.5 / 0 /
         // 1 and 50 / 0 / 100.00, so Baidu's conversion shares 0.75, 1, 0.5 and revenue shares 0.6875,
@@ -203,51 +205,11 @@ class MartBuildersTest {
         Dataset<Row> credits = rows(
                 spark,
                 CREDITS,
-                RowFactory.create(
-                        "c1",
-                        d("2026-06-02"),
-                        d("2026-06-01"),
-                        "incremental",
-                        "Baidu SEM",
-                        "bd",
-                        new BigDecimal("0.600000000000"),
-                        money("60.00")),
-                RowFactory.create(
-                        "c1",
-                        d("2026-06-02"),
-                        null,
-                        "incremental",
-                        "(baseline)",
-                        null,
-                        new BigDecimal("0.400000000000"),
-                        money("40.00")),
-                RowFactory.create(
-                        "c2",
-                        d("2026-05-31"),
-                        d("2026-05-30"),
-                        "incremental",
-                        "Baidu SEM",
-                        "bd",
-                        new BigDecimal("1.000000000000"),
-                        money("20.00")),
-                RowFactory.create(
-                        "c3",
-                        d("2026-06-03"),
-                        null,
-                        "incremental",
-                        "(none)",
-                        null,
-                        new BigDecimal("1.000000000000"),
-                        money("5.00")),
-                RowFactory.create(
-                        "c1",
-                        d("2026-06-02"),
-                        d("2026-06-01"),
-                        "linear",
-                        "Baidu SEM",
-                        "bd",
-                        new BigDecimal("1.000000000000"),
-                        money("100.00")));
+                credit("c1", "2026-06-02", "2026-06-01", "incremental", "Baidu SEM", "bd", "0.600000000000", "60.00"),
+                credit("c1", "2026-06-02", null, "incremental", "(baseline)", null, "0.400000000000", "40.00"),
+                credit("c2", "2026-05-31", "2026-05-30", "incremental", "Baidu SEM", "bd", "1.000000000000", "20.00"),
+                credit("c3", "2026-06-03", null, "incremental", "(none)", null, "1.000000000000", "5.00"),
+                credit("c1", "2026-06-02", "2026-06-01", "linear", "Baidu SEM", "bd", "1.000000000000", "100.00"));
         Dataset<Row> spend = rows(
                 spark,
                 Spend.SCHEMA,
