@@ -101,8 +101,16 @@ class PipelineTest {
         Row last = w.read(Table.JOB_RUNS)
                 .filter("job = 'marts' AND status = 'SUCCEEDED'")
                 .first();
+        // The one it read at its version (0, the table's first commit); every other declared input
+        // at the version there was: none (-1).
         assertEquals(
-                Map.of("journey.journeys", 0L),
+                Map.of(
+                        "journey.journeys", 0L,
+                        "journey.touchpoints", -1L,
+                        "journey.conversions", -1L,
+                        "attribution.credits", -1L,
+                        "attribution.credit_replicates", -1L,
+                        "silver.ad_spend", -1L),
                 scala.jdk.javaapi.CollectionConverters.asJava(
                         last.<scala.collection.Map<String, Long>>getAs("inputs")));
     }
