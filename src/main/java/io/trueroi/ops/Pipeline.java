@@ -85,14 +85,17 @@ public final class Pipeline {
     public RunSummary run(RunContext run, List<Stage> stages) {
         RunSummary summary = new RunSummary(run, nested);
         String current = run.job();
-        try (RunLock lock = RunLock.acquire(
-                warehouse,
+        try (RunLock lock = timed(
                 run,
-                Stage.lockParts(stages, sourceGroups),
-                config.runs().lockStaleAfter(),
-                forceUnlock)) {
-            JobRuns.started(warehouse, run);
-            List<String> abandoned = JobRuns.markAbandoned(warehouse, run);
+                "take the lock",
+                () -> RunLock.acquire(
+                        warehouse,
+                        run,
+                        Stage.lockParts(stages, sourceGroups),
+                        config.runs().lockStaleAfter(),
+                        forceUnlock))) {
+            timed(run, "record the start", () -> JobRuns.started(warehouse, run));
+            List<String> abandoned = timed(run, "find abandoned runs", () -> JobRuns.markAbandoned(warehouse, run));
             if (!abandoned.isEmpty()) {
                 LOG.warn(
                         "runs that never ended, now recorded as {} in {}: {}",
@@ -100,15 +103,19 @@ public final class Pipeline {
                         Table.JOB_RUNS,
                         abandoned);
             }
-            refuseRestatement(run, stages);
-            RuleFingerprints rules = RuleFingerprints.read(warehouse);
+            timed(run, "restatement guard", () -> refuseRestatement(run, stages));
+            RuleFingerprints rules =
+                    timed(run, "read " + Table.RULE_FINGERPRINTS, () -> RuleFingerprints.read(warehouse));
             if (!fullRefresh) {
                 rules.check(config, stages);
             }
             Map<String, JobRuns.StageState> last = fullRefresh
                     ? Map.of()
-                    : JobRuns.lastSucceeded(
-                            warehouse, stages.stream().map(Stage::id).toList(), run.to());
+                    : timed(
+                            run,
+                            "read the stages' last state",
+                            () -> JobRuns.lastSucceeded(
+                                    warehouse, stages.stream().map(Stage::id).toList(), run.to()));
             for (Stage stage : stages) {
                 current = stage.id();
                 RunContext stageRun = nested ? run.stage(stage.id()) : run;
@@ -127,6 +134,21 @@ public final class Pipeline {
             throw failed(run, current, summary, e);
         }
         return summary;
+    }
+
+    /** Runs one step of the runner's own, logging its seconds as the stages' steps do. */
+    private static <T> T timed(RunContext run, String step, java.util.function.Supplier<T> work) {
+        long t0 = System.nanoTime();
+        T result = work.get();
+        LOG.info("{}: {} ({}s)", run.job(), step, RunSummary.seconds(System.nanoTime() - t0));
+        return result;
+    }
+
+    private static void timed(RunContext run, String step, Runnable work) {
+        timed(run, step, () -> {
+            work.run();
+            return null;
+        });
     }
 
     /** Records what a failed run can (its checks, its end row) and returns the failure to throw. */
@@ -158,7 +180,8 @@ public final class Pipeline {
         Warehouse tagged = warehouse.withCommitTag(stageRun.runId());
         StageReads reads = new StageReads(stage.id(), stage.readable());
         StageAction<?> action = actions.of(stage, tagged.forStage(reads), stageRun);
-        Rollback rollback = Rollback.before(tagged, stageRun.runId(), action.owned());
+        Rollback rollback = timed(
+                stageRun, "versions before " + stage, () -> Rollback.before(tagged, stageRun.runId(), action.owned()));
         StageResult result;
         try {
             result = action.execute();

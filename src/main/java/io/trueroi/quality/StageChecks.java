@@ -84,11 +84,15 @@ final class StageChecks {
                     .filter(col("dt").between(Date.valueOf(night.minusDays(window)), Date.valueOf(night)))
                     .groupBy("dt")
                     .agg(count(lit(1)).as("rows"));
-            checks.add(Check.freshness(
-                    t, perDay, night, settings.freshnessLagDays().getOrDefault(t.tableName(), 0), window));
-            checks.add(Check.volume(t, perDay, night, settings.volumeMinNights(), settings.volumeFactor()));
+            // Freshness and volume of one table in one query: most of a small query's cost is its
+            // planning and Delta's listing, not the rows.
+            Check freshness = Check.freshness(
+                    t, perDay, night, settings.freshnessLagDays().getOrDefault(t.tableName(), 0), window);
+            Check volume = Check.volume(t, perDay, night, settings.volumeMinNights(), settings.volumeFactor());
+            checks.add(new Check(t, freshness.outcomes().unionByName(volume.outcomes())));
         }
-        if (warehouse.exists(Table.REJECTED_RECORDS)) {
+        // A run that read no file wrote no quarantine row.
+        if (!read.isEmpty() && warehouse.exists(Table.REJECTED_RECORDS)) {
             checks.addAll(Check.ofTable(
                     Table.REJECTED_RECORDS,
                     warehouse.read(Table.REJECTED_RECORDS).filter(col("run_id").equalTo(run.runId())),
