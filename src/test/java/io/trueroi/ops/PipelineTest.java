@@ -33,10 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedSpark.class)
 class PipelineTest {
     static final LocalDate D = LocalDate.of(2026, 10, 1);
-    static final String TILL = "store_id,city,transaction_id,local_time,member_card,phone,amount,currency,type,"
-            + "original_transaction_id\n"
-            + "SH001,上海,S1,2026-10-01 10:00:00,M1,,100.00,CNY,SALE,\n"
-            + "SH001,上海,S2,2026-10-01 11:00:00,M2,,50.00,CNY,SALE,\n";
+    static final String TILL = TestWorld.TWO_TILL_SALES;
 
     @TempDir
     Path tmp;

@@ -34,6 +34,13 @@ public final class TestWorld {
             "ad_spend", "ads/spend",
             "ad_clicks", "ads/clicks");
 
+    /** A till export of 2026-10-01: two sales, member cards M1 (100.00) and M2 (50.00). */
+    public static final String TWO_TILL_SALES =
+            "store_id,city,transaction_id,local_time,member_card,phone,amount,currency,type,"
+                    + "original_transaction_id\n"
+                    + "SH001,上海,S1,2026-10-01 10:00:00,M1,,100.00,CNY,SALE,\n"
+                    + "SH001,上海,S2,2026-10-01 11:00:00,M2,,50.00,CNY,SALE,\n";
+
     public final Path root;
     public final Path raw;
     public final Path warehouse;
