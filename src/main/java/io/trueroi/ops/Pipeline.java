@@ -7,6 +7,7 @@ import io.trueroi.catalog.Stage;
 import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.quality.QualityGate;
+import io.trueroi.spark.JobGroup;
 import io.trueroi.spark.StageReads;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
@@ -136,19 +137,13 @@ public final class Pipeline {
         return summary;
     }
 
-    /** Runs one step of the runner's own, logging its seconds as the stages' steps do. */
-    private static <T> T timed(RunContext run, String step, java.util.function.Supplier<T> work) {
-        long t0 = System.nanoTime();
-        T result = work.get();
-        LOG.info("{}: {} ({}s)", run.job(), step, RunSummary.seconds(System.nanoTime() - t0));
-        return result;
+    /** Runs one step of the runner's own under the run's job group, as a stage's steps run. */
+    private <T> T timed(RunContext run, String step, java.util.function.Supplier<T> work) {
+        return JobGroup.run(warehouse.spark(), run.runId(), run.job() + ": " + step, work);
     }
 
-    private static void timed(RunContext run, String step, Runnable work) {
-        timed(run, step, () -> {
-            work.run();
-            return null;
-        });
+    private void timed(RunContext run, String step, Runnable work) {
+        JobGroup.run(warehouse.spark(), run.runId(), run.job() + ": " + step, work);
     }
 
     /** Records what a failed run can (its checks, its end row) and returns the failure to throw. */
@@ -240,7 +235,7 @@ public final class Pipeline {
      * the raw files are its input, and it reads only what is new anyway.
      */
     private boolean unchanged(Stage stage, JobRuns.StageState last) {
-        if (fullRefresh || stage == Stage.INGEST || last == null) {
+        if (stage == Stage.INGEST || last == null) { // none under --full-refresh
             return false;
         }
         if (!last.rules().equals(RuleFingerprints.stateOfRules(config, stage))) {

@@ -43,11 +43,6 @@ public final class Rollback {
         return new Rollback(warehouse, runId, new LinkedHashMap<>(owned), versions);
     }
 
-    /** The owned tables' versions before the run. */
-    public Map<Table, Long> versions() {
-        return Map.copyOf(before);
-    }
-
     /** Undoes the run's commits; returns the tables it put back. */
     public List<Table> undo() {
         List<Table> undone = new ArrayList<>();

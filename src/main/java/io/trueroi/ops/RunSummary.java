@@ -37,11 +37,6 @@ public final class RunSummary {
         return checks;
     }
 
-    /** Each stage's result, in the order run. */
-    public Map<Stage, StageResult> results() {
-        return Map.copyOf(results);
-    }
-
     /** Prints the summary; {@code startNanos} is when the run started. */
     public void print(PrintWriter out, Warehouse warehouse, long startNanos) {
         out.printf(

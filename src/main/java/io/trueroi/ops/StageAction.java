@@ -77,7 +77,7 @@ public abstract class StageAction<R extends StageResult> {
     }
 
     /** Fails, naming the job to run first, unless every {@link #required()} table exists. */
-    public final void requireInputs() {
+    protected final void requireInputs() {
         for (Table t : required()) {
             if (!warehouse.exists(t)) {
                 throw new JobFailure(stage + ": " + t + " does not exist: run " + t.writtenBy() + " first");

@@ -106,7 +106,7 @@ public final class Warehouse {
     }
 
     /** The tag this warehouse's commits carry ({@link #withCommitTag}), or null. */
-    public String commitTag() {
+    private String commitTag() {
         return spark.conf().getOption(COMMIT_TAG).getOrElse(() -> null);
     }
 
