@@ -11,6 +11,7 @@ import io.trueroi.spark.JobGroup;
 import io.trueroi.spark.StageReads;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -241,39 +242,34 @@ public final class Pipeline {
         if (stage == Stage.INGEST || last == null) { // none under --full-refresh
             return false;
         }
-        if (!last.rules().equals(RuleFingerprints.stateOfRules(config, stage))) {
-            return false;
-        }
-        for (Table t : stage.inputs()) {
-            if (!Long.valueOf(warehouse.version(t)).equals(last.inputs().get(t.qualifiedName()))) {
-                return false;
-            }
-        }
-        for (Table t : stage.writes()) {
-            if (!Long.valueOf(warehouse.version(t)).equals(last.outputs().get(t.qualifiedName()))) {
-                return false;
-            }
-        }
-        return true;
+        return sameRules(stage, last)
+                && atVersions(stage.inputs(), last.inputs())
+                && atVersions(stage.writes(), last.outputs());
+    }
+
+    private boolean sameRules(Stage stage, JobRuns.StageState last) {
+        return last.rules().equals(RuleFingerprints.stateOfRules(config, stage));
+    }
+
+    /** Whether every table is at the version {@code versions} holds for it (by qualified name). */
+    private boolean atVersions(Collection<Table> tables, Map<String, Long> versions) {
+        return tables.stream()
+                .allMatch(t -> Long.valueOf(warehouse.version(t)).equals(versions.get(t.qualifiedName())));
     }
 
     /**
      * Whether ingest's checks would only repeat its last successful run's for this date: it wrote
      * nothing tonight, its rules are the same, and every table its source groups own is at the
-     * version that run left. Freshness and volume are then as that run found them (same tables,
-     * same date); a table changed since (another run, a restore) gets a new version, so is checked.
+     * version that run left. Ingest's checks read only those tables and the date, so they would find
+     * what that run found; a table changed since (another run, a restore) has a new version and is
+     * checked. A stage above ingest checks its inputs too, and is skipped whole instead.
      */
     private boolean checkedAlready(Stage stage, StageResult result, Set<Table> owned, JobRuns.StageState last) {
         if (stage != Stage.INGEST || last == null || !result.tables().isEmpty()) {
             return false;
         }
-        if (!last.rules().equals(RuleFingerprints.stateOfRules(config, stage))) {
+        if (!sameRules(stage, last) || !atVersions(owned, last.outputs())) {
             return false;
-        }
-        for (Table t : owned) {
-            if (!Long.valueOf(warehouse.version(t)).equals(last.outputs().get(t.qualifiedName()))) {
-                return false;
-            }
         }
         LOG.info("{}: nothing read, and its tables are as its last run for this date checked them", stage);
         return true;

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The invariant of a nightly job: a backfill of days 1..n followed by the nights n+1..m, one by
- * one, leaves every table as one backfill of days 1..m does (README, "Running jobs").
+ * The invariant of a nightly job: a backfill of days 1..n followed by night n+1 (and its re-run)
+ * leaves every table as one backfill of days 1..n+1 does (README, "Running jobs").
  *
  * <p>The world: a generated one (200 people, 2026-09-01..05, seed 5; no run reads past 09-04, and
  * within 09-01..04 it holds no merge or split of its own) for the bulk, and till sales and orders
@@ -52,8 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  *                      touched (same bytes). Then the night is run again.
  * </pre>
  *
- * One night carries every event (issue 40: the suite's time): each is a change a night must carry
- * into the tables, and none needs a night of its own to show it.
+ * One night carries every event: each is a change a night must carry into the tables, and none
+ * needs a night of its own to show it.
  *
  * Tables compare as multisets of rows without run ids and change times, after each OneID is
  * replaced by its person's smallest identifier hash (labels depend on history; the partition of
