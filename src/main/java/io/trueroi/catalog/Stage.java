@@ -25,7 +25,8 @@ public enum Stage {
             List.of(Stage.HASH_KEY_FINGERPRINT)),
     IDENTITY(
             "identity",
-            "silver identifiers -> identity.identity_map (OneIDs), ambiguous_identifiers, one_id_history",
+            "silver identifiers -> identity.identity_map (OneIDs), ambiguous_identifiers, record_identifiers, "
+                    + "one_id_history",
             List.of(
                     Table.WECHAT_EVENTS,
                     Table.WECHAT_USERS,
@@ -35,8 +36,10 @@ public enum Stage {
                     Table.POS_TRANSACTIONS,
                     Table.AD_CLICKS,
                     Table.IDENTITY_MAP,
+                    Table.AMBIGUOUS_IDENTIFIERS,
+                    Table.RECORD_IDENTIFIERS,
                     Table.ONE_ID_HISTORY),
-            List.of(Table.IDENTITY_MAP, Table.AMBIGUOUS_IDENTIFIERS, Table.ONE_ID_HISTORY),
+            List.of(Table.IDENTITY_MAP, Table.AMBIGUOUS_IDENTIFIERS, Table.RECORD_IDENTIFIERS, Table.ONE_ID_HISTORY),
             List.of("trueroi.identity.max-links", "trueroi.identity.event-level-types")),
     JOURNEYS(
             "journeys",

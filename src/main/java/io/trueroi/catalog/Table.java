@@ -81,6 +81,12 @@ public enum Table {
             "one identifier the over-merge guard stopped from linking",
             keys("id_type", "id_value_hash"),
             keys("id_type", "id_value_hash")),
+    RECORD_IDENTIFIERS(
+            Layer.IDENTITY,
+            "record_identifiers",
+            "one identifier of one silver record, and the record's person: what a night resolves again",
+            keys("record", "id_type"),
+            keys("source", "dt", "record", "seen_at", "id_type", "id_hash")),
     ONE_ID_HISTORY(
             Layer.IDENTITY,
             "one_id_history",
@@ -340,6 +346,15 @@ public enum Table {
             default -> {}
         }
         return c;
+    }
+
+    /**
+     * Whether a night replaces some of the table's rows by key (a Delta MERGE) rather than the whole
+     * table: such a table keeps deletion vectors, so a MERGE that touches a few rows of many files
+     * marks them instead of rewriting every file.
+     */
+    public boolean mergedByKey() {
+        return this == IDENTITY_MAP || this == AMBIGUOUS_IDENTIFIERS || this == RECORD_IDENTIFIERS;
     }
 
     /** What one row is. */

@@ -5,9 +5,12 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.md5;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.unhex;
 import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.catalog.IdType;
@@ -16,6 +19,7 @@ import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -33,6 +37,9 @@ import org.apache.spark.sql.Row;
  * {@code id_value_hash} is {@code sha2("<type>:<value>", 256)}, for every type alike.
  */
 public final class Identifiers {
+    /** Between a record key's values: ingest quarantines a line with a control character, so none holds it. */
+    private static final String KEY_SEPARATOR = String.valueOf((char) 1);
+
     private Identifiers() {}
 
     /** The hash of one identifier value, as stored in {@code identity.identity_map}. */
@@ -193,22 +200,47 @@ public final class Identifiers {
      * filter on its size also hashed every identifier a second time.
      */
     public static Dataset<Row> records(Warehouse warehouse, LocalDate upTo) {
+        return records(warehouse, upTo, null);
+    }
+
+    /**
+     * {@link #records(Warehouse, LocalDate)} of the deliveries {@code only} names (dates by silver
+     * table; null for every delivery), each with its {@code source} table, {@code dt} and
+     * {@code record}: the MD5 of the table's name and the record's key ({@link Table#key()}), 16
+     * bytes that name the record across runs.
+     */
+    public static Dataset<Row> records(Warehouse warehouse, LocalDate upTo, Map<Table, Set<LocalDate>> only) {
         Dataset<Row> all = null;
         for (Map.Entry<Table, Column[]> e : idsByTable().entrySet()) {
             Table table = e.getKey();
-            if (!warehouse.exists(table)) {
+            if (!warehouse.exists(table)
+                    || only != null && only.getOrDefault(table, Set.of()).isEmpty()) {
                 continue;
             }
             Column[] spec = e.getValue();
+            Column dates = only == null
+                    ? col("dt").leq(lit(upTo.toString()).cast("date"))
+                    : col("dt")
+                            .isin(only.get(table).stream()
+                                    .filter(d -> !d.isAfter(upTo))
+                                    .map(d -> java.sql.Date.valueOf(d))
+                                    .toArray());
+            Column[] key = java.util.stream.Stream.concat(
+                            Stream.of(lit(table.tableName())),
+                            table.key().stream().map(k -> col(k).cast("string")))
+                    .toArray(Column[]::new);
             Dataset<Row> r = warehouse
                     .read(table)
-                    .filter(col("dt").leq(lit(upTo.toString()).cast("date")))
+                    .filter(dates)
                     .select(
+                            lit(table.tableName()).as("source"),
+                            col("dt"),
+                            unhex(md5(concat_ws(KEY_SEPARATOR, key))).as("record"),
                             spec[0].as("seen_at"),
                             array(Arrays.copyOfRange(spec, 1, spec.length)).as("ids"));
             all = all == null ? r : all.unionByName(r);
         }
-        if (all == null) {
+        if (all == null && only == null) {
             throw new IllegalStateException("no silver tables under " + warehouse.root() + ": run ingest first");
         }
         return all;

@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
@@ -92,6 +91,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             long ccRounds,
             long mergedOneIds,
             long splitOneIds,
+            long touchedPersons,
             List<TableWritten> tables)
             implements StageResult {
         @Override
@@ -104,6 +104,8 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             c.put("cc_rounds", ccRounds);
             c.put("merged_one_ids", mergedOneIds);
             c.put("split_one_ids", splitOneIds);
+            // -1: the run read all of silver; otherwise the earlier persons it resolved again.
+            c.put("touched_persons", touchedPersons);
             return c;
         }
     }
@@ -117,17 +119,28 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     @Override
     public Result execute() {
         try (Persisted cached = new Persisted()) {
-            Dataset<Row> occurrences = cached.keep(occurrences());
-            Dataset<Row> ambiguous = cached.keep(ambiguous(occurrences));
-            // Counted before use, so the planner knows its size: normally a few rows, joined by broadcast
-            // without moving the occurrences off their record layout.
-            long ambiguousCount = step("over-merge guard", ambiguous::count);
-            Graph graph = graph(occurrences, ambiguous, ambiguousCount > 0, cached);
             // Checkpointed rather than cached, so that no kept plan reads the table this stage overwrites.
             Dataset<Row> previous = warehouse.exists(Table.IDENTITY_MAP)
                     ? step("read the previous " + Table.IDENTITY_MAP, () -> previousMap()
                             .localCheckpoint())
                     : null;
+            NightScope scope = previous == null || previous() == null
+                    ? null
+                    : step("find what changed", () -> NightScope.of(warehouse, previous(), run.to(), previous, cached));
+            Dataset<Row> occurrences = cached.keep(occurrences(
+                    scope == null
+                            ? occurrenceRows(Identifiers.records(warehouse, run.to()))
+                                    .withColumn("subgraph", lit(true))
+                            : scope.subgraph
+                                    .withColumn("subgraph", lit(true))
+                                    .unionByName(scope.guardOnly.withColumn("subgraph", lit(false)))));
+            Dataset<Row> found = ambiguous(occurrences);
+            Dataset<Row> ambiguous = cached.keep(scope == null ? found : scope.ambiguous(found));
+            // Counted before use, so the planner knows its size: normally a few rows, joined by broadcast
+            // without moving the occurrences off their record layout.
+            long ambiguousCount = step("over-merge guard", ambiguous::count);
+            Dataset<Row> resolved = scope == null ? occurrences : occurrences.filter(col("subgraph"));
+            Graph graph = graph(resolved, ambiguous, ambiguousCount > 0, cached);
             ConnectedComponents cc = new ConnectedComponents(
                     spark(), run.runId(), config.identity().reliableCheckpoint());
             if (config.identity().reliableCheckpoint()) {
@@ -136,14 +149,13 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             // The occurrences were computed by the guard's count; re-chosen hubs are lazy until the
             // components' first job (their input edges), after which the occurrences are not read again.
             Dataset<Row> roots = cached.keep(cc.run(graph.evidence()));
-            if (ambiguousCount > 0) {
-                occurrences.unpersist(false);
-            }
             Dataset<Row> labels =
                     roots.select(col("node").as("anchor"), col("root").as("label"));
             Dataset<Row> leaves = leaves(graph.withHub());
             Dataset<Row> linking = linking(graph.withHub());
-            Named named = name(leaves, linking, labels, previous, cached);
+            Dataset<Row> prior =
+                    scope == null || previous == null ? previous : previous.join(scope.persons, "one_id", "left_semi");
+            Named named = name(leaves, linking, labels, prior, previous == null ? null : taken(previous), cached);
             Dataset<Row> map = cached.keep(leaves.unionByName(linking)
                     .join(named.anchorOneIds(), "anchor", "inner")
                     .select(
@@ -153,34 +165,71 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                             col("first_seen"),
                             col("last_seen"),
                             col("linking")));
-            return write(map, ambiguous, ambiguousCount, cached.keep(named.history()), cc.rounds());
+            Dataset<Row> records = stored(resolved, graph.withHub(), named.anchorOneIds());
+            Dataset<Row> history = cached.keep(named.history());
+            if (scope == null) {
+                return write(map, records, ambiguous, ambiguousCount, history, cc.rounds());
+            }
+            return writeChanges(map, records, found, scope, prior, history, cc.rounds(), ambiguousCount);
         }
     }
 
     /**
-     * Every identifier occurrence of every silver record up to the run's date, with its identifier's
-     * record count, first and last seen and first record (one window by identifier), laid out by
-     * record, so that the guard's self-join and the hub's window by record read it in place.
-     * Identifiers travel as the 32 bytes of their hash, not its 64 hex characters (binary order is
-     * hex order, so "smallest" means the same in both); a record is numbered rather than keyed by its
-     * table and natural key. Flat rows: an array column in the columnar cache costs far more memory.
+     * One row per identifier of each record ({@link Identifiers#records}, with its source, date and
+     * record key), identifiers as the 32 bytes of their hash; null when there are no records.
      */
-    private Dataset<Row> occurrences() {
-        WindowSpec byId = Window.partitionBy("id");
-        return withHubs(Identifiers.records(warehouse, run.to())
-                .select(monotonically_increasing_id().as("record"), col("seen_at"), col("ids"))
-                // A record's array holds a null for each identifier it lacks (see Identifiers.records).
-                .select(col("record"), col("seen_at"), explode(col("ids")).as("i"))
+    static Dataset<Row> occurrenceRows(Dataset<Row> records) {
+        if (records == null) {
+            return null;
+        }
+        // A record's array holds a null for each identifier it lacks (see Identifiers.records).
+        return records.select(
+                        col("source"),
+                        col("dt"),
+                        col("record"),
+                        col("seen_at"),
+                        explode(col("ids")).as("i"))
                 .filter(col("i").isNotNull())
                 .select(
+                        col("source"),
+                        col("dt"),
                         col("record"),
                         col("seen_at"),
                         col("i.id_type").as("id_type"),
-                        unhex(col("i.id_value_hash")).as("id"))
+                        unhex(col("i.id_value_hash")).as("id"));
+    }
+
+    /**
+     * The records resolved tonight as {@code identity.record_identifiers} keeps them: each
+     * identifier occurrence with its record's OneID, which is its hub's (null for a record whose
+     * identifiers are all ambiguous: it has no hub).
+     */
+    private static Dataset<Row> stored(Dataset<Row> occurrences, Dataset<Row> withHub, Dataset<Row> anchorOneIds) {
+        Dataset<Row> persons = withHub.select("record", "hub")
+                .dropDuplicates("record")
+                .join(anchorOneIds, col("hub").equalTo(col("anchor")), "inner")
+                .select("record", "one_id");
+        return occurrences
                 .select(
+                        col("source"),
+                        col("dt"),
                         col("record"),
+                        col("seen_at"),
                         col("id_type"),
-                        col("id"),
+                        col("id").as("id_hash"))
+                .join(persons, "record", "left_outer");
+    }
+
+    /**
+     * The occurrences (one row per identifier of a record, {@link #explode}) with each identifier's
+     * record count, first and last seen and first record (one window by identifier), laid out by
+     * record, so that the guard's self-join and the hub's window by record read it in place. Flat
+     * rows: an array column in the columnar cache costs far more memory.
+     */
+    private static Dataset<Row> occurrences(Dataset<Row> exploded) {
+        WindowSpec byId = Window.partitionBy("id");
+        return withHubs(exploded.select(
+                        col("*"),
                         count(lit(1)).over(byId).as("records"),
                         min("seen_at").over(byId).as("first_seen"),
                         max("seen_at").over(byId).as("last_seen"),
@@ -292,7 +341,12 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
      * only their names carry history.
      */
     private Named name(
-            Dataset<Row> leaves, Dataset<Row> linking, Dataset<Row> labels, Dataset<Row> previous, Persisted cached) {
+            Dataset<Row> leaves,
+            Dataset<Row> linking,
+            Dataset<Row> labels,
+            Dataset<Row> previous,
+            Dataset<Row> taken,
+            Persisted cached) {
         // Materialized rather than cached, each: every later dataset here is built on the ones before
         // it, and a plan carrying their cached plans is printed whole at every job (Persisted).
         Dataset<Row> byAnchor = step(
@@ -332,7 +386,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                 "name: survivors",
                 () -> cached.materialize(components
                         .join(survivors, "label", "left_outer")
-                        .join(taken(previous), newOneId(col("root")).equalTo(col("taken")), "left_outer")
+                        .join(taken, newOneId(col("root")).equalTo(col("taken")), "left_outer")
                         .select(
                                 col("label"),
                                 coalesce(
@@ -375,12 +429,97 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                         lit(null).cast("timestamp").as("changed_at"));
     }
 
+    /** Rebuilds the stage's tables whole. */
     private Result write(
-            Dataset<Row> map, Dataset<Row> ambiguous, long ambiguousCount, Dataset<Row> history, int rounds) {
-        Row c = step(
+            Dataset<Row> map,
+            Dataset<Row> records,
+            Dataset<Row> ambiguous,
+            long ambiguousCount,
+            Dataset<Row> history,
+            int rounds) {
+        Row c = counts(map);
+        Map<String, Long> changes = writeHistory(history);
+        step(
+                "write " + Table.AMBIGUOUS_IDENTIFIERS,
+                () -> warehouse.overwrite(stored(ambiguous), Table.AMBIGUOUS_IDENTIFIERS));
+        step("write " + Table.IDENTITY_MAP, () -> warehouse.overwrite(map.drop("linking"), Table.IDENTITY_MAP));
+        long before = warehouse.version(Table.RECORD_IDENTIFIERS);
+        step("write " + Table.RECORD_IDENTIFIERS, () -> warehouse.overwrite(records, Table.RECORD_IDENTIFIERS));
+        return result(
+                c,
+                ambiguousCount,
+                rounds,
+                changes,
+                -1,
+                List.of(
+                        written(Table.IDENTITY_MAP, c.getLong(0)),
+                        written(Table.AMBIGUOUS_IDENTIFIERS, ambiguousCount),
+                        written(Table.RECORD_IDENTIFIERS, warehouse.rowsWrittenSince(Table.RECORD_IDENTIFIERS, before)),
+                        written(Table.ONE_ID_HISTORY, changes.get(MERGED) + changes.get(SPLIT))));
+    }
+
+    /**
+     * Replaces the touched persons' rows of each table by key: their map rows by identifier, their
+     * records by record and type, and the touched identifiers' guard findings.
+     */
+    private Result writeChanges(
+            Dataset<Row> map,
+            Dataset<Row> records,
+            Dataset<Row> found,
+            NightScope scope,
+            Dataset<Row> prior,
+            Dataset<Row> history,
+            int rounds,
+            long ambiguousCount) {
+        Row c = counts(map);
+        if (scope.touchedIdCount == 0) {
+            // No record changed: every table is as the last run left it, and stays so (no commit).
+            return result(c, ambiguousCount, rounds, Map.of(MERGED, 0L, SPLIT, 0L), 0, List.of());
+        }
+        Map<String, Long> changes = writeHistory(history);
+        Dataset<Row> guarded = found.join(scope.touchedIds, "id", "left_semi").localCheckpoint();
+        long flagged = guarded.count();
+        step(
+                "write " + Table.AMBIGUOUS_IDENTIFIERS,
+                () -> warehouse.mergeByKey(
+                        stored(guarded),
+                        stored(scope.ambiguousBefore.join(scope.touchedIds, "id", "left_semi")),
+                        Table.AMBIGUOUS_IDENTIFIERS,
+                        List.of("id_type", "id_value_hash")));
+        step(
+                "write " + Table.IDENTITY_MAP,
+                () -> warehouse.mergeByKey(
+                        map.drop("linking"),
+                        prior.select(hexHash(col("id")).as("id_value_hash")),
+                        Table.IDENTITY_MAP,
+                        List.of("id_value_hash")));
+        long before = warehouse.version(Table.RECORD_IDENTIFIERS);
+        step(
+                "write " + Table.RECORD_IDENTIFIERS,
+                () -> warehouse.mergeByKey(
+                        records, scope.gone, Table.RECORD_IDENTIFIERS, List.of("record", "id_type")));
+        return result(
+                c,
+                ambiguousCount,
+                rounds,
+                changes,
+                scope.personCount,
+                List.of(
+                        written(Table.IDENTITY_MAP, c.getLong(0)),
+                        written(Table.AMBIGUOUS_IDENTIFIERS, flagged),
+                        written(Table.RECORD_IDENTIFIERS, warehouse.rowsWrittenSince(Table.RECORD_IDENTIFIERS, before)),
+                        written(Table.ONE_ID_HISTORY, changes.get(MERGED) + changes.get(SPLIT))));
+    }
+
+    private Row counts(Dataset<Row> map) {
+        return step(
                 "count", () -> map.agg(count(lit(1)), countDistinct(col("one_id")), count(when(col("linking"), lit(1))))
                         .first());
-        Map<String, Long> changes = step("write " + Table.ONE_ID_HISTORY, () -> {
+    }
+
+    /** Appends the merges and splits the naming found; returns their counts by reason. */
+    private Map<String, Long> writeHistory(Dataset<Row> history) {
+        return step("write " + Table.ONE_ID_HISTORY, () -> {
             Map<String, Long> n = new LinkedHashMap<>(Map.of(MERGED, 0L, SPLIT, 0L));
             for (Row r : history.groupBy("reason").count().collectAsList()) {
                 n.put(r.getString(0), r.getLong(1));
@@ -390,17 +529,25 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             }
             return n;
         });
-        step(
-                "write " + Table.AMBIGUOUS_IDENTIFIERS,
-                () -> warehouse.overwrite(
-                        ambiguous.select(
-                                col("id_type"),
-                                hexHash(col("id")).as("id_value_hash"),
-                                col("degree"),
-                                col("neighbour_type"),
-                                lit(run.runId()).as("run_id")),
-                        Table.AMBIGUOUS_IDENTIFIERS));
-        step("write " + Table.IDENTITY_MAP, () -> warehouse.overwrite(map.drop("linking"), Table.IDENTITY_MAP));
+    }
+
+    /** Guard findings as {@code identity.ambiguous_identifiers} keeps them. */
+    private Dataset<Row> stored(Dataset<Row> ambiguous) {
+        return ambiguous.select(
+                col("id_type"),
+                hexHash(col("id")).as("id_value_hash"),
+                col("degree"),
+                col("neighbour_type"),
+                lit(run.runId()).as("run_id"));
+    }
+
+    private Result result(
+            Row c,
+            long ambiguousCount,
+            int rounds,
+            Map<String, Long> changes,
+            long touched,
+            List<TableWritten> tables) {
         return new Result(
                 c.getLong(0),
                 c.getLong(1),
@@ -409,10 +556,8 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                 rounds,
                 changes.get(MERGED),
                 changes.get(SPLIT),
-                List.of(
-                        written(Table.IDENTITY_MAP, c.getLong(0)),
-                        written(Table.AMBIGUOUS_IDENTIFIERS, ambiguousCount),
-                        written(Table.ONE_ID_HISTORY, changes.get(MERGED) + changes.get(SPLIT))));
+                touched,
+                tables);
     }
 
     /**

@@ -163,14 +163,14 @@ public final class JobRuns {
     }
 
     /**
-     * What a stage's run read and left: each table it declares it reads with the Delta version it
+     * What a stage's run read and left: its last date, each table it declares it reads with the Delta version it
      * read (one it did not read: the version there was, -1 for none), each table it writes with
      * the version it left, and the hash of its rules ({@link RuleFingerprints#stateOfRules}).
      * Tables by qualified name.
      */
-    public record StageState(Map<String, Long> inputs, Map<String, Long> outputs, String rules) {
+    public record StageState(LocalDate to, Map<String, Long> inputs, Map<String, Long> outputs, String rules) {
         /** A job's own row, or a stage that failed before it knew. */
-        public static final StageState NONE = new StageState(Map.of(), Map.of(), null);
+        public static final StageState NONE = new StageState(null, Map.of(), Map.of(), null);
 
         /** The state as a stage's last successful row recorded it, or null for none. */
         static StageState of(Row row) {
@@ -184,6 +184,7 @@ public final class JobRuns {
                 return null;
             }
             return new StageState(
+                    row.getDate(row.fieldIndex("date_to")).toLocalDate(),
                     Map.copyOf(CollectionConverters.asJava(row.<String, Long>getMap(in))),
                     Map.copyOf(CollectionConverters.asJava(row.<String, Long>getMap(out))),
                     row.getString(rules));
@@ -191,8 +192,9 @@ public final class JobRuns {
     }
 
     /**
-     * Each of these jobs' latest SUCCEEDED row for this last date, by job: one query; the driver
-     * receives at most one row per job.
+     * Each of these jobs' latest SUCCEEDED row for a last date up to {@code to}, by job: the state
+     * its tables were left in (a run for an earlier date cannot follow a later one, short of a
+     * rebuild). One query; the driver receives at most one row per job.
      */
     public static Map<String, StageState> lastSucceeded(Warehouse warehouse, List<String> jobs, LocalDate to) {
         Map<String, StageState> out = new java.util.HashMap<>();
@@ -206,7 +208,7 @@ public final class JobRuns {
                 .filter(col("status")
                         .equalTo(SUCCEEDED)
                         .and(col("job").isin(jobs.toArray()))
-                        .and(col("date_to").equalTo(lit(Date.valueOf(to)))))
+                        .and(col("date_to").leq(lit(Date.valueOf(to)))))
                 .withColumn(
                         "_rn",
                         row_number()

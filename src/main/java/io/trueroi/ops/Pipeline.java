@@ -122,7 +122,7 @@ public final class Pipeline {
                 current = stage.id();
                 RunContext stageRun = nested ? run.stage(stage.id()) : run;
                 long s0 = System.nanoTime();
-                StageResult result = unchanged(stage, last.get(stage.id()))
+                StageResult result = unchanged(stage, stageRun, last.get(stage.id()))
                         ? skip(stage, stageRun, last.get(stage.id()))
                         : runStage(stage, stageRun, summary, last.get(stage.id()));
                 summary.add(stage, result, System.nanoTime() - s0);
@@ -180,10 +180,10 @@ public final class Pipeline {
                 stageRun, "versions before " + stage, () -> Rollback.before(tagged, stageRun.runId(), action.owned()));
         StageResult result;
         try {
-            result = action.execute();
+            result = action.after(last).execute();
             long c0 = System.nanoTime();
             List<QualityGate.Outcome> outcomes =
-                    checkedAlready(stage, result, action.owned().keySet(), last)
+                    checkedAlready(stage, stageRun, result, action.owned().keySet(), last)
                             ? List.of()
                             : QualityGate.check(stage, config, warehouse, stageRun, sourceGroups);
             LOG.info(
@@ -229,7 +229,7 @@ public final class Pipeline {
         }
         Map<String, Long> outputs = new TreeMap<>();
         stage.writes().forEach(t -> outputs.put(t.qualifiedName(), warehouse.version(t)));
-        return new JobRuns.StageState(inputs, outputs, RuleFingerprints.stateOfRules(config, stage));
+        return new JobRuns.StageState(null, inputs, outputs, RuleFingerprints.stateOfRules(config, stage));
     }
 
     /**
@@ -238,8 +238,8 @@ public final class Pipeline {
      * that run read, and every table it writes is still as it left it. Ingest is never skipped:
      * the raw files are its input, and it reads only what is new anyway.
      */
-    private boolean unchanged(Stage stage, JobRuns.StageState last) {
-        if (stage == Stage.INGEST || last == null) { // none under --full-refresh
+    private boolean unchanged(Stage stage, RunContext run, JobRuns.StageState last) {
+        if (stage == Stage.INGEST || last == null || !run.to().equals(last.to())) { // none under --full-refresh
             return false;
         }
         return sameRules(stage, last)
@@ -264,8 +264,12 @@ public final class Pipeline {
      * what that run found; a table changed since (another run, a restore) has a new version and is
      * checked. A stage above ingest checks its inputs too, and is skipped whole instead.
      */
-    private boolean checkedAlready(Stage stage, StageResult result, Set<Table> owned, JobRuns.StageState last) {
-        if (stage != Stage.INGEST || last == null || !result.tables().isEmpty()) {
+    private boolean checkedAlready(
+            Stage stage, RunContext run, StageResult result, Set<Table> owned, JobRuns.StageState last) {
+        if (stage != Stage.INGEST
+                || last == null
+                || !run.to().equals(last.to())
+                || !result.tables().isEmpty()) {
             return false;
         }
         if (!sameRules(stage, last) || !atVersions(owned, last.outputs())) {

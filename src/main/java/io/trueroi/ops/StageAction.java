@@ -27,6 +27,7 @@ public abstract class StageAction<R extends StageResult> {
     protected final TrueRoiConfig config;
     protected final Warehouse warehouse;
     protected final RunContext run;
+    private JobRuns.StageState previous;
 
     protected StageAction(Stage stage, TrueRoiConfig config, Warehouse warehouse, RunContext run) {
         this.stage = Objects.requireNonNull(stage, "stage");
@@ -49,6 +50,21 @@ public abstract class StageAction<R extends StageResult> {
         Map<Table, String> owned = new LinkedHashMap<>();
         stage.writes().forEach(t -> owned.put(t, null));
         return owned;
+    }
+
+    /**
+     * The state this stage's last successful run left (its date, the versions it read and left, its
+     * rules), from which a stage may bring its tables up to date instead of rebuilding them; none
+     * (the default) for a first run or a rebuild ({@code --full-refresh}).
+     */
+    public final StageAction<R> after(JobRuns.StageState last) {
+        this.previous = last;
+        return this;
+    }
+
+    /** What {@link #after} gave, or null. */
+    protected final JobRuns.StageState previous() {
+        return previous;
     }
 
     /** Runs the stage for the run's dates; throws to fail it. */

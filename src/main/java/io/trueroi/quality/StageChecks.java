@@ -47,6 +47,8 @@ final class StageChecks {
     List<Check> of(Stage stage, Set<String> groups) {
         return switch (stage) {
             case INGEST -> ingest(groups);
+                // identity.record_identifiers is the stage's working copy of silver's identifiers, read
+                // back by the next night: what it makes of them is the map, checked here.
             case IDENTITY -> whole(Table.IDENTITY_MAP, Table.AMBIGUOUS_IDENTIFIERS, Table.ONE_ID_HISTORY);
             case JOURNEYS -> journeys();
             case ATTRIBUTION -> attribution();

@@ -47,6 +47,9 @@ public final class Warehouse {
 
     /** Delta keeps each CHECK constraint as a table property of this prefix and its name. */
     static final String CONSTRAINT_PREFIX = "delta.constraints.";
+    /** Delta's table property for marking deleted rows instead of rewriting their files. */
+    static final String DELETION_VECTORS = "delta.enableDeletionVectors";
+
     /** The table property Delta keeps as the table's comment (its description). */
     static final String TABLE_COMMENT = "comment";
 
@@ -169,6 +172,66 @@ public final class Warehouse {
         writer(data, table, SaveMode.Overwrite, partitionBy)
                 .option("replaceWhere", predicate)
                 .save(path(table));
+        register(table);
+    }
+
+    /**
+     * The values of the partition column {@code column} whose rows the table's commits after
+     * {@code version} changed ({@link TableChanges}); empty when its log cannot tell, and then the
+     * caller reads the table whole. Counts as a read of the table by a stage.
+     */
+    public java.util.Optional<java.util.Set<String>> partitionsChangedSince(Table table, long version, String column) {
+        if (reads != null) {
+            reads.check(table, this::version);
+        }
+        if (version < 0 || !exists(table)) {
+            return java.util.Optional.empty();
+        }
+        return TableChanges.partitions(spark, path(table), version, column);
+    }
+
+    /**
+     * Brings the rows of some keys to what {@code rows} holds, in one MERGE: each row replaces the
+     * table's row of its key or is inserted, each key of {@code removed} that {@code rows} does not
+     * hold is deleted, and the rows of other keys are left alone. The key must be unique in
+     * {@code rows}. A table that does not exist yet is created with {@code rows}.
+     */
+    public void mergeByKey(Dataset<Row> rows, Dataset<Row> removed, Table table, List<String> key) {
+        if (!exists(table)) {
+            create(rows, table, List.of());
+            return;
+        }
+        keepTableProperties(table, rows.schema());
+        String flag = "_delete";
+        var keySeq = scala.jdk.javaapi.CollectionConverters.asScala(key).toSeq();
+        Dataset<Row> gone = removed.selectExpr(key.toArray(new String[0]))
+                .distinct()
+                .join(rows.selectExpr(key.toArray(new String[0])), keySeq, "left_anti");
+        List<Column> columns = new java.util.ArrayList<>();
+        for (StructField f : rows.schema().fields()) {
+            columns.add(
+                    key.contains(f.name())
+                            ? functions.col(f.name())
+                            : functions.lit(null).cast(f.dataType()).as(f.name()));
+        }
+        columns.add(functions.lit(true).as(flag));
+        Dataset<Row> source =
+                rows.withColumn(flag, functions.lit(false)).unionByName(gone.select(columns.toArray(new Column[0])));
+        String on = key.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String c : rows.columns()) {
+            values.put("`" + c + "`", "s.`" + c + "`");
+        }
+        io.delta.tables.DeltaTable.forPath(spark, path(table))
+                .as("t")
+                .merge(onThisSession(source).as("s"), on)
+                .whenMatched("s." + flag)
+                .delete()
+                .whenMatched()
+                .updateExpr(values)
+                .whenNotMatched("NOT s." + flag)
+                .insertExpr(values)
+                .execute();
         register(table);
     }
 
@@ -401,6 +464,9 @@ public final class Warehouse {
         for (Table.Constraint c : constraints(table, schema)) {
             writer = writer.tableProperty(CONSTRAINT_PREFIX + c.name(), c.condition());
         }
+        if (table.mergedByKey()) {
+            writer = writer.tableProperty(DELETION_VECTORS, "true");
+        }
         if (!partitionBy.isEmpty()) {
             Column[] rest = partitionBy.stream().skip(1).map(functions::col).toArray(Column[]::new);
             writer = writer.partitionedBy(functions.col(partitionBy.get(0)), rest);
@@ -468,6 +534,10 @@ public final class Warehouse {
         String current = metadata.configuration().get(STATS_COLUMNS).getOrElse(() -> null);
         if (stats != null && !stats.equals(current)) {
             changed.add(sqlString(STATS_COLUMNS) + " = " + sqlString(stats));
+        }
+        if (table.mergedByKey()
+                && metadata.configuration().get(DELETION_VECTORS).isEmpty()) {
+            changed.add(sqlString(DELETION_VECTORS) + " = 'true'");
         }
         String comment = TableDocs.comment(table);
         if (!comment.equals(metadata.description())) {
