@@ -210,14 +210,10 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                 .join(anchorOneIds, col("hub").equalTo(col("anchor")), "inner")
                 .select("record", "one_id");
         return occurrences
-                .select(
-                        col("source"),
-                        col("dt"),
-                        col("record"),
-                        col("seen_at"),
-                        col("id_type"),
-                        col("id").as("id_hash"))
-                .join(persons, "record", "left_outer");
+                .selectExpr(NightScope.RECORD)
+                .withColumnRenamed("id", "id_hash")
+                .join(persons, "record", "left_outer")
+                .select("source", "dt", "record", "seen_at", "id_type", "id_hash", "one_id");
     }
 
     /**

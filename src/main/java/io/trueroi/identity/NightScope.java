@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
 final class NightScope {
     private static final Logger LOG = LoggerFactory.getLogger("io.trueroi");
 
-    /** The record columns a delivery's old and new identifiers are compared on. */
-    private static final String[] RECORD = {"source", "dt", "record", "seen_at", "id_type", "id"};
+    /** An occurrence's columns, as the stage works with them: what a delivery's old and new records are compared on. */
+    static final String[] RECORD = {"source", "dt", "record", "seen_at", "id_type", "id"};
 
     /** The touched persons' records and the new ones (occurrence rows), what the graph is built on. */
     final Dataset<Row> subgraph;
@@ -159,14 +159,10 @@ final class NightScope {
     static Dataset<Row> storedRecords(Warehouse warehouse) {
         return warehouse
                 .read(Table.RECORD_IDENTIFIERS)
-                .select(
-                        col("source"),
-                        col("dt"),
-                        col("record"),
-                        col("seen_at"),
-                        col("id_type"),
-                        col("id_hash").as("id"),
-                        col("one_id"));
+                .withColumnRenamed("id_hash", "id")
+                .selectExpr(java.util.stream.Stream.concat(
+                                java.util.Arrays.stream(RECORD), java.util.stream.Stream.of("one_id"))
+                        .toArray(String[]::new));
     }
 
     /**

@@ -192,7 +192,7 @@ public final class Warehouse {
 
     /**
      * Brings the rows of some keys to what {@code rows} holds, in one MERGE: each row replaces the
-     * table's row of its key or is inserted, each key of {@code removed} that {@code rows} does not
+     * table's row of its key where it differs, or is inserted, each key of {@code removed} that {@code rows} does not
      * hold is deleted, and the rows of other keys are left alone. The key must be unique in
      * {@code rows}. A table that does not exist yet is created with {@code rows}.
      */
@@ -219,15 +219,18 @@ public final class Warehouse {
                 rows.withColumn(flag, functions.lit(false)).unionByName(gone.select(columns.toArray(new Column[0])));
         String on = key.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
         Map<String, String> values = new java.util.LinkedHashMap<>();
+        List<String> same = new java.util.ArrayList<>();
         for (String c : rows.columns()) {
             values.put("`" + c + "`", "s.`" + c + "`");
+            same.add("t.`" + c + "` <=> s.`" + c + "`");
         }
+        // A row equal to the table's is left alone: it would otherwise be marked deleted and written again.
         io.delta.tables.DeltaTable.forPath(spark, path(table))
                 .as("t")
                 .merge(onThisSession(source).as("s"), on)
                 .whenMatched("s." + flag)
                 .delete()
-                .whenMatched()
+                .whenMatched("NOT (" + String.join(" AND ", same) + ")")
                 .updateExpr(values)
                 .whenNotMatched("NOT s." + flag)
                 .insertExpr(values)
