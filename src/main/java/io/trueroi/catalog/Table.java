@@ -348,15 +348,6 @@ public enum Table {
         return c;
     }
 
-    /**
-     * Whether a night replaces some of the table's rows by key (a Delta MERGE) rather than the whole
-     * table: such a table keeps deletion vectors, so a MERGE that touches a few rows of many files
-     * marks them instead of rewriting every file.
-     */
-    public boolean mergedByKey() {
-        return this == IDENTITY_MAP || this == AMBIGUOUS_IDENTIFIERS || this == RECORD_IDENTIFIERS;
-    }
-
     /** What one row is. */
     public String description() {
         return description;

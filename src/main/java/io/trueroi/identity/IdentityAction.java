@@ -170,7 +170,16 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             if (scope == null) {
                 return write(map, records, ambiguous, ambiguousCount, history, cc.rounds());
             }
-            return writeChanges(map, records, found, scope, prior, history, cc.rounds(), ambiguousCount);
+            // Materialized: the overwrites read the table they replace, and these plans stand on many cached ones.
+            return writeChanges(
+                    cached.materialize(map),
+                    step("resolve the records", () -> cached.materialize(records)),
+                    found,
+                    scope,
+                    prior,
+                    history,
+                    cc.rounds(),
+                    ambiguousCount);
         }
     }
 
@@ -456,7 +465,8 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
 
     /**
      * Replaces the touched persons' rows of each table by key: their map rows by identifier, their
-     * records by record and type, and the touched identifiers' guard findings.
+     * records by record and type, and the touched identifiers' guard findings; every other row is
+     * kept as it is.
      */
     private Result writeChanges(
             Dataset<Row> map,
@@ -477,14 +487,14 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
         long flagged = guarded.count();
         step(
                 "write " + Table.AMBIGUOUS_IDENTIFIERS,
-                () -> warehouse.mergeByKey(
+                () -> warehouse.replaceKeys(
                         stored(guarded),
                         stored(scope.ambiguousBefore.join(scope.touchedIds, "id", "left_semi")),
                         Table.AMBIGUOUS_IDENTIFIERS,
                         List.of("id_type", "id_value_hash")));
         step(
                 "write " + Table.IDENTITY_MAP,
-                () -> warehouse.mergeByKey(
+                () -> warehouse.replaceKeys(
                         map.drop("linking"),
                         prior.select(hexHash(col("id")).as("id_value_hash")),
                         Table.IDENTITY_MAP,
@@ -492,7 +502,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
         long before = warehouse.version(Table.RECORD_IDENTIFIERS);
         step(
                 "write " + Table.RECORD_IDENTIFIERS,
-                () -> warehouse.mergeByKey(
+                () -> warehouse.replaceKeys(
                         records, scope.gone, Table.RECORD_IDENTIFIERS, List.of("record", "id_type")));
         return result(
                 c,

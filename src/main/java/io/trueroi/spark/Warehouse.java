@@ -47,9 +47,6 @@ public final class Warehouse {
 
     /** Delta keeps each CHECK constraint as a table property of this prefix and its name. */
     static final String CONSTRAINT_PREFIX = "delta.constraints.";
-    /** Delta's table property for marking deleted rows instead of rewriting their files. */
-    static final String DELETION_VECTORS = "delta.enableDeletionVectors";
-
     /** The table property Delta keeps as the table's comment (its description). */
     static final String TABLE_COMMENT = "comment";
 
@@ -191,51 +188,23 @@ public final class Warehouse {
     }
 
     /**
-     * Brings the rows of some keys to what {@code rows} holds, in one MERGE: each row replaces the
-     * table's row of its key where it differs, or is inserted, each key of {@code removed} that {@code rows} does not
-     * hold is deleted, and the rows of other keys are left alone. The key must be unique in
-     * {@code rows}. A table that does not exist yet is created with {@code rows}.
+     * Brings the rows of some keys to what {@code rows} holds, in one overwrite of the whole table:
+     * its rows whose key is neither in {@code rows} nor in {@code removed}, and {@code rows}. The
+     * key must be unique in {@code rows}. A night's keys lie in every file, so a MERGE would read the
+     * whole table too, twice, and mark rows in every file: rewriting it costs one read and one write
+     * (docs/performance.md).
      */
-    public void mergeByKey(Dataset<Row> rows, Dataset<Row> removed, Table table, List<String> key) {
+    public void replaceKeys(Dataset<Row> rows, Dataset<Row> removed, Table table, List<String> key) {
         if (!exists(table)) {
             create(rows, table, List.of());
             return;
         }
-        keepTableProperties(table, rows.schema());
-        String flag = "_delete";
+        String[] k = key.toArray(new String[0]);
         var keySeq = scala.jdk.javaapi.CollectionConverters.asScala(key).toSeq();
-        Dataset<Row> gone = removed.selectExpr(key.toArray(new String[0]))
-                .distinct()
-                .join(rows.selectExpr(key.toArray(new String[0])), keySeq, "left_anti");
-        List<Column> columns = new java.util.ArrayList<>();
-        for (StructField f : rows.schema().fields()) {
-            columns.add(
-                    key.contains(f.name())
-                            ? functions.col(f.name())
-                            : functions.lit(null).cast(f.dataType()).as(f.name()));
-        }
-        columns.add(functions.lit(true).as(flag));
-        Dataset<Row> source =
-                rows.withColumn(flag, functions.lit(false)).unionByName(gone.select(columns.toArray(new Column[0])));
-        String on = key.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").collect(Collectors.joining(" AND "));
-        Map<String, String> values = new java.util.LinkedHashMap<>();
-        List<String> same = new java.util.ArrayList<>();
-        for (String c : rows.columns()) {
-            values.put("`" + c + "`", "s.`" + c + "`");
-            same.add("t.`" + c + "` <=> s.`" + c + "`");
-        }
-        // A row equal to the table's is left alone: it would otherwise be marked deleted and written again.
-        io.delta.tables.DeltaTable.forPath(spark, path(table))
-                .as("t")
-                .merge(onThisSession(source).as("s"), on)
-                .whenMatched("s." + flag)
-                .delete()
-                .whenMatched("NOT (" + String.join(" AND ", same) + ")")
-                .updateExpr(values)
-                .whenNotMatched("NOT s." + flag)
-                .insertExpr(values)
-                .execute();
-        register(table);
+        Dataset<Row> replaced =
+                rows.selectExpr(k).unionByName(removed.selectExpr(k)).distinct();
+        Dataset<Row> kept = read(table).join(replaced, keySeq, "left_anti");
+        overwrite(kept.unionByName(rows), table);
     }
 
     /** The table's latest version, or -1 when it does not exist. */
@@ -467,9 +436,6 @@ public final class Warehouse {
         for (Table.Constraint c : constraints(table, schema)) {
             writer = writer.tableProperty(CONSTRAINT_PREFIX + c.name(), c.condition());
         }
-        if (table.mergedByKey()) {
-            writer = writer.tableProperty(DELETION_VECTORS, "true");
-        }
         if (!partitionBy.isEmpty()) {
             Column[] rest = partitionBy.stream().skip(1).map(functions::col).toArray(Column[]::new);
             writer = writer.partitionedBy(functions.col(partitionBy.get(0)), rest);
@@ -537,10 +503,6 @@ public final class Warehouse {
         String current = metadata.configuration().get(STATS_COLUMNS).getOrElse(() -> null);
         if (stats != null && !stats.equals(current)) {
             changed.add(sqlString(STATS_COLUMNS) + " = " + sqlString(stats));
-        }
-        if (table.mergedByKey()
-                && metadata.configuration().get(DELETION_VECTORS).isEmpty()) {
-            changed.add(sqlString(DELETION_VECTORS) + " = 'true'");
         }
         String comment = TableDocs.comment(table);
         if (!comment.equals(metadata.description())) {
