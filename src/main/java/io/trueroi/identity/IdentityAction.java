@@ -1,5 +1,6 @@
 package io.trueroi.identity;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -70,6 +71,8 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     static final String MERGED = "merged";
     /** {@code one_id_history.reason}: part of from_one_id's person is now to_one_id. */
     static final String SPLIT = "split";
+    /** A row of one OneID as Spark holds it: null bits, the string's offset and length, 28 characters padded to 32. */
+    private static final long ONE_ID_ROW_BYTES = 48;
 
     /**
      * Spark's switch for encoding the columnar cache's batches. Off for this stage: its caches hold
@@ -176,7 +179,6 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                     step("resolve the records", () -> cached.materialize(records)),
                     found,
                     scope,
-                    prior,
                     history,
                     cc.rounds(),
                     ambiguousCount);
@@ -473,7 +475,6 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             Dataset<Row> records,
             Dataset<Row> found,
             NightScope scope,
-            Dataset<Row> prior,
             Dataset<Row> history,
             int rounds,
             long ambiguousCount) {
@@ -492,18 +493,20 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                         stored(scope.ambiguousBefore.join(scope.touchedIds, "id", "left_semi")),
                         Table.AMBIGUOUS_IDENTIFIERS,
                         List.of("id_type", "id_value_hash")));
+        // Every identifier and record of a touched person is in the night's rows, so the rows kept are
+        // the other persons'; a changed record's old rows are dropped by record.
         step(
                 "write " + Table.IDENTITY_MAP,
-                () -> warehouse.replaceKeys(
-                        map.drop("linking"),
-                        prior.select(hexHash(col("id")).as("id_value_hash")),
-                        Table.IDENTITY_MAP,
-                        List.of("id_value_hash")));
+                () -> warehouse.overwrite(
+                        othersRows(Table.IDENTITY_MAP, scope).unionByName(map.drop("linking")), Table.IDENTITY_MAP));
         long before = warehouse.version(Table.RECORD_IDENTIFIERS);
         step(
                 "write " + Table.RECORD_IDENTIFIERS,
-                () -> warehouse.replaceKeys(
-                        records, scope.gone, Table.RECORD_IDENTIFIERS, List.of("record", "id_type")));
+                () -> warehouse.overwrite(
+                        othersRows(Table.RECORD_IDENTIFIERS, scope)
+                                .join(scope.gone.select("record").distinct(), "record", "left_anti")
+                                .unionByName(records),
+                        Table.RECORD_IDENTIFIERS));
         return result(
                 c,
                 ambiguousCount,
@@ -515,6 +518,20 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
                         written(Table.AMBIGUOUS_IDENTIFIERS, flagged),
                         written(Table.RECORD_IDENTIFIERS, warehouse.rowsWrittenSince(Table.RECORD_IDENTIFIERS, before)),
                         written(Table.ONE_ID_HISTORY, changes.get(MERGED) + changes.get(SPLIT))));
+    }
+
+    /**
+     * The table's rows of the persons a night did not touch. The touched persons meet every row, so
+     * they are broadcast when they fit Spark's broadcast threshold: the table is then read in place
+     * instead of shuffled by OneID.
+     */
+    private Dataset<Row> othersRows(Table table, NightScope scope) {
+        Dataset<Row> persons = scope.persons;
+        if (scope.personCount * ONE_ID_ROW_BYTES
+                <= spark().sessionState().conf().autoBroadcastJoinThreshold()) {
+            persons = broadcast(persons);
+        }
+        return warehouse.read(table).join(persons, "one_id", "left_anti");
     }
 
     private Row counts(Dataset<Row> map) {

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,6 +55,14 @@ class NightScopeTest {
     static Row sale(LocalDate dt, String id, String card, String phone, String time) {
         return RowFactory.create(
                 Date.valueOf(dt), "SH001", id, card, phone, IdentityActionTest.t(dt + "T" + time + "Z"));
+    }
+
+    /** The shop's phone on the sales of three cards M1..M3 on D1 (3 > 2: ambiguous). */
+    static List<Row> shopPhoneOnThreeCards() {
+        return List.of(
+                sale(D1, "T1", "M1", "STORE", "02:00:00"),
+                sale(D1, "T2", "M2", "STORE", "03:00:00"),
+                sale(D1, "T3", "M3", "STORE", "04:00:00"));
     }
 
     /** Replaces one delivery date of the till table, as ingest does. */
@@ -96,15 +105,10 @@ class NightScopeTest {
     @Test
     void aTouchedAmbiguousPhoneIsCountedOverEveryPersonsRecords(SparkSession spark) throws IOException {
         Warehouse w = new Warehouse(spark, tmp.resolve("nights").toString());
-        // The shop's phone on three cards' sales (3 > 2: ambiguous); card M1 also with her own phone R1.
-        deliver(
-                w,
-                D1,
-                List.of(
-                        sale(D1, "T1", "M1", "STORE", "02:00:00"),
-                        sale(D1, "T2", "M2", "STORE", "03:00:00"),
-                        sale(D1, "T3", "M3", "STORE", "04:00:00"),
-                        sale(D1, "T4", "M1", "R1", "05:00:00")));
+        // Card M1 also with her own phone R1.
+        List<Row> first = new ArrayList<>(shopPhoneOnThreeCards());
+        first.add(sale(D1, "T4", "M1", "R1", "05:00:00"));
+        deliver(w, D1, first);
         identity(w, D1, null);
         assertEquals(3L, w.read(Table.AMBIGUOUS_IDENTIFIERS).first().<Long>getAs("degree"));
         JobRuns.StageState last = left(w, D1);
@@ -134,13 +138,7 @@ class NightScopeTest {
     @Test
     void anAmbiguousPhoneThatLosesASaleMakesTheNightReadAllOfSilver(SparkSession spark) {
         Warehouse w = new Warehouse(spark, tmp.resolve("nights").toString());
-        deliver(
-                w,
-                D1,
-                List.of(
-                        sale(D1, "T1", "M1", "STORE", "02:00:00"),
-                        sale(D1, "T2", "M2", "STORE", "03:00:00"),
-                        sale(D1, "T3", "M3", "STORE", "04:00:00")));
+        deliver(w, D1, shopPhoneOnThreeCards());
         identity(w, D1, null);
         JobRuns.StageState last = left(w, D1);
         assertNotEquals(oneId(w, IdType.MEMBER, "M1"), oneId(w, IdType.MEMBER, "M2"));
