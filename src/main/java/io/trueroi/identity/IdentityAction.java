@@ -173,7 +173,7 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
             if (scope == null) {
                 return write(map, records, ambiguous, ambiguousCount, history, cc.rounds());
             }
-            // Materialized: the overwrites read the table they replace, and these plans stand on many cached ones.
+            // Materialized: these plans stand on many cached ones, which Spark re-plans and prints slowly.
             return writeChanges(
                     cached.materialize(map),
                     step("resolve the records", () -> cached.materialize(records)),
@@ -466,9 +466,9 @@ public final class IdentityAction extends StageAction<IdentityAction.Result> {
     }
 
     /**
-     * Replaces the touched persons' rows of each table by key: their map rows by identifier, their
-     * records by record and type, and the touched identifiers' guard findings; every other row is
-     * kept as it is.
+     * Replaces the touched persons' rows of the map and of the records (the other persons' rows are
+     * kept by OneID), and the touched identifiers' guard findings by identifier; every other row is
+     * kept as it is. Each table is one overwrite: one read and one write of it.
      */
     private Result writeChanges(
             Dataset<Row> map,

@@ -190,9 +190,9 @@ public final class Warehouse {
     /**
      * Brings the rows of some keys to what {@code rows} holds, in one overwrite of the whole table:
      * its rows whose key is neither in {@code rows} nor in {@code removed}, and {@code rows}. The
-     * key must be unique in {@code rows}. A night's keys lie in every file, so a MERGE would read the
-     * whole table too, twice, and mark rows in every file: rewriting it costs one read and one write
-     * (docs/performance.md).
+     * key must be unique in {@code rows}. Cost: one read of the table, a shuffle of it against the
+     * keys (a broadcast when they are few), one write; a MERGE read every file twice where a night's
+     * keys lie in every file (docs/performance.md).
      */
     public void replaceKeys(Dataset<Row> rows, Dataset<Row> removed, Table table, List<String> key) {
         if (!exists(table)) {
