@@ -25,14 +25,23 @@ public record RawFormat(Kind kind, List<CsvColumn> columns, Map<String, List<Str
         return new RawFormat(Kind.CSV, List.copyOf(columns), Map.copyOf(headerAliases));
     }
 
-    /** A column a CSV reader reads; required columns must be in every file's header. */
-    public record CsvColumn(String name, boolean required) implements Serializable {
+    /**
+     * A column a CSV reader reads; required columns must be in every file's header. An optional
+     * column that {@code needs} another (a conversion value without its conversion count) fails a
+     * file whose header has it without the other: its values could not be read as meant.
+     */
+    public record CsvColumn(String name, boolean required, String needs) implements Serializable {
         public static CsvColumn required(String name) {
-            return new CsvColumn(name, true);
+            return new CsvColumn(name, true, null);
         }
 
         public static CsvColumn optional(String name) {
-            return new CsvColumn(name, false);
+            return new CsvColumn(name, false, null);
+        }
+
+        /** An optional column that may only appear with {@code other}. */
+        public static CsvColumn optionalWith(String name, String other) {
+            return new CsvColumn(name, false, other);
         }
     }
 }

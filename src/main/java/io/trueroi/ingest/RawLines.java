@@ -400,6 +400,28 @@ public final class RawLines {
             if (!missing.isEmpty()) {
                 return fileError("header has no column for required " + String.join("; ", missing), snippet(text));
             }
+            return unpaired(header, text);
+        }
+
+        /** A file error when a column is in the header without the column it needs, else null. */
+        private Row unpaired(List<String> header, String text) {
+            List<CsvColumn> columns = format.columns();
+            for (int c = 0; c < columns.size(); c++) {
+                CsvColumn column = columns.get(c);
+                if (column.needs() == null || columnIndex[c] < 0) {
+                    continue;
+                }
+                for (int o = 0; o < columns.size(); o++) {
+                    if (columns.get(o).name().equals(column.needs()) && columnIndex[o] < 0) {
+                        return fileError(
+                                "header has column '"
+                                        + header.get(columnIndex[c]).trim() + "' (" + column.name()
+                                        + ") but no column for " + column.needs()
+                                        + ", which its values are counted against",
+                                snippet(text));
+                    }
+                }
+            }
             return null;
         }
 

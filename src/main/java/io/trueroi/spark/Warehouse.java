@@ -166,8 +166,11 @@ public final class Warehouse {
             create(data, table, partitionBy);
             return;
         }
+        // A column the code added since the table was made (a reader's new optional column) joins
+        // it here; the rows of earlier versions read it as null.
         writer(data, table, SaveMode.Overwrite, partitionBy)
                 .option("replaceWhere", predicate)
+                .option("mergeSchema", "true")
                 .save(path(table));
         register(table);
     }

@@ -63,6 +63,42 @@ class CsvHeaderTest {
         assertEquals(null, ok.get(0).get(RawLines.SCHEMA.fieldIndex("error_code")));
     }
 
+    /**
+     * Issue 42: a claimed value counts the value of claimed conversions; a report with the value
+     * column and no conversions column fails naming the column it has and the one it lacks. A
+     * conversions column named twice (Google's "Conversions" and its alias) fails as any repeat does.
+     */
+    @Test
+    void aClaimedValueWithoutItsConversionsFailsTheFile() throws IOException {
+        RawFormat spend = RawFormat.csv(
+                List.of(
+                        CsvColumn.required("campaign_id"),
+                        CsvColumn.optional("claimed_conversions"),
+                        CsvColumn.optionalWith("claimed_value", "claimed_conversions")),
+                Map.of("claimed_conversions", List.of("Conversions", "转化数"), "claimed_value", List.of("Conv. value")));
+        Path f = tmp.resolve("google_ads_spend.csv");
+        Files.writeString(f, "campaign_id,Conv. value\nc1,10.00\n");
+        List<Row> rows = Framing.rows(f, "ad_spend", spend);
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals(RawLines.MISSING_COLUMN, rows.get(0).get(RawLines.SCHEMA.fieldIndex("error_code")));
+        assertEquals(
+                "header has column 'Conv. value' (claimed_value) but no column for claimed_conversions, which its"
+                        + " values are counted against",
+                rows.get(0).get(RawLines.SCHEMA.fieldIndex("error_detail")));
+
+        Path both = tmp.resolve("with_both.csv");
+        Files.writeString(both, "campaign_id,Conversions,Conv. value\nc1,2,10.00\n");
+        assertEquals(null, Framing.rows(both, "ad_spend", spend).get(0).get(RawLines.SCHEMA.fieldIndex("error_code")));
+
+        Path twice = tmp.resolve("twice.csv");
+        Files.writeString(twice, "campaign_id,Conversions,conversions\nc1,2,3\n");
+        List<Row> dup = Framing.rows(twice, "ad_spend", spend);
+        assertEquals(1, dup.size(), dup.toString());
+        assertEquals(
+                "header names column 'Conversions' twice (fields 2 and 3), and claimed_conversions is read from it",
+                dup.get(0).get(RawLines.SCHEMA.fieldIndex("error_detail")));
+    }
+
     private static List<Row> read(Path f) throws IOException {
         return Framing.rows(
                 f,

@@ -216,18 +216,21 @@ class ReadersTest {
                 D1,
                 "tencent_ads_spend.csv",
                 """
-        date,account_id,campaign_id,campaign_name,adgroup_id,impressions,clicks,cost,currency
-        2026-10-01,acct_tx,tx_cmp_101,朋友圈-秋季新品,tx_cmp_101_ag1,"12,000",340,"1,020.50",CNY
-        2026-10-01,acct_tx,tx_cmp_101,朋友圈-秋季新品,tx_cmp_101_ag1,"12,000",340,"1,020.50",CNY
-        2026-10-01,acct_tx,tx_cmp_102,x,ag,abc,1,1.00,CNY
+        date,account_id,campaign_id,campaign_name,adgroup_id,impressions,clicks,cost,currency,转化量,转化金额
+        2026-10-01,acct_tx,tx_cmp_101,朋友圈-秋季新品,tx_cmp_101_ag1,"12,000",340,"1,020.50",CNY,12,"3,456.00"
+        2026-10-01,acct_tx,tx_cmp_101,朋友圈-秋季新品,tx_cmp_101_ag1,"12,000",340,"1,020.50",CNY,12,"3,456.00"
+        2026-10-01,acct_tx,tx_cmp_102,x,ag,abc,1,1.00,CNY,,
+        2026-10-01,acct_tx,tx_cmp_103,x,ag,10,1,1.00,CNY,n/a,5.00
+        2026-10-01,acct_tx,tx_cmp_104,x,ag,10,1,1.00,CNY,1,-5.00
+        2026-10-01,acct_tx,tx_cmp_105,x,ag,10,1,1.00,CNY,,
         """);
         w.file(
                 "ad_spend",
                 D1,
                 "google_ads_spend.csv",
                 """
-        Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.,Clicks,Cost,Currency code
-        2026-10-01,123-456-7890,gg_cmp_401,HK Search Brand,ag9,5000,120,88.40,USD
+        Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.,Clicks,Cost,Currency code,Conversions,Conv. value,View-through conv.
+        2026-10-01,123-456-7890,gg_cmp_401,HK Search Brand,ag9,5000,120,88.40,USD,3.50,420.25,2
         """);
 
         w.file(
@@ -481,7 +484,7 @@ class ReadersTest {
     @Test
     void adSpendWithPlatformHeaders() {
         Map<String, Row> rows = byKey("ad_spend", "campaign_id");
-        assertEquals(2, rows.size());
+        assertEquals(Set.of("tx_cmp_101", "gg_cmp_401", "tx_cmp_105"), rows.keySet());
         Row tx = rows.get("tx_cmp_101");
         assertEquals("tencent_ads", tx.getAs("platform"));
         assertEquals(java.sql.Date.valueOf(D1), tx.getAs("report_date"));
@@ -495,8 +498,27 @@ class ReadersTest {
         assertEquals(5000L, (long) gg.<Long>getAs("impressions"));
         assertEquals(new BigDecimal("88.40"), gg.getAs("cost"));
         assertEquals("USD", gg.getAs("currency"));
-        assertEquals(Set.of("tencent_ads_spend.csv:4:BAD_INTEGER"), quarantined("ad_spend"));
+        // Claims (issue 42): Tencent's Chinese headers, Google's own; fractional counts kept.
+        assertEquals(new BigDecimal("12.00"), tx.getAs("claimed_conversions"));
+        assertEquals(new BigDecimal("3456.00"), tx.getAs("claimed_value"));
+        assertNull(tx.getAs("claimed_view_through"), "Tencent's report has no view-through column");
+        assertEquals(new BigDecimal("3.50"), gg.getAs("claimed_conversions"));
+        assertEquals(new BigDecimal("420.25"), gg.getAs("claimed_value"));
+        assertEquals(new BigDecimal("2.00"), gg.getAs("claimed_view_through"));
+        Row silent = rows.get("tx_cmp_105");
+        assertNull(silent.getAs("claimed_conversions"), "an empty claim is null, never zero");
+        assertNull(silent.getAs("claimed_value"));
+        assertEquals(
+                Set.of(
+                        "tencent_ads_spend.csv:4:BAD_INTEGER",
+                        "tencent_ads_spend.csv:5:BAD_DECIMAL",
+                        "tencent_ads_spend.csv:6:NEGATIVE_AMOUNT"),
+                quarantined("ad_spend"));
         assertEquals(1, stats("ad_spend").rowsDuplicate());
+        // Nothing lost: 7 data lines = 3 written + 3 quarantined + 1 duplicate.
+        var spend = stats("ad_spend");
+        assertEquals(7, spend.rowsRead());
+        assertEquals(spend.rowsRead(), spend.rowsWritten() + spend.rowsQuarantined() + spend.rowsDuplicate());
     }
 
     @Test
