@@ -153,6 +153,18 @@ public enum Table {
             "each model's share of conversions per channel",
             keys("as_of_date", "model", "channel"),
             keys("as_of_date", "model", "channel", "conversion_share")),
+    CLAIMED_VS_REAL(
+            Layer.MART,
+            "claimed_vs_real",
+            "what each ad platform claims per day and campaign, against each model's credits and the caused value",
+            keys("date", "model", "channel", "campaign_id"),
+            keys("date", "model", "channel", "spend", "credited_conversions", "credited_net_revenue")),
+    CLAIMS_RECONCILIATION(
+            Layer.MART,
+            "claims_reconciliation",
+            "per day, the orders and net revenue booked by shop against the sum of all platforms' claims",
+            keys("date"),
+            keys("date", "orders", "net_revenue", "spend")),
     CUSTOMER_LTV(
             Layer.MART,
             "customer_ltv",

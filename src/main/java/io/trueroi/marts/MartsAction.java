@@ -24,11 +24,11 @@ import org.apache.spark.sql.Row;
 /**
  * Builds the analyst-facing {@code mart.*} tables from the journeys, the credits and the ad
  * spend, as of the run's last date: {@link ChannelRoiDaily}, {@link ModelComparison},
- * {@link ChannelIncrementality},
+ * {@link ChannelIncrementality}, {@link ClaimedVsReal}, {@link ClaimsReconciliation},
  * {@link CustomerLtv}, {@link CohortLtv}, {@link ChannelLtvCac}, {@link PathSummary}, and the
  * predicted lifetime value: {@link CustomerClv}, {@link ClvModel}, {@link ChannelPredictedClv}.
  *
- * <p>Each table is written in one Delta transaction. {@code channel_roi_daily} replaces every
+ * <p>Each table is written in one Delta transaction. {@code channel_roi_daily}, {@code claimed_vs_real} and {@code claims_reconciliation} replace every
  * date up to the run's last date (late refunds, late conversions crediting old touches and OneID
  * merges change past days; days after it, from a later run, are kept); the other marts are
  * snapshots as of that date ({@code as_of_date}) and are replaced whole. Re-running gives the same
@@ -61,40 +61,33 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
         }
     }
 
+    /** The stage's inputs, read once. */
+    private record Inputs(
+            Dataset<Row> credits,
+            Dataset<Row> replicates,
+            Dataset<Row> conversions,
+            Dataset<Row> touchpoints,
+            Dataset<Row> journeys) {}
+
     @Override
     public Result execute() {
         requireInputs();
         LocalDate upTo = run.to();
-        Dataset<Row> credits = warehouse.read(Table.CREDITS);
-        Dataset<Row> replicates = warehouse.read(Table.CREDIT_REPLICATES);
-        Dataset<Row> conversions = warehouse.read(Table.CONVERSIONS);
-        Dataset<Row> touchpoints = warehouse.read(Table.TOUCHPOINTS);
-        Dataset<Row> journeys = warehouse.read(Table.JOURNEYS);
+        Inputs in = new Inputs(
+                warehouse.read(Table.CREDITS),
+                warehouse.read(Table.CREDIT_REPLICATES),
+                warehouse.read(Table.CONVERSIONS),
+                warehouse.read(Table.TOUCHPOINTS),
+                warehouse.read(Table.JOURNEYS));
         Map<Table, Long> rows = new LinkedHashMap<>();
         Map<String, Long> counters = new LinkedHashMap<>();
-        // Two marts each use the spend and the customers' orders: kept after first use, not recomputed.
+        // Several marts use the spend and the customers' orders: kept after first use, not recomputed.
         try (Persisted cached = new Persisted()) {
-            Dataset<Row> spend = cached.keep(Spend.daily(spark(), warehouse, config, upTo));
-            write(
-                    Table.CHANNEL_ROI_DAILY,
-                    ChannelRoiDaily.build(
-                            spark(),
-                            credits,
-                            conversions,
-                            touchpoints,
-                            spend,
-                            config.attribution().models(),
-                            upTo),
-                    "date <= DATE'" + upTo + "'",
-                    rows);
-            double level = config.attribution().intervalLevel();
-            write(Table.MODEL_COMPARISON, ModelComparison.build(credits, replicates, level, upTo), null, rows);
-            write(
-                    Table.CHANNEL_INCREMENTALITY,
-                    ChannelIncrementality.build(credits, replicates, spend, level, upTo),
-                    null,
-                    rows);
-            write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, journeys, upTo), null, rows);
+            Dataset<Row> reported = cached.keep(Spend.reported(spark(), warehouse, config, upTo));
+            Dataset<Row> spend = cached.keep(Spend.daily(reported));
+            spendMarts(in, reported, spend, upTo, rows);
+            Dataset<Row> conversions = in.conversions();
+            write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, in.journeys(), upTo), null, rows);
             Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
             Dataset<Row> orders = cached.keep(CustomerLtv.customerOrders(conversions, customers, upTo));
             write(Table.COHORT_LTV, CohortLtv.build(customers, orders, upTo), null, rows);
@@ -109,15 +102,48 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
                 write(
                         Table.CHANNEL_PREDICTED_CLV,
                         ChannelPredictedClv.build(
-                                credits, conversions, warehouse.read(Table.CUSTOMER_CLV), spend, upTo),
+                                in.credits(), conversions, warehouse.read(Table.CUSTOMER_CLV), spend, upTo),
                         null,
                         rows);
             }
-            write(Table.PATH_SUMMARY, PathSummary.build(journeys, config.marts().topPaths(), upTo), null, rows);
+            write(
+                    Table.PATH_SUMMARY,
+                    PathSummary.build(in.journeys(), config.marts().topPaths(), upTo),
+                    null,
+                    rows);
         }
         List<TableWritten> tables = new ArrayList<>();
         rows.forEach((t, n) -> tables.add(written(t, n)));
         return new Result(rows, counters, List.copyOf(tables));
+    }
+
+    /** The marts of spend against credits: ROI per day, the models' shares, incrementality, claims. */
+    private void spendMarts(
+            Inputs in, Dataset<Row> reported, Dataset<Row> spend, LocalDate upTo, Map<Table, Long> rows) {
+        List<io.trueroi.catalog.ModelName> models = config.attribution().models();
+        String upToDate = "date <= DATE'" + upTo + "'";
+        write(
+                Table.CHANNEL_ROI_DAILY,
+                ChannelRoiDaily.build(spark(), in.credits(), in.conversions(), in.touchpoints(), spend, models, upTo),
+                upToDate,
+                rows);
+        double level = config.attribution().intervalLevel();
+        write(Table.MODEL_COMPARISON, ModelComparison.build(in.credits(), in.replicates(), level, upTo), null, rows);
+        write(
+                Table.CHANNEL_INCREMENTALITY,
+                ChannelIncrementality.build(in.credits(), in.replicates(), spend, level, upTo),
+                null,
+                rows);
+        write(
+                Table.CLAIMED_VS_REAL,
+                ClaimedVsReal.build(spark(), in.credits(), in.replicates(), reported, models, level, upTo),
+                upToDate,
+                rows);
+        write(
+                Table.CLAIMS_RECONCILIATION,
+                ClaimsReconciliation.build(in.conversions(), reported, upTo),
+                upToDate,
+                rows);
     }
 
     /**

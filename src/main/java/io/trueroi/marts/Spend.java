@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Ad spend per report date × channel × campaign in the reporting currency, from
- * {@code silver.ad_spend} (each report row from its latest delivery).
+ * Ad spend and the platforms' own claims per report date × platform × channel × campaign in the
+ * reporting currency, from {@code silver.ad_spend} (each report row from its latest delivery).
  *
  * <p>A spend row gets its channel from the same taxonomy as the platform's clicks (source system
  * {@code ads}, its platform, touch type {@code ad_click}), so spend and the revenue credited to
@@ -42,13 +42,47 @@ final class Spend {
 
     private Spend() {}
 
-    static Dataset<Row> daily(SparkSession spark, Warehouse w, TrueRoiConfig config, LocalDate upTo) {
+    /** Columns of {@link #reported}: per date, platform, channel and campaign. */
+    static final StructType REPORTED = new StructType()
+            .add("date", DataTypes.DateType)
+            .add("platform", DataTypes.StringType)
+            .add("channel", DataTypes.StringType)
+            .add("campaign_id", DataTypes.StringType)
+            .add("spend", DataTypes.createDecimalType(20, 2))
+            .add("impressions", DataTypes.LongType)
+            .add("clicks", DataTypes.LongType)
+            .add("claimed_conversions", DataTypes.createDecimalType(20, 2))
+            .add("claimed_value", DataTypes.createDecimalType(20, 2))
+            .add("claimed_view_through", DataTypes.createDecimalType(20, 2));
+
+    /** {@link #reported} summed over platforms: what the spend marts join on. */
+    static Dataset<Row> daily(Dataset<Row> reported) {
+        return reported.groupBy("date", "channel", "campaign_id")
+                .agg(
+                        sum("spend").cast(MONEY).as("spend"),
+                        sum("impressions").as("impressions"),
+                        sum("clicks").as("clicks"));
+    }
+
+    /**
+     * What the platforms reported per report date × platform × channel × campaign: spend and
+     * media counts, and their own conversion claims, the value converted to the reporting currency
+     * row by row as cost is. A claim no row reported stays null (Spark's sum skips nulls and is
+     * null over nothing), so "the platform said nothing" never reads as zero.
+     */
+    static Dataset<Row> reported(SparkSession spark, Warehouse w, TrueRoiConfig config, LocalDate upTo) {
         if (!w.exists(Table.AD_SPEND)) {
-            return spark.createDataFrame(List.of(), SCHEMA);
+            return spark.createDataFrame(List.of(), REPORTED);
         }
         ChannelTaxonomy taxonomy = new ChannelTaxonomy(config.channels());
-        return Silver.latest(w, Table.AD_SPEND, upTo)
-                .filter(col("report_date").leq(lit(upTo.toString()).cast("date")))
+        Dataset<Row> rows = Silver.latest(w, Table.AD_SPEND, upTo);
+        for (String claim : List.of("claimed_conversions", "claimed_value", "claimed_view_through")) {
+            // A table made before the readers took claims has no such column until its next delivery.
+            if (!java.util.Arrays.asList(rows.columns()).contains(claim)) {
+                rows = rows.withColumn(claim, lit(null).cast(MONEY));
+            }
+        }
+        return rows.filter(col("report_date").leq(lit(upTo.toString()).cast("date")))
                 .withColumn("source_system", lit("ads"))
                 .withColumn("touch_type", lit("ad_click"))
                 .withColumn("utm_source", lit(null).cast("string"))
@@ -56,17 +90,25 @@ final class Spend {
                 .withColumn("code", lit(null).cast("string"))
                 .select(
                         col("report_date").as("date"),
+                        col("platform"),
                         taxonomy.channel().as("channel"),
                         col("campaign_id"),
                         Conversions.toReporting(config, col("cost"), col("currency"))
                                 .as("spend"),
                         col("impressions").cast("long").as("impressions"),
-                        col("clicks").cast("long").as("clicks"))
-                .groupBy("date", "channel", "campaign_id")
+                        col("clicks").cast("long").as("clicks"),
+                        col("claimed_conversions"),
+                        Conversions.toReporting(config, col("claimed_value"), col("currency"))
+                                .as("claimed_value"),
+                        col("claimed_view_through"))
+                .groupBy("date", "platform", "channel", "campaign_id")
                 .agg(
                         sum("spend").cast(MONEY).as("spend"),
                         sum("impressions").as("impressions"),
-                        sum("clicks").as("clicks"));
+                        sum("clicks").as("clicks"),
+                        sum("claimed_conversions").cast(MONEY).as("claimed_conversions"),
+                        sum("claimed_value").cast(MONEY).as("claimed_value"),
+                        sum("claimed_view_through").cast(MONEY).as("claimed_view_through"));
     }
 
     /** Each channel's spend over every date of {@link #daily}: what its acquisition cost is taken from. */
