@@ -1,8 +1,6 @@
 package io.trueroi.synthetic;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.trueroi.config.TrueRoiConfig;
@@ -94,16 +92,23 @@ public final class GenerateAction {
                 "store_id,city,transaction_id,local_time,member_card,phone,amount,"
                         + "currency,type,original_transaction_id"),
         POS_HK("pos/transactions", "pos_HK003.csv", POS_SH.header),
+        /** The Chinese platforms name their claim columns in Chinese; Tencent counts 转化量. */
         SPEND_BAIDU(
                 "ads/spend",
                 "baidu_sem_spend.csv",
-                "date,account_id,campaign_id,campaign_name,adgroup_id," + "impressions,clicks,cost,currency"),
+                "date,account_id,campaign_id,campaign_name,adgroup_id,impressions,clicks,cost,currency,"
+                        + "转化数,转化金额,浏览转化数"),
         SPEND_OCEAN("ads/spend", "ocean_engine_spend.csv", SPEND_BAIDU.header),
-        SPEND_TENCENT("ads/spend", "tencent_ads_spend.csv", SPEND_BAIDU.header),
+        SPEND_TENCENT(
+                "ads/spend",
+                "tencent_ads_spend.csv",
+                "date,account_id,campaign_id,campaign_name,adgroup_id,impressions,clicks,cost,currency,"
+                        + "转化量,转化金额,浏览转化数"),
         SPEND_GOOGLE(
                 "ads/spend",
                 "google_ads_spend.csv",
-                "Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.," + "Clicks,Cost,Currency code"),
+                "Day,Customer ID,Campaign ID,Campaign,Ad group ID,Impr.,Clicks,Cost,Currency code,"
+                        + "Conversions,Conv. value,View-through conv."),
         OA_EVENTS("wechat/oa_events", "events.jsonl", null),
         WECHAT_USERS("wechat/users", "users.jsonl", null),
         PHONE_AUTH("wechat/phone_auth", "phone_auth.csv", "appid,openid,unionid,phone_number,country_code,auth_time"),
@@ -143,7 +148,17 @@ public final class GenerateAction {
      * drawn in CNY, Hong Kong till prices converted to HKD, and the truth's revenue is recorded as
      * the pipeline will convert it (each amount half-even to the cent).
      */
-    record Rates(String reporting, BigDecimal cny, BigDecimal hkd) implements java.io.Serializable {
+    record Rates(String reporting, BigDecimal cny, BigDecimal hkd, Map<String, BigDecimal> all)
+            implements java.io.Serializable {
+        /** CNY cents in {@code currency}, half-even to the cent: a claim's value in its report's currency. */
+        long claimCents(long cnyCents, String currency) {
+            return BigDecimal.valueOf(cnyCents, 2)
+                    .multiply(cny)
+                    .divide(all.get(currency), 2, RoundingMode.HALF_EVEN)
+                    .unscaledValue()
+                    .longValueExact();
+        }
+
         long toReporting(long cents, BigDecimal rate) {
             return BigDecimal.valueOf(cents, 2)
                     .multiply(rate)
@@ -183,7 +198,11 @@ public final class GenerateAction {
         this.customers = customers;
         this.out = out;
         this.group = group;
-        this.rates = new Rates(config.reportingCurrency(), rate(config, "CNY"), rate(config, "HKD"));
+        this.rates = new Rates(
+                config.reportingCurrency(),
+                rate(config, "CNY"),
+                rate(config, "HKD"),
+                new java.util.HashMap<>(config.fxRates()));
         for (WorldSpec.Channel c : world.channels()) {
             if (!config.fxRates().containsKey(c.currency())) {
                 throw new IllegalArgumentException("world " + world.spec().name() + ": channel " + c.name()
@@ -227,19 +246,16 @@ public final class GenerateAction {
         Rates money = rates;
         Dataset<Row> records = people.flatMap(
                 (FlatMapFunction<Long, Row>) p -> lines(w, money, p).iterator(), Encoders.row(LINE));
-        Dataset<Row> clicks = people.flatMap(
-                (FlatMapFunction<Long, Row>) p -> spendKeys(w, p).iterator(),
-                Encoders.row(new StructType()
-                        .add("day", DataTypes.IntegerType)
-                        .add("channel", DataTypes.IntegerType)
-                        .add("campaign", DataTypes.IntegerType)));
-        Dataset<Row> spend = clicks.groupBy("day", "channel", "campaign")
-                .agg(count(lit(1)).as("clicks"))
-                .flatMap(
-                        (FlatMapFunction<Row, Row>)
-                                r -> List.of(spendLine(w, r.getInt(0), r.getInt(1), r.getInt(2), r.getLong(3)))
-                                        .iterator(),
-                        Encoders.row(LINE));
+        Dataset<Row> reports = people.flatMap(
+                        (FlatMapFunction<Long, Row>)
+                                p -> SpendReports.keys(w, money, p).iterator(),
+                        Encoders.row(SpendReports.KEYS))
+                .groupBy("day", "channel", "campaign")
+                .agg(sum("clicks"), sum("claims"), sum("claim_cents"), sum("views"));
+        Dataset<Row> spend = reports.flatMap(
+                (FlatMapFunction<Row, Row>)
+                        r -> List.of(SpendReports.line(w, r)).iterator(),
+                Encoders.row(LINE));
         List<Row> headers = new ArrayList<>();
         for (int d = firstDay; d <= lastDay; d++) {
             for (File f : File.values()) {
@@ -262,13 +278,16 @@ public final class GenerateAction {
         Map<String, Long> counters = new LinkedHashMap<>();
         JobGroup.run(spark, group, "generate: move files into place", () -> counters.put("files", place(staging)));
 
-        writeTruths(people, counters);
+        List<Row> claims = JobGroup.run(spark, group, "generate: platform claims", () -> reports.groupBy("channel")
+                .agg(sum("sum(claims)"), sum("sum(claim_cents)"), sum("sum(views)"))
+                .collectAsList());
+        writeTruths(people, claims, counters);
         counters.put("customers", customers);
         return counters;
     }
 
     /** {@code ground_truth.json} (totals per channel) and {@code truth_conversions.csv}. */
-    private void writeTruths(Dataset<Long> people, Map<String, Long> counters) {
+    private void writeTruths(Dataset<Long> people, List<Row> claims, Map<String, Long> counters) {
         WorldModel w = world;
         Rates money = rates;
         Dataset<Row> truth = people.flatMap(
@@ -281,7 +300,9 @@ public final class GenerateAction {
                 .agg(sum("conversions"), sum("cents"))
                 .orderBy("channel")
                 .collectAsList());
-        writeTruth(lost, counters);
+        writeTruth(lost, claims, counters);
+        writeText(new Path(out, "world.conf"), world.spec().text());
+        writeText(new Path(out, "channels.conf"), world.spec().channelRules());
         Dataset<Row> perConversion = people.flatMap(
                 (FlatMapFunction<Long, Row>) p -> conversionTruthLines(w, p).iterator(), Encoders.row(LINE));
         JobGroup.run(
@@ -385,12 +406,13 @@ public final class GenerateAction {
 
     /**
      * Writes {@code ground_truth.json} (per channel: its lift, the conversions and net revenue lost
-     * without it, and their shares of the channels' sum; the world's totals with every channel and
-     * with none), the spec as simulated ({@code world.conf}) and the channel rules that map its
+     * without it, and their shares of the channels' sum, and what its platform claims for it; the
+     * world's totals with every channel and with none, and all platforms' claimed conversions), the spec as simulated ({@code world.conf}) and the channel rules that map its
      * channels ({@code channels.conf}).
      */
-    private void writeTruth(List<Row> lost, Map<String, Long> counters) {
+    private void writeTruth(List<Row> lost, List<Row> claims, Map<String, Long> counters) {
         List<WorldSpec.Channel> channels = world.channels();
+        String[] claimed = SpendReports.truth(world, claims, counters);
         long[] conversions = new long[channels.size()];
         long[] cents = new long[channels.size()];
         long[] all = new long[2];
@@ -413,17 +435,16 @@ public final class GenerateAction {
         WorldSpec spec = world.spec();
         StringBuilder json = new StringBuilder();
         json.append("{\n  \"world\": ").append(jsonString(spec.name()));
-        json.append(",\n  \"model\": \"p(buy on day t) = baseline x organic multiplier + sum over touches of the "
-                + "lift window of lift(channel) x (1 + earlier touches of the channel in the window)^-saturation x "
-                + "2^(-days since touch / half-life(channel)) + synergies; a channel's truth is what is lost when its "
-                + "touches are removed, same random numbers (world.conf holds every number)\"");
+        json.append(",\n  \"model\": \"").append(MODEL).append('"');
         json.append(",\n  \"reporting_currency\": ").append(jsonString(rates.reporting()));
         json.append(String.format(
                 Locale.ROOT,
-                ",%n  \"people\": %d,%n  \"conversions\": %d,%n  \"net_revenue\": %s,%n"
-                        + "  \"organic_conversions\": %d,%n  \"organic_net_revenue\": %s,%n  \"channels\": {%n",
+                ",%n  \"people\": %d,%n  \"conversions\": %d,%n  \"claimed_conversions\": %d,%n"
+                        + "  \"net_revenue\": %s,%n  \"organic_conversions\": %d,%n  \"organic_net_revenue\": %s,%n"
+                        + "  \"channels\": {%n",
                 customers,
                 all[0],
+                counters.get("claimed_conversions"),
                 BigDecimal.valueOf(all[1], 2).toPlainString(),
                 organic[0],
                 BigDecimal.valueOf(organic[1], 2).toPlainString()));
@@ -432,13 +453,14 @@ public final class GenerateAction {
             json.append(String.format(
                     Locale.ROOT,
                     "    %s: {\"lift_per_touch\": %s, \"conversions_lost\": %d, \"net_revenue_lost\": %s, "
-                            + "\"conversion_share\": %.6f, \"revenue_share\": %.6f}%s%n",
+                            + "\"conversion_share\": %.6f, \"revenue_share\": %.6f, \"claims\": %s}%s%n",
                     jsonString(ch.name()),
                     ch.lift(),
                     conversions[c],
                     BigDecimal.valueOf(cents[c], 2).toPlainString(),
                     sumConversions == 0 ? 0.0 : (double) conversions[c] / sumConversions,
                     sumCents == 0 ? 0.0 : (double) cents[c] / sumCents,
+                    claimed[c],
                     c + 1 < channels.size() ? "," : ""));
             counters.put("truth_conversions:" + ch.name(), conversions[c]);
         }
@@ -446,9 +468,12 @@ public final class GenerateAction {
         counters.put("truth_conversions", all[0]);
         counters.put("truth_organic_conversions", organic[0]);
         writeText(new Path(out, "ground_truth.json"), json.toString());
-        writeText(new Path(out, "world.conf"), spec.text());
-        writeText(new Path(out, "channels.conf"), spec.channelRules());
     }
+
+    private static final String MODEL = "p(buy on day t) = baseline x organic multiplier + sum over touches of the "
+            + "lift window of lift(channel) x (1 + earlier touches of the channel in the window)^-saturation x "
+            + "2^(-days since touch / half-life(channel)) + synergies; a channel's truth is what is lost when its "
+            + "touches are removed, same random numbers (world.conf holds every number)";
 
     private static String jsonString(String s) {
         StringBuilder b = new StringBuilder("\"");
@@ -685,35 +710,6 @@ public final class GenerateAction {
             return new WorldModel.Purchase(u.day(), u.epochSecond(), u.cents(), u.refundCents(), -1);
         }
         return u;
-    }
-
-    static List<Row> spendKeys(WorldModel w, long p) {
-        List<Row> out = new ArrayList<>();
-        for (WorldModel.Touch t : w.touches(p)) {
-            out.add(RowFactory.create(t.day(), t.channel(), t.campaign()));
-        }
-        return out;
-    }
-
-    static Row spendLine(WorldModel w, int day, int channel, int campaign, long clicks) {
-        WorldSpec.Channel c = w.channels().get(channel);
-        String id = c.campaignPrefix() + "_cmp_" + (campaign + 1);
-        File f =
-                switch (c.platform()) {
-                    case "baidu_sem" -> File.SPEND_BAIDU;
-                    case "ocean_engine" -> File.SPEND_OCEAN;
-                    case "tencent_ads" -> File.SPEND_TENCENT;
-                    default -> File.SPEND_GOOGLE;
-                };
-        String cost = BigDecimal.valueOf(c.costPerClick())
-                .multiply(BigDecimal.valueOf(clicks))
-                .setScale(2, RoundingMode.HALF_EVEN)
-                .toPlainString();
-        return RowFactory.create(
-                day * File.values().length + f.ordinal(),
-                (long) channel * 10 + campaign,
-                w.day(day) + ",acct_" + c.campaignPrefix() + "," + id + ",synthetic " + id + "," + id + "_ag1,"
-                        + clicks * 37 + "," + clicks + "," + cost + "," + c.currency());
     }
 
     /** Rows of the truth's totals: every purchase, and what is left with every channel removed. */

@@ -45,6 +45,9 @@ import java.util.Set;
  *     saturation { "Channel" = 0.5 }  # a touch's lift × (1 + n)^-s, n its channel's earlier touches in the window
  *     synergy = [ { channels = ["A", "B"], lift = 0.004, half-life-days = 7 } ]
  *   }
+ *   claims {                   # how each platform counts its own conversions (PlatformClaims.DEFAULTS)
+ *     google_ads { click-window-days = 30, view-window-days = 1, view-rate = 0.3, sees = [ownsite] }
+ *   }
  * }
  * </pre>
  *
@@ -64,6 +67,7 @@ public record WorldSpec(
         List<Channel> channels,
         double organicSigma,
         List<Synergy> synergies,
+        Map<String, PlatformClaims.Rule> claimRules,
         String text)
         implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -88,7 +92,9 @@ public record WorldSpec(
             "lift-window-days",
             "bot-every",
             "channels",
-            "distortions");
+            "distortions",
+            "claims");
+    private static final Set<String> CLAIM_KEYS = Set.of("click-window-days", "view-window-days", "view-rate", "sees");
     private static final Set<String> CHANNEL_KEYS = Set.of(
             "name",
             "group",
@@ -199,6 +205,11 @@ public record WorldSpec(
         return parse(text + "\n# set on the command line\n" + more, "world " + name + " with command-line settings");
     }
 
+    /** How {@code platform} counts conversions in this world: the spec's rule, else the default. */
+    public PlatformClaims.Rule claimRule(String platform) {
+        return claimRules.getOrDefault(platform, PlatformClaims.DEFAULTS.get(platform));
+    }
+
     public int days() {
         return (int) (to.toEpochDay() - from.toEpochDay()) + 1;
     }
@@ -298,6 +309,7 @@ public record WorldSpec(
                     List.copyOf(withDistortions),
                     sigma,
                     synergies(d, channels),
+                    claimRules(w),
                     text);
         }
 
@@ -427,6 +439,51 @@ public record WorldSpec(
                         s.hasPath("half-life-days") ? number(s, at, "half-life-days", 0, 10_000, false) : 7));
             }
             return List.copyOf(out);
+        }
+
+        /** {@code world.claims}: per platform, the keys it sets over the platform's default rule. */
+        Map<String, PlatformClaims.Rule> claimRules(Config w) {
+            Map<String, PlatformClaims.Rule> out = new java.util.TreeMap<>();
+            if (!w.hasPath("claims")) {
+                return out;
+            }
+            Config all = object(w, "claims");
+            unknown(all, new HashSet<>(PLATFORMS), "world.claims");
+            for (String platform : all.root().keySet()) {
+                String at = "world.claims." + platform;
+                Config c = objectValue(all, platform, at).toConfig();
+                unknown(c, CLAIM_KEYS, at);
+                PlatformClaims.Rule d = PlatformClaims.DEFAULTS.get(platform);
+                List<String> sees = d.sees();
+                if (c.hasPath("sees")) {
+                    try {
+                        sees = List.copyOf(c.getStringList("sees"));
+                    } catch (ConfigException e) {
+                        throw error(at + ".sees", "must be a list of shops " + PlatformClaims.SHOPS);
+                    }
+                    for (String shop : sees) {
+                        if (!PlatformClaims.SHOPS.contains(shop)) {
+                            throw error(
+                                    at + ".sees",
+                                    "must name shops of " + PlatformClaims.SHOPS + ", cannot be: " + shop);
+                        }
+                    }
+                }
+                out.put(
+                        platform,
+                        new PlatformClaims.Rule(
+                                (int)
+                                        (c.hasPath("click-window-days")
+                                                ? integer(c, at, "click-window-days", 1, 366)
+                                                : d.clickWindowDays()),
+                                (int)
+                                        (c.hasPath("view-window-days")
+                                                ? integer(c, at, "view-window-days", 0, 30)
+                                                : d.viewWindowDays()),
+                                c.hasPath("view-rate") ? number(c, at, "view-rate", 0, 1, true) : d.viewRate(),
+                                sees));
+            }
+            return out;
         }
 
         void unknown(Config c, Set<String> allowed, String at) {

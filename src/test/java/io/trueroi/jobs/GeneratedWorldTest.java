@@ -1,5 +1,9 @@
 package io.trueroi.jobs;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +16,7 @@ import io.trueroi.testing.SharedSpark;
 import io.trueroi.testing.TestWorld;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -282,6 +287,74 @@ class GeneratedWorldTest {
             }
         }
         assertEquals(5, compared, "pairs compared: " + lift);
+    }
+
+    /**
+     * Issue 42: the claims the generator wrote reach {@code mart.claimed_vs_real} exactly, per
+     * channel: conversions, view-through and (CNY channels, rate 1) value; Google's USD value
+     * reaches silver exactly. The mart's credits per model are {@code attribution.credits}' credits
+     * to the ad channels. The platforms, each claiming alone, claim more conversions than their
+     * channels caused, and {@code mart.claims_reconciliation} sums every claim and every order.
+     */
+    @Test
+    void theMartsClaimsAreTheClaimsTheGeneratorWrote(SparkSession spark) {
+        Dataset<Row> mart = warehouse.read(Table.CLAIMED_VS_REAL);
+        long claimed = 0;
+        long caused = 0;
+        for (var e : (Iterable<Map.Entry<String, JsonNode>>)
+                () -> truth.get("channels").fields()) {
+            JsonNode claims = e.getValue().get("claims");
+            Row sums = mart.filter(col("model")
+                            .equalTo("last_touch")
+                            .and(col("channel").equalTo(e.getKey())))
+                    .agg(
+                            coalesce(sum("claimed_conversions"), lit(0)),
+                            coalesce(sum("claimed_view_through"), lit(0)),
+                            sum("claimed_value"))
+                    .first();
+            assertEquals(claims.get("conversions").asLong(), ((BigDecimal) sums.get(0)).longValueExact(), e.getKey());
+            assertEquals(claims.get("view_through").asLong(), ((BigDecimal) sums.get(1)).longValueExact(), e.getKey());
+            BigDecimal value = new BigDecimal(claims.get("value").asText());
+            if (claims.get("currency").asText().equals("CNY")) {
+                assertEquals(0, value.compareTo((BigDecimal) sums.get(2)), e.getKey() + ": " + value + " vs " + sums);
+            } else {
+                Row silver = warehouse
+                        .read(Table.AD_SPEND)
+                        .filter(col("campaign_id").startsWith("gg_"))
+                        .agg(sum("claimed_value"))
+                        .first();
+                assertEquals(
+                        0,
+                        value.compareTo((BigDecimal) silver.get(0)),
+                        e.getKey() + " in " + claims.get("currency") + ": " + value + " vs " + silver);
+            }
+            claimed += claims.get("conversions").asLong();
+            caused += e.getValue().get("conversions_lost").asLong();
+        }
+        assertTrue(claimed > caused, "the platforms claim " + claimed + ", their channels caused " + caused);
+        Row reconciled = warehouse
+                .read(Table.CLAIMS_RECONCILIATION)
+                .agg(sum("claimed_conversions"), sum("orders"))
+                .first();
+        assertEquals(truth.get("claimed_conversions").asLong(), ((BigDecimal) reconciled.get(0)).longValueExact());
+        assertEquals(warehouse.read(Table.CONVERSIONS).count(), reconciled.getLong(1));
+        for (String model : List.of("last_touch", "incremental", "markov")) {
+            Object credited = mart.filter(col("model").equalTo(model))
+                    .agg(sum("credited_net_revenue"))
+                    .first()
+                    .get(0);
+            Object credits = warehouse
+                    .read(Table.CREDITS)
+                    .filter(col("model").equalTo(model))
+                    .filter(col("channel")
+                            .isin(truth.get("channels").properties().stream()
+                                    .map(Map.Entry::getKey)
+                                    .toArray()))
+                    .agg(sum("revenue_credit"))
+                    .first()
+                    .get(0);
+            assertEquals(0, ((BigDecimal) credits).compareTo((BigDecimal) credited), model);
+        }
     }
 
     @Test
