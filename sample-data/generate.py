@@ -172,6 +172,21 @@ orders_by_day = defaultdict(list)   # day index -> [(platform, order_id, amount,
 pos_sales = []                      # (day index, store, txn id, amount, currency, person)
 
 
+# For the platforms' own claims (issue 42): each person's ad clicks and every paid order. Recorded
+# without a draw from rng, so the files of every other feed are what they were before claims.
+CLICKS_OF = defaultdict(list)       # person -> [(day index, time, platform, campaign)]
+CLAIMABLE = []                      # (day index, time, person, shop, gross amount in CNY)
+
+# How each platform counts its own conversions (the generator's PlatformClaims.DEFAULTS): click
+# window in days, view window, view rate, the shops its pixel or partnership sees.
+CLAIM_RULES = {
+    "google_ads": (30, 1, 0.30, ("ownsite",)),
+    "baidu_sem": (30, 0, 0.0, ("ownsite",)),
+    "ocean_engine": (7, 1, 0.20, ("ownsite", "tmall")),
+    "tencent_ads": (7, 1, 0.20, ("ownsite", "jd")),
+}
+
+
 def next_id(prefix):
     order_seq[0] += 1
     return "%s%08d" % (prefix, order_seq[0])
@@ -190,6 +205,7 @@ def ad_click(today, p, t):
            "ip": "%d.%d.%d.%d" % (rng.randrange(36, 223), rng.randrange(256), rng.randrange(256), rng.randrange(1, 255)),
            "landing_url": landing}
     today.clicks.append(rec)
+    CLICKS_OF[p["id"]].append(((today.d - FIRST_DAY).days, t, platform, cmp_id))
     return platform, cmp_id, click_id
 
 
@@ -298,6 +314,7 @@ def tmall(today, di, p, t, amount):
                         phone, t.strftime("%Y-%m-%d %H:%M:%S"), paid, "秋季新品 羊毛开衫"])
     if paid and status != "交易关闭":
         orders_by_day[di].append(("tmall", oid, amount, "CNY"))
+        CLAIMABLE.append((di, t, p["id"], "tmall", amount))
 
 
 def jd(today, di, p, t, amount):
@@ -309,11 +326,13 @@ def jd(today, di, p, t, amount):
                      rng.choice(["刘*", "陈*"]), phone])
     if paid:
         orders_by_day[di].append(("jd", oid, amount, "CNY"))
+        CLAIMABLE.append((di, t, p["id"], "jd", amount))
 
 
 def ownsite(today, di, p, t, amount, touch):
     oid = next_id("OS")
     currency = "USD" if p["hk"] else "CNY"
+    amount_cny = amount
     if currency == "USD":
         amount = round(amount / 7.0, 2)
     landing = ""
@@ -338,6 +357,7 @@ def ownsite(today, di, p, t, amount, touch):
                           currency, status, landing])
     if status == "paid":
         orders_by_day[di].append(("ownsite", oid, amount, currency))
+        CLAIMABLE.append((di, t, p["id"], "ownsite", amount_cny))
 
 
 def pos(today, di, p, t, amount):
@@ -393,10 +413,66 @@ SPEND_HEADER = ["date", "account_id", "campaign_id", "campaign_name", "adgroup_i
                 "currency"]
 GOOGLE_SPEND_HEADER = ["Day", "Customer ID", "Campaign ID", "Campaign", "Ad group ID", "Impr.", "Clicks", "Cost",
                        "Currency code"]
+# The platforms' own claim columns: Google's names, the Chinese platforms' report headers.
+SPEND_HEADERS = {
+    "google_ads": GOOGLE_SPEND_HEADER + ["Conversions", "Conv. value", "View-through conv."],
+    "baidu_sem": SPEND_HEADER + ["转化数", "转化金额", "浏览转化数"],
+    "ocean_engine": SPEND_HEADER + ["转化数", "转化金额", "浏览转化数"],
+    "tencent_ads": SPEND_HEADER + ["转化量", "转化金额", "浏览转化数"],
+}
 
 
 def jsonl(records):
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def platform_claims(day_indexes):
+    """Each platform's claims on the paid orders of these days, by (day index, campaign): every
+    order its pixel sees after its own last click in its click window, gross, to that click's
+    campaign; else, for a person who clicked it at any time, a view-through with its view rate
+    (drawn from a generator seeded by person, platform and day, not from rng). Platforms claim
+    alone: one order after clicks on two platforms is claimed twice."""
+    claims = defaultdict(lambda: [0, 0, 0])       # (di, campaign) -> [conversions, value in CNY cents, views]
+    for di, t, person, shop, amount in CLAIMABLE:
+        if di not in day_indexes:
+            continue
+        for platform, (window, view_window, view_rate, sees) in sorted(CLAIM_RULES.items()):
+            if shop not in sees:
+                continue
+            mine = [c for c in CLICKS_OF[person] if c[2] == platform]
+            before = [c for c in mine if c[1] <= t]
+            if before and di - before[-1][0] < window:
+                c = claims[(di, before[-1][3])]
+                c[0] += 1
+                c[1] += round(amount * 100)
+            elif mine and view_window > 0 and \
+                    random.Random("%d|%d|%s|%d" % (SEED, person, platform, di)).random() < view_rate:
+                nearest = before[-1] if before else mine[0]
+                claims[(di, nearest[3])][2] += 1
+    return claims
+
+
+def claim_fields(platform, cmp_id, di):
+    conversions, cents, views = CLAIMS.get((di, cmp_id), (0, 0, 0))
+    value = "%d.%02d" % divmod(cents, 100)
+    if platform == "google_ads":
+        value = "%.2f" % (cents / 700.0)             # Google reports in USD, as its cost
+    view_window = CLAIM_RULES[platform][1]
+    return [conversions, value, views if view_window > 0 else ""]
+
+
+CLAIMS = {}
+
+
+def expected_claims():
+    """Per platform, the claims its spend reports of the 120 days carry (value in its currency)."""
+    out = {}
+    for platform in sorted(AD_PLATFORMS):
+        fields = [claim_fields(platform, cmp_id, di) for cmp_id, _ in CAMPAIGNS[platform] for di in range(DAYS)]
+        cents = sum(round(float(f[1]) * 100) for f in fields)
+        out[platform] = {"conversions": sum(f[0] for f in fields), "value": "%d.%02d" % divmod(cents, 100),
+                         "view_through": sum(f[2] or 0 for f in fields)}
+    return out
 
 
 def write_day(di, today):
@@ -543,14 +619,14 @@ def write_day(di, today):
             cost = round(clicks * rng.uniform(0.3, 1.2) if platform == "google_ads" else clicks * rng.uniform(1.5, 6), 2)
             currency = "USD" if platform == "google_ads" else "CNY"
             rows.append([d.isoformat(), "acct_" + platform[:2], cmp_id, name, cmp_id + "_ag1", impressions, clicks,
-                         "%.2f" % cost, currency])
+                         "%.2f" % cost, currency] + claim_fields(platform, cmp_id, di))
         EXPECT.good("ad_spend", len(rows))
         if di == 100 and platform == "baidu_sem":
             rows.append(rows[0])
             EXPECT.dup("ad_spend", 1)
             rows.append(d.isoformat() + ",acct_ba,bd_cmp_303,only five")
             EXPECT.bad("ad_spend", "FIELD_COUNT")
-        header = GOOGLE_SPEND_HEADER if platform == "google_ads" else SPEND_HEADER
+        header = SPEND_HEADERS[platform]
         write_bytes(os.path.join(spend_dir, platform + "_spend.csv"), csv_text(header, rows).encode("utf-8"))
 
     # --- Ad click logs
@@ -697,6 +773,7 @@ def extra_day():
     t = local_dt(today.d, 11 * 3600)
     today.refunds.append([platform, next_id("RF"), oid, "%.2f" % round(amount / 2, 2), currency, t.isoformat(),
                           "SUCCESS", "迟到的退款"])
+    CLAIMS.update(platform_claims({DAYS}))
     write_day(DAYS, today)
 
 
@@ -706,6 +783,7 @@ def main():
     simulate()
     returns_and_refunds()
     plant_bot()
+    CLAIMS.update(platform_claims(set(range(DAYS))))
     for di, today in enumerate(days):
         write_day(di, today)
         collect_ids(today)
@@ -721,6 +799,7 @@ def main():
         "rejected": {t: dict(sorted(c.items())) for t, c in sorted(EXPECT.rejects.items())},
         "identity": expected_identity(),
         "journeys": expected_journeys(),
+        "claims": expected_claims(),
     }
     with open(os.path.join(ROOT, "expected_counts.json"), "w") as f:
         json.dump(out, f, indent=2, ensure_ascii=False)

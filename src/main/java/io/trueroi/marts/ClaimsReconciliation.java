@@ -7,9 +7,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.trueroi.catalog.Table;
+import io.trueroi.spark.Warehouse;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,6 +86,47 @@ final class ClaimsReconciliation {
                 .as("claims_to_online_net_revenue"));
         return sales.join(claims, col("s_date").equalTo(col("c_date")), "full_outer")
                 .select(out.toArray(new Column[0]));
+    }
+
+    /**
+     * The week to {@code upTo} in one line: what the platforms claimed against what was booked,
+     * from the mart just written (seven rows); empty when the week has no claims.
+     */
+    static List<String> week(Warehouse warehouse, LocalDate upTo) {
+        Row w = warehouse
+                .read(Table.CLAIMS_RECONCILIATION)
+                .filter(col("date").between(lit(upTo.minusDays(6).toString()), lit(upTo.toString())))
+                .agg(
+                        sum("claimed_conversions"),
+                        sum("orders"),
+                        sum("claimed_value"),
+                        sum("net_revenue"),
+                        sum("claimed_view_through"))
+                .first();
+        if (w.isNullAt(0)) {
+            return List.of();
+        }
+        BigDecimal claimed = w.getDecimal(0);
+        long orders = w.isNullAt(1) ? 0 : w.getLong(1);
+        BigDecimal value = w.isNullAt(2) ? BigDecimal.ZERO : w.getDecimal(2);
+        BigDecimal net = w.isNullAt(3) ? BigDecimal.ZERO : w.getDecimal(3);
+        return List.of(String.format(
+                Locale.ROOT,
+                "claims, 7 days to %s: the ad platforms claim %s conversions (and %s view-through) worth %,.2f;"
+                        + " the shops and tills booked %d orders, %,.2f net: %s x the orders, %s x the net revenue"
+                        + " (mart.claims_reconciliation)",
+                upTo,
+                claimed.stripTrailingZeros().toPlainString(),
+                w.isNullAt(4) ? "no" : w.getDecimal(4).stripTrailingZeros().toPlainString(),
+                value,
+                orders,
+                net,
+                ratio(claimed, BigDecimal.valueOf(orders)),
+                ratio(value, net)));
+    }
+
+    private static String ratio(BigDecimal a, BigDecimal b) {
+        return b.signum() == 0 ? "n/a" : a.divide(b, 2, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private static List<String> concat(List<String> a, String b) {

@@ -50,7 +50,8 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
     }
 
     /** Rows written per mart, in the order written. */
-    public record Result(Map<Table, Long> rowsByMart, Map<String, Long> clv, List<TableWritten> tables)
+    public record Result(
+            Map<Table, Long> rowsByMart, Map<String, Long> clv, List<TableWritten> tables, List<String> headlines)
             implements StageResult {
         @Override
         public Map<String, Long> counters() {
@@ -114,7 +115,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
         }
         List<TableWritten> tables = new ArrayList<>();
         rows.forEach((t, n) -> tables.add(written(t, n)));
-        return new Result(rows, counters, List.copyOf(tables));
+        return new Result(rows, counters, List.copyOf(tables), ClaimsReconciliation.week(warehouse, upTo));
     }
 
     /** The marts of spend against credits: ROI per day, the models' shares, incrementality, claims. */

@@ -78,6 +78,7 @@ public final class RunSummary {
             nanos.forEach((s, n) -> times.add(s.id() + " " + seconds(n) + "s"));
             out.printf("  stages: %s%n", String.join(", ", times));
         }
+        results.values().forEach(r -> r.headlines().forEach(h -> out.printf("  %s%n", h)));
         if (!setAside.isEmpty()) {
             List<String> parts = new ArrayList<>();
             setAside.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));

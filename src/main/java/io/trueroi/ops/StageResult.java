@@ -23,4 +23,9 @@ public interface StageResult {
     default Map<String, Long> setAside() {
         return Map.of();
     }
+
+    /** Lines a reader of the run's summary should see first about what the stage found (plain text). */
+    default List<String> headlines() {
+        return List.of();
+    }
 }

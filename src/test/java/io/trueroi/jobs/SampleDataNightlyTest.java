@@ -379,6 +379,53 @@ class SampleDataNightlyTest {
                         .getLong(0));
     }
 
+    /**
+     * Issue 42: the claims of the sample's spend reports, as {@code generate.py} counted them
+     * ({@code expected_counts.json}, "claims"), reach silver exactly, and the marts carry them: per
+     * platform on each model's rows of {@code mart.claimed_vs_real} (USD at 7.10, rounded per row),
+     * and summed per day in {@code mart.claims_reconciliation} beside every order booked.
+     */
+    @Test
+    void theSamplesClaimsReachSilverAndTheMarts(SparkSession spark) {
+        warehouse.registerAll();
+        String latest = "(SELECT *, ROW_NUMBER() OVER (PARTITION BY platform, report_date, account_id, campaign_id,"
+                + " adgroup_id ORDER BY dt DESC, source_file DESC, source_line DESC) rn FROM silver.ad_spend"
+                + " WHERE report_date <= DATE'" + expected.get("last_day").asText() + "')";
+        long total = 0;
+        for (var e : (Iterable<Map.Entry<String, JsonNode>>)
+                () -> expected.get("claims").fields()) {
+            JsonNode want = e.getValue();
+            Row got = spark.sql(
+                            "SELECT SUM(claimed_conversions), SUM(claimed_value), COALESCE(SUM(claimed_view_through),"
+                                    + " 0), SUM(BROUND(claimed_value * CASE currency WHEN 'USD' THEN 7.10 ELSE 1 END, 2)) FROM "
+                                    + latest + " WHERE rn = 1 AND platform = '" + e.getKey() + "'")
+                    .first();
+            assertEquals(want.get("conversions").asLong(), got.getDecimal(0).longValueExact(), e.getKey());
+            assertEquals(new java.math.BigDecimal(want.get("value").asText()), got.getDecimal(1), e.getKey());
+            assertEquals(want.get("view_through").asLong(), got.getDecimal(2).longValueExact(), e.getKey());
+            Row mart = spark.sql("SELECT SUM(claimed_conversions), SUM(claimed_value) FROM mart.claimed_vs_real"
+                            + " WHERE model = 'last_touch' AND platform = '" + e.getKey() + "' AND date <= DATE'"
+                            + expected.get("last_day").asText() + "'")
+                    .first();
+            assertEquals(want.get("conversions").asLong(), mart.getDecimal(0).longValueExact(), e.getKey());
+            assertEquals(got.getDecimal(3), mart.getDecimal(1), e.getKey() + ": the reporting currency, per row");
+            total += want.get("conversions").asLong();
+        }
+        Row day = spark.sql("SELECT SUM(claimed_conversions), SUM(orders) FROM mart.claims_reconciliation WHERE date <="
+                        + " DATE'" + expected.get("last_day").asText() + "'")
+                .first();
+        assertEquals(total, day.getDecimal(0).longValueExact());
+        assertTrue(
+                stdout.contains("claims, 7 days to " + expected.get("last_day").asText() + ": the ad platforms claim"),
+                "the nightly summary gives the week's claims against the ledger: " + stdout);
+        assertEquals(
+                spark.sql("SELECT COUNT(*) FROM journey.conversions WHERE conversion_date <= DATE'"
+                                + expected.get("last_day").asText() + "'")
+                        .first()
+                        .getLong(0),
+                day.getLong(1));
+    }
+
     @Test
     void martsAgreeWithTheCreditsAndTheSpendTheyAreBuiltFrom(SparkSession spark) {
         warehouse.registerAll(); // other tests' worlds may have pointed the mart.* names elsewhere
