@@ -120,6 +120,7 @@ public final class NightlyBench {
                 row(csv, events, customers, stage, s, input, cores, peak);
                 scaling.computeIfAbsent(stage, k -> new ArrayList<>()).add(new double[] {events, s});
             }
+            claimsShare(events, runs.get("marts"));
             row(csv, events, customers, "nightly", night, events, cores, peak);
             scaling.computeIfAbsent("nightly", k -> new ArrayList<>()).add(new double[] {events, night});
 
@@ -196,6 +197,20 @@ public final class NightlyBench {
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf("floor: %,d distinct paths in %.1f s%n", paths, s);
         return s;
+    }
+
+    /** Issue 42's target: the two claims marts within 5% of the marts stage. Printed, not asserted. */
+    static void claimsShare(long events, Row marts) {
+        Map<String, Long> counters = scala.jdk.javaapi.CollectionConverters.asJava(
+                marts.<scala.collection.Map<String, Long>>getAs("counters"));
+        double stage = marts.<java.math.BigDecimal>getAs("seconds").doubleValue();
+        double claims = 0;
+        for (String t : List.of("claimed_vs_real", "claims_reconciliation")) {
+            claims += counters.getOrDefault(io.trueroi.marts.MartsAction.WRITE_MS + t, 0L) / 1000.0;
+        }
+        System.out.printf(
+                "%n%,d events: claims marts %.1f s of the marts stage's %.1f s (%.1f%%; target <= 5%%)%n",
+                events, claims, stage, 100 * claims / stage);
     }
 
     static long inputRows(String stage, Row run, Map<String, Row> runs) {
