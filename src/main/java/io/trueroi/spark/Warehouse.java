@@ -502,7 +502,13 @@ public final class Warehouse {
             }
         }
         List<String> changed = new java.util.ArrayList<>();
-        String stats = statsColumns(schema, scala.jdk.javaapi.CollectionConverters.asJava(metadata.partitionColumns()));
+        // Only columns the table has yet: Delta refuses a statistics column it cannot find, and a
+        // column this write adds (mergeSchema) joins the list on the next write.
+        List<String> existing = Arrays.asList(metadata.schema().fieldNames());
+        StructType known = new StructType(Arrays.stream(schema.fields())
+                .filter(f -> existing.contains(f.name()))
+                .toArray(StructField[]::new));
+        String stats = statsColumns(known, scala.jdk.javaapi.CollectionConverters.asJava(metadata.partitionColumns()));
         String current = metadata.configuration().get(STATS_COLUMNS).getOrElse(() -> null);
         if (stats != null && !stats.equals(current)) {
             changed.add(sqlString(STATS_COLUMNS) + " = " + sqlString(stats));

@@ -107,6 +107,30 @@ class WarehouseTest {
         assertEquals(Set.of("amount", "d", "n", "t"), statsOfVersion(spark, table, 2));
     }
 
+    /**
+     * Issue 42: a warehouse made before a reader took a new column (silver.ad_spend's claims) takes
+     * it on the next delivery's replace; the earlier deliveries read it as null, and their rows stay.
+     */
+    @Test
+    void aReplaceAddsANewColumnAndOldRowsReadItAsNull(SparkSession spark) {
+        Warehouse w = new Warehouse(spark, tmp.resolve("evolve").toString());
+        w.replace(
+                spark.sql("SELECT DATE'2026-10-01' AS dt, 'c1' AS campaign_id, CAST(5.00 AS DECIMAL(18,2)) AS cost"),
+                Table.AD_SPEND,
+                "dt = DATE'2026-10-01'",
+                List.of("dt"));
+        w.replace(
+                spark.sql("SELECT DATE'2026-10-02' AS dt, 'c1' AS campaign_id, CAST(6.00 AS DECIMAL(18,2)) AS cost,"
+                        + " CAST(2 AS DECIMAL(18,2)) AS claimed_conversions"),
+                Table.AD_SPEND,
+                "dt = DATE'2026-10-02'",
+                List.of("dt"));
+        List<Row> rows = w.read(Table.AD_SPEND).orderBy("dt").collectAsList();
+        assertEquals(2, rows.size());
+        assertEquals(null, (Object) rows.get(0).getAs("claimed_conversions"));
+        assertEquals(new java.math.BigDecimal("2.00"), rows.get(1).getAs("claimed_conversions"));
+    }
+
     /** One credit row: model, journey, conversion, touch, channel, shares. */
     static Dataset<Row> credit(SparkSession spark, String journeyId, String conversionCredit) {
         return spark.sql(
