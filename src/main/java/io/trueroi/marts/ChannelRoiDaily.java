@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.trueroi.catalog.ModelName;
 import java.time.LocalDate;
@@ -27,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
  * ROAS = revenue / spend, ROI = (revenue − spend) / spend (4 places), CPA = spend / conversions,
  * CAC = spend / new customers (to the cent); null when the denominator is 0.
  *
- * <p>Cost: one join of credits to conversions (first purchase flag), one aggregation.
+ * <p>Cost: one aggregation of the {@link CreditTotals} with the spend and the invalid clicks.
  */
 final class ChannelRoiDaily {
     static final String CONVERSIONS = "decimal(24,12)";
@@ -35,10 +34,10 @@ final class ChannelRoiDaily {
 
     private ChannelRoiDaily() {}
 
+    /** @param totals {@link CreditTotals} */
     static Dataset<Row> build(
             SparkSession spark,
-            Dataset<Row> credits,
-            Dataset<Row> conversions,
+            Dataset<Row> totals,
             Dataset<Row> touchpoints,
             Dataset<Row> spend,
             List<ModelName> models,
@@ -47,7 +46,7 @@ final class ChannelRoiDaily {
         Dataset<Row> modelNames = spark.createDataset(
                         models.stream().map(ModelName::id).toList(), Encoders.STRING())
                 .toDF("model");
-        return credited(credits, conversions, upToDate)
+        return credited(totals)
                 .unionByName(media(touchpoints, spend, modelNames, upToDate))
                 .groupBy(KEY.stream().map(c -> col(c)).toArray(Column[]::new))
                 .agg(
@@ -65,26 +64,20 @@ final class ChannelRoiDaily {
     }
 
     /** Credited conversions, revenue and new customers, dated by the touch (or the conversion). */
-    private static Dataset<Row> credited(Dataset<Row> credits, Dataset<Row> conversions, Column upToDate) {
+    private static Dataset<Row> credited(Dataset<Row> totals) {
         Column zeroMoney = lit(0).cast(Spend.MONEY);
-        Column zeroCredit = lit(0).cast(CONVERSIONS);
-        return credits.filter(col("conversion_date").leq(upToDate))
-                .join(conversions.select("conversion_id", "is_first_purchase"), "conversion_id")
-                .select(
-                        coalesce(col("touch_date"), col("conversion_date")).as("date"),
-                        col("model"),
-                        col("channel"),
-                        col("campaign_id"),
-                        zeroMoney.as("spend"),
-                        lit(0L).as("impressions"),
-                        lit(0L).as("clicks"),
-                        lit(0L).as("invalid_clicks"),
-                        col("conversion_credit").cast(CONVERSIONS).as("conversions"),
-                        col("revenue_credit").cast(Spend.MONEY).as("net_revenue"),
-                        when(col("is_first_purchase"), col("conversion_credit"))
-                                .otherwise(zeroCredit)
-                                .cast(CONVERSIONS)
-                                .as("new_customers"));
+        return totals.select(
+                coalesce(col("touch_date"), col("conversion_date")).as("date"),
+                col("model"),
+                col("channel"),
+                col("campaign_id"),
+                zeroMoney.as("spend"),
+                lit(0L).as("impressions"),
+                lit(0L).as("clicks"),
+                lit(0L).as("invalid_clicks"),
+                col("conversions"),
+                col("net_revenue"),
+                col("new_customers"));
     }
 
     /** Spend, media counts and invalid clicks, repeated for every model. */

@@ -37,8 +37,8 @@ import org.apache.spark.sql.SparkSession;
  * percentile interval scaled by the day's share of the month's caused value: exact for the month,
  * proportional within it.
  *
- * <p>Cost: one aggregation of the credits of ad channels (a broadcast semi-join to the reported
- * channels first), one quantile aggregation of the incremental model's replicates per month and
+ * <p>Cost: one aggregation of the {@link CreditTotals} of ad channels (a broadcast semi-join to the
+ * reported channels first), one quantile aggregation of the incremental model's replicates per month and
  * campaign; the rest joins small aggregates.
  */
 final class ClaimedVsReal {
@@ -47,9 +47,10 @@ final class ClaimedVsReal {
 
     private ClaimedVsReal() {}
 
+    /** @param totals {@link CreditTotals} */
     static Dataset<Row> build(
             SparkSession spark,
-            Dataset<Row> credits,
+            Dataset<Row> totals,
             Dataset<Row> replicates,
             Dataset<Row> reported,
             List<ModelName> models,
@@ -57,7 +58,7 @@ final class ClaimedVsReal {
             LocalDate upTo) {
         Column asOf = lit(upTo.toString()).cast("date");
         Dataset<Row> claims = reported.filter(col("date").leq(asOf));
-        Dataset<Row> credited = credited(credits, claims, asOf);
+        Dataset<Row> credited = credited(totals, claims);
         Dataset<Row> modelNames = spark.createDataset(
                         models.stream().map(ModelName::id).toList(), Encoders.STRING())
                 .toDF("model");
@@ -99,16 +100,15 @@ final class ClaimedVsReal {
     }
 
     /** Credits to the reported channels per conversion date, model, channel and campaign. */
-    private static Dataset<Row> credited(Dataset<Row> credits, Dataset<Row> claims, Column asOf) {
-        return credits.filter(col("conversion_date").leq(asOf))
-                .join(
+    private static Dataset<Row> credited(Dataset<Row> totals, Dataset<Row> claims) {
+        return totals.join(
                         broadcast(claims.select("channel").distinct()),
                         List.of("channel").toArray(new String[0]),
                         "left_semi")
                 .groupBy(col("conversion_date").as("date"), col("model"), col("channel"), col("campaign_id"))
                 .agg(
-                        sum("conversion_credit").cast(CONVERSIONS).as("credited_conversions"),
-                        sum("revenue_credit").cast(Spend.MONEY).as("credited_net_revenue"));
+                        sum("conversions").cast(CONVERSIONS).as("credited_conversions"),
+                        sum("net_revenue").cast(Spend.MONEY).as("credited_net_revenue"));
     }
 
     /** The campaign's platform, else its channel's when a single platform reports the channel. */

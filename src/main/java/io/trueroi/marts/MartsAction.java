@@ -91,7 +91,8 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
         try (Persisted cached = new Persisted()) {
             Dataset<Row> reported = cached.keep(Spend.reported(spark(), warehouse, config, upTo));
             Dataset<Row> spend = cached.keep(Spend.daily(reported));
-            spendMarts(in, reported, spend, upTo, rows);
+            Dataset<Row> totals = cached.keep(CreditTotals.build(in.credits(), in.conversions(), upTo));
+            spendMarts(in, totals, reported, spend, upTo, rows);
             Dataset<Row> conversions = in.conversions();
             write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, in.journeys(), upTo), null, rows);
             Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
@@ -126,12 +127,17 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
 
     /** The marts of spend against credits: ROI per day, the models' shares, incrementality, claims. */
     private void spendMarts(
-            Inputs in, Dataset<Row> reported, Dataset<Row> spend, LocalDate upTo, Map<Table, Long> rows) {
+            Inputs in,
+            Dataset<Row> totals,
+            Dataset<Row> reported,
+            Dataset<Row> spend,
+            LocalDate upTo,
+            Map<Table, Long> rows) {
         List<io.trueroi.catalog.ModelName> models = config.attribution().models();
         String upToDate = "date <= DATE'" + upTo + "'";
         write(
                 Table.CHANNEL_ROI_DAILY,
-                ChannelRoiDaily.build(spark(), in.credits(), in.conversions(), in.touchpoints(), spend, models, upTo),
+                ChannelRoiDaily.build(spark(), totals, in.touchpoints(), spend, models, upTo),
                 upToDate,
                 rows);
         double level = config.attribution().intervalLevel();
@@ -143,7 +149,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
                 rows);
         write(
                 Table.CLAIMED_VS_REAL,
-                ClaimedVsReal.build(spark(), in.credits(), in.replicates(), reported, models, level, upTo),
+                ClaimedVsReal.build(spark(), totals, in.replicates(), reported, models, level, upTo),
                 upToDate,
                 rows);
         write(

@@ -94,9 +94,13 @@ class ClaimsMartsTest {
                 replicate(inc, "2026-06-01", "Douyin", "oe_1", 0, "0.80", "80.00"),
                 replicate(inc, "2026-06-01", "Douyin", "oe_1", 1, "1.20", "120.00"));
         Map<String, Row> byKey = new HashMap<>();
+        // The credits' conversions, none a first purchase (claimed_vs_real does not count new customers).
+        Dataset<Row> conversions = credits.select("conversion_id")
+                .distinct()
+                .withColumn("is_first_purchase", org.apache.spark.sql.functions.lit(false));
         for (Row r : ClaimedVsReal.build(
                         spark,
-                        credits,
+                        CreditTotals.build(credits, conversions, UP_TO),
                         replicates,
                         reported,
                         List.of(ModelName.LAST_TOUCH, ModelName.INCREMENTAL),

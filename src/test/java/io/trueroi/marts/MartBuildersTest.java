@@ -92,7 +92,12 @@ class MartBuildersTest {
                 RowFactory.create(d("2026-06-01"), "Baidu SEM", "bd_1", money("50.00"), 1000L, 20L));
         Map<String, Row> byChannel = new HashMap<>();
         for (Row r : ChannelRoiDaily.build(
-                        spark, credits, conversions, rows(spark, TOUCHPOINTS), spend, List.of(ModelName.LINEAR), UP_TO)
+                        spark,
+                        CreditTotals.build(credits, conversions, UP_TO),
+                        rows(spark, TOUCHPOINTS),
+                        spend,
+                        List.of(ModelName.LINEAR),
+                        UP_TO)
                 .collectAsList()) {
             assertNull(byChannel.put(r.<String>getAs("channel"), r), "one row per channel: " + r);
         }
