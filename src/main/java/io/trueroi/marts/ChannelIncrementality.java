@@ -49,6 +49,25 @@ final class ChannelIncrementality {
 
     static Dataset<Row> build(
             Dataset<Row> credits, Dataset<Row> replicates, Dataset<Row> spend, double level, LocalDate upTo) {
+        return build(credits, intervals(replicates, level, upTo), spend, upTo);
+    }
+
+    /**
+     * The incremental model's percentile intervals per month, channel and campaign up to the date:
+     * {@code cq} of the conversions, {@code rq} of the net revenue; claimed_vs_real reads them too.
+     */
+    static Dataset<Row> intervals(Dataset<Row> replicates, double level, LocalDate upTo) {
+        return replicates
+                .filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
+                .filter(col("period_start").leq(lit(upTo.toString()).cast("date")))
+                .groupBy(col("period_start"), col("channel"), col("campaign_id"))
+                .agg(
+                        Intervals.bounds(col("conversions"), level).as("cq"),
+                        Intervals.bounds(col("net_revenue"), level).as("rq"));
+    }
+
+    /** @param intervals {@link #intervals} */
+    static Dataset<Row> build(Dataset<Row> credits, Dataset<Row> intervals, Dataset<Row> spend, LocalDate upTo) {
         Column asOf = lit(upTo.toString()).cast("date");
         Column zeroMoney = lit(0).cast(Spend.MONEY);
         Dataset<Row> caused = caused(credits, asOf);
@@ -58,13 +77,6 @@ final class ChannelIncrementality {
         // Spend only where the model ran: without incremental credits the mart is empty, not a
         // list of campaigns that seem to have caused nothing.
         Dataset<Row> withModel = bought.join(caused.select("period_start").distinct(), "period_start");
-        Dataset<Row> intervals = replicates
-                .filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
-                .filter(col("period_start").leq(asOf))
-                .groupBy(col("period_start"), col("channel"), col("campaign_id"))
-                .agg(
-                        Intervals.bounds(col("conversions"), level).as("cq"),
-                        Intervals.bounds(col("net_revenue"), level).as("rq"));
         Dataset<Row> rows = caused.join(
                         withModel,
                         caused.col("period_start")

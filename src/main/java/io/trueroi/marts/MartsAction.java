@@ -92,7 +92,9 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
             Dataset<Row> reported = cached.keep(Spend.reported(spark(), warehouse, config, upTo));
             Dataset<Row> spend = cached.keep(Spend.daily(reported));
             Dataset<Row> totals = cached.keep(CreditTotals.build(in.credits(), in.conversions(), upTo));
-            spendMarts(in, totals, reported, spend, upTo, rows);
+            Dataset<Row> intervals = cached.keep(ChannelIncrementality.intervals(
+                    in.replicates(), config.attribution().intervalLevel(), upTo));
+            spendMarts(in, totals, intervals, reported, spend, upTo, rows);
             Dataset<Row> conversions = in.conversions();
             write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, in.journeys(), upTo), null, rows);
             Dataset<Row> customers = warehouse.read(Table.CUSTOMER_LTV);
@@ -129,6 +131,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
     private void spendMarts(
             Inputs in,
             Dataset<Row> totals,
+            Dataset<Row> intervals,
             Dataset<Row> reported,
             Dataset<Row> spend,
             LocalDate upTo,
@@ -144,12 +147,12 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
         write(Table.MODEL_COMPARISON, ModelComparison.build(in.credits(), in.replicates(), level, upTo), null, rows);
         write(
                 Table.CHANNEL_INCREMENTALITY,
-                ChannelIncrementality.build(in.credits(), in.replicates(), spend, level, upTo),
+                ChannelIncrementality.build(in.credits(), intervals, spend, upTo),
                 null,
                 rows);
         write(
                 Table.CLAIMED_VS_REAL,
-                ClaimedVsReal.build(spark(), totals, in.replicates(), reported, models, level, upTo),
+                ClaimedVsReal.build(spark(), totals, intervals, reported, models, upTo),
                 upToDate,
                 rows);
         write(

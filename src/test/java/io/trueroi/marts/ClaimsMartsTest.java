@@ -101,10 +101,9 @@ class ClaimsMartsTest {
         for (Row r : ClaimedVsReal.build(
                         spark,
                         CreditTotals.build(credits, conversions, UP_TO),
-                        replicates,
+                        ChannelIncrementality.intervals(replicates, 0.9, UP_TO),
                         reported,
                         List.of(ModelName.LAST_TOUCH, ModelName.INCREMENTAL),
-                        0.9,
                         UP_TO)
                 .collectAsList()) {
             String key = r.getAs("date") + " " + r.getAs("model") + " " + r.getAs("campaign_id");
