@@ -150,8 +150,8 @@ final class ClaimedVsReal {
                         "month_net_revenue",
                         sum(when(incremental, col("credited_net_revenue").cast("double")))
                                 .over(month));
-        Column share = col("caused_conversions").cast("double").divide(col("month_conversions"));
-        Column revenueShare = col("caused_net_revenue").cast("double").divide(col("month_net_revenue"));
+        Column share = fraction(col("caused_conversions"), col("month_conversions"));
+        Column revenueShare = fraction(col("caused_net_revenue"), col("month_net_revenue"));
         return caused.join(
                         broadcast(bounds),
                         trunc(col("date"), "month")
@@ -167,9 +167,15 @@ final class ClaimedVsReal {
                 .withColumn("credited_net_revenue", coalesce(col("credited_net_revenue"), lit(0).cast(Spend.MONEY)));
     }
 
+    /** The day's share of its month; null for a month whose caused total is 0 (ANSI division fails). */
+    private static Column fraction(Column day, Column month) {
+        return when(month.isNull().or(month.equalTo(0)), lit(null).cast("double"))
+                .otherwise(day.cast("double").divide(month));
+    }
+
     /** A month's bound times the day's share of the month; null without replicates or a share. */
     private static Column scaled(Column bound, Column share, String type) {
-        return when(share.isNaN().or(share.isNull()), lit(null))
+        return when(share.isNull(), lit(null))
                 .otherwise(bound.cast("double").multiply(share))
                 .cast(type);
     }

@@ -87,7 +87,9 @@ class ClaimsMartsTest {
                 credit("c1", "2026-06-01", "2026-05-30", inc, "Douyin", "oe_1", "0.5", "75.00"),
                 credit("c1", "2026-06-01", null, inc, "(baseline)", null, "0.5", "75.00"),
                 credit("c2", "2026-06-01", "2026-05-31", inc, "Douyin", "oe_1", "0.25", "12.50"),
-                credit("c5", "2026-06-05", "2026-06-04", inc, "Douyin", "oe_1", "0.25", "12.50"));
+                credit("c5", "2026-06-05", "2026-06-04", inc, "Douyin", "oe_1", "0.25", "12.50"),
+                // A campaign the incremental model credits 0 for the month: no share, no interval, no error.
+                credit("c8", "2026-06-02", "2026-06-01", inc, "Douyin", "oe_2", "0", "0.00"));
         Dataset<Row> replicates = rows(
                 spark,
                 MartBuildersTest.REPLICATES,
@@ -154,7 +156,9 @@ class ClaimsMartsTest {
         assertEquals(money("0.00"), claimsOnly.getAs("credited_net_revenue"));
         assertNull(claimsOnly.getAs("claimed_roas"), "no spend");
         assertNull(claimsOnly.getAs("overclaim"), "no credit");
-        assertNull(claimsOnly.getAs("caused_conversions"), "the incremental model credited nothing there");
+        assertEquals(0, BigDecimal.ZERO.compareTo(claimsOnly.getAs("caused_conversions")), "credited 0 that month");
+        assertNull(claimsOnly.getAs("caused_conversions_lo"), "a month caused 0 has no day's share");
+        assertNull(byKey.get("2026-06-01 last_touch bd_1").getAs("caused_conversions"), "no incremental credit");
 
         Row spendOnly = byKey.get("2026-06-01 incremental bd_1");
         assertEquals("baidu_sem", spendOnly.getAs("platform"));
