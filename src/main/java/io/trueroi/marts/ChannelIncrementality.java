@@ -28,8 +28,8 @@ import org.apache.spark.sql.Row;
  * refitted on each), the spend held fixed; null when the run wrote no replicates.
  *
  * <p>Cost: one aggregation of the incremental model's credits and one of the spend, joined per
- * (month, channel, campaign) (both small after aggregation); one quantile aggregation of the
- * model's replicates per (month, channel, campaign), joined to them.
+ * (month, channel, campaign) (both small after aggregation), joined to the {@link #intervals}
+ * (one quantile aggregation of the model's replicates, which the stage computes once and keeps).
  */
 final class ChannelIncrementality {
     private ChannelIncrementality() {}

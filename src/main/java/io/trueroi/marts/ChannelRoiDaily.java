@@ -43,9 +43,7 @@ final class ChannelRoiDaily {
             List<ModelName> models,
             LocalDate upTo) {
         Column upToDate = lit(upTo.toString()).cast("date");
-        Dataset<Row> modelNames = spark.createDataset(
-                        models.stream().map(ModelName::id).toList(), Encoders.STRING())
-                .toDF("model");
+        Dataset<Row> modelNames = modelNames(spark, models);
         return credited(totals)
                 .unionByName(media(touchpoints, spend, modelNames, upToDate))
                 .groupBy(KEY.stream().map(c -> col(c)).toArray(Column[]::new))
@@ -61,6 +59,12 @@ final class ChannelRoiDaily {
                 .withColumn("roi", Ratios.decimal(col("net_revenue").minus(col("spend")), col("spend"), 4))
                 .withColumn("cpa", Ratios.decimal(col("spend"), col("conversions"), 2))
                 .withColumn("cac", Ratios.decimal(col("spend"), col("new_customers"), 2));
+    }
+
+    /** One row per configured model: spend and claims repeat on every model's rows by a cross join with it. */
+    static Dataset<Row> modelNames(SparkSession spark, List<ModelName> models) {
+        return spark.createDataset(models.stream().map(ModelName::id).toList(), Encoders.STRING())
+                .toDF("model");
     }
 
     /** Credited conversions, revenue and new customers, dated by the touch (or the conversion). */

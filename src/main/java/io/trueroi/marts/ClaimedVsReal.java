@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
@@ -60,9 +59,7 @@ final class ClaimedVsReal {
             List<ModelName> models,
             LocalDate upTo) {
         Column asOf = lit(upTo.toString()).cast("date");
-        Dataset<Row> modelNames = spark.createDataset(
-                        models.stream().map(ModelName::id).toList(), Encoders.STRING())
-                .toDF("model");
+        Dataset<Row> modelNames = ChannelRoiDaily.modelNames(spark, models);
         Dataset<Row> reports = reported.filter(col("date").leq(asOf))
                 .select(
                         col("date"),
