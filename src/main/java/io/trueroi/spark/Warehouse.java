@@ -600,6 +600,18 @@ public final class Warehouse {
                 .sessionState()
                 .catalog();
         var ident = new org.apache.spark.sql.catalyst.TableIdentifier(table, scala.Option.apply(layer));
+        // Two threads of one session (two runs racing for the lock in one JVM) would both find the
+        // name free and the second CREATE would fail: the check and the create are one step.
+        synchronized (catalog) {
+            registerOnce(catalog, ident, layer, table);
+        }
+    }
+
+    private void registerOnce(
+            org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog,
+            org.apache.spark.sql.catalyst.TableIdentifier ident,
+            String layer,
+            String table) {
         if (catalog.tableExists(ident)) {
             try {
                 if (catalog.getTableMetadata(ident).location().equals(qualified(layer, table))) {
