@@ -47,6 +47,7 @@ public final class TrueRoiConfig {
     private final MartSettings marts;
     private final RunSettings runs;
     private final QualitySettings quality;
+    private final ReportSettings report;
 
     private TrueRoiConfig(Config config, Map<String, String> env) {
         ConfigReader c = new ConfigReader(config);
@@ -67,6 +68,7 @@ public final class TrueRoiConfig {
         this.marts = MartSettings.read(c);
         this.runs = RunSettings.read(c);
         this.quality = QualitySettings.read(c);
+        this.report = ReportSettings.read(c, attribution);
         hashKey(); // fail at start-up, not at the first hashed column
     }
 
@@ -134,6 +136,10 @@ public final class TrueRoiConfig {
 
     public MartSettings marts() {
         return marts;
+    }
+
+    public ReportSettings report() {
+        return report;
     }
 
     public RunSettings runs() {

@@ -8,10 +8,12 @@ import io.trueroi.ingest.IngestAction;
 import io.trueroi.ingest.Readers;
 import io.trueroi.journey.JourneysAction;
 import io.trueroi.marts.MartsAction;
+import io.trueroi.ops.JobRuns;
 import io.trueroi.ops.Pipeline;
 import io.trueroi.ops.RunContext;
 import io.trueroi.ops.RunSummary;
 import io.trueroi.ops.StageAction;
+import io.trueroi.report.ReportAction;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +128,39 @@ abstract class JobCommand extends BaseCommand {
                 .nested(nested())
                 .run(run, stages());
         summary.print(spec.commandLine().getOut(), warehouse, t0);
+        if (nested() && config.report().enabled()) {
+            report(config, warehouse, run);
+        }
         return 0;
+    }
+
+    /**
+     * The night's last step: the analyst's page for its last date. Its failure is logged, printed
+     * and recorded as a FAILED report run in ops.job_runs; the night's data stands and exits 0.
+     */
+    private void report(TrueRoiConfig config, Warehouse warehouse, RunContext night) {
+        RunContext run = night.stage("report");
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        String status = JobRuns.SUCCEEDED;
+        String message = null;
+        Map<String, Long> counters = new java.util.HashMap<>();
+        try {
+            java.nio.file.Path file = new ReportAction(config, warehouse).execute(night.to());
+            counters.put("report_bytes", java.nio.file.Files.size(file));
+            out.printf("  report: %s (%.1fs)%n", file.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+        } catch (RuntimeException | java.io.IOException e) {
+            status = JobRuns.FAILED;
+            message = io.trueroi.ops.Failures.describe(e);
+            LOG.warn("report for {} failed; the night's data stands: {}", night.to(), message, e);
+            out.printf("  report FAILED (the night's data stands): %s%n", io.trueroi.ops.Failures.oneLine(message));
+        }
+        counters.put("report_ms", (System.nanoTime() - t0) / 1_000_000);
+        try {
+            JobRuns.record(warehouse, run, status, message, List.of(), counters, JobRuns.StageState.NONE);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record the report run in {}: {}", io.trueroi.catalog.Table.JOB_RUNS, e.getMessage());
+        }
     }
 
     private LocalDate[] range() {

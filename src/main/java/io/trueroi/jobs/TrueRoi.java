@@ -58,6 +58,7 @@ public final class TrueRoi implements Runnable {
         nightly.getCommandSpec().usageMessage().description(JobCommand.Nightly.description());
         cli.addSubcommand("nightly", nightly);
         for (Object tool : List.of(
+                new ReportCommand(),
                 new SqlCommand(),
                 new StatusCommand(),
                 new MaintainCommand(),
