@@ -37,5 +37,6 @@ print(json.dumps({
     "kwargs": plain(dag.kwargs),
     "tasks": {t: shlex.split(op.bash_command.replace("{{ ds }}", ds)) for t, op in dag.tasks.items()},
     "edges": dag.edges,
+    "task_kwargs": {t: plain(op.kwargs) for t, op in dag.tasks.items()},
     "commands_table": module.commands(ds),
 }))

@@ -67,7 +67,8 @@ public final class NightlyBench {
             Files.writeString(
                     conf,
                     "trueroi.raw-root = \"" + raw + "\"\ntrueroi.warehouse = \"" + root.resolve("warehouse-" + events)
-                            + "\"\ntrueroi.spark.conf { \"spark.ui.enabled\" = \"false\" }\n");
+                            + "\"\ntrueroi.spark.conf { \"spark.ui.enabled\" = \"false\" }\n"
+                            + "trueroi.report.out = \"" + root.resolve("reports-" + events) + "\"\n");
             TrueRoiConfig config = TrueRoiConfig.load(List.of(Path.of("conf/local.conf"), conf), env);
             spark = SparkSessions.create(config);
             spark.sparkContext().setLogLevel("WARN");
@@ -121,6 +122,7 @@ public final class NightlyBench {
                 scaling.computeIfAbsent(stage, k -> new ArrayList<>()).add(new double[] {events, s});
             }
             claimsShare(events, runs.get("marts"));
+            reportCost(events, runs.get("report"));
             row(csv, events, customers, "nightly", night, events, cores, peak);
             scaling.computeIfAbsent("nightly", k -> new ArrayList<>()).add(new double[] {events, night});
 
@@ -211,6 +213,19 @@ public final class NightlyBench {
         System.out.printf(
                 "%n%,d events: claims marts %.1f s of the marts stage's %.1f s (%.1f%%; target <= 5%%)%n",
                 events, claims, stage, 100 * claims / stage);
+    }
+
+    /** Issue 43's target: the report's cost does not grow with events. Printed, not asserted. */
+    static void reportCost(long events, Row report) {
+        if (report == null || !"SUCCEEDED".equals(report.getAs("status"))) {
+            System.out.printf("%n%,d events: no successful report run: %s%n", events, report);
+            return;
+        }
+        Map<String, Long> counters = scala.jdk.javaapi.CollectionConverters.asJava(
+                report.<scala.collection.Map<String, Long>>getAs("counters"));
+        System.out.printf(
+                "%n%,d events: report %.1f s, %,d bytes (the sample night's: see docs/performance.md; target <= 1.5x)%n",
+                events, counters.get("report_ms") / 1000.0, counters.get("report_bytes"));
     }
 
     static long inputRows(String stage, Row run, Map<String, Row> runs) {

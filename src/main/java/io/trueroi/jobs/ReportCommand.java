@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code trueroi report --date D [--model M] [--out DIR]}: writes the analyst's page for a date a
- * marts run covered ({@link ReportAction}) and prints its path. A date no marts run covers exits 1,
- * naming the last date that has marts.
+ * marts run covered ({@link ReportAction}) and prints its path as the last line. A date no marts
+ * run covers exits 1, naming the last date that has marts.
  */
 @Command(
         name = "report",
@@ -69,11 +69,10 @@ final class ReportCommand extends BaseCommand {
         }
         long t0 = System.nanoTime();
         Path file = action.execute(date);
-        spec.commandLine()
-                .getOut()
-                .printf(
-                        "report %s written in %.1fs: %s%n",
-                        date, (System.nanoTime() - t0) / 1e9, file.toAbsolutePath());
+        java.io.PrintWriter printed = spec.commandLine().getOut();
+        printed.printf("report %s written in %.1fs:%n", date, (System.nanoTime() - t0) / 1e9);
+        // The path alone on the last line: Airflow's BashOperator pushes that line as the XCom.
+        printed.println(file.toAbsolutePath());
         return 0;
     }
 }

@@ -146,6 +146,7 @@
       var o = record(p, r);
       if (o.span === 'current') { cur = o; } else { prev = o; }
     });
+    if (!cur) { body.appendChild(empty(L.titles.headline + ', ' + periodName(period) + ' (' + p.source + ')')); return; }
     var cards = el('div', 'cards');
     [['spend'], ['net_revenue'], ['real_roas'], ['iroas', 'iroas_lo', 'iroas_hi'], ['new_customers'], ['cac'],
       ['ltv_cac_predicted_365']].forEach(function (k) {

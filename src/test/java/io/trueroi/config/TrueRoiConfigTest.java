@@ -98,6 +98,35 @@ class TrueRoiConfigTest {
         assertTrue(msg.startsWith("trueroi.ingest.max-reject-rate: must be between 0 and 1, cannot be: 1.5"), msg);
     }
 
+    /** Issue 43: the report's settings, their defaults per file, and errors that name the key. */
+    @Test
+    void reportSettingsDefaultPerFileAndNameTheirKey() throws Exception {
+        TrueRoiConfig defaults = TrueRoiConfig.load(List.of(), ENV);
+        assertEquals(
+                new ReportSettings(false, "reports", "zh-CN", io.trueroi.catalog.ModelName.MARKOV), defaults.report());
+        assertTrue(TrueRoiConfig.load(List.of(Path.of("conf/local.conf")), ENV)
+                .report()
+                .enabled());
+        assertEquals(
+                false,
+                TrueRoiConfig.load(List.of(Path.of("conf/local.conf"), Path.of("conf/production.conf")), ENV)
+                        .report()
+                        .enabled());
+        // Without markov the page's model is the first one the night runs.
+        assertEquals(
+                io.trueroi.catalog.ModelName.LINEAR,
+                TrueRoiConfig.load(List.of(conf("trueroi.attribution.models = [linear, last_touch]")), ENV)
+                        .report()
+                        .model());
+        String locale = error("trueroi.report.locale = fr", ENV);
+        assertTrue(locale.startsWith("trueroi.report.locale: must be one of [zh-CN, en], cannot be: fr"), locale);
+        String model = error("trueroi.attribution.models = [linear]\ntrueroi.report.model = shapley", ENV);
+        assertTrue(
+                model.startsWith("trueroi.report.model: must be one of trueroi.attribution.models [linear], "
+                        + "cannot be: shapley"),
+                model);
+    }
+
     @Test
     void intervalAndMarkovOrderSettingsAreCheckedAndNamed() throws Exception {
         TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);

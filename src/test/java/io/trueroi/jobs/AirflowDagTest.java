@@ -100,7 +100,7 @@ class AirflowDagTest {
     @Test
     void stagesDependOnEachOtherAndIngestRunsInParallel() {
         Set<String> sources = new TreeSet<>(Readers.groups());
-        Set<String> expectedTasks = new TreeSet<>(List.of("identity", "journeys", "attribution", "marts"));
+        Set<String> expectedTasks = new TreeSet<>(List.of("identity", "journeys", "attribution", "marts", "report"));
         sources.forEach(s -> expectedTasks.add("ingest_" + s));
         assertEquals(expectedTasks, names(dag.get("tasks").fieldNames()));
         Set<List<String>> edges = new HashSet<>();
@@ -111,6 +111,7 @@ class AirflowDagTest {
         expected.add(List.of("identity", "journeys"));
         expected.add(List.of("journeys", "attribution"));
         expected.add(List.of("attribution", "marts"));
+        expected.add(List.of("marts", "report"));
         // Exactly these: no edge between two ingest tasks, so the sources are ingested in parallel.
         assertEquals(expected, edges);
     }
@@ -132,6 +133,13 @@ class AirflowDagTest {
             CommandLine.ParseResult job = parsed.subcommand();
             String stage = task.getKey().startsWith("ingest_") ? "ingest" : task.getKey();
             assertEquals(stage, job.commandSpec().name(), task.getKey());
+            if (stage.equals("report")) {
+                ReportCommand report = job.commandSpec().commandLine().getCommand();
+                assertEquals(LocalDate.parse(DATE), report.date, "the report shows the logical date");
+                assertEquals(Path.of(HOME, "reports"), report.out);
+                checked++;
+                continue;
+            }
             JobCommand command = job.commandSpec().commandLine().getCommand();
             assertEquals(LocalDate.parse(DATE), command.date, task.getKey() + " runs the logical date");
             if (stage.equals("ingest")) {
@@ -140,9 +148,22 @@ class AirflowDagTest {
             }
             checked++;
         }
-        assertEquals(8, checked);
+        assertEquals(9, checked);
         // The plain command table agrees with what the operators were given.
         assertEquals(dag.get("commands_table"), dag.get("tasks"));
+    }
+
+    /** Issue 43: the report task's last line of output, the page's path, is its XCom. */
+    @Test
+    void onlyTheReportTaskPushesItsOutputToXcom() {
+        Iterator<Map.Entry<String, JsonNode>> tasks = dag.get("task_kwargs").fields();
+        Set<String> pushing = new TreeSet<>();
+        tasks.forEachRemaining(e -> {
+            if (e.getValue().path("do_xcom_push").asBoolean(false)) {
+                pushing.add(e.getKey());
+            }
+        });
+        assertEquals(Set.of("report"), pushing);
     }
 
     private static Set<String> names(Iterator<String> it) {

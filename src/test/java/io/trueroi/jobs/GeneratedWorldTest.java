@@ -73,6 +73,8 @@ class GeneratedWorldTest {
                 "trueroi.raw-root = \"" + tmp.resolve("raw") + "\"\n"
                         + "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n"
                         + "trueroi.attribution.markov.segment-column = \"\"\n"
+                        // The page is tested on the sample night (SampleDataNightlyTest); not again here.
+                        + "trueroi.report.enabled = false\n"
                         // Second order: on this world a first-order chain ties Google Ads (757 conversions caused)
                         // with WeChat Moments (307): removing any channel breaks most converting paths when buyers
                         // touch several channels, so first-order effects crowd toward equal shares. Conditioning

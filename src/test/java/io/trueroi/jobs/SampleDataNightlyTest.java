@@ -56,7 +56,11 @@ class SampleDataNightlyTest {
     void runNightly(SparkSession spark) throws Exception {
         expected = new ObjectMapper().readTree(Files.readString(Path.of("sample-data/expected_counts.json")));
         Path conf = tmp.resolve("wh.conf");
-        Files.writeString(conf, "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n");
+        // conf/local.conf turns the report on: the night writes its page under tmp.
+        Files.writeString(
+                conf,
+                "trueroi.warehouse = \"" + tmp.resolve("warehouse") + "\"\n" + "trueroi.report.out = \""
+                        + tmp.resolve("reports") + "\"\n");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         exitCode = TrueRoi.run(
@@ -218,7 +222,7 @@ class SampleDataNightlyTest {
                 .orderBy("started_at")
                 .collectAsList();
         assertEquals(
-                List.of("attribution", "identity", "ingest", "journeys", "marts", "nightly"),
+                List.of("attribution", "identity", "ingest", "journeys", "marts", "nightly", "report"),
                 runs.stream().map(r -> r.<String>getAs("job")).sorted().toList());
         Row ingest = runs.stream()
                 .filter(r -> r.getAs("job").equals("ingest"))
@@ -556,5 +560,207 @@ class SampleDataNightlyTest {
             }
         }
         assertTrue(statements >= 9, "notebook statements found: " + statements);
+    }
+
+    // ---- The night's report (issue 43) ----
+
+    Path report() {
+        return tmp.resolve("reports/trueroi-report-" + expected.get("last_day").asText() + ".html");
+    }
+
+    /** The page's data island, parsed with exact decimals. */
+    JsonNode island() throws Exception {
+        String html = Files.readString(report(), StandardCharsets.UTF_8);
+        String open = "<script type=\"application/json\" id=\"trueroi-data\">";
+        int from = html.indexOf(open) + open.length();
+        return new ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(html.substring(from, html.indexOf("</script>", from)));
+    }
+
+    static java.math.BigDecimal sum(Dataset<Row> rows, String column) {
+        Row r = rows.agg(org.apache.spark.sql.functions.sum(column)).first();
+        return r.isNullAt(0) ? null : r.getDecimal(0);
+    }
+
+    static void assertMoney(java.math.BigDecimal want, JsonNode got, String what) {
+        if (want == null) { // nothing in the window: the page shows null, or 0 for a sum it coalesces
+            assertTrue(got.isNull() || got.decimalValue().signum() == 0, what + ": " + got);
+        } else {
+            assertEquals(0, want.compareTo(got.decimalValue()), what + ": " + want + " vs " + got);
+        }
+    }
+
+    /**
+     * The headline of every period equals the marts summed here with the Dataset API, to the cent;
+     * iROAS is the caused net revenue over the paid spend, rounded half up to 4 places.
+     */
+    @Test
+    void theReportsHeadlineEqualsTheMartsToTheCent() throws Exception {
+        JsonNode headline = island().get("headline");
+        java.time.LocalDate day =
+                java.time.LocalDate.parse(expected.get("last_day").asText());
+        int checked = 0;
+        for (JsonNode row : headline.get("rows")) {
+            Map<String, JsonNode> r = new HashMap<>();
+            for (int i = 0; i < headline.get("columns").size(); i++) {
+                r.put(headline.get("columns").get(i).asText(), row.get(i));
+            }
+            int days = r.get("days").asInt();
+            java.time.LocalDate last = r.get("span").asText().equals("current") ? day : day.minusDays(days);
+            String window = "date BETWEEN DATE'" + last.minusDays(days - 1) + "' AND DATE'" + last + "'";
+            String what = days + " days, " + r.get("span").asText();
+            Dataset<Row> roi = warehouse.read(Table.CHANNEL_ROI_DAILY).filter(window + " AND model = 'markov'");
+            Dataset<Row> claims = warehouse.read(Table.CLAIMED_VS_REAL).filter(window);
+            assertMoney(sum(roi, "spend"), r.get("spend"), what + " spend");
+            assertMoney(
+                    sum(warehouse.read(Table.CLAIMS_RECONCILIATION).filter(window), "net_revenue"),
+                    r.get("net_revenue"),
+                    what + " net revenue");
+            assertMoney(
+                    sum(claims.filter("model = 'markov'"), "credited_net_revenue"),
+                    r.get("credited_net_revenue"),
+                    what + " credited");
+            java.math.BigDecimal caused = sum(claims.filter("model = 'incremental'"), "caused_net_revenue");
+            assertMoney(caused, r.get("caused_net_revenue"), what + " caused");
+            java.math.BigDecimal paid = sum(claims.filter("model = 'markov'"), "spend");
+            if (caused != null && paid.signum() > 0) {
+                assertMoney(
+                        caused.divide(paid, 12, java.math.RoundingMode.HALF_UP)
+                                .setScale(4, java.math.RoundingMode.HALF_UP),
+                        r.get("iroas"),
+                        what + " iROAS");
+            }
+            assertMoney(
+                    sum(roi, "new_customers").setScale(2, java.math.RoundingMode.HALF_UP),
+                    r.get("new_customers"),
+                    what + " new customers");
+            checked++;
+        }
+        assertEquals(8, checked, "four periods, each with the one before");
+    }
+
+    /** Every panel has as many rows as the marts have keys for it, counted here independently. */
+    @Test
+    void everyPanelOfTheReportHasTheMartsRowCount() throws Exception {
+        JsonNode island = island();
+        java.time.LocalDate day =
+                java.time.LocalDate.parse(expected.get("last_day").asText());
+        long claims = 0;
+        long channels = 0;
+        for (int days : List.of(1, 7, 30, 90)) {
+            Dataset<Row> w = warehouse
+                    .read(Table.CLAIMED_VS_REAL)
+                    .filter("date BETWEEN DATE'" + day.minusDays(days - 1) + "' AND DATE'" + day + "'");
+            claims += w.select("platform").distinct().count();
+            channels += w.select("channel").distinct().count();
+        }
+        Map<String, Long> want = new java.util.LinkedHashMap<>();
+        want.put("claims", claims);
+        want.put("channels", channels);
+        want.put("models", warehouse.read(Table.MODEL_COMPARISON).count());
+        want.put(
+                "daily",
+                warehouse
+                        .read(Table.CHANNEL_ROI_DAILY)
+                        .filter("model = 'markov' AND date > DATE'" + day.minusDays(90) + "'")
+                        .select("date", "channel")
+                        .distinct()
+                        .count());
+        want.put(
+                "cohorts",
+                warehouse
+                        .read(Table.COHORT_LTV)
+                        .select("acquisition_month", "months_since_acquisition")
+                        .distinct()
+                        .count());
+        want.put("clv", warehouse.read(Table.CHANNEL_LTV_CAC).count());
+        want.put("paths", Math.min(20, warehouse.read(Table.PATH_SUMMARY).count()));
+        want.put(
+                "quarantine",
+                warehouse
+                        .read(Table.REJECTED_RECORDS)
+                        .filter("dt > DATE'" + day.minusDays(90) + "'") // delivered in the 90 days
+                        .select("source", "reason_code")
+                        .distinct()
+                        .count());
+        want.put(
+                "freshness",
+                warehouse.read(Table.INGESTED_FILES).select("feed").distinct().count());
+        want.put(
+                "warnings",
+                warehouse.read(Table.QUALITY_CHECKS).filter("NOT passed").count());
+        Map<String, Long> got = new java.util.LinkedHashMap<>();
+        want.keySet().forEach(k -> got.put(k, (long) island.get(k).get("rows").size()));
+        assertEquals(want, got);
+        assertTrue(want.values().stream().allMatch(n -> n > 0), "the sample has rows for every panel: " + want);
+    }
+
+    /**
+     * The night's page in Chromium: no console error, a drawn canvas in every chart container,
+     * the period buttons redraw the headline, and a screenshot of the whole page for the README.
+     */
+    @Test
+    void theReportDrawsEveryPanelInARealBrowser() throws Exception {
+        assertTrue(stdout.contains("report: " + report().toAbsolutePath()), stdout);
+        assertTrue(Files.size(report()) < 2_000_000, "size " + Files.size(report()));
+        try (io.trueroi.testing.Browser browser = io.trueroi.testing.Browser.start(tmp.resolve("chromium"))) {
+            browser.open(report());
+            assertEquals(List.of(), browser.errors());
+            assertEquals(
+                    List.of(
+                            "claims",
+                            "channels",
+                            "models",
+                            "daily-spend",
+                            "daily-revenue",
+                            "cohorts",
+                            "clv",
+                            "paths",
+                            "quarantine",
+                            "coverage"),
+                    io.trueroi.report.ReportPageTestAccess.charts(browser));
+            JsonNode headline = island().get("headline");
+            // The 30-day spend, as the page writes money: two decimals and thousands separators.
+            String spend30 = String.format(
+                    java.util.Locale.ROOT,
+                    "%,.2f",
+                    headline.get("rows").get(4).get(2).decimalValue());
+            assertEquals("30", headline.get("rows").get(4).get(0).asText() + "");
+            browser.js("document.querySelector('nav.periods button[data-days=\"30\"]').click();");
+            String card = (String) browser.js(
+                    "return document.querySelector('#headline [data-figure=\"spend\"] .value').textContent;");
+            assertTrue(card.contains(spend30), card + " shows " + spend30);
+            assertEquals(List.of(), browser.errors());
+            System.out.printf(
+                    "report: first chart drawn %.0f ms after navigation (headless Chromium)%n",
+                    ((Number) browser.js("return window.trueroiReport.firstChartMs;")).doubleValue());
+            browser.screenshot(Path.of("target/report/trueroi-report-sample.png"));
+        }
+    }
+
+    /** A date no marts run covers: exit 1, naming the last date that has marts. */
+    @Test
+    void aReportForADateWithNoRunFailsNamingTheLastDateWithMarts() {
+        StringWriter err = new StringWriter();
+        int code = TrueRoi.run(
+                new String[] {
+                    "report",
+                    "--date",
+                    "2027-01-15",
+                    "--conf",
+                    "conf/local.conf",
+                    "--conf",
+                    tmp.resolve("wh.conf").toString()
+                },
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true),
+                TestWorld.ENV);
+        assertEquals(1, code, err.toString());
+        assertTrue(
+                err.toString()
+                        .contains("no marts run covers 2027-01-15: the last date with marts is "
+                                + expected.get("last_day").asText()),
+                err.toString());
     }
 }
