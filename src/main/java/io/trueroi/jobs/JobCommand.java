@@ -149,7 +149,7 @@ abstract class JobCommand extends BaseCommand {
             java.nio.file.Path file = new ReportAction(config, warehouse).execute(night.to());
             counters.put("report_bytes", java.nio.file.Files.size(file));
             out.printf("  report: %s (%.1fs)%n", file.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (Exception | LinkageError e) { // a broken page, or a class or resource it cannot load
             status = JobRuns.FAILED;
             message = io.trueroi.ops.Failures.describe(e);
             LOG.warn("report for {} failed; the night's data stands: {}", night.to(), message, e);

@@ -107,6 +107,7 @@ public final class ReportAction {
         panels.put("warnings", data::warnings);
         panels.put("quarantine", data::quarantine);
         panels.put("freshness", data::freshness);
+        panels.put("coverage", data::coverage);
         panels.forEach((name, panel) ->
                 island.set(name, JobGroup.run(warehouse.spark(), group(date), "report: " + name + " panel", panel)));
         return island;

@@ -28,6 +28,7 @@ final class ReportData {
             Table.CLAIMED_VS_REAL,
             Table.CLAIMS_RECONCILIATION,
             Table.MODEL_COMPARISON,
+            Table.CUSTOMER_LTV,
             Table.COHORT_LTV,
             Table.CHANNEL_LTV_CAC,
             Table.CHANNEL_PREDICTED_CLV,
@@ -82,20 +83,24 @@ final class ReportData {
     /**
      * Per period and span: spend, the business's net revenue, the paid channels' credited and
      * caused net revenue (with the caused interval's bounds summed, which treats days and channels
-     * as moving together: at least as wide as the true interval), real ROAS and iROAS, new
-     * customers and CAC, the predicted 365-day value of the paid channels' customers against their
-     * spend, and how much net revenue has a touch before it.
+     * as moving together: at least as wide as the true interval), real ROAS and iROAS, the
+     * customers whose first purchase fell in the period and CAC, and the predicted 365-day value
+     * of the paid channels' customers against their spend.
      */
     ObjectNode headline() {
         return panel(
                 "WITH " + WINDOWS
                         + """
                 , roi AS (
-                  SELECT w.days, w.span, SUM(r.spend) AS spend, SUM(r.new_customers) AS new_customers,
-                         SUM(IF(r.channel <> '(none)', r.net_revenue, 0)) AS net_revenue_with_touches,
-                         SUM(IF(r.channel = '(none)', r.net_revenue, 0)) AS net_revenue_no_touch
+                  SELECT w.days, w.span, SUM(r.spend) AS spend
                   FROM windows w LEFT JOIN ${mart.channel_roi_daily} r
                     ON r.date BETWEEN w.first_day AND w.last_day AND r.model = @model
+                  GROUP BY w.days, w.span)
+                , fresh AS (
+                  SELECT w.days, w.span, COUNT(c.one_id) AS new_customers
+                  FROM windows w LEFT JOIN ${mart.customer_ltv} c
+                    ON c.acquisition_date BETWEEN w.first_day AND w.last_day
+                   AND c.as_of_date = (SELECT MAX(as_of_date) FROM ${mart.customer_ltv} WHERE as_of_date <= @date)
                   GROUP BY w.days, w.span)
                 , paid AS (
                   SELECT w.days, w.span,
@@ -125,17 +130,15 @@ final class ReportData {
                        ROUND(try_divide(caused_net_revenue, paid_spend), 4) AS iroas,
                        ROUND(try_divide(caused_net_revenue_lo, paid_spend), 4) AS iroas_lo,
                        ROUND(try_divide(caused_net_revenue_hi, paid_spend), 4) AS iroas_hi,
-                       ROUND(new_customers, 2) AS new_customers,
+                       new_customers,
                        ROUND(try_divide(spend, new_customers), 2) AS cac,
-                       ROUND(ltv_cac, 4) AS ltv_cac_predicted_365,
-                       net_revenue_with_touches, net_revenue_no_touch,
-                       COALESCE(net_revenue, 0) - net_revenue_with_touches - net_revenue_no_touch
-                         AS net_revenue_unidentified,
-                       ROUND(try_divide(net_revenue_with_touches, net_revenue), 4) AS share_with_touches
-                FROM roi JOIN paid USING (days, span) JOIN booked USING (days, span) JOIN clv USING (days, span)
+                       ROUND(ltv_cac, 4) AS ltv_cac_predicted_365
+                FROM roi JOIN fresh USING (days, span) JOIN paid USING (days, span) JOIN booked USING (days, span)
+                  JOIN clv USING (days, span)
                 ORDER BY days, span
                 """,
                 Table.CHANNEL_ROI_DAILY,
+                Table.CUSTOMER_LTV,
                 Table.CLAIMED_VS_REAL,
                 Table.CLAIMS_RECONCILIATION,
                 Table.CHANNEL_PREDICTED_CLV);
@@ -187,6 +190,35 @@ final class ReportData {
                 FROM c ORDER BY days, channel
                 """,
                 Table.CLAIMED_VS_REAL);
+    }
+
+    /**
+     * Every conversion to the latest comparison's date: the net revenue booked, the part a model
+     * credits to touches, the part no touch preceded, and the rest, whose buyer has no OneID.
+     * model_comparison holds every conversion by its own date, where channel_roi_daily dates a
+     * credit by its touch, so only it splits the booked revenue exactly.
+     */
+    ObjectNode coverage() {
+        return panel(
+                """
+                WITH m AS (
+                  SELECT as_of_date, SUM(IF(channel <> '(none)', net_revenue, 0)) AS net_revenue_with_touches,
+                         SUM(IF(channel = '(none)', net_revenue, 0)) AS net_revenue_no_touch
+                  FROM ${mart.model_comparison}
+                  WHERE model = @model
+                    AND as_of_date = (SELECT MAX(as_of_date) FROM ${mart.model_comparison} WHERE as_of_date <= @date)
+                  GROUP BY as_of_date)
+                , b AS (
+                  SELECT m.as_of_date, SUM(k.net_revenue) AS net_revenue
+                  FROM m JOIN ${mart.claims_reconciliation} k ON k.date <= m.as_of_date
+                  GROUP BY m.as_of_date)
+                SELECT as_of_date, b.net_revenue, net_revenue_with_touches, net_revenue_no_touch,
+                       b.net_revenue - net_revenue_with_touches - net_revenue_no_touch AS net_revenue_unidentified,
+                       ROUND(try_divide(net_revenue_with_touches, b.net_revenue), 4) AS share_with_touches
+                FROM m JOIN b USING (as_of_date)
+                """,
+                Table.MODEL_COMPARISON,
+                Table.CLAIMS_RECONCILIATION);
     }
 
     /** Every model's channel shares with their intervals, from the latest comparison on or before the date. */

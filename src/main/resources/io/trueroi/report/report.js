@@ -5,6 +5,10 @@
   'use strict';
   var data = JSON.parse(document.getElementById('trueroi-data').textContent);
   var meta = data.meta;
+  ['run', 'headline', 'claims', 'channels', 'models', 'daily', 'cohorts', 'clv', 'paths', 'warnings', 'quarantine',
+    'freshness', 'coverage'].forEach(function (name) {
+    if (!data[name]) { data[name] = { source: name, columns: [], rows: [], missing: 'not in this page' }; }
+  });
   var L = window.TRUEROI_LABELS[meta.locale] || window.TRUEROI_LABELS.en;
   var ECHARTS_LOCALE = meta.locale === 'zh-CN' ? 'ZH' : 'EN';
   var MONEY = new Intl.NumberFormat(meta.locale, {
@@ -365,11 +369,12 @@
   }
 
   function coverage(body) {
-    var p = data.headline;
-    body.appendChild(el('h3', null, L.titles.coverage + ', ' + periodName(period)));
-    var cur = rows(p, period).map(function (r) { return record(p, r); }).filter(function (o) { return o.span === 'current'; })[0];
+    var p = data.coverage;
+    var cur = p.rows.length ? record(p, p.rows[0]) : null;
+    var what = L.titles.coverage + (cur ? ', ' + L.upTo.replace('{date}', cur.as_of_date) : '');
+    body.appendChild(el('h3', null, what));
     if (p.missing || !cur || !cur.net_revenue) {
-      body.appendChild(empty(L.titles.coverage + ', ' + periodName(period) + ' (' + (p.missing || p.source) + ')'));
+      body.appendChild(empty(what + ' (' + (p.missing || p.source) + ')'));
       return;
     }
     body.appendChild(el('p', 'note', L.coverageNote.replace('{share}', format('share', cur.share_with_touches))));
@@ -377,17 +382,16 @@
       tooltip: { trigger: 'item' },
       legend: { top: 0 },
       series: [{ type: 'pie', radius: ['35%', '65%'], top: 30,
-        label: { formatter: function (x) { return x.name + '\n' + MONEY.format(x.value); } },
+        label: { formatter: function (x) { return x.name + ' ' + PERCENT.format(x.percent / 100); } },
         data: ['net_revenue_with_touches', 'net_revenue_no_touch', 'net_revenue_unidentified'].map(function (k) {
           return { name: label(k), value: cur[k] };
         }) }]
     });
-    var cov = { source: p.source, columns: ['net_revenue', 'net_revenue_with_touches', 'net_revenue_no_touch', 'net_revenue_unidentified', 'share_with_touches'] };
-    body.appendChild(table(cov, [cov.columns.map(function (k) { return cur[k]; })], true));
+    body.appendChild(table(p, p.rows, true));
   }
 
-  var PERIODIC = [['headline', headline], ['claims', claims], ['channels', channels], ['health', health]];
-  var STATIC = [['models', models], ['daily', daily], ['cohorts', cohorts], ['clv', clv], ['paths', paths]];
+  var PERIODIC = [['headline', headline], ['claims', claims], ['channels', channels]];
+  var STATIC = [['health', health], ['models', models], ['daily', daily], ['cohorts', cohorts], ['clv', clv], ['paths', paths]];
   var ORDER = ['headline', 'claims', 'channels', 'models', 'daily', 'cohorts', 'clv', 'paths', 'health'];
   var bodies = {};
 

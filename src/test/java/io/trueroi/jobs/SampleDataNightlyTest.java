@@ -631,10 +631,11 @@ class SampleDataNightlyTest {
                         r.get("iroas"),
                         what + " iROAS");
             }
-            assertMoney(
-                    sum(roi, "new_customers").setScale(2, java.math.RoundingMode.HALF_UP),
-                    r.get("new_customers"),
-                    what + " new customers");
+            long acquired = warehouse
+                    .read(Table.CUSTOMER_LTV)
+                    .filter(window.replace("date BETWEEN", "acquisition_date BETWEEN"))
+                    .count();
+            assertEquals(acquired, r.get("new_customers").asLong(), what + " new customers");
             checked++;
         }
         assertEquals(8, checked, "four periods, each with the one before");
@@ -694,6 +695,12 @@ class SampleDataNightlyTest {
         want.keySet().forEach(k -> got.put(k, (long) island.get(k).get("rows").size()));
         assertEquals(want, got);
         assertTrue(want.values().stream().allMatch(n -> n > 0), "the sample has rows for every panel: " + want);
+        // Coverage: every conversion to the date, split by what the model credits to touches.
+        JsonNode coverage = island.get("coverage").get("rows").get(0);
+        Dataset<Row> markov = warehouse.read(Table.MODEL_COMPARISON).filter("model = 'markov'");
+        assertMoney(sum(markov.filter("channel <> '(none)'"), "net_revenue"), coverage.get(2), "with touches");
+        assertMoney(sum(markov.filter("channel = '(none)'"), "net_revenue"), coverage.get(3), "no touch");
+        assertMoney(sum(warehouse.read(Table.CLAIMS_RECONCILIATION), "net_revenue"), coverage.get(1), "booked");
     }
 
     /**

@@ -73,7 +73,7 @@ class ReportPageTest {
         }));
         island.set("models", panel("mart.model_comparison", List.of("model", "channel", "conversion_share")));
         island.set("daily", JsonRows.missing("mart.channel_roi_daily", "mart.channel_roi_daily does not exist yet"));
-        for (String empty : List.of("cohorts", "clv", "paths", "warnings", "quarantine", "freshness")) {
+        for (String empty : List.of("cohorts", "clv", "paths", "warnings", "quarantine", "freshness", "coverage")) {
             island.set(empty, panel("mart." + empty, List.of("x")));
         }
         return island;
@@ -91,6 +91,8 @@ class ReportPageTest {
         try (Browser browser = Browser.start(tmp.resolve("profile"))) {
             browser.open(page);
             assertEquals(List.of(), browser.errors());
+            // Nothing was fetched: ECharts, styles and data are in the file.
+            assertEquals(0L, browser.js("return performance.getEntriesByType('resource').length;"));
             assertNull(browser.js("return window.__pwned === undefined ? null : window.__pwned;"));
             // The page's own three scripts (data, ECharts, app), none from the names.
             assertEquals(3L, browser.js("return document.scripts.length;"));
