@@ -49,6 +49,9 @@ final class ReportData {
 
     private static final Pattern REF = Pattern.compile("\\$\\{([a-z_]+\\.[a-z_]+)}");
 
+    /** {@code @as_of(${t})}: the latest {@code as_of_date} of t on or before the run date. */
+    private static final Pattern AS_OF = Pattern.compile("@as_of\\((\\$\\{[a-z_]+\\.[a-z_]+})\\)");
+
     private static final String WINDOWS =
             """
             windows AS (
@@ -100,7 +103,7 @@ final class ReportData {
                   SELECT w.days, w.span, COUNT(c.one_id) AS new_customers
                   FROM windows w LEFT JOIN ${mart.customer_ltv} c
                     ON c.acquisition_date BETWEEN w.first_day AND w.last_day
-                   AND c.as_of_date = (SELECT MAX(as_of_date) FROM ${mart.customer_ltv} WHERE as_of_date <= @date)
+                   AND c.as_of_date = @as_of(${mart.customer_ltv})
                   GROUP BY w.days, w.span)
                 , paid AS (
                   SELECT w.days, w.span,
@@ -206,7 +209,7 @@ final class ReportData {
                          SUM(IF(channel = '(none)', net_revenue, 0)) AS net_revenue_no_touch
                   FROM ${mart.model_comparison}
                   WHERE model = @model
-                    AND as_of_date = (SELECT MAX(as_of_date) FROM ${mart.model_comparison} WHERE as_of_date <= @date)
+                    AND as_of_date = @as_of(${mart.model_comparison})
                   GROUP BY as_of_date)
                 , b AS (
                   SELECT m.as_of_date, SUM(k.net_revenue) AS net_revenue
@@ -228,7 +231,7 @@ final class ReportData {
                 SELECT as_of_date, model, channel, conversion_share, conversion_share_lo, conversion_share_hi,
                        revenue_share
                 FROM ${mart.model_comparison}
-                WHERE as_of_date = (SELECT MAX(as_of_date) FROM ${mart.model_comparison} WHERE as_of_date <= @date)
+                WHERE as_of_date = @as_of(${mart.model_comparison})
                 ORDER BY model, channel
                 """,
                 Table.MODEL_COMPARISON);
@@ -255,7 +258,7 @@ final class ReportData {
                        ROUND(try_divide(SUM(cumulative_net_revenue_per_customer * cohort_size), SUM(cohort_size)), 2)
                          AS cumulative_net_revenue_per_customer
                 FROM ${mart.cohort_ltv}
-                WHERE as_of_date = (SELECT MAX(as_of_date) FROM ${mart.cohort_ltv} WHERE as_of_date <= @date)
+                WHERE as_of_date = @as_of(${mart.cohort_ltv})
                 GROUP BY acquisition_month, months_since_acquisition
                 ORDER BY acquisition_month, months_since_acquisition
                 """,
@@ -268,7 +271,7 @@ final class ReportData {
                 """
                 SELECT channel, customers_acquired, cac, avg_ltv_90, avg_predicted_clv_365, ltv_cac_predicted_365
                 FROM ${mart.channel_ltv_cac}
-                WHERE as_of_date = (SELECT MAX(as_of_date) FROM ${mart.channel_ltv_cac} WHERE as_of_date <= @date)
+                WHERE as_of_date = @as_of(${mart.channel_ltv_cac})
                 ORDER BY channel
                 """,
                 Table.CHANNEL_LTV_CAC);
@@ -280,7 +283,7 @@ final class ReportData {
                 """
                 SELECT rank, path, path_length, journeys, conversions, net_revenue
                 FROM ${mart.path_summary}
-                WHERE as_of_date = (SELECT MAX(as_of_date) FROM ${mart.path_summary} WHERE as_of_date <= @date)
+                WHERE as_of_date = @as_of(${mart.path_summary})
                   AND rank <= %d
                 ORDER BY rank
                 """
@@ -362,11 +365,14 @@ final class ReportData {
     }
 
     /**
-     * The query with {@code @date}, {@code @model} and each {@code ${layer.table}} filled in; a table
+     * The query with {@code @as_of(...)}, {@code @date}, {@code @model} and each {@code ${layer.table}} filled in; a table
      * not in {@link #READS} fails, so the declaration is the whole of what the page reads.
      */
     Dataset<Row> sql(String template) {
-        Matcher m = REF.matcher(template);
+        String expanded = AS_OF.matcher(template)
+                .replaceAll(r -> Matcher.quoteReplacement(
+                        "(SELECT MAX(as_of_date) FROM " + r.group(1) + " WHERE as_of_date <= @date)"));
+        Matcher m = REF.matcher(expanded);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             Table t = Table.named(m.group(1));

@@ -124,6 +124,25 @@ class ReportPageTest {
         }
     }
 
+    /** The page reads marts and ops (and the quarantine's counts), never journeys or credits. */
+    @Test
+    void aQueryNamingATableTheReportDoesNotDeclareFails() {
+        for (io.trueroi.catalog.Table t : ReportData.READS) {
+            assertTrue(
+                    java.util.Set.of(
+                                    io.trueroi.catalog.Layer.MART,
+                                    io.trueroi.catalog.Layer.OPS,
+                                    io.trueroi.catalog.Layer.QUARANTINE)
+                            .contains(t.layer()),
+                    t.qualifiedName());
+        }
+        ReportData data =
+                new ReportData(null, java.time.LocalDate.of(2026, 10, 31), io.trueroi.catalog.ModelName.MARKOV);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> data.sql("SELECT * FROM ${attribution.credits}"));
+        assertEquals("the report does not declare that it reads attribution.credits", e.getMessage());
+    }
+
     /**
      * The names of the chart containers whose canvas has drawn pixels; a container without a
      * canvas, or with a blank one, is named with "(blank)".
