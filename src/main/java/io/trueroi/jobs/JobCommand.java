@@ -213,7 +213,8 @@ abstract class JobCommand extends BaseCommand {
         static String description() {
             return "Every stage in order: "
                     + String.join(
-                            ", ", Arrays.stream(Stage.values()).map(Stage::id).toList()) + ".";
+                            ", ", Arrays.stream(Stage.values()).map(Stage::id).toList())
+                    + "; then, with trueroi.report.enabled, the report for its last date.";
         }
 
         @Override

@@ -29,6 +29,19 @@ class CliTest {
         assertTrue(r.err().contains(fragment), r.err());
     }
 
+    /** Issue 43: report's own arguments are checked before Spark starts, naming what is wrong. */
+    @Test
+    void reportRejectsAMissingDateAnUnknownModelAndOneTheNightDoesNotRun() throws Exception {
+        java.nio.file.Path markovOnly = java.nio.file.Files.createTempFile("markov-only", ".conf");
+        java.nio.file.Files.writeString(markovOnly, "trueroi.attribution.models = [markov]\n");
+        assertRejected(run("report"), "Missing required option: '--date=YYYY-MM-DD'");
+        assertRejected(run("report", "--date", "2026-10-31", "--model", "frob"), "--model: ");
+        assertRejected(run("report", "--date", "2026-10-31", "--model", "frob"), "frob");
+        assertRejected(
+                run("report", "--date", "2026-10-31", "--model", "shapley", "--conf", markovOnly.toString()),
+                "--model: the night does not run shapley (trueroi.attribution.models), cannot be: shapley");
+    }
+
     @Test
     void helpListsJobsAndExitsZero() {
         Result r = run("--help");
