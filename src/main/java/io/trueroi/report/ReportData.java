@@ -1,11 +1,15 @@
 package io.trueroi.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trueroi.catalog.ModelName;
 import io.trueroi.catalog.Table;
 import io.trueroi.spark.Warehouse;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
@@ -91,7 +95,7 @@ final class ReportData {
      * of the paid channels' customers against their spend.
      */
     ObjectNode headline() {
-        return panel(
+        ObjectNode headline = panel(
                 "WITH " + WINDOWS
                         + """
                 , roi AS (
@@ -120,12 +124,6 @@ final class ReportData {
                   FROM windows w LEFT JOIN ${mart.claims_reconciliation} k
                     ON k.date BETWEEN w.first_day AND w.last_day
                   GROUP BY w.days, w.span)
-                , clv AS (
-                  SELECT w.days, w.span,
-                         try_divide(SUM(IF(p.spend > 0, p.predicted_clv_365, 0)), SUM(p.spend)) AS ltv_cac
-                  FROM windows w LEFT JOIN ${mart.channel_predicted_clv} p
-                    ON p.as_of_date = w.last_day AND p.model = @model
-                  GROUP BY w.days, w.span)
                 SELECT days, span, COALESCE(spend, 0) AS spend, COALESCE(net_revenue, 0) AS net_revenue,
                        orders, credited_net_revenue,
                        ROUND(try_divide(credited_net_revenue, paid_spend), 4) AS real_roas,
@@ -134,17 +132,47 @@ final class ReportData {
                        ROUND(try_divide(caused_net_revenue_lo, paid_spend), 4) AS iroas_lo,
                        ROUND(try_divide(caused_net_revenue_hi, paid_spend), 4) AS iroas_hi,
                        new_customers,
-                       ROUND(try_divide(spend, new_customers), 2) AS cac,
-                       ROUND(ltv_cac, 4) AS ltv_cac_predicted_365
+                       ROUND(try_divide(spend, new_customers), 2) AS cac
                 FROM roi JOIN fresh USING (days, span) JOIN paid USING (days, span) JOIN booked USING (days, span)
-                  JOIN clv USING (days, span)
                 ORDER BY days, span
                 """,
                 Table.CHANNEL_ROI_DAILY,
                 Table.CUSTOMER_LTV,
                 Table.CLAIMED_VS_REAL,
-                Table.CLAIMS_RECONCILIATION,
-                Table.CHANNEL_PREDICTED_CLV);
+                Table.CLAIMS_RECONCILIATION);
+        return withLtvCac(headline);
+    }
+
+    /**
+     * The headline's last column, predicted 365-day LTV:CAC as of each period's last day: null
+     * where the CLV step has not written channel_predicted_clv (it skips itself on too few repeat
+     * buyers), so that one figure, not the whole headline, is missing.
+     */
+    private ObjectNode withLtvCac(ObjectNode headline) {
+        if (headline.has("missing")) {
+            return headline;
+        }
+        Map<String, JsonNode> byWindow = new HashMap<>();
+        if (warehouse.exists(Table.CHANNEL_PREDICTED_CLV)) {
+            ObjectNode clv = JsonRows.panel(
+                    Table.CHANNEL_PREDICTED_CLV.qualifiedName(),
+                    sql(
+                            "WITH " + WINDOWS
+                                    + """
+                    SELECT w.days, w.span,
+                           ROUND(try_divide(SUM(IF(p.spend > 0, p.predicted_clv_365, 0)), SUM(p.spend)), 4) AS ltv_cac
+                    FROM windows w JOIN ${mart.channel_predicted_clv} p
+                      ON p.as_of_date = w.last_day AND p.model = @model
+                    GROUP BY w.days, w.span
+                    """));
+            clv.get("rows")
+                    .forEach(
+                            r -> byWindow.put(r.get(0).asText() + "/" + r.get(1).asText(), r.get(2)));
+        }
+        ((ArrayNode) headline.get("columns")).add("ltv_cac_predicted_365");
+        headline.get("rows").forEach(r -> ((ArrayNode) r)
+                .add(byWindow.getOrDefault(r.get(0).asText() + "/" + r.get(1).asText(), JsonRows.JSON.nullNode())));
+        return headline;
     }
 
     /** Per period and platform: what it claims beside what the model credits and what was caused. */

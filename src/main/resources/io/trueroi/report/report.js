@@ -150,7 +150,11 @@
       var o = record(p, r);
       if (o.span === 'current') { cur = o; } else { prev = o; }
     });
-    if (!cur) { body.appendChild(empty(L.titles.headline + ', ' + periodName(period) + ' (' + p.source + ')')); return; }
+    // A period with no spend, no booked revenue and no new customer has nothing to show.
+    if (!cur || (!cur.spend && !cur.net_revenue && !cur.new_customers)) {
+      body.appendChild(empty(L.titles.headline + ', ' + periodName(period) + ' (' + p.source + ')'));
+      return;
+    }
     var cards = el('div', 'cards');
     [['spend'], ['net_revenue'], ['real_roas'], ['iroas', 'iroas_lo', 'iroas_hi'], ['new_customers'], ['cac'],
       ['ltv_cac_predicted_365']].forEach(function (k) {
