@@ -34,19 +34,24 @@ public record ReportSettings(boolean enabled, String out, String locale, ModelNa
                 : attribution.models().get(0);
     }
 
-    /** A model the night computes, else an error naming {@code key} and the models it runs. */
+    /** A model the night computes, else an error naming {@code key}. */
     static ModelName model(ConfigReader c, String key, String id, AttributionSettings attribution) {
-        ModelName model;
         try {
-            model = ModelName.of(id);
+            return runModel(id, attribution);
         } catch (IllegalArgumentException e) {
             throw c.error(key, e.getMessage());
         }
+    }
+
+    /**
+     * The model {@code id} if the night computes it; else an IllegalArgumentException saying why,
+     * which the config and {@code report --model} each prefix with their own key.
+     */
+    public static ModelName runModel(String id, AttributionSettings attribution) {
+        ModelName model = ModelName.of(id);
         if (!attribution.models().contains(model)) {
-            throw c.error(
-                    key,
-                    "must be one of trueroi.attribution.models "
-                            + attribution.models().stream().map(ModelName::id).toList() + ", cannot be: " + id);
+            throw new IllegalArgumentException("must be one of trueroi.attribution.models "
+                    + attribution.models().stream().map(ModelName::id).toList() + ", cannot be: " + id);
         }
         return model;
     }

@@ -48,15 +48,9 @@ final class ReportCommand extends BaseCommand {
         ModelName chosen = null;
         if (model != null) {
             try {
-                chosen = ModelName.of(model);
+                chosen = io.trueroi.config.ReportSettings.runModel(model, config.attribution());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + e.getMessage());
-            }
-            if (!config.attribution().models().contains(chosen)) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--model: the night does not run " + model + " (trueroi.attribution.models), cannot be: "
-                                + model);
             }
         }
         Warehouse warehouse = SparkSessions.warehouse(config);

@@ -31,8 +31,8 @@ import org.apache.spark.sql.Row;
  * written beside its final name and moved over it, so a re-run replaces it.
  *
  * <p>Cost: a read of {@code ops.job_runs} to find the date's marts run, then about a dozen small
- * Spark jobs over marts and {@code ops} tables, none over journeys or credits; the page is about
- * 1 MB of which ECharts is most.
+ * Spark jobs over marts and {@code ops} tables, none over journeys or credits; the page's size is
+ * ECharts' plus the aggregates, whatever the events.
  */
 public final class ReportAction {
     public static final String FILE_PREFIX = "trueroi-report-";
@@ -41,7 +41,7 @@ public final class ReportAction {
     private final String currency;
     private ModelName model;
     private Path out;
-    private String locale;
+    private final String locale;
 
     public ReportAction(TrueRoiConfig config, Warehouse warehouse) {
         ReportSettings settings = config.report();

@@ -22,7 +22,7 @@
   var TEXT_COLUMNS = /^(channel|platform|model|path|feed|reason_code|stage|table|check|severity|detail|span|acquisition_month|date|as_of_date|last_delivery|run_id|job)$/;
   var charts = [];
   var period = meta.periods[meta.periods.length > 1 ? 1 : 0];
-  window.trueroiReport = { charts: charts, firstChartMs: null, rendered: false };
+  window.trueroiReport = { charts: charts, firstChartMs: null };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -437,5 +437,4 @@
   ORDER.forEach(function (name) { bodies[name] = section(name, L.titles[name], L.notes[name]); });
   PERIODIC.concat(STATIC).forEach(function (e) { draw(e[0], e[1]); });
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
-  window.trueroiReport.rendered = true;
 }());

@@ -39,7 +39,7 @@ class CliTest {
         assertRejected(run("report", "--date", "2026-10-31", "--model", "frob"), "frob");
         assertRejected(
                 run("report", "--date", "2026-10-31", "--model", "shapley", "--conf", markovOnly.toString()),
-                "--model: the night does not run shapley (trueroi.attribution.models), cannot be: shapley");
+                "--model: must be one of trueroi.attribution.models [markov], cannot be: shapley");
     }
 
     @Test

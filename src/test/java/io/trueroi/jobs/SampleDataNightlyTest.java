@@ -726,7 +726,7 @@ class SampleDataNightlyTest {
                             "paths",
                             "quarantine",
                             "coverage"),
-                    io.trueroi.report.ReportPageTestAccess.charts(browser));
+                    browser.drawnCharts());
             JsonNode headline = island().get("headline");
             // The 30-day spend, as the page writes money: two decimals and thousands separators.
             String spend30 = String.format(

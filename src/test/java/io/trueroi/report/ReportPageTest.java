@@ -107,7 +107,7 @@ class ReportPageTest {
                     browser.js("return document.querySelector('#channels table.numbers tbody td:nth-child(2)')"
                             + ".textContent;"));
             // Only the two panels with rows draw a chart; the rest say which table had nothing.
-            assertEquals(List.of("claims", "channels"), charts(browser));
+            assertEquals(List.of("claims", "channels"), browser.drawnCharts());
             for (String empty : List.of("models", "daily", "cohorts", "clv", "paths")) {
                 String text = (String) browser.js(
                         "var e = document.querySelector('#" + empty + " .empty'); return e ? e.textContent : null;");
@@ -117,7 +117,7 @@ class ReportPageTest {
                     .contains("mart.channel_roi_daily does not exist yet"));
             // The 30-day period has no claims: switching to it replaces the chart with the words.
             browser.js("document.querySelector('nav.periods button[data-days=\"30\"]').click();");
-            assertEquals(List.of(), charts(browser));
+            assertEquals(List.of(), browser.drawnCharts());
             assertTrue(((String) browser.js("return document.querySelector('#claims .empty').textContent;"))
                     .startsWith("no data for Claimed vs real, Last 30 days"));
             assertEquals(List.of(), browser.errors());
@@ -141,24 +141,5 @@ class ReportPageTest {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalStateException.class, () -> data.sql("SELECT * FROM ${attribution.credits}"));
         assertEquals("the report does not declare that it reads attribution.credits", e.getMessage());
-    }
-
-    /**
-     * The names of the chart containers whose canvas has drawn pixels; a container without a
-     * canvas, or with a blank one, is named with "(blank)".
-     */
-    @SuppressWarnings("unchecked")
-    static List<String> charts(Browser browser) {
-        return (List<String>)
-                browser.js(
-                        """
-                return Array.prototype.map.call(document.querySelectorAll('.chart'), function (div) {
-                  var c = div.querySelector('canvas');
-                  if (!c) { return div.getAttribute('data-chart') + ' (blank)'; }
-                  var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, drawn = 0;
-                  for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { drawn++; } }
-                  return div.getAttribute('data-chart') + (drawn > 500 ? '' : ' (blank)');
-                });
-                """);
     }
 }

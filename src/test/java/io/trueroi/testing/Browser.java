@@ -116,6 +116,25 @@ public final class Browser implements AutoCloseable {
         Files.write(png, driver.getScreenshotAs(OutputType.BYTES));
     }
 
+    /**
+     * The names ({@code data-chart}) of the page's chart containers, in page order; one whose
+     * canvas is missing or has at most 500 non-transparent pixels is named with " (blank)".
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> drawnCharts() {
+        return (List<String>)
+                js(
+                        """
+                return Array.prototype.map.call(document.querySelectorAll('.chart'), function (div) {
+                  var c = div.querySelector('canvas');
+                  if (!c) { return div.getAttribute('data-chart') + ' (blank)'; }
+                  var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, drawn = 0;
+                  for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { drawn++; } }
+                  return div.getAttribute('data-chart') + (drawn > 500 ? '' : ' (blank)');
+                });
+                """);
+    }
+
     public ChromeDriver driver() {
         return driver;
     }
