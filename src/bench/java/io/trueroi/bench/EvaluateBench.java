@@ -20,9 +20,8 @@ import java.util.Map;
  * {@code --events} ad clicks (default 2M), run {@code nightly} over its days with the channel
  * rules written beside it, and score every model ({@link Evaluation}); then print one table of
  * conversion-share MAE per model and world, the incremental model's worst relative error of
- * absolute conversions per world, each model's interval coverage, and each world's detail. Each
- * world's attribution and marts are then rerun with {@code markov.order = auto} and that Markov
- * model scored as {@code markov_auto}. Writes target/bench-evaluate.csv.
+ * absolute conversions per world, each model's interval coverage and median relative half-width,
+ * and each world's detail. Writes target/bench-evaluate.csv.
  *
  * <pre>jobs/bench --evaluate [--events N] [SPEC ...]</pre>
  */
@@ -45,7 +44,6 @@ public final class EvaluateBench {
         Path root = Path.of("target", "bench-evaluate");
         Map<String, Map<String, Evaluation.Result>> byWorld = new java.util.LinkedHashMap<>();
         Map<String, List<Evaluation.Absolute>> absolute = new java.util.LinkedHashMap<>();
-        Map<String, Integer> autoOrders = new java.util.LinkedHashMap<>();
         StringBuilder detail = new StringBuilder();
         for (String name : specs) {
             WorldSpec spec = WorldSpec.load(name);
@@ -96,49 +94,6 @@ public final class EvaluateBench {
             absolute.put(
                     spec.name(),
                     Evaluation.incremental(warehouse, truth, io.trueroi.attribution.Bootstrap.LEVEL_DEFAULT));
-            // Markov with its order chosen from the data, against the order-1 night above: the same
-            // warehouse's attribution and marts rerun with markov.order = auto (a rule change, so
-            // --full-refresh).
-            Path auto = dir.resolve("auto.conf");
-            Files.writeString(auto, "trueroi.attribution.markov.order = auto\n");
-            long t1 = System.nanoTime();
-            for (String stage : List.of("attribution", "marts")) {
-                run(
-                        stage,
-                        "--from",
-                        spec.from().toString(),
-                        "--to",
-                        spec.to().toString(),
-                        "--full-refresh",
-                        "--conf",
-                        "conf/local.conf",
-                        "--conf",
-                        conf.toString(),
-                        "--conf",
-                        dir.resolve("raw/channels.conf").toString(),
-                        "--conf",
-                        auto.toString());
-            }
-            double autoSeconds = (System.nanoTime() - t1) / 1e9;
-            int order = warehouse
-                    .read(io.trueroi.catalog.Table.MARKOV_REMOVAL_EFFECTS)
-                    .agg(org.apache.spark.sql.functions.max("model_order"))
-                    .first()
-                    .getInt(0);
-            for (Evaluation.Result r :
-                    Evaluation.evaluate(warehouse, truth, io.trueroi.attribution.Bootstrap.LEVEL_DEFAULT)) {
-                if (r.model().equals("markov")) {
-                    byModel.put("markov_auto", r);
-                    autoOrders.put(spec.name(), order);
-                    detail.append(String.format(
-                            Locale.ROOT,
-                            "%n%s: markov.order = auto chose %d (attribution and marts rerun in %.0f s): conv MAE %.4f%n",
-                            spec.name(),
-                            order,
-                            autoSeconds,
-                            r.conversionMae()));
-                }
-            }
             detail.append(String.format(
                     Locale.ROOT,
                     "%n== %s: %d people, about %d clicks, %.0f s%n",
@@ -153,7 +108,8 @@ public final class EvaluateBench {
         byWorld.keySet().forEach(w -> table.append(String.format("%15s", w)));
         table.append('\n');
         List<String> models = new ArrayList<>(byWorld.values().iterator().next().keySet());
-        StringBuilder csv = new StringBuilder("world,model,conversion_mae,revenue_mae,worst_channel,coverage\n");
+        StringBuilder csv =
+                new StringBuilder("world,model,conversion_mae,revenue_mae,worst_channel,coverage,median_half_width\n");
         for (String m : models) {
             table.append(String.format("%-16s", m));
             byWorld.forEach((w, r) -> {
@@ -165,13 +121,14 @@ public final class EvaluateBench {
                 if (x != null) {
                     csv.append(String.format(
                             Locale.ROOT,
-                            "%s,%s,%.6f,%.6f,\"%s\",%.4f%n",
+                            "%s,%s,%.6f,%.6f,\"%s\",%.4f,%.4f%n",
                             w,
                             m,
                             x.conversionMae(),
                             x.revenueMae(),
                             x.conversionWorst(),
-                            x.coverage()));
+                            x.coverage(),
+                            x.medianHalfWidth()));
                 }
             });
             table.append('\n');
@@ -186,9 +143,6 @@ public final class EvaluateBench {
                         .max()
                         .orElse(Double.NaN))));
         table.append('\n');
-        table.append(String.format("%-16s", "auto order"));
-        autoOrders.forEach((w, k) -> table.append(String.format("%15d", k)));
-        table.append('\n');
         table.append(String.format("%n%-16s", "90% coverage"));
         byWorld.keySet().forEach(w -> table.append(String.format("%15s", w)));
         table.append('\n');
@@ -198,6 +152,20 @@ public final class EvaluateBench {
                 Evaluation.Result x = r.get(m);
                 table.append(
                         x == null ? String.format("%15s", "-") : String.format(Locale.ROOT, "%15.2f", x.coverage()));
+            });
+            table.append('\n');
+        }
+        table.append(String.format("%n%-16s", "median rel. ½w"));
+        byWorld.keySet().forEach(w -> table.append(String.format("%15s", w)));
+        table.append('\n');
+        for (String m : List.of("incremental", "shapley")) {
+            table.append(String.format("%-16s", m));
+            byWorld.forEach((w, r) -> {
+                Evaluation.Result x = r.get(m);
+                table.append(
+                        x == null
+                                ? String.format("%15s", "-")
+                                : String.format(Locale.ROOT, "%15.3f", x.medianHalfWidth()));
             });
             table.append('\n');
         }

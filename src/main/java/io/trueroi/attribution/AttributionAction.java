@@ -85,6 +85,20 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             c.put("converting_journeys", convertingJourneys);
             return c;
         }
+
+        /** Which model to move budget with, said where every run's reader looks. */
+        @Override
+        public List<String> headlines() {
+            if (incremental == null) {
+                return List.of("budget: add incremental to trueroi.attribution.models to measure what channels"
+                        + " cause; the path models here describe journeys, not effects");
+            }
+            return List.of(String.format(
+                    "budget: use the incremental model's iROAS with its 90%% interval (mart.channel_incrementality;"
+                            + " fitted as %s, %d specification(s) within the held-out tolerance); markov, shapley"
+                            + " and the rule-based models describe paths, not what a channel caused",
+                    incremental.spec(), incremental.kept().size()));
+        }
     }
 
     /** What the Markov fit trained on and wrote. */
@@ -133,6 +147,19 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
             }
             return refits;
         }
+
+        /** The other specifications the incremental fit kept, split once each: the model doubt. */
+        Map<ModelName, List<? extends AttributionModel>> alternatives() {
+            if (incremental == null || incremental.kept().size() < 2) {
+                return Map.of();
+            }
+            List<IncrementalModel> others = new ArrayList<>();
+            for (IncrementalSpecs.Scored s :
+                    incremental.kept().subList(1, incremental.kept().size())) {
+                others.add(s.model());
+            }
+            return Map.of(ModelName.INCREMENTAL, others);
+        }
     }
 
     /**
@@ -174,7 +201,8 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                     credits.values().stream().mapToLong(Long::longValue).sum()));
             Dataset<Row> replicates = bootstrap == null
                     ? CreditReplicates.none(spark())
-                    : CreditReplicates.of(journeys, fitted.models(), fitted.refits(), bootstrap, personKeys);
+                    : CreditReplicates.of(
+                            journeys, fitted.models(), fitted.refits(), fitted.alternatives(), bootstrap, personKeys);
             long replicateRows = step(
                     "write " + Table.CREDIT_REPLICATES + " (" + (bootstrap == null ? 0 : bootstrap.replicates())
                             + " replicates)",
@@ -238,13 +266,18 @@ public final class AttributionAction extends StageAction<AttributionAction.Resul
                         new IncrementalTraining.Settings(
                                 settings.incrementalTrainingWindowDays(),
                                 settings.incrementalExposureWindowDays(),
-                                settings.incrementalHalfLifeDays()),
+                                settings.incrementalHalfLifeDays(),
+                                settings.incrementalTerms()),
                         run.to(),
                         config.businessTimeZone(),
                         cached,
                         bootstrap,
                         personKeys));
-        LOG.info("attribution: {}", fit.model());
+        LOG.info(
+                "attribution: {} ({}, {} specifications kept)",
+                fit.model(),
+                fit.spec(),
+                fit.kept().size());
         return fit;
     }
 

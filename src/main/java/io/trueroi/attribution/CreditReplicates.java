@@ -64,12 +64,28 @@ final class CreditReplicates {
             Map<ModelName, List<? extends AttributionModel>> refits,
             Bootstrap bootstrap,
             Dataset<Row> personKeys) {
+        return of(journeys, models, refits, Map.of(), bootstrap, personKeys);
+    }
+
+    /**
+     * @param alternatives per model, the other specifications it kept as doubt ({@link
+     *     IncrementalTraining.Fit#kept}), each split once over every journey: replicate −1 − s holds
+     *     alternative s's totals
+     */
+    static Dataset<Row> of(
+            Dataset<Row> journeys,
+            List<AttributionModel> models,
+            Map<ModelName, List<? extends AttributionModel>> refits,
+            Map<ModelName, List<? extends AttributionModel>> alternatives,
+            Bootstrap bootstrap,
+            Dataset<Row> personKeys) {
         String segmentColumn = models.stream()
                 .map(AttributionModel::segmentColumn)
                 .filter(s -> !s.isEmpty())
                 .findFirst()
                 .orElse("");
         List<List<AttributionModel>> perReplicate = new ArrayList<>();
+        List<List<AttributionModel>> perAlternative = new ArrayList<>();
         for (AttributionModel m : models) {
             List<? extends AttributionModel> r = refits.getOrDefault(m.name(), List.of());
             if (!r.isEmpty() && r.size() != bootstrap.replicates()) {
@@ -77,6 +93,7 @@ final class CreditReplicates {
                         + " for " + bootstrap.replicates());
             }
             perReplicate.add(List.copyOf(r));
+            perAlternative.add(List.copyOf(alternatives.getOrDefault(m.name(), List.of())));
         }
         Dataset<Row> converting = Bootstrap.keyed(journeys.filter(col("converted")), personKeys);
         Dataset<Row> sums = converting
@@ -97,7 +114,7 @@ final class CreditReplicates {
                         col("net_revenue"),
                         unix_date(col("conversion_date")).as("day"),
                         unix_date(trunc(col("conversion_date"), "month")).as("period_day"))
-                .mapPartitions(new Sums(models, perReplicate, bootstrap), Encoders.row(SCHEMA));
+                .mapPartitions(new Sums(models, perReplicate, perAlternative, bootstrap), Encoders.row(SCHEMA));
         return totals(sums);
     }
 
@@ -124,12 +141,22 @@ final class CreditReplicates {
         private static final long serialVersionUID = 1L;
         private final List<AttributionModel> models;
         private final List<List<AttributionModel>> refits;
+        private final List<List<AttributionModel>> alternatives;
         private final Bootstrap bootstrap;
+        /** Totals per key: the replicates', then the alternatives' (as many as any model has). */
+        private final int slots;
 
-        Sums(List<AttributionModel> models, List<List<AttributionModel>> refits, Bootstrap bootstrap) {
+        Sums(
+                List<AttributionModel> models,
+                List<List<AttributionModel>> refits,
+                List<List<AttributionModel>> alternatives,
+                Bootstrap bootstrap) {
             this.models = List.copyOf(models);
             this.refits = refits;
+            this.alternatives = alternatives;
             this.bootstrap = bootstrap;
+            this.slots = bootstrap.replicates()
+                    + alternatives.stream().mapToInt(List::size).max().orElse(0);
         }
 
         private record Key(int model, int period, String channel, String campaign) {}
@@ -161,10 +188,11 @@ final class CreditReplicates {
                 if (n == 0) {
                     for (int m = 0; m < models.size(); m++) {
                         double[] t = totals.computeIfAbsent(
-                                new Key(m, period, Credits.NO_TOUCH, null), k -> new double[2 * replicates]);
-                        for (int b = 0; b < replicates; b++) {
-                            t[b] += w[b];
-                            t[replicates + b] += w[b] * revenue;
+                                new Key(m, period, Credits.NO_TOUCH, null), k -> new double[2 * slots]);
+                        for (int b = 0; b < slots; b++) {
+                            int count = b < replicates ? w[b] : 1;
+                            t[b] += count;
+                            t[slots + b] += count * revenue;
                         }
                     }
                     continue;
@@ -199,13 +227,13 @@ final class CreditReplicates {
             int replicates = w.length;
             int n = channels.size();
             AttributionModel model = models.get(m);
-            int parts = Credits.Split.parts(model, n);
-            double[][] slots = new double[parts][];
-            for (int i = 0; i < parts; i++) {
+            int count = Credits.Split.parts(model, n);
+            double[][] parts = new double[count][];
+            for (int i = 0; i < count; i++) {
                 Key key = i < n
                         ? new Key(m, period, channels.get(i), campaigns.isEmpty() ? null : campaigns.get(i))
                         : new Key(m, period, Credits.BASELINE, null);
-                slots[i] = totals.computeIfAbsent(key, k -> new double[2 * replicates]);
+                parts[i] = totals.computeIfAbsent(key, k -> new double[2 * slots]);
             }
             List<AttributionModel> refitted = refits.get(m);
             for (int b = 0; b < replicates; b++) {
@@ -214,11 +242,19 @@ final class CreditReplicates {
                 }
                 // A model with no refits splits the same for every replicate: split once.
                 if (!refitted.isEmpty() || b == firstCounted(w)) {
-                    split(refitted.isEmpty() ? model : refitted.get(b), view, parts, weights, shares, revenueShares);
+                    split(refitted.isEmpty() ? model : refitted.get(b), view, count, weights, shares, revenueShares);
                 }
-                for (int i = 0; i < parts; i++) {
-                    slots[i][b] += w[b] * shares[i];
-                    slots[i][replicates + b] += w[b] * revenueShares[i] * revenue;
+                for (int i = 0; i < count; i++) {
+                    parts[i][b] += w[b] * shares[i];
+                    parts[i][slots + b] += w[b] * revenueShares[i] * revenue;
+                }
+            }
+            List<AttributionModel> others = alternatives.get(m);
+            for (int s = 0; s < others.size(); s++) {
+                split(others.get(s), view, count, weights, shares, revenueShares);
+                for (int i = 0; i < count; i++) {
+                    parts[i][replicates + s] += shares[i];
+                    parts[i][slots + replicates + s] += revenueShares[i] * revenue;
                 }
             }
         }
@@ -237,15 +273,16 @@ final class CreditReplicates {
         private List<Row> rows(Map<Key, double[]> totals, int replicates) {
             List<Row> out = new ArrayList<>(totals.size() * replicates);
             totals.forEach((k, t) -> {
-                for (int b = 0; b < replicates; b++) {
+                int own = replicates + alternatives.get(k.model()).size();
+                for (int b = 0; b < own; b++) {
                     out.add(RowFactory.create(
                             models.get(k.model()).name().id(),
                             k.period(),
                             k.channel(),
                             k.campaign(),
-                            b,
+                            b < replicates ? b : replicates - 1 - b,
                             t[b],
-                            t[replicates + b]));
+                            t[slots + b]));
                 }
             });
             return out;

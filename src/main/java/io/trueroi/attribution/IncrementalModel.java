@@ -8,49 +8,55 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fitted purchase probability of a person-day, {@code p = b + Σ_c β_c x_c}, where x_c is the
- * person's decayed exposure to channel c ({@code Σ 2^(−Δ/h)} over its touches Δ days before, Δ
- * below the exposure window) and b the organic baseline ({@link IncrementalTraining} fits it).
+ * The fitted purchase probability of a person-day, {@code p = b + Σ_t θ_t·term_t}, over the terms
+ * of {@link ExposureTerms}: each channel's decayed exposure at several half-lives, its saturation
+ * term and the synergy pairs' terms, b the organic baseline ({@link IncrementalTraining} fits it
+ * and chooses which terms enter).
  *
- * <p>A conversion's credit is the counterfactual drop in its probability when one channel's
- * touches are removed, {@code β_c x_c}, and the baseline keeps {@code b}: shares over
- * {@code b + Σ β_c x_c}, the baseline's share credited to the row {@code (baseline)}
- * ({@link Credits#BASELINE}). In this additive model the drops add up to the probability, so the
- * shares are exact. Each touch of the journey carries its own term {@code β_c 2^(−Δ/h)}. Only the
- * journey's own touches count (a touch counts toward one conversion; an older touch that lifted
- * a repeat purchase was credited to the purchase before). A negative coefficient (a channel whose
- * exposure goes with fewer purchases) counts as 0.
+ * <p>A conversion's credit to channel c is the counterfactual drop in its probability when c's
+ * touches are removed: c's decay and saturation terms and every synergy it is part of (removing
+ * either channel of a pair removes the pair's term, as the synthetic worlds' truth defines it).
+ * The baseline keeps {@code b}, credited to the row {@code (baseline)} ({@link Credits#BASELINE}).
+ * Without synergy the drops add up to the probability; with one, {@link Credits} scales the drops
+ * and the baseline to one conversion. Within a channel the drop is split among its touches by each
+ * touch's own decay terms. A negative drop (a synergy fitted negative outweighing the channel)
+ * counts as 0. Only the journey's own touches count (a touch counts toward one conversion).
  */
 public final class IncrementalModel implements AttributionModel {
     private static final long serialVersionUID = 1L;
 
     private final List<String> channels;
-    private final double[] beta;
+    private final ExposureTerms terms;
+    private final double[] theta;
     private final double baseline;
-    private final int exposureWindowDays;
-    private final double halfLifeDays;
     private final String zone;
+    private final int halfLifeCount;
 
     private transient Map<String, Integer> index;
     private transient ZoneId zoneId;
 
-    IncrementalModel(
-            List<String> channels,
-            double[] beta,
-            double baseline,
-            int exposureWindowDays,
-            double halfLifeDays,
-            ZoneId zone) {
-        if (channels.size() != beta.length) {
-            throw new IllegalArgumentException(
-                    "one coefficient per channel, cannot be: " + beta.length + " for " + channels);
+    IncrementalModel(List<String> channels, ExposureTerms terms, double[] theta, double baseline, ZoneId zone) {
+        if (channels.size() != terms.channels() || theta.length != terms.size()) {
+            throw new IllegalArgumentException("one coefficient per term, cannot be: " + theta.length + " for "
+                    + terms.size() + " terms of " + channels);
         }
         this.channels = List.copyOf(channels);
-        this.beta = beta.clone();
+        this.terms = terms;
+        this.theta = theta.clone();
         this.baseline = baseline;
-        this.exposureWindowDays = exposureWindowDays;
-        this.halfLifeDays = halfLifeDays;
         this.zone = zone.getId();
+        this.halfLifeCount = terms.halfLives().length;
+    }
+
+    /** The one-half-life model: lift {@code beta[c]} per unit of channel c's exposure at {@code halfLifeDays}. */
+    static IncrementalModel linear(
+            List<String> channels, double[] beta, double baseline, int window, double halfLifeDays, ZoneId zone) {
+        ExposureTerms terms = new ExposureTerms(channels.size(), new double[] {halfLifeDays}, 0, window, List.of());
+        double[] theta = new double[terms.size()];
+        for (int c = 0; c < beta.length; c++) {
+            theta[terms.decayTerm(c, 0)] = beta[c];
+        }
+        return new IncrementalModel(channels, terms, theta, baseline, zone);
     }
 
     @Override
@@ -62,9 +68,38 @@ public final class IncrementalModel implements AttributionModel {
         return channels;
     }
 
-    /** The coefficient of each channel, in the order of {@link #channels()}. */
-    public double[] coefficients() {
-        return beta.clone();
+    /** Every term's coefficient, in {@link ExposureTerms}' layout. */
+    double[] coefficients() {
+        return theta.clone();
+    }
+
+    ExposureTerms terms() {
+        return terms;
+    }
+
+    /**
+     * Per channel, what one touch alone adds to the purchase probability summed over its exposure
+     * window, divided by that window's sum of the configured decay {@code Σ 2^(−Δ/h0)}: the
+     * channel's lift per touch in the units of the one-half-life model, where it is the coefficient.
+     */
+    public double[] lifts() {
+        double[] lifts = new double[channels.size()];
+        int primary = terms.primary();
+        double norm = 0;
+        for (int age = 0; age < terms.window(); age++) {
+            norm += terms.decay(primary, age);
+        }
+        for (int c = 0; c < lifts.length; c++) {
+            double effect = 0;
+            for (int age = 0; age < terms.window(); age++) {
+                for (int j = 0; j < terms.halfLives().length; j++) {
+                    effect += theta[terms.decayTerm(c, j)] * terms.decay(j, age);
+                }
+                effect += theta[terms.saturationTerm(c)] * Math.log1p(terms.decay(primary, age));
+            }
+            lifts[c] = effect / norm;
+        }
+        return lifts;
     }
 
     public double baseline() {
@@ -81,22 +116,76 @@ public final class IncrementalModel implements AttributionModel {
             zoneId = ZoneId.of(zone);
         }
         int n = journey.size();
+        int[] channel = new int[n];
+        int[] age = new int[n];
+        double[] x = new double[terms.size()];
         for (int i = 0; i < n; i++) {
             Integer c = index.get(journey.channel(i));
-            weights[i] = 0;
-            if (c == null || !(beta[c] > 0)) {
-                continue;
-            }
+            channel[i] = c == null ? -1 : c;
             long micros = journey.touchMicros(i);
             long touchDay = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L))
                     .atZone(zoneId)
                     .toLocalDate()
                     .toEpochDay();
-            long lag = journey.day() - touchDay;
-            if (lag >= 0 && lag < exposureWindowDays) {
-                weights[i] = beta[c] * Math.pow(2, -lag / halfLifeDays);
+            age[i] = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, journey.day() - touchDay));
+            if (c != null) {
+                terms.addTouch(x, c, age[i], 1);
             }
         }
+        terms.derive(x);
+        double[] drop = drops(x);
+        double[] own = new double[n];
+        double[] ownSum = new double[channels.size()];
+        double[] fallbackSum = new double[channels.size()];
+        for (int i = 0; i < n; i++) {
+            if (channel[i] >= 0) {
+                own[i] = touchShare(channel[i], age[i]);
+                ownSum[channel[i]] += own[i];
+                fallbackSum[channel[i]] += terms.decay(terms.primary(), age[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int c = channel[i];
+            if (c < 0) {
+                weights[i] = 0;
+            } else if (ownSum[c] > 0) {
+                weights[i] = drop[c] * own[i] / ownSum[c];
+            } else {
+                // A channel credited through its saturation or synergy terms alone.
+                weights[i] = fallbackSum[c] > 0 ? drop[c] * terms.decay(terms.primary(), age[i]) / fallbackSum[c] : 0;
+            }
+        }
+    }
+
+    /** Per channel, the drop in p when its touches are removed; negative drops are 0. */
+    double[] drops(double[] x) {
+        int k = channels.size();
+        double[] drop = new double[k];
+        for (int c = 0; c < k; c++) {
+            double d = theta[terms.saturationTerm(c)] * x[terms.saturationTerm(c)];
+            for (int j = 0; j < halfLifeCount; j++) {
+                d += theta[terms.decayTerm(c, j)] * x[terms.decayTerm(c, j)];
+            }
+            drop[c] = d;
+        }
+        for (int p = 0; p < terms.pairCount(); p++) {
+            double s = theta[terms.synergyTerm(p)] * x[terms.synergyTerm(p)];
+            drop[terms.pairChannel(p, 0)] += s;
+            drop[terms.pairChannel(p, 1)] += s;
+        }
+        for (int c = 0; c < k; c++) {
+            drop[c] = Math.max(0, drop[c]);
+        }
+        return drop;
+    }
+
+    /** A touch's part of its channel's drop: its own decay terms (positive coefficients only). */
+    private double touchShare(int c, int touchAge) {
+        double s = 0;
+        for (int j = 0; j < halfLifeCount; j++) {
+            s += Math.max(0, theta[terms.decayTerm(c, j)]) * terms.decay(j, touchAge);
+        }
+        return s;
     }
 
     @Override
@@ -112,8 +201,9 @@ public final class IncrementalModel implements AttributionModel {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("incremental: baseline " + baseline);
+        double[] lifts = lifts();
         for (int i = 0; i < channels.size(); i++) {
-            b.append(", ").append(channels.get(i)).append(' ').append(beta[i]);
+            b.append(", ").append(channels.get(i)).append(' ').append(lifts[i]);
         }
         return b.toString();
     }

@@ -1,80 +1,82 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.date_add;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.rint;
-import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sort_array;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.try_sum;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.unix_date;
 
+import io.trueroi.config.IncrementalTerms;
 import io.trueroi.spark.Persisted;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.NormOps_DDRM;
-import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
-import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * Fits {@link IncrementalModel}: each person-day's purchases against the person's decayed exposure
- * to each channel that day. The organic baseline is the purchase rate of the people's days with no
- * exposure at all; the channels' lifts are fitted on the exposed days against it, by least squares
- * without intercept: the normal equations, summed exactly in Spark ({@link ExactSums}), solved by
- * EJML's Cholesky decomposition on the driver (channels × channels). MLlib's {@code
- * LinearRegression} solves the same equations, and the tests check against it, but it adds its
- * partitions' sums in the order their tasks finish: it gave the same lifts every run only when one
- * task summed every exposed person-day, which at scale was most of the stage.
+ * Fits {@link IncrementalModel}: each person-day's purchases against the terms of the person's
+ * touches before it ({@link ExposureTerms}: decay at several half-lives, saturation, synergy). The
+ * organic baseline is the purchase rate of the people's days with no exposure at all; the terms'
+ * coefficients are fitted on the exposed days against it, by least squares without intercept,
+ * sign-constrained ({@link IncrementalSpecs}): the normal equations summed exactly
+ * ({@link ExactSums}) and solved on the driver. Which terms enter is chosen on held-out persons.
+ * Least squares of a 0/1 outcome on additive terms is the linear probability model: it estimates
+ * {@code E[purchases | exposure]} directly and keeps the baseline and each channel's part
+ * additive, as the counterfactual credit needs.
  *
  * <p>The people are the OneIDs with a valid touch in the training window (or in the exposure
  * window before it); each has every day of the {@code incremental.training-window-days} ending on
- * the run's date, from the first date with data (the earliest touch or conversion) on. A
- * person-day's exposure to channel c is {@code Σ 2^(−Δ/h)} over the person's touches of c Δ days
- * before (0 ≤ Δ < {@code exposure-window-days}, h = {@code half-life-days}, business dates); its
- * label is the person's conversions that day, less the baseline. The days with no exposure are
- * only counted (days and purchases), so the fit reads the exposed person-days and the people's
- * conversions, not people × days rows. Least squares of a 0/1 outcome on additive exposure is the
- * linear probability model: it estimates {@code E[purchases | exposure]} directly and keeps the
- * baseline and each channel's lift additive, as the counterfactual credit needs.
+ * the run's date, from the first date with data (the earliest touch or conversion) on. The fit
+ * reads each person's touches and purchases once, grouped by person, and loops over their days in
+ * plain Java ({@link PersonSums}); a person's sums go to their fold (one of
+ * {@link IncrementalSpecs#FOLDS}, by a hash of the person's bootstrap key) and, {@code w_b} times,
+ * to each bootstrap replicate b. So the held-out choice, the point fit and every replicate's fit
+ * come from one pass, and every fit is the same to the last bit however the persons were
+ * partitioned.
  *
- * <p>Cost: one aggregation of the touches per (person, date, channel), an explode of each by the
- * exposure window and one aggregation pivoted by channel (a shuffle of touches × window rows,
- * bounded by the window); a join with the conversions per (person, date); one aggregation of the
- * exposed person-days per person (channels² / 2 sums per row, a shuffle) and one pass over the
- * persons for the normal equations of the point fit and of every replicate, in parallel; the
- * driver receives the channel list and (1 + replicates) × channels² / 2 sums.
+ * <p>Cost: one aggregation of the touches per (person, date, channel), one small self-join of
+ * (person, channel) for the synergy pairs, one shuffle of touches and purchases grouped by person
+ * and one pass over the persons on as many tasks as cores; the driver receives (folds + replicates)
+ * × F² / 2 sums for F terms.
  */
 public final class IncrementalTraining {
-    /** A touch's exposure on one day, exact to 1e-15 and summed exactly. */
-    static final String EXPOSURE = "decimal(25,15)";
+    /** Mixed into the person's hash before the fold is drawn, so folds are not the replicates' draws. */
+    private static final long FOLD_SALT = 0x1DA7E5EEDL;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.trueroi");
 
     private IncrementalTraining() {}
 
-    /** The fitted model, what it was fitted on, and each channel's expected incremental conversions. */
+    /**
+     * The fitted model, the specification chosen and those kept as doubt, what it was fitted on,
+     * and the chosen specification's fit on each bootstrap replicate.
+     */
     public record Fit(
             IncrementalModel model,
+            List<IncrementalSpecs.Scored> kept,
             long people,
             long personDays,
             long exposedPersonDays,
             long conversions,
             long unexposedConversions,
-            Map<String, Double> incrementalConversions,
             List<IncrementalModel> replicates) {
         Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
@@ -84,25 +86,31 @@ public final class IncrementalTraining {
             c.put("incremental_conversions", conversions);
             c.put("incremental_unexposed_conversions", unexposedConversions);
             c.put("incremental_channels", (long) model.channels().size());
+            c.put("incremental_terms", (long) model.terms().size());
+            c.put("incremental_specs_kept", (long) kept.size());
             return c;
         }
-    }
 
-    /** The earliest date in {@code column}, or {@code other} if that is earlier or the column empty. */
-    private static LocalDate firstDay(Dataset<Row> data, String column, LocalDate other) {
-        Row r = data.agg(min(column)).first();
-        if (r.isNullAt(0)) {
-            return other;
+        /** The chosen specification's name. */
+        public String spec() {
+            return kept.isEmpty() ? "none" : kept.get(0).spec().name();
         }
-        LocalDate d = r.getDate(0).toLocalDate();
-        return other == null || d.isBefore(other) ? d : other;
     }
-
-    /** The model's settings: the training window, the exposure window and the half-life, in days. */
-    public record Settings(int trainingWindowDays, int exposureWindowDays, double halfLifeDays) {}
 
     /**
-     * @param touchpoints {@code journey.touchpoints} (one_id, touch_date, channel, is_invalid)
+     * The model's settings: the training window, the exposure window, the configured half-life,
+     * in days, and which terms may enter.
+     */
+    public record Settings(
+            int trainingWindowDays, int exposureWindowDays, double halfLifeDays, IncrementalTerms terms) {
+        /** The one-half-life model. */
+        public Settings(int trainingWindowDays, int exposureWindowDays, double halfLifeDays) {
+            this(trainingWindowDays, exposureWindowDays, halfLifeDays, IncrementalTerms.linear(halfLifeDays));
+        }
+    }
+
+    /**
+     * @param touchpoints {@code journey.touchpoints} (one_id, touch_date, channel, touch_type, is_invalid)
      * @param conversions {@code journey.conversions} (one_id, conversion_date)
      */
     public static Fit fit(
@@ -116,53 +124,33 @@ public final class IncrementalTraining {
             Dataset<Row> personKeys) {
         LocalDate from = trainingStart(touchpoints, conversions, settings, to);
         LocalDate exposedFrom = from.minusDays(settings.exposureWindowDays() - 1L);
-        Dataset<Row> touches = touchpoints
+        Dataset<Row> window = touchpoints
                 .filter(not(col("is_invalid")).and(col("one_id").isNotNull()))
-                .filter(col("touch_date")
-                        .between(
-                                lit(exposedFrom.toString()).cast("date"),
-                                lit(to.toString()).cast("date")))
-                .groupBy("one_id", "touch_date", "channel")
-                .agg(count(lit(1)).as("touches"));
-        touches = cached.keep(touches);
+                .filter(col("touch_date").between(date(exposedFrom), date(to)));
+        Dataset<Row> touches = cached.keep(window.groupBy("one_id", "touch_date", "channel")
+                .agg(count(lit(1)).as("touches")));
         Row seen = touches.agg(sort_array(collect_set("channel")), countDistinct("one_id"))
                 .first();
         List<String> channels = new ArrayList<>(seen.getList(0));
         long people = seen.getLong(1);
-        long days = to.toEpochDay() - from.toEpochDay() + 1;
+        int days = (int) (to.toEpochDay() - from.toEpochDay() + 1);
+        ExposureTerms terms = terms(settings, channels.size(), pairs(window, touches, channels, settings.terms()));
         if (channels.isEmpty() || people == 0 || days < 1) {
             // Nobody was touched: every conversion has an empty journey, credited to (none) by any
             // model. The empty model says so rather than failing the night.
-            IncrementalModel none = new IncrementalModel(
-                    List.of(), new double[0], 0, settings.exposureWindowDays(), settings.halfLifeDays(), zone);
-            return new Fit(none, 0, 0, 0, 0, 0, Map.of(), List.of());
+            IncrementalModel none = new IncrementalModel(List.of(), terms, new double[terms.size()], 0, zone);
+            return new Fit(none, List.of(), 0, 0, 0, 0, 0, List.of());
         }
-        String[] features = new String[channels.size()];
-        for (int i = 0; i < channels.size(); i++) {
-            features[i] = "x" + i;
-        }
-        Dataset<Row> pivoted = exposures(touches, channels, features, settings, from, to);
-        Dataset<Row> purchases = conversions
-                .filter(col("one_id").isNotNull())
-                .filter(col("conversion_date")
-                        .between(
-                                lit(from.toString()).cast("date"),
-                                lit(to.toString()).cast("date")))
-                .groupBy(col("one_id"), col("conversion_date").as("day"))
-                .agg(count(lit(1)).cast("double").as("y"));
-        // Read twice: joined to the exposed days, and counted per person.
-        purchases = cached.keep(purchases);
-        Dataset<Row> exposed = pivoted.join(purchases, new String[] {"one_id", "day"}, "left")
-                .withColumn("y", coalesce(col("y"), lit(0.0)));
-        Dataset<Row> perPerson = touches.select("one_id")
-                .distinct()
-                .join(personSums(exposed, features), new String[] {"one_id"}, "left")
-                .join(
-                        purchases.groupBy("one_id").agg(sum("y").cast("bigint").as("all_y")),
-                        new String[] {"one_id"},
-                        "left");
-        List<Normal> fits = normalFits(keyed(perPerson, bootstrap, personKeys), channels.size(), days, bootstrap);
-        return fitOf(fits, channels, settings, zone, people, days);
+        Dataset<Row> persons = persons(touches, conversions, channels, from, to);
+        persons = Bootstrap.keyed(persons, bootstrap == null ? null : personKeys)
+                .select(col(Bootstrap.PERSON_KEY), col("one_id"), col("events"));
+        int tasks = persons.sparkSession().sparkContext().defaultParallelism();
+        ExactSums sums = sums(persons, terms, (int) from.toEpochDay(), days, bootstrap, tasks);
+        return choose(sums, terms, channels, settings.terms(), zone, people, days, bootstrap);
+    }
+
+    private static Column date(LocalDate d) {
+        return lit(d.toString()).cast("date");
     }
 
     /**
@@ -177,267 +165,271 @@ public final class IncrementalTraining {
         return dataFrom != null && dataFrom.isAfter(from) ? dataFrom : from;
     }
 
-    /** Each exposed person-day of the window with its decayed exposure per channel (features x0..). */
-    private static Dataset<Row> exposures(
-            Dataset<Row> touches,
-            List<String> channels,
-            String[] features,
-            Settings settings,
-            LocalDate from,
-            LocalDate to) {
-        List<Object> indexes = new ArrayList<>();
-        for (int i = 0; i < channels.size(); i++) {
-            indexes.add(i);
+    /** The earliest date in {@code column}, or {@code other} if that is earlier or the column empty. */
+    private static LocalDate firstDay(Dataset<Row> data, String column, LocalDate other) {
+        Row r = data.agg(min(column)).first();
+        if (r.isNullAt(0)) {
+            return other;
         }
-        Column channelIndex = org.apache
-                .spark
-                .sql
-                .functions
-                .array_position(
-                        org.apache.spark.sql.functions.array(
-                                channels.stream().map(c -> lit(c)).toArray(Column[]::new)),
-                        col("channel"))
-                .minus(1)
-                .cast("int");
-        Dataset<Row> pivoted = touches.withColumn(
-                        "lag", explode(sequence(lit(0), lit(settings.exposureWindowDays() - 1))))
-                .withColumn("day", date_add(col("touch_date"), col("lag")))
-                .filter(col("day")
-                        .between(
-                                lit(from.toString()).cast("date"),
-                                lit(to.toString()).cast("date")))
-                .select(
-                        col("one_id"),
-                        col("day"),
-                        channelIndex.as("ci"),
-                        col("touches")
-                                .multiply(
-                                        pow(lit(2.0), col("lag").cast("double").divide(-settings.halfLifeDays())))
-                                // Summed as decimals, exactly, so that a person-day's exposure does not
-                                // depend on the order its touches arrive in.
-                                .cast(EXPOSURE)
-                                .as("x"))
-                .groupBy("one_id", "day")
-                .pivot("ci", indexes)
-                .agg(sum("x").cast("double"));
-        for (int i = 0; i < channels.size(); i++) {
-            pivoted = pivoted.withColumnRenamed(Integer.toString(i), features[i]);
-        }
-        return pivoted.na().fill(0.0, features);
+        LocalDate d = r.getDate(0).toLocalDate();
+        return other == null || d.isBefore(other) ? d : other;
     }
 
-    /** The per-person sums with the person's bootstrap key in place of the OneID, first. */
-    private static Dataset<Row> keyed(Dataset<Row> perPerson, Bootstrap bootstrap, Dataset<Row> personKeys) {
-        List<Column> columns = new ArrayList<>(List.of(col(Bootstrap.PERSON_KEY)));
-        for (String c : perPerson.columns()) {
-            if (!c.equals("one_id")) {
-                columns.add(col(c));
+    private static ExposureTerms terms(Settings settings, int channels, List<int[]> pairs) {
+        double[] halfLives = settings.terms().halfLivesDays().stream()
+                .mapToDouble(Double::doubleValue)
+                .toArray();
+        int primary = Arrays.binarySearch(halfLives, settings.halfLifeDays());
+        return new ExposureTerms(channels, halfLives, primary, settings.exposureWindowDays(), pairs);
+    }
+
+    /**
+     * The channel pairs (indexes into {@code channels}, ascending) of ad channels (every touch in
+     * the window an {@code ad_click}) at least {@code synergy.min-people} people touched both of,
+     * the {@code synergy.max-pairs} most co-touched; none for the linear model. Owned touches (an
+     * Official Account follow or scan, a WeCom add) also tie a person's identities, so purchases
+     * become visible after them: paired with a medium, that reads as a synergy it did not cause.
+     */
+    private static List<int[]> pairs(
+            Dataset<Row> touchpoints, Dataset<Row> touches, List<String> channels, IncrementalTerms terms) {
+        if (!terms.auto() || terms.synergyMaxPairs() == 0 || channels.size() < 2) {
+            return List.of();
+        }
+        List<String> owned = new ArrayList<>();
+        for (Row r : touchpoints
+                .filter(col("touch_type")
+                        .notEqual("ad_click")
+                        .or(col("touch_type").isNull()))
+                .select("channel")
+                .distinct()
+                .collectAsList()) {
+            owned.add(r.getString(0));
+        }
+        Dataset<Row> touched = touches.filter(not(col("channel").isin(owned.toArray())))
+                .select("one_id", "channel")
+                .distinct();
+        Dataset<Row> a = touched.toDF("one_id", "first");
+        Dataset<Row> b = touched.toDF("one_id", "second");
+        List<Row> rows = a.join(
+                        b,
+                        a.col("one_id")
+                                .equalTo(b.col("one_id"))
+                                .and(col("first").lt(col("second"))))
+                .groupBy("first", "second")
+                .agg(count(lit(1)).as("people"))
+                .filter(col("people").geq(terms.synergyMinPeople()))
+                .orderBy(desc("people"), col("first"), col("second"))
+                .limit(terms.synergyMaxPairs())
+                .collectAsList();
+        List<int[]> pairs = new ArrayList<>();
+        for (Row r : rows) {
+            pairs.add(new int[] {channels.indexOf(r.getString(0)), channels.indexOf(r.getString(1))});
+        }
+        pairs.sort(Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]));
+        return pairs;
+    }
+
+    /**
+     * Per person: one_id and their touches (epoch day, channel index, count) and purchases of the
+     * training window (epoch day, −1, count) in one list.
+     */
+    private static Dataset<Row> persons(
+            Dataset<Row> touches, Dataset<Row> conversions, List<String> channels, LocalDate from, LocalDate to) {
+        Column names = array(channels.stream().map(c -> lit(c)).toArray(Column[]::new));
+        Column channelIndex = array_position(names, col("channel")).minus(1).cast("int");
+        Dataset<Row> touched = touches.select(
+                col("one_id"),
+                unix_date(col("touch_date")).as("day"),
+                channelIndex.as("ci"),
+                col("touches").as("n"));
+        Dataset<Row> bought = conversions
+                .filter(col("one_id").isNotNull())
+                .filter(col("conversion_date").between(date(from), date(to)))
+                .groupBy(col("one_id"), unix_date(col("conversion_date")).as("day"))
+                .agg(count(lit(1)).as("n"))
+                .select(col("one_id"), col("day"), lit(-1).as("ci"), col("n"));
+        return touched.unionByName(bought)
+                .groupBy("one_id")
+                .agg(collect_list(struct(col("day"), col("ci"), col("n"))).as("events"));
+    }
+
+    /**
+     * The folds' and the replicates' sums: slot k &lt; {@link IncrementalSpecs#FOLDS} holds fold k's
+     * persons once, slot FOLDS + b every person {@code w_b} times. One pass over the persons.
+     */
+    static ExactSums sums(
+            Dataset<Row> persons, ExposureTerms terms, int from, int days, Bootstrap bootstrap, int tasks) {
+        int replicates = bootstrap == null ? 0 : bootstrap.replicates();
+        int width = PersonSums.width(terms.size());
+        int slots = IncrementalSpecs.FOLDS + replicates;
+        return persons.javaRDD()
+                .coalesce(Math.max(1, tasks))
+                .mapPartitions((Iterator<Row> rows) -> {
+                    ExactSums acc = new ExactSums(slots * width);
+                    PersonSums person = new PersonSums(terms, from, days);
+                    int[] counts = new int[replicates];
+                    while (rows.hasNext()) {
+                        add(acc, person, rows.next(), width, bootstrap, counts);
+                    }
+                    return List.of(acc).iterator();
+                })
+                .reduce(ExactSums::merge);
+    }
+
+    /** Adds one person's sums to their fold and to every replicate that draws them. */
+    private static void add(ExactSums acc, PersonSums person, Row r, int width, Bootstrap bootstrap, int[] counts) {
+        String key = r.getString(0);
+        PersonSums.Entries e;
+        try {
+            e = entries(person, r.getList(2));
+        } catch (ArithmeticException overflow) {
+            throw new ArithmeticException(String.format(
+                    "incremental fit: person %s's exposure sums past 2^31 over the training window; no person"
+                            + " is exposed that much (check journey.touchpoints for a bot)",
+                    r.getString(1)));
+        }
+        if (e == null) {
+            return;
+        }
+        addEntries(acc, fold(key) * width, e, 1);
+        if (bootstrap != null) {
+            bootstrap.weights(key, counts);
+            for (int b = 0; b < counts.length; b++) {
+                if (counts[b] != 0) {
+                    addEntries(acc, (IncrementalSpecs.FOLDS + b) * width, e, counts[b]);
+                }
             }
         }
-        return Bootstrap.keyed(perPerson, bootstrap == null ? null : personKeys).select(columns.toArray(Column[]::new));
     }
 
-    /** The model of the point fit, its replicates' models and the fit's counts. */
-    private static Fit fitOf(
-            List<Normal> fits, List<String> channels, Settings settings, ZoneId zone, long people, long days) {
-        Normal point = fits.get(0);
-        Map<String, Double> incremental = new LinkedHashMap<>();
-        for (int i = 0; i < channels.size(); i++) {
-            incremental.put(channels.get(i), Math.max(0, point.lifts()[i]) * point.exposure()[i]);
+    private static void addEntries(ExactSums acc, int at, PersonSums.Entries e, int times) {
+        for (int i = 0; i < e.n; i++) {
+            acc.add(at + e.index[i], e.units[i], times);
         }
-        List<IncrementalModel> models = new ArrayList<>();
-        for (Normal fit : fits) {
-            models.add(new IncrementalModel(
-                    channels,
-                    fit.lifts(),
-                    fit.baseline(),
-                    settings.exposureWindowDays(),
-                    settings.halfLifeDays(),
-                    zone));
+    }
+
+    /** The person's entries from their events, sorted; null for a person with no touch. */
+    private static PersonSums.Entries entries(PersonSums person, List<Row> events) {
+        Row[] sorted = events.toArray(Row[]::new);
+        Arrays.sort(sorted, Comparator.<Row>comparingInt(x -> x.getInt(0)).thenComparingInt(x -> x.getInt(1)));
+        int touches = 0;
+        for (Row x : sorted) {
+            touches += x.getInt(1) >= 0 ? 1 : 0;
+        }
+        if (touches == 0) {
+            return null;
+        }
+        int[] touchDay = new int[touches];
+        int[] touchChannel = new int[touches];
+        long[] touchCount = new long[touches];
+        int[] buyDay = new int[sorted.length - touches];
+        long[] buyCount = new long[sorted.length - touches];
+        int t = 0;
+        int b = 0;
+        for (Row x : sorted) {
+            if (x.getInt(1) >= 0) {
+                touchDay[t] = x.getInt(0);
+                touchChannel[t] = x.getInt(1);
+                touchCount[t++] = x.getLong(2);
+            } else {
+                buyDay[b] = x.getInt(0);
+                buyCount[b++] = x.getLong(2);
+            }
+        }
+        return person.of(touchDay, touchChannel, touchCount, buyDay, buyCount);
+    }
+
+    /** The person's fold: a fixed function of their bootstrap key. */
+    static int fold(String key) {
+        return new SplittableRandom(Bootstrap.seed(key) ^ FOLD_SALT).nextInt(IncrementalSpecs.FOLDS);
+    }
+
+    /**
+     * The specification with the best held-out score, fitted on every fold, the others within the
+     * tolerance, and the chosen one's fit on each replicate.
+     */
+    private static Fit choose(
+            ExactSums sums,
+            ExposureTerms terms,
+            List<String> channels,
+            IncrementalTerms settings,
+            ZoneId zone,
+            long people,
+            int days,
+            Bootstrap bootstrap) {
+        int f = terms.size();
+        int width = PersonSums.width(f);
+        int[] foldSlots = new int[IncrementalSpecs.FOLDS];
+        double[][] folds = new double[IncrementalSpecs.FOLDS][];
+        for (int k = 0; k < foldSlots.length; k++) {
+            foldSlots[k] = k;
+            folds[k] = IncrementalSpecs.slotSums(sums, width, k);
+        }
+        double[] all = IncrementalSpecs.slotSums(sums, width, foldSlots);
+        List<IncrementalSpecs.Spec> specs = settings.auto()
+                ? IncrementalSpecs.candidates(terms, ridges(settings))
+                : List.of(IncrementalSpecs.linear(terms));
+        double[] scores = specs.size() > 1 ? IncrementalSpecs.scores(specs, folds, all, f) : new double[1];
+        int best = 0;
+        for (int s = 1; s < scores.length; s++) {
+            best = scores[s] < scores[best] ? s : best;
+        }
+        double variance = all[PersonSums.EXPOSED_DAYS] > 0 ? scores[best] / all[PersonSums.EXPOSED_DAYS] : 0;
+        double baseline = IncrementalSpecs.baseline(all);
+        if (LOG.isInfoEnabled() && specs.size() > 1) {
+            StringBuilder b = new StringBuilder("incremental fit: held-out deviance over the best, per specification:");
+            for (int s : order(scores, best)) {
+                b.append(String.format(
+                        java.util.Locale.ROOT,
+                        " %s %.2f;",
+                        specs.get(s).name(),
+                        variance > 0 ? (scores[s] - scores[best]) / variance : 0));
+            }
+            LOG.info(b.toString());
+        }
+        List<IncrementalSpecs.Scored> kept = new ArrayList<>();
+        for (int s : order(scores, best)) {
+            double deviance = variance > 0 ? (scores[s] - scores[best]) / variance : 0;
+            if (s == best || deviance <= settings.specTolerance()) {
+                double[] theta = IncrementalSpecs.fit(specs.get(s), all, f);
+                kept.add(new IncrementalSpecs.Scored(
+                        specs.get(s),
+                        scores[s],
+                        deviance,
+                        new IncrementalModel(channels, terms, theta, baseline, zone)));
+            }
+        }
+        List<IncrementalModel> replicates = new ArrayList<>();
+        for (int b = 0; bootstrap != null && b < bootstrap.replicates(); b++) {
+            double[] s = IncrementalSpecs.slotSums(sums, width, IncrementalSpecs.FOLDS + b);
+            double[] theta = IncrementalSpecs.fit(specs.get(best), s, f);
+            replicates.add(new IncrementalModel(channels, terms, theta, IncrementalSpecs.baseline(s), zone));
         }
         long personDays = people * days;
         return new Fit(
-                models.get(0),
+                kept.get(0).model(),
+                List.copyOf(kept),
                 people,
                 personDays,
-                personDays - Math.round(point.unexposedDays()),
-                Math.round(point.purchases()),
-                Math.round(point.purchases() - point.exposedPurchases()),
-                incremental,
-                List.copyOf(models.subList(1, models.size())));
+                Math.round(all[PersonSums.EXPOSED_DAYS]),
+                Math.round(all[PersonSums.PURCHASES]),
+                Math.round(all[PersonSums.PURCHASES] - all[PersonSums.EXPOSED_PURCHASES]),
+                List.copyOf(replicates));
     }
 
-    /**
-     * Per person, the sums the normal equations need over their exposed days, in {@link ExactSums}
-     * units: days (a count), then purchases, Σx_i, Σx_i·x_j (i ≤ j) and Σx_i·y. A person's terms are
-     * rounded to units before they are added, so the sums are exact and their order cannot change
-     * them; a sum past 2^31 (an exposure no person has: thousands of touches a day for weeks) is
-     * null, and {@link #normalFits} names the person.
-     */
-    private static Dataset<Row> personSums(Dataset<Row> exposed, String[] features) {
-        int k = features.length;
-        List<Column> sums = new ArrayList<>();
-        sums.add(unitSum(col("y")));
-        for (String f : features) {
-            sums.add(unitSum(col(f)));
-        }
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                sums.add(unitSum(col(features[i]).multiply(col(features[j]))));
-            }
-        }
-        for (String f : features) {
-            sums.add(unitSum(col(f).multiply(col("y"))));
-        }
-        for (int i = 0; i < sums.size(); i++) {
-            // Named plainly: the default name of a sum of a product holds a dot.
-            sums.set(i, sums.get(i).as("s" + i));
-        }
-        return exposed.groupBy("one_id").agg(count(lit(1)).as("exposed_days"), sums.toArray(Column[]::new));
+    private static double[] ridges(IncrementalTerms settings) {
+        return settings.synergyRidges().stream()
+                .mapToDouble(Double::doubleValue)
+                .toArray();
     }
 
-    /** The sum of {@code term} in units of 2^−32, each term rounded half to even; null on overflow. */
-    private static Column unitSum(Column term) {
-        return try_sum(rint(term.multiply(lit(ExactSums.ONE))).cast("bigint"));
-    }
-
-    /**
-     * One fit of the normal equations: the baseline, the lifts, and the sums they came from.
-     *
-     * @param exposure Σx_i over the exposed person-days, per channel
-     */
-    record Normal(
-            double baseline,
-            double[] lifts,
-            double unexposedDays,
-            double purchases,
-            double exposedPurchases,
-            double[] exposure) {}
-
-    /**
-     * One person's terms in one slot's layout: unexposed days, all purchases, exposed purchases,
-     * Σx (k), Σxy (k), Σxx (pairs). Throws naming the person whose sums overflowed.
-     */
-    private static long[] personTerms(Row r, int k, long days, int width) {
-        int pairs = k * (k + 1) / 2;
-        int sumsFrom = 2;
-        long exposedDays = r.isNullAt(1) ? 0 : r.getLong(1);
-        long[] v = new long[width];
-        v[0] = ExactSums.count(days - exposedDays);
-        v[1] = ExactSums.count(r.isNullAt(r.length() - 1) ? 0 : r.getLong(r.length() - 1));
-        if (exposedDays == 0) {
-            return v;
+    /** Indexes of {@code scores}, best first, then ascending by score (ties by index). */
+    private static List<Integer> order(double[] scores, int best) {
+        List<Integer> out = new ArrayList<>();
+        for (int s = 0; s < scores.length; s++) {
+            out.add(s);
         }
-        for (int c = sumsFrom; c < r.length() - 1; c++) {
-            if (r.isNullAt(c)) {
-                throw new ArithmeticException(String.format(
-                        "incremental fit: person %s's exposure sums past 2^31 over the training window; no person"
-                                + " is exposed that much (check journey.touchpoints for a bot)",
-                        r.getString(0)));
-            }
-        }
-        v[2] = r.getLong(sumsFrom);
-        for (int i = 0; i < k; i++) {
-            v[3 + i] = r.getLong(sumsFrom + 1 + i);
-            v[3 + k + i] = r.getLong(sumsFrom + 1 + k + pairs + i);
-        }
-        for (int p = 0; p < pairs; p++) {
-            v[3 + 2 * k + p] = r.getLong(sumsFrom + 1 + k + p);
-        }
-        return v;
-    }
-
-    /** The fit of one slot's sums, which start at {@code at}. */
-    private static Normal normalAt(ExactSums sums, int at, int k) {
-        double unexposedDays = sums.get(at);
-        double purchases = sums.get(at + 1);
-        double exposedPurchases = sums.get(at + 2);
-        // The baseline is the purchase rate of the people's days with no exposure at all,
-        // measured directly (those days are the control group the data holds); the lifts are
-        // fitted on the exposed days against it. Left free, the intercept trades off against
-        // the channels: people the pipeline sees only through one channel (a WeChat follower
-        // whose purchases are tied to them only after the follow) pull it toward 0 and hand
-        // the organic demand to low-lift channels.
-        double baseline = unexposedDays > 0 ? (purchases - exposedPurchases) / unexposedDays : 0;
-        DMatrixRMaj xx = new DMatrixRMaj(k, k);
-        DMatrixRMaj xy = new DMatrixRMaj(k, 1);
-        double[] exposure = new double[k];
-        int p = 0;
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                double q = sums.get(at + 3 + 2 * k + p++);
-                xx.set(i, j, q);
-                xx.set(j, i, q);
-            }
-            exposure[i] = sums.get(at + 3 + i);
-            xy.set(i, 0, sums.get(at + 3 + k + i) - baseline * exposure[i]);
-        }
-        return new Normal(baseline, solve(xx, xy), unexposedDays, purchases, exposedPurchases, exposure);
-    }
-
-    /**
-     * The point fit and each bootstrap replicate's, from per-person sums ({@link #personSums},
-     * joined to every person's purchases as {@code all_y}): each person's sums counted once for the
-     * point fit and {@code w_b} times for replicate b ({@link Bootstrap}), then one estimator for
-     * all — the baseline the purchase rate of the unexposed days, the lifts the least-squares
-     * solution of the normal equations (Cholesky, EJML; a pseudo-inverse when they are singular).
-     * The sums are {@link ExactSums}, so the fit is the same to the last bit however the persons
-     * were partitioned. One pass over the persons; the driver receives (1 + replicates) × (channels²
-     * / 2) sums.
-     *
-     * @param people key, exposed_days, the sums of {@link #personSums}, all_y
-     * @return the point fit, then one per replicate
-     */
-    static List<Normal> normalFits(Dataset<Row> people, int k, long days, Bootstrap bootstrap) {
-        int replicates = bootstrap == null ? 0 : bootstrap.replicates();
-        int slots = 1 + replicates;
-        int pairs = k * (k + 1) / 2;
-        // Per slot: unexposed days, all purchases, exposed purchases, Σx (k), Σxy (k), Σxx (pairs).
-        int width = 3 + 2 * k + pairs;
-        ExactSums sums = people.javaRDD()
-                .aggregate(
-                        new ExactSums(slots * width),
-                        (acc, r) -> {
-                            int[] w = new int[slots];
-                            w[0] = 1;
-                            if (replicates > 0) {
-                                int[] counts = new int[replicates];
-                                bootstrap.weights(r.getString(0), counts);
-                                System.arraycopy(counts, 0, w, 1, replicates);
-                            }
-                            long[] v = personTerms(r, k, days, width);
-                            for (int b = 0; b < slots; b++) {
-                                if (w[b] != 0) {
-                                    for (int e = 0; e < width; e++) {
-                                        acc.add(b * width + e, v[e], w[b]);
-                                    }
-                                }
-                            }
-                            return acc;
-                        },
-                        ExactSums::merge);
-        List<Normal> fits = new ArrayList<>(slots);
-        for (int b = 0; b < slots; b++) {
-            fits.add(normalAt(sums, b * width, k));
-        }
-        return fits;
-    }
-
-    /** The least-squares lifts from the normal equations; zero when nothing was exposed. */
-    private static double[] solve(DMatrixRMaj xx, DMatrixRMaj xy) {
-        int k = xx.numRows;
-        DMatrixRMaj beta = new DMatrixRMaj(k, 1);
-        if (NormOps_DDRM.normF(xx) == 0) {
-            return beta.getData();
-        }
-        LinearSolverDense<DMatrixRMaj> cholesky = LinearSolverFactory_DDRM.symmPosDef(k);
-        if (cholesky.setA(xx.copy())) {
-            cholesky.solve(xy, beta);
-        } else {
-            LinearSolverDense<DMatrixRMaj> pinv = LinearSolverFactory_DDRM.pseudoInverse(true);
-            pinv.setA(xx.copy());
-            pinv.solve(xy, beta);
-        }
-        return beta.getData();
+        out.sort(Comparator.<Integer>comparingInt(s -> s == best ? 0 : 1).thenComparingDouble(s -> scores[s]));
+        return out;
     }
 }

@@ -23,6 +23,7 @@ public record AttributionSettings(
         int incrementalTrainingWindowDays,
         int incrementalExposureWindowDays,
         double incrementalHalfLifeDays,
+        IncrementalTerms incrementalTerms,
         int intervalReplicates,
         double intervalLevel) {
 
@@ -55,6 +56,7 @@ public record AttributionSettings(
         }
         String m = p + "markov.";
         int order = markovOrder(c, m + "order");
+        double incrementalHalfLife = positiveDays(c, p + "incremental.half-life-days");
         return new AttributionSettings(
                 List.copyOf(models),
                 List.copyOf(c.config().getStringList(p + "direct-channels")),
@@ -71,7 +73,8 @@ public record AttributionSettings(
                 c.atLeast(p + "shapley.min-set-journeys", 1),
                 c.atLeast(p + "incremental.training-window-days", 1),
                 c.atLeast(p + "incremental.exposure-window-days", 1),
-                positiveDays(c, p + "incremental.half-life-days"),
+                incrementalHalfLife,
+                IncrementalTerms.read(c, p + "incremental.", incrementalHalfLife),
                 replicates(c, p + "intervals.replicates"),
                 level(c, p + "intervals.level"));
     }
@@ -127,6 +130,7 @@ public record AttributionSettings(
                 incrementalTrainingWindowDays,
                 incrementalExposureWindowDays,
                 incrementalHalfLifeDays,
+                incrementalTerms,
                 intervalReplicates,
                 intervalLevel);
     }

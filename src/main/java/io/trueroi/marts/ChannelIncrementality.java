@@ -23,9 +23,11 @@ import org.apache.spark.sql.Row;
  * model keeps for the organic baseline appear as channel {@code (baseline)}, without spend;
  * conversions no touch preceded ({@code (none)}) are left out (nothing to be incremental to).
  * Empty when the incremental model is not among {@code trueroi.attribution.models}. The intervals
- * of the incremental conversions and of iROAS are the {@link Intervals percentile intervals} of
- * the row's totals over the bootstrap replicates ({@code attribution.credit_replicates}, the model
- * refitted on each), the spend held fixed; null when the run wrote no replicates.
+ * of the incremental conversions and of iROAS add two parts of the doubt ({@link
+ * Intervals#combined}), both reported: the {@link Intervals percentile interval} of the row's
+ * totals over the bootstrap replicates ({@code attribution.credit_replicates}, the model refitted
+ * on each), and the range of the totals of the other specifications the fit kept; the spend held
+ * fixed; null when the run wrote no replicates.
  *
  * <p>Cost: one aggregation of the incremental model's credits and one of the spend, joined per
  * (month, channel, campaign) (both small after aggregation), joined to the {@link #intervals}
@@ -49,21 +51,44 @@ final class ChannelIncrementality {
 
     static Dataset<Row> build(
             Dataset<Row> credits, Dataset<Row> replicates, Dataset<Row> spend, double level, LocalDate upTo) {
-        return build(credits, intervals(replicates, level, upTo), spend, upTo);
+        return build(credits, intervals(credits, replicates, level, upTo), spend, upTo);
     }
 
     /**
-     * The incremental model's percentile intervals per month, channel and campaign up to the date:
-     * {@code cq} of the conversions, {@code rq} of the net revenue; claimed_vs_real reads them too.
+     * The incremental model's intervals per month, channel and campaign up to the date: {@code cq}
+     * of the conversions and {@code rq} of the net revenue, each the sampling interval widened by
+     * the model doubt ({@link Intervals#combined}); claimed_vs_real reads them too. Their parts
+     * for the conversions: {@code sq} the percentile interval over the bootstrap replicates,
+     * {@code mq} the range over the other specifications the fit kept.
      */
-    static Dataset<Row> intervals(Dataset<Row> replicates, double level, LocalDate upTo) {
-        return replicates
+    static Dataset<Row> intervals(Dataset<Row> credits, Dataset<Row> replicates, double level, LocalDate upTo) {
+        Dataset<Row> parts = replicates
                 .filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
                 .filter(col("period_start").leq(lit(upTo.toString()).cast("date")))
                 .groupBy(col("period_start"), col("channel"), col("campaign_id"))
                 .agg(
-                        Intervals.bounds(col("conversions"), level).as("cq"),
-                        Intervals.bounds(col("net_revenue"), level).as("rq"));
+                        Intervals.bounds(col("conversions"), level).as("sq"),
+                        Intervals.bounds(col("net_revenue"), level).as("srq"),
+                        Intervals.specifications(col("conversions")).as("mq"),
+                        Intervals.specifications(col("net_revenue")).as("mrq"));
+        Dataset<Row> point = caused(credits, lit(upTo.toString()).cast("date"));
+        return parts.join(
+                        point,
+                        parts.col("period_start")
+                                .equalTo(point.col("period_start"))
+                                .and(parts.col("channel").equalTo(point.col("channel")))
+                                .and(parts.col("campaign_id").eqNullSafe(point.col("campaign_id"))),
+                        "left")
+                .select(
+                        parts.col("period_start"),
+                        parts.col("channel"),
+                        parts.col("campaign_id"),
+                        Intervals.combined(col("incremental_conversions"), col("sq"), col("mq"))
+                                .as("cq"),
+                        Intervals.combined(col("incremental_net_revenue"), col("srq"), col("mrq"))
+                                .as("rq"),
+                        col("sq"),
+                        col("mq"));
     }
 
     /** @param intervals {@link #intervals} */
@@ -116,6 +141,10 @@ final class ChannelIncrementality {
                         col("cq").getItem(0).cast(ChannelRoiDaily.CONVERSIONS).as("incremental_conversions_lo"),
                         col("cq").getItem(1).cast(ChannelRoiDaily.CONVERSIONS).as("incremental_conversions_hi"),
                         Ratios.decimal(col("rq").getItem(0), col("spend"), 4).as("iroas_lo"),
-                        Ratios.decimal(col("rq").getItem(1), col("spend"), 4).as("iroas_hi"));
+                        Ratios.decimal(col("rq").getItem(1), col("spend"), 4).as("iroas_hi"),
+                        col("sq").getItem(0).cast(ChannelRoiDaily.CONVERSIONS).as("sampling_conversions_lo"),
+                        col("sq").getItem(1).cast(ChannelRoiDaily.CONVERSIONS).as("sampling_conversions_hi"),
+                        col("mq").getItem(0).cast(ChannelRoiDaily.CONVERSIONS).as("spec_conversions_lo"),
+                        col("mq").getItem(1).cast(ChannelRoiDaily.CONVERSIONS).as("spec_conversions_hi"));
     }
 }

@@ -93,7 +93,7 @@ public final class MartsAction extends StageAction<MartsAction.Result> {
             Dataset<Row> spend = cached.keep(Spend.daily(reported));
             Dataset<Row> totals = cached.keep(CreditTotals.build(in.credits(), in.conversions(), upTo));
             Dataset<Row> intervals = cached.keep(ChannelIncrementality.intervals(
-                    in.replicates(), config.attribution().intervalLevel(), upTo));
+                    in.credits(), in.replicates(), config.attribution().intervalLevel(), upTo));
             spendMarts(in, totals, intervals, reported, spend, upTo, rows);
             Dataset<Row> conversions = in.conversions();
             write(Table.CUSTOMER_LTV, CustomerLtv.build(conversions, in.journeys(), upTo), null, rows);

@@ -35,12 +35,15 @@ final class ModelComparison {
                 .select(
                         col("model"),
                         col("channel"),
+                        col("replicate"),
                         Ratios.fraction(col("c"), sum("c").over(perReplicate)).as("cs"),
                         Ratios.fraction(col("r"), sum("r").over(perReplicate)).as("rs"))
                 .groupBy("model", "channel")
                 .agg(
                         Intervals.bounds(col("cs"), level).as("cq"),
-                        Intervals.bounds(col("rs"), level).as("rq"));
+                        Intervals.bounds(col("rs"), level).as("rq"),
+                        Intervals.specifications(col("cs")).as("cm"),
+                        Intervals.specifications(col("rs")).as("rm"));
         return credits.filter(col("conversion_date").leq(lit(upTo.toString()).cast("date")))
                 .groupBy("model", "channel")
                 .agg(
@@ -55,6 +58,8 @@ final class ModelComparison {
                         "revenue_share",
                         Ratios.fraction(col("net_revenue"), sum("net_revenue").over(perModel)))
                 .join(intervals, new String[] {"model", "channel"}, "left")
+                .withColumn("cq", Intervals.combined(col("conversion_share"), col("cq"), col("cm")))
+                .withColumn("rq", Intervals.combined(col("revenue_share"), col("rq"), col("rm")))
                 .select(
                         lit(upTo.toString()).cast("date").as("as_of_date"),
                         col("model"),

@@ -259,8 +259,11 @@ public final class Warehouse {
             create(data, table, partitionBy);
             return;
         }
+        // A column the code added since the table was made (a mart's new column) joins it; a changed
+        // type or a dropped column still fails: that needs a migration, not a silent rewrite.
         writer(data, table, SaveMode.Overwrite, partitionBy)
                 .option("overwriteSchema", "false")
+                .option("mergeSchema", "true")
                 .save(path(table));
         register(table);
     }

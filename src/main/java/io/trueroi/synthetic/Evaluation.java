@@ -41,7 +41,8 @@ public final class Evaluation {
             double revenueMae,
             double revenueMaxError,
             String revenueWorst,
-            double coverage) {}
+            double coverage,
+            double medianHalfWidth) {}
 
     /**
      * One channel's absolute incremental conversions: the truth's (all lost conversions, and those
@@ -91,11 +92,14 @@ public final class Evaluation {
             return out;
         }
         Map<String, Double> linked = linkedTruth(warehouse, truthFile);
-        Map<String, double[][]> replicates =
+        Map<String, Totals> replicates =
                 replicateTotals(warehouse).getOrDefault(io.trueroi.catalog.ModelName.INCREMENTAL.id(), Map.of());
         truth.get("channels").fields().forEachRemaining(e -> {
-            double[][] r = replicates.get(e.getKey());
-            double[] bounds = r == null ? new double[] {Double.NaN, Double.NaN} : bounds(r[0], level);
+            Totals r = replicates.get(e.getKey());
+            double point = credited.getOrDefault(e.getKey(), 0.0);
+            double[] bounds = r == null
+                    ? new double[] {Double.NaN, Double.NaN}
+                    : combined(point, bounds(r.replicates()[0], level), range(r.alternatives()[0]));
             out.add(new Absolute(
                     e.getKey(),
                     e.getValue().get("conversions_lost").asDouble(),
@@ -108,33 +112,75 @@ public final class Evaluation {
     }
 
     /**
-     * Per model and channel, the credited conversions and net revenue in each replicate
-     * ({@code [0][b]}, {@code [1][b]}); empty when the run wrote none.
+     * One channel's credited conversions and net revenue in each replicate ({@code replicates[0][b]},
+     * {@code [1][b]}) and in each other specification the model kept ({@code alternatives}, replicate
+     * −1 − s).
      */
-    static Map<String, Map<String, double[][]>> replicateTotals(Warehouse warehouse) {
-        Map<String, Map<String, double[][]>> out = new TreeMap<>();
+    record Totals(double[][] replicates, double[][] alternatives) {}
+
+    /** Per model and channel, its {@link Totals}; empty when the run wrote none. */
+    static Map<String, Map<String, Totals>> replicateTotals(Warehouse warehouse) {
+        Map<String, Map<String, Totals>> out = new TreeMap<>();
         if (!warehouse.exists(Table.CREDIT_REPLICATES)) {
             return out;
         }
         Dataset<Row> replicates = warehouse.read(Table.CREDIT_REPLICATES);
-        Row size =
-                replicates.agg(org.apache.spark.sql.functions.max("replicate")).first();
+        Row size = replicates
+                .agg(org.apache.spark.sql.functions.max("replicate"), org.apache.spark.sql.functions.min("replicate"))
+                .first();
         if (size.isNullAt(0)) {
             return out;
         }
         int n = size.getInt(0) + 1;
+        int m = Math.max(0, -size.getInt(1));
         for (Row r : replicates
                 .groupBy("model", "channel", "replicate")
                 .agg(
                         org.apache.spark.sql.functions.sum("conversions"),
                         org.apache.spark.sql.functions.sum("net_revenue"))
                 .collectAsList()) {
-            double[][] t = out.computeIfAbsent(r.getString(0), k -> new TreeMap<>())
-                    .computeIfAbsent(r.getString(1), k -> new double[2][n]);
-            t[0][r.getInt(2)] = r.getDecimal(3).doubleValue();
-            t[1][r.getInt(2)] = r.getDecimal(4).doubleValue();
+            Totals t = out.computeIfAbsent(r.getString(0), k -> new TreeMap<>())
+                    .computeIfAbsent(r.getString(1), k -> new Totals(new double[2][n], new double[2][m]));
+            int b = r.getInt(2);
+            double[][] into = b >= 0 ? t.replicates() : t.alternatives();
+            int at = b >= 0 ? b : -1 - b;
+            into[0][at] = r.getDecimal(3).doubleValue();
+            into[1][at] = r.getDecimal(4).doubleValue();
         }
+        // A model without alternatives has none, not m zeros.
+        out.forEach((model, channels) -> {
+            boolean any = channels.values().stream()
+                    .anyMatch(t -> java.util.Arrays.stream(t.alternatives()[0]).anyMatch(v -> v != 0));
+            if (!any) {
+                channels.replaceAll((c, t) -> new Totals(t.replicates(), new double[2][0]));
+            }
+        });
         return out;
+    }
+
+    /** [min, max] of {@code values}; null when there are none. */
+    static double[] range(double[] values) {
+        if (values.length == 0) {
+            return null;
+        }
+        double[] r = {values[0], values[0]};
+        for (double v : values) {
+            r[0] = Math.min(r[0], v);
+            r[1] = Math.max(r[1], v);
+        }
+        return r;
+    }
+
+    /**
+     * The sampling interval widened by the specifications' range in quadrature on each side, as
+     * the marts do ({@code marts.Intervals#combined}).
+     */
+    static double[] combined(double point, double[] sampling, double[] specs) {
+        double below = Math.max(0, point - sampling[0]);
+        double above = Math.max(0, sampling[1] - point);
+        double specBelow = specs == null ? 0 : Math.max(0, point - specs[0]);
+        double specAbove = specs == null ? 0 : Math.max(0, specs[1] - point);
+        return new double[] {point - Math.hypot(below, specBelow), point + Math.hypot(above, specAbove)};
     }
 
     /**
@@ -231,7 +277,7 @@ public final class Evaluation {
             });
         }
         List<Result> out = new ArrayList<>();
-        Map<String, Map<String, double[][]>> replicates = replicateTotals(warehouse);
+        Map<String, Map<String, Totals>> replicates = replicateTotals(warehouse);
         byModel.forEach((model, credited) -> {
             Map<String, double[]> modelShares = shares(credited);
             double[] mae = new double[2];
@@ -249,52 +295,68 @@ public final class Evaluation {
                     }
                 }
             }
-            out.add(new Result(
-                    model,
-                    mae[0],
-                    max[0],
-                    worst[0],
-                    mae[1],
-                    max[1],
-                    worst[1],
-                    coverage(replicates.get(model), lost.keySet(), trueShares, level)));
+            double[] coverage = coverage(replicates.get(model), modelShares, lost.keySet(), trueShares, level);
+            out.add(new Result(model, mae[0], max[0], worst[0], mae[1], max[1], worst[1], coverage[0], coverage[1]));
         });
         return out;
     }
 
     /**
-     * The share of the truth's channels whose true conversion share lies in the model's interval:
-     * in each replicate the model's share of a channel over the truth's channels, then each
-     * channel's percentile interval. NaN without replicates.
+     * The share of the truth's channels whose true conversion share lies in the model's interval,
+     * and the median over them of the interval's half-width relative to the model's share: in
+     * each replicate (and each other specification kept) the model's share of a channel over the
+     * truth's channels; per channel the replicates' percentile interval, widened by the
+     * specifications' range ({@link #combined}). NaN without replicates.
      */
-    static double coverage(
-            Map<String, double[][]> replicates,
+    static double[] coverage(
+            Map<String, Totals> replicates,
+            Map<String, double[]> modelShares,
             java.util.Set<String> channels,
             Map<String, double[]> trueShares,
             double level) {
         if (replicates == null || replicates.isEmpty()) {
-            return Double.NaN;
+            return new double[] {Double.NaN, Double.NaN};
         }
-        int n = replicates.values().iterator().next()[0].length;
-        double[] totals = new double[n];
-        for (String c : channels) {
-            double[][] r = replicates.get(c);
-            for (int b = 0; r != null && b < n; b++) {
-                totals[b] += r[0][b];
-            }
-        }
+        Totals any = replicates.values().iterator().next();
+        double[][] shares = shares(replicates, channels, any.replicates()[0].length, Totals::replicates);
+        double[][] specs = shares(replicates, channels, any.alternatives()[0].length, Totals::alternatives);
         int covered = 0;
-        for (String c : channels) {
-            double[][] r = replicates.get(c);
-            double[] share = new double[n];
-            for (int b = 0; b < n; b++) {
-                share[b] = r == null || totals[b] == 0 ? 0 : r[0][b] / totals[b];
-            }
-            double[] bounds = bounds(share, level);
-            double t = trueShares.get(c)[0];
+        double[] halfWidths = new double[channels.size()];
+        int c = 0;
+        for (String channel : channels) {
+            double point = modelShares.getOrDefault(channel, new double[2])[0];
+            double[] bounds = combined(point, bounds(shares[c], level), range(specs[c]));
+            double t = trueShares.get(channel)[0];
             covered += bounds[0] <= t && t <= bounds[1] ? 1 : 0;
+            halfWidths[c++] = point == 0 ? Double.POSITIVE_INFINITY : (bounds[1] - bounds[0]) / 2 / point;
         }
-        return (double) covered / channels.size();
+        java.util.Arrays.sort(halfWidths);
+        return new double[] {(double) covered / channels.size(), quantile(halfWidths, 0.5)};
+    }
+
+    /** Per channel (in {@code channels}' order) and slot, its conversions' share over the channels. */
+    private static double[][] shares(
+            Map<String, Totals> totals,
+            java.util.Set<String> channels,
+            int n,
+            java.util.function.Function<Totals, double[][]> slots) {
+        double[] sum = new double[n];
+        for (String c : channels) {
+            Totals t = totals.get(c);
+            for (int b = 0; t != null && b < n; b++) {
+                sum[b] += slots.apply(t)[0][b];
+            }
+        }
+        double[][] out = new double[channels.size()][n];
+        int i = 0;
+        for (String c : channels) {
+            Totals t = totals.get(c);
+            for (int b = 0; b < n; b++) {
+                out[i][b] = t == null || sum[b] == 0 ? 0 : slots.apply(t)[0][b] / sum[b];
+            }
+            i++;
+        }
+        return out;
     }
 
     private static Map<String, double[]> shares(Map<String, double[]> values) {

@@ -69,7 +69,7 @@ class BootstrapTest {
      * Four converting journeys (one without touches, two months, campaigns per channel) and one that
      * did not convert. Models: last touch (split the same way in every replicate), linear refitted
      * as first touch in replicate 0 and last touch in replicate 1 (so a refit's own split is used),
-     * and an incremental model (a baseline part). Counts: j1's person 2 then 0, j2's 0 then 3, the
+     * and an incremental model (a baseline part) with another specification it kept. Counts: j1's person 2 then 0, j2's 0 then 3, the
      * rest once; drawn for the persons' keys.
      */
     @Test
@@ -92,12 +92,21 @@ class BootstrapTest {
                 org.apache.spark.sql.types.StructType.fromDDL("one_id STRING, " + Bootstrap.PERSON_KEY + " STRING"));
         Bootstrap bootstrap = new FixedBootstrap(2, counts);
         AttributionModel incremental =
-                new IncrementalModel(List.of("a", "b"), new double[] {0.3, 0.9}, 0.05, 30, 7, ZONE);
+                IncrementalModel.linear(List.of("a", "b"), new double[] {0.3, 0.9}, 0.05, 30, 7, ZONE);
         List<AttributionModel> models = List.of(new LastTouch(), new Linear(), incremental);
         List<AttributionModel> linearRefits = List.of(new FirstTouch(), new LastTouch());
+        // Another specification the incremental fit kept: split once, everyone counted once, as
+        // replicate −1.
+        AttributionModel alternative =
+                IncrementalModel.linear(List.of("a", "b"), new double[] {0.9, 0.1}, 0.2, 30, 3, ZONE);
         Map<String, double[]> actual = new TreeMap<>();
         for (Row r : CreditReplicates.of(
-                        journeys, models, Map.of(ModelName.LINEAR, linearRefits), bootstrap, personKeys)
+                        journeys,
+                        models,
+                        Map.of(ModelName.LINEAR, linearRefits),
+                        Map.of(ModelName.INCREMENTAL, List.of(alternative)),
+                        bootstrap,
+                        personKeys)
                 .collectAsList()) {
             String key = key(r.getString(0), r.getDate(1).toString(), r.getString(2), r.getString(3), r.getInt(4));
             double[] before = actual.put(
@@ -110,22 +119,14 @@ class BootstrapTest {
             for (AttributionModel m : List.of(models.get(0), linearRefits.get(b), incremental)) {
                 // The refit's credits are filed under the model it is a replicate of.
                 String model = m == linearRefits.get(b) ? "linear" : m.name().id();
-                for (Row c : Credits.of(journeys, m, ZONE).collectAsList()) {
+                int replicate = b;
+                addCredits(expected, Credits.of(journeys, m, ZONE), model, b, c -> {
                     int[] w = counts.get(keys.getOrDefault(c.<String>getAs("one_id"), c.<String>getAs("one_id")));
-                    int count = w == null ? 1 : w[b];
-                    String month = c.<java.sql.Date>getAs("conversion_date")
-                            .toLocalDate()
-                            .withDayOfMonth(1)
-                            .toString();
-                    double[] t = expected.computeIfAbsent(
-                            key(model, month, c.getAs("channel"), c.getAs("campaign_id"), b), k -> new double[2]);
-                    t[0] += count
-                            * c.<java.math.BigDecimal>getAs("conversion_credit").doubleValue();
-                    t[1] += count
-                            * c.<java.math.BigDecimal>getAs("revenue_credit").doubleValue();
-                }
+                    return w == null ? 1 : w[replicate];
+                });
             }
         }
+        addCredits(expected, Credits.of(journeys, alternative, ZONE), "incremental", -1, c -> 1);
         // Every key of the credits appears in both replicates (0 where nobody counted), and only those.
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((k, e) -> {
@@ -134,7 +135,29 @@ class BootstrapTest {
             assertEquals(e[1], actual.get(k)[1], 0.02, "revenue " + k);
         });
         assertTrue(actual.containsKey(key("incremental", "2026-10-01", "(baseline)", null, 1)));
+        assertTrue(actual.containsKey(key("incremental", "2026-10-01", "(baseline)", null, -1)));
         assertEquals(3 * 1.0, actual.get(key("last_touch", "2026-10-01", "b", "cmp_b", 1))[0], 1e-9, "j2 thrice");
+    }
+
+    /** Adds {@code credits}, each row counted {@code count} times, to replicate b of the model's totals. */
+    private static void addCredits(
+            Map<String, double[]> expected,
+            Dataset<Row> credits,
+            String model,
+            int b,
+            java.util.function.ToIntFunction<Row> count) {
+        for (Row c : credits.collectAsList()) {
+            String month = c.<java.sql.Date>getAs("conversion_date")
+                    .toLocalDate()
+                    .withDayOfMonth(1)
+                    .toString();
+            double[] t = expected.computeIfAbsent(
+                    key(model, month, c.getAs("channel"), c.getAs("campaign_id"), b), k -> new double[2]);
+            t[0] += count.applyAsInt(c)
+                    * c.<java.math.BigDecimal>getAs("conversion_credit").doubleValue();
+            t[1] += count.applyAsInt(c)
+                    * c.<java.math.BigDecimal>getAs("revenue_credit").doubleValue();
+        }
     }
 
     private static String key(String model, String month, String channel, String campaign, int b) {

@@ -66,12 +66,27 @@ class IncrementalOracleTest {
     }
 
     private IncrementalTraining.Fit fit(SparkSession spark, int partitions) {
+        return fit(spark, partitions, new IncrementalTraining.Settings(TRAINING_DAYS, EXPOSURE_DAYS, HALF_LIFE));
+    }
+
+    /**
+     * Every term family, at half-lives 1, 2.5 and 6, synergy for the two most co-touched pairs of
+     * ad channels (at least 3 people; c is owned, so one pair) at ridge 0.1; a tolerance that keeps every specification, so each one's fit
+     * can be checked.
+     */
+    private static final IncrementalTraining.Settings RICH = new IncrementalTraining.Settings(
+            TRAINING_DAYS,
+            EXPOSURE_DAYS,
+            HALF_LIFE,
+            new io.trueroi.config.IncrementalTerms(true, List.of(1.0, 2.5, 6.0), 3, 2, List.of(0.1), 1e9));
+
+    private IncrementalTraining.Fit fit(SparkSession spark, int partitions, IncrementalTraining.Settings settings) {
         try (Persisted cached = new Persisted()) {
             return IncrementalTraining.fit(
                     spark.createDataFrame(touches, IncrementalTest.TOUCHES).repartition(partitions),
                     spark.createDataFrame(conversions, IncrementalTest.CONVERSIONS)
                             .repartition(partitions),
-                    new IncrementalTraining.Settings(TRAINING_DAYS, EXPOSURE_DAYS, HALF_LIFE),
+                    settings,
                     TO,
                     ZoneId.of("UTC"),
                     cached,
@@ -86,7 +101,7 @@ class IncrementalOracleTest {
         Map<String, double[]> exposure = new HashMap<>(); // person|day → x per channel
         java.util.Set<String> people = new java.util.TreeSet<>();
         for (Row t : touches) {
-            if (t.getBoolean(3)) {
+            if (t.getBoolean(4)) {
                 continue;
             }
             LocalDate day = t.getDate(1).toLocalDate();
@@ -138,7 +153,7 @@ class IncrementalOracleTest {
         assertEquals(exposure.size(), fit.exposedPersonDays());
         assertEquals(allPurchases, fit.conversions());
         assertEquals(baseline, fit.model().baseline(), 1e-15);
-        assertArrayEquals(lifts, fit.model().coefficients(), 1e-9);
+        assertArrayEquals(lifts, fit.model().lifts(), 1e-9);
     }
 
     /**
@@ -160,5 +175,193 @@ class IncrementalOracleTest {
                     0.0,
                     "replicate " + b);
         }
+    }
+
+    /**
+     * The richer terms against brute force: every person-day's terms computed here from their
+     * definition ({@link ExposureTerms}' class comment), the synergy pairs counted here, each kept
+     * specification's coefficients the best feasible subset solution ({@link NnlsTest#bruteForce})
+     * of its normal equations, and its held-out score the squared error of that fit, made on four
+     * folds, over the fifth fold's exposed person-days, summed over the folds.
+     */
+    @Test
+    void richerTermsAndTheirHeldOutScoresEqualABruteForceFit(SparkSession spark) {
+        IncrementalTraining.Fit fit = fit(spark, 3, RICH);
+        ExposureTerms terms = fit.model().terms();
+        List<int[]> pairs = terms.pairs();
+        assertEquals(coTouched(), pairs.stream().map(p -> p[0] + "-" + p[1]).toList(), "synergy pairs");
+        List<PersonDay> days = personDays(terms);
+        assertEquals(trainingBaseline(days, -1), fit.model().baseline(), 1e-12);
+        assertEquals(8, fit.kept().size(), "decay one or all × saturation or not × synergy or not");
+        for (IncrementalSpecs.Scored kept : fit.kept()) {
+            IncrementalSpecs.Spec spec = kept.spec();
+            double[] expected = bruteFit(spec, days, -1);
+            assertArrayEquals(expected, kept.model().coefficients(), 1e-8, spec.name());
+            double score = 0;
+            for (int k = 0; k < IncrementalSpecs.FOLDS; k++) {
+                double[] theta = bruteFit(spec, days, k);
+                double b = trainingBaseline(days, k);
+                for (PersonDay d : days) {
+                    if (d.fold == k && d.exposed) {
+                        double r = d.y - b;
+                        for (int t = 0; t < theta.length; t++) {
+                            r -= theta[t] * d.x[t];
+                        }
+                        score += r * r;
+                    }
+                }
+            }
+            assertEquals(score, kept.score(), 1e-8 * score, spec.name());
+        }
+    }
+
+    /** The auto fit is as reproducible as the linear one: choice, scores and fits, to the last bit. */
+    @Test
+    void theChoiceOfTermsIsTheSameOnAnyPartitioning(SparkSession spark) {
+        IncrementalTraining.Fit one = fit(spark, 1, RICH);
+        IncrementalTraining.Fit seven = fit(spark, 7, RICH);
+        assertEquals(one.kept().size(), seven.kept().size());
+        for (int s = 0; s < one.kept().size(); s++) {
+            assertEquals(
+                    one.kept().get(s).spec().name(), seven.kept().get(s).spec().name());
+            assertEquals(one.kept().get(s).score(), seven.kept().get(s).score(), 0.0);
+            assertArrayEquals(
+                    one.kept().get(s).model().coefficients(),
+                    seven.kept().get(s).model().coefficients(),
+                    0.0);
+        }
+        for (int b = 0; b < 10; b++) {
+            assertArrayEquals(
+                    one.replicates().get(b).coefficients(),
+                    seven.replicates().get(b).coefficients(),
+                    0.0);
+        }
+    }
+
+    /** One person-day of the training window: its person's fold, purchases and terms. */
+    private record PersonDay(int fold, boolean exposed, double y, double[] x) {}
+
+    /** Channel pairs touched by at least 3 people, the two most co-touched, "i-j" by channel index. */
+    private List<String> coTouched() {
+        Map<String, java.util.Set<Integer>> channels = new HashMap<>();
+        LocalDate exposedFrom = TO.minusDays(TRAINING_DAYS + EXPOSURE_DAYS - 2L);
+        for (Row t : touches) {
+            // c is an owned channel (IncrementalTest.touch): no synergy of its own.
+            if (!t.getBoolean(4)
+                    && !t.getDate(1).toLocalDate().isBefore(exposedFrom)
+                    && !t.getString(2).equals("c")) {
+                channels.computeIfAbsent(t.getString(0), k -> new java.util.TreeSet<>())
+                        .add(CHANNELS.indexOf(t.getString(2)));
+            }
+        }
+        Map<String, Integer> people = new java.util.TreeMap<>();
+        for (java.util.Set<Integer> set : channels.values()) {
+            for (int a : set) {
+                for (int b : set) {
+                    if (a < b) {
+                        people.merge(a + "-" + b, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return people.entrySet().stream()
+                .filter(e -> e.getValue() >= 3)
+                .sorted(Map.Entry.<String, Integer>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(2)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    /** Every day of the training window of every person with a valid touch, its terms from their definition. */
+    private List<PersonDay> personDays(ExposureTerms terms) {
+        LocalDate from = TO.minusDays(TRAINING_DAYS - 1L);
+        double[] halfLives = {1.0, 2.5, 6.0};
+        Map<String, List<Row>> byPerson = new java.util.TreeMap<>();
+        for (Row t : touches) {
+            if (!t.getBoolean(4)) {
+                byPerson.computeIfAbsent(t.getString(0), k -> new ArrayList<>()).add(t);
+            }
+        }
+        List<PersonDay> out = new ArrayList<>();
+        for (Map.Entry<String, List<Row>> p : byPerson.entrySet()) {
+            for (LocalDate d = from; !d.isAfter(TO); d = d.plusDays(1)) {
+                double[] x = new double[terms.size()];
+                boolean exposed = false;
+                for (Row t : p.getValue()) {
+                    long age = d.toEpochDay() - t.getDate(1).toLocalDate().toEpochDay();
+                    if (age >= 0 && age < EXPOSURE_DAYS) {
+                        exposed = true;
+                        int c = CHANNELS.indexOf(t.getString(2));
+                        for (int j = 0; j < 3; j++) {
+                            x[c * 3 + j] += Math.pow(2, -age / halfLives[j]);
+                        }
+                    }
+                }
+                for (int c = 0; c < 3; c++) {
+                    x[9 + c] = Math.log1p(x[c * 3 + 1]);
+                }
+                for (int q = 0; q < terms.pairs().size(); q++) {
+                    int[] pair = terms.pairs().get(q);
+                    x[12 + q] = Math.sqrt(x[pair[0] * 3 + 1] * x[pair[1] * 3 + 1]);
+                }
+                double y = 0;
+                for (Row c : conversions) {
+                    y += c.getString(0).equals(p.getKey())
+                                    && c.getDate(1).toLocalDate().equals(d)
+                            ? 1
+                            : 0;
+                }
+                out.add(new PersonDay(IncrementalTraining.fold(p.getKey()), exposed, y, x));
+            }
+        }
+        return out;
+    }
+
+    /** The purchase rate of the unexposed days outside fold {@code leftOut} (−1: every fold). */
+    private static double trainingBaseline(List<PersonDay> days, int leftOut) {
+        double n = 0;
+        double y = 0;
+        for (PersonDay d : days) {
+            if (d.fold != leftOut && !d.exposed) {
+                n++;
+                y += d.y;
+            }
+        }
+        return y / n;
+    }
+
+    /** The spec's coefficients by brute force on the exposed days outside fold {@code leftOut}. */
+    private static double[] bruteFit(IncrementalSpecs.Spec spec, List<PersonDay> days, int leftOut) {
+        double b = trainingBaseline(days, leftOut);
+        int f = spec.terms().length;
+        double[][] g = new double[f][f];
+        double[] c = new double[f];
+        for (PersonDay d : days) {
+            if (d.fold == leftOut || !d.exposed) {
+                continue;
+            }
+            for (int i = 0; i < f; i++) {
+                c[i] += d.x[i] * (d.y - b);
+                for (int j = 0; j < f; j++) {
+                    g[i][j] += d.x[i] * d.x[j];
+                }
+            }
+        }
+        for (int i = 0; i < f; i++) {
+            if (!spec.terms()[i]) {
+                java.util.Arrays.fill(g[i], 0);
+                for (int j = 0; j < f; j++) {
+                    g[j][i] = 0;
+                }
+                g[i][i] = 1;
+                c[i] = 0;
+            } else if (!spec.constrained()[i]) {
+                g[i][i] *= 1 + spec.ridge();
+            }
+        }
+        return NnlsTest.bruteForce(g, c, spec.constrained());
     }
 }

@@ -43,12 +43,15 @@ class IncrementalTest {
             .add("one_id", DataTypes.StringType)
             .add("touch_date", DataTypes.DateType)
             .add("channel", DataTypes.StringType)
+            .add("touch_type", DataTypes.StringType)
             .add("is_invalid", DataTypes.BooleanType);
     static final StructType CONVERSIONS =
             new StructType().add("one_id", DataTypes.StringType).add("conversion_date", DataTypes.DateType);
 
+    /** A touch of channel c is an Official Account follow, the others ad clicks. */
     static Row touch(String who, String day, String channel, boolean invalid) {
-        return RowFactory.create(who, Date.valueOf(day), channel, invalid);
+        return RowFactory.create(
+                who, Date.valueOf(day), channel, channel.equals("c") ? "oa_subscribe" : "ad_click", invalid);
     }
 
     static Row buys(String who, String day) {
@@ -115,13 +118,13 @@ class IncrementalTest {
         assertEquals(2, fit.replicates().size());
         IncrementalModel same = fit.replicates().get(0);
         assertEquals(1.0 / 26, same.baseline(), 1e-12);
-        assertEquals(23.0 / 78, same.coefficients()[0], 1e-12);
-        assertEquals(25.0 / 26, same.coefficients()[1], 1e-12);
+        assertEquals(23.0 / 78, same.lifts()[0], 1e-12);
+        assertEquals(25.0 / 26, same.lifts()[1], 1e-12);
         IncrementalModel other = fit.replicates().get(1);
         assertEquals(List.of("a", "b"), other.channels());
         assertEquals(2.0 / 27, other.baseline(), 1e-12);
-        assertEquals(-2.0 / 27, other.coefficients()[0], 1e-12);
-        assertEquals(25.0 / 27, other.coefficients()[1], 1e-12);
+        assertEquals(-2.0 / 27, other.lifts()[0], 1e-12);
+        assertEquals(25.0 / 27, other.lifts()[1], 1e-12);
         assertEquals(List.of(), fitHandWorld(spark).replicates(), "no bootstrap, no replicates");
     }
 
@@ -135,11 +138,8 @@ class IncrementalTest {
         IncrementalModel m = fit.model();
         assertEquals(List.of("a", "b"), m.channels());
         assertEquals(1.0 / 26, m.baseline(), 1e-12);
-        assertEquals(23.0 / 78, m.coefficients()[0], 1e-12);
-        assertEquals(25.0 / 26, m.coefficients()[1], 1e-12);
-        // Incremental conversions: β × the channel's exposure summed over person-days (a: 3, b: 1).
-        assertEquals(3 * 23.0 / 78, fit.incrementalConversions().get("a"), 1e-12);
-        assertEquals(25.0 / 26, fit.incrementalConversions().get("b"), 1e-12);
+        assertEquals(23.0 / 78, m.lifts()[0], 1e-12);
+        assertEquals(25.0 / 26, m.lifts()[1], 1e-12);
     }
 
     /** A world where nobody was touched (only till sales, say) gets an empty model, not a failed night. */

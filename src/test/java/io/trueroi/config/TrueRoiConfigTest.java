@@ -163,6 +163,43 @@ class TrueRoiConfigTest {
                 level);
     }
 
+    /**
+     * The incremental model's terms: auto by default with the configured half-life among the decay
+     * bases (added when the list lacks it, kept in order); linear keeps one half-life; a bad value
+     * names its key.
+     */
+    @Test
+    void incrementalTermsAreCheckedByKey() throws Exception {
+        IncrementalTerms auto = TrueRoiConfig.load(List.of(), ENV).attribution().incrementalTerms();
+        assertTrue(auto.auto());
+        assertEquals(List.of(1.0, 3.0, 7.0, 14.0, 30.0), auto.halfLivesDays());
+        IncrementalTerms added = TrueRoiConfig.load(
+                        List.of(conf(
+                                "trueroi.attribution.incremental { half-life-days = 5, half-lives-days = [10, 2] }")),
+                        ENV)
+                .attribution()
+                .incrementalTerms();
+        assertEquals(List.of(2.0, 5.0, 10.0), added.halfLivesDays());
+        IncrementalTerms linear = TrueRoiConfig.load(
+                        List.of(conf("trueroi.attribution.incremental.terms = linear")), ENV)
+                .attribution()
+                .incrementalTerms();
+        assertEquals(false, linear.auto());
+        assertEquals(List.of(7.0), linear.halfLivesDays());
+        String terms = error("trueroi.attribution.incremental.terms = all", ENV);
+        assertTrue(
+                terms.startsWith("trueroi.attribution.incremental.terms: must be auto or linear, cannot be: all"),
+                terms);
+        String halfLife = error("trueroi.attribution.incremental.half-lives-days = [3, 0]", ENV);
+        assertTrue(halfLife.startsWith("trueroi.attribution.incremental.half-lives-days: must be positive"), halfLife);
+        String ridge = error("trueroi.attribution.incremental.synergy.ridges = [-1]", ENV);
+        assertTrue(ridge.startsWith("trueroi.attribution.incremental.synergy.ridges: must be non-negative"), ridge);
+        String tolerance = error("trueroi.attribution.incremental.spec-tolerance = -2", ENV);
+        assertTrue(
+                tolerance.startsWith("trueroi.attribution.incremental.spec-tolerance: must be a non-negative"),
+                tolerance);
+    }
+
     /** Lifetime value: days by default, weeks as seven days; a unit or rate out of range names its key. */
     @Test
     void clvSettingsAreCheckedByKey() throws Exception {

@@ -270,7 +270,7 @@ class GeneratedWorldTest {
         }
         Map<String, Double> fitted = new TreeMap<>();
         for (int i = 0; i < fit.model().channels().size(); i++) {
-            fitted.put(fit.model().channels().get(i), fit.model().coefficients()[i]);
+            fitted.put(fit.model().channels().get(i), fit.model().lifts()[i]);
         }
         Map<String, Double> lift = new TreeMap<>();
         truth.get("channels")

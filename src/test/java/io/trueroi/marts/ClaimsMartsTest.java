@@ -103,7 +103,7 @@ class ClaimsMartsTest {
         for (Row r : ClaimedVsReal.build(
                         spark,
                         CreditTotals.build(credits, conversions, UP_TO),
-                        ChannelIncrementality.intervals(replicates, 0.9, UP_TO),
+                        ChannelIncrementality.intervals(credits, replicates, 0.9, UP_TO),
                         reported,
                         List.of(ModelName.LAST_TOUCH, ModelName.INCREMENTAL),
                         UP_TO)

@@ -249,6 +249,7 @@ class MartBuildersTest {
         assertEquals(0, new BigDecimal("0.87").compareTo(june.getAs("incremental_conversions_hi")));
         assertEquals(new BigDecimal("0.6600"), june.getAs("iroas_lo"));
         assertEquals(new BigDecimal("1.7400"), june.getAs("iroas_hi"));
+        assertNull(june.getAs("spec_conversions_lo"), "no other specification kept");
         Row baseline = byKey.get("2026-06-01 (baseline)");
         assertEquals(money("40.00"), baseline.getAs("incremental_net_revenue"));
         assertEquals(money("0.00"), baseline.getAs("spend"));
@@ -260,6 +261,45 @@ class MartBuildersTest {
         Row may = byKey.get("2026-05-01 Baidu SEM");
         assertEquals(d("2026-05-31"), may.getAs("period_end"));
         assertEquals(new BigDecimal("2.0000"), may.getAs("iroas"));
+    }
+
+    /**
+     * The model doubt widens the interval. June Baidu bd as above (point 0.6, 60.00; replicates 0.6
+     * / 0.3 / 0.9, sampling interval 0.33..0.87, 33.00..87.00), and two other specifications the fit
+     * kept (replicates −1 and −2): 0.24 (24.00) and 0.96 (96.00). Each side adds the sampling
+     * reach 0.27 and the specifications' 0.36 in quadrature: √(0.27² + 0.36²) = 0.45, so 0.15..1.05
+     * conversions, 15.00..105.00 revenue and iROAS 0.3000..2.1000 on 50.00 of spend; both parts are
+     * reported as they are. The other specifications are no replicates: the sampling interval is the
+     * one of the example above.
+     */
+    @Test
+    void otherSpecificationsWidenTheIntervalInQuadrature(SparkSession spark) {
+        Dataset<Row> credits = rows(
+                spark,
+                CREDITS,
+                credit("c1", "2026-06-02", "2026-06-01", "incremental", "Baidu SEM", "bd", "0.600000000000", "60.00"),
+                credit("c1", "2026-06-02", null, "incremental", "(baseline)", null, "0.400000000000", "40.00"));
+        Dataset<Row> spend = rows(
+                spark, Spend.SCHEMA, RowFactory.create(d("2026-06-05"), "Baidu SEM", "bd", money("50.00"), 100L, 10L));
+        Dataset<Row> replicates = rows(
+                spark,
+                REPLICATES,
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", 0, "0.6", "60.00"),
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", 1, "0.3", "30.00"),
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", 2, "0.9", "90.00"),
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", -1, "0.24", "24.00"),
+                replicate("incremental", "2026-06-01", "Baidu SEM", "bd", -2, "0.96", "96.00"));
+        Row june = ChannelIncrementality.build(credits, replicates, spend, 0.9, UP_TO)
+                .filter("channel = 'Baidu SEM'")
+                .first();
+        assertEquals(0, new BigDecimal("0.15").compareTo(june.getAs("incremental_conversions_lo")), june.toString());
+        assertEquals(0, new BigDecimal("1.05").compareTo(june.getAs("incremental_conversions_hi")));
+        assertEquals(new BigDecimal("0.3000"), june.getAs("iroas_lo"));
+        assertEquals(new BigDecimal("2.1000"), june.getAs("iroas_hi"));
+        assertEquals(0, new BigDecimal("0.33").compareTo(june.getAs("sampling_conversions_lo")));
+        assertEquals(0, new BigDecimal("0.87").compareTo(june.getAs("sampling_conversions_hi")));
+        assertEquals(0, new BigDecimal("0.24").compareTo(june.getAs("spec_conversions_lo")));
+        assertEquals(0, new BigDecimal("0.96").compareTo(june.getAs("spec_conversions_hi")));
     }
 
     /**
