@@ -114,10 +114,7 @@ public final class EvaluateBench {
             table.append(String.format("%-16s", m));
             byWorld.forEach((w, r) -> {
                 Evaluation.Result x = r.get(m);
-                table.append(
-                        x == null
-                                ? String.format("%15s", "-")
-                                : String.format(Locale.ROOT, "%15.4f", x.conversionMae()));
+                table.append(cell(x, Evaluation.Result::conversionMae, "%15.4f"));
                 if (x != null) {
                     csv.append(String.format(
                             Locale.ROOT,
@@ -150,8 +147,7 @@ public final class EvaluateBench {
             table.append(String.format("%-16s", m));
             byWorld.forEach((w, r) -> {
                 Evaluation.Result x = r.get(m);
-                table.append(
-                        x == null ? String.format("%15s", "-") : String.format(Locale.ROOT, "%15.2f", x.coverage()));
+                table.append(cell(x, Evaluation.Result::coverage, "%15.2f"));
             });
             table.append('\n');
         }
@@ -162,10 +158,7 @@ public final class EvaluateBench {
             table.append(String.format("%-16s", m));
             byWorld.forEach((w, r) -> {
                 Evaluation.Result x = r.get(m);
-                table.append(
-                        x == null
-                                ? String.format("%15s", "-")
-                                : String.format(Locale.ROOT, "%15.3f", x.medianHalfWidth()));
+                table.append(cell(x, Evaluation.Result::medianHalfWidth, "%15.3f"));
             });
             table.append('\n');
         }
@@ -178,6 +171,12 @@ public final class EvaluateBench {
         Files.writeString(Path.of("target", "bench-evaluate.csv"), csv.toString());
         System.out.println(detail);
         System.out.println(table);
+    }
+
+    /** One table cell: the result's value, or "-" where the world has no such model. */
+    private static String cell(
+            Evaluation.Result x, java.util.function.ToDoubleFunction<Evaluation.Result> value, String format) {
+        return x == null ? String.format("%15s", "-") : String.format(Locale.ROOT, format, value.applyAsDouble(x));
     }
 
     private static void run(String... args) {
