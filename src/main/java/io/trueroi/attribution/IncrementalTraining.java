@@ -175,7 +175,7 @@ public final class IncrementalTraining {
         return other == null || d.isBefore(other) ? d : other;
     }
 
-    private static ExposureTerms terms(Settings settings, int channels, List<int[]> pairs) {
+    static ExposureTerms terms(Settings settings, int channels, List<int[]> pairs) {
         double[] halfLives = settings.terms().halfLivesDays().stream()
                 .mapToDouble(Double::doubleValue)
                 .toArray();
@@ -233,7 +233,7 @@ public final class IncrementalTraining {
      * Per person: one_id and their touches (epoch day, channel index, count) and purchases of the
      * training window (epoch day, −1, count) in one list.
      */
-    private static Dataset<Row> persons(
+    static Dataset<Row> persons(
             Dataset<Row> touches, Dataset<Row> conversions, List<String> channels, LocalDate from, LocalDate to) {
         Column names = array(channels.stream().map(c -> lit(c)).toArray(Column[]::new));
         Column channelIndex = array_position(names, col("channel")).minus(1).cast("int");
@@ -277,7 +277,7 @@ public final class IncrementalTraining {
     }
 
     /** Adds one person's sums to their fold and to every replicate that draws them. */
-    private static void add(ExactSums acc, PersonSums person, Row r, int width, Bootstrap bootstrap, int[] counts) {
+    static void add(ExactSums acc, PersonSums person, Row r, int width, Bootstrap bootstrap, int[] counts) {
         String key = r.getString(0);
         PersonSums.Entries e;
         try {
@@ -309,7 +309,7 @@ public final class IncrementalTraining {
     }
 
     /** The person's entries from their events, sorted; null for a person with no touch. */
-    private static PersonSums.Entries entries(PersonSums person, List<Row> events) {
+    static PersonSums.Entries entries(PersonSums person, List<Row> events) {
         Row[] sorted = events.toArray(Row[]::new);
         Arrays.sort(sorted, Comparator.<Row>comparingInt(x -> x.getInt(0)).thenComparingInt(x -> x.getInt(1)));
         int touches = 0;
