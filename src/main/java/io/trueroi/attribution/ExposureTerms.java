@@ -131,11 +131,10 @@ final class ExposureTerms implements Serializable {
     }
 
     /**
-     * Fills {@code terms} with one day's terms. {@code exposure[c·|H| + j]} must already hold the
+     * Fills {@code terms} with one day's terms. {@code terms[c·|H| + j]} must already hold the
      * decayed exposures {@link #addTouch} summed; the rest is derived from them.
      */
     void derive(double[] terms) {
-        int h = halfLives.length;
         for (int c = 0; c < channels; c++) {
             terms[saturationTerm(c)] = Math.log1p(terms[decayTerm(c, primary)]);
         }
@@ -144,7 +143,6 @@ final class ExposureTerms implements Serializable {
             double b = terms[decayTerm(pairs[p][1], primary)];
             terms[synergyTerm(p)] = Math.sqrt(a * b);
         }
-        assert terms.length == channels * h + channels + pairs.length;
     }
 
     /** Adds {@code n} touches of {@code channel} {@code age} days before the day to its decay terms. */

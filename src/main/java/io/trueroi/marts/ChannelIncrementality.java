@@ -36,6 +36,14 @@ import org.apache.spark.sql.Row;
 final class ChannelIncrementality {
     private ChannelIncrementality() {}
 
+    /** The mart's key: the same month, channel and campaign (a null campaign matches a null one). */
+    private static Column sameRow(Dataset<Row> a, Dataset<Row> b) {
+        return a.col("period_start")
+                .equalTo(b.col("period_start"))
+                .and(a.col("channel").equalTo(b.col("channel")))
+                .and(a.col("campaign_id").eqNullSafe(b.col("campaign_id")));
+    }
+
     /** The incremental model's credits per (month, channel, campaign) up to the date. */
     private static Dataset<Row> caused(Dataset<Row> credits, Column asOf) {
         return credits.filter(col("model").equalTo(ModelName.INCREMENTAL.id()))
@@ -72,13 +80,7 @@ final class ChannelIncrementality {
                         Intervals.specifications(col("conversions")).as("mq"),
                         Intervals.specifications(col("net_revenue")).as("mrq"));
         Dataset<Row> point = caused(credits, lit(upTo.toString()).cast("date"));
-        return parts.join(
-                        point,
-                        parts.col("period_start")
-                                .equalTo(point.col("period_start"))
-                                .and(parts.col("channel").equalTo(point.col("channel")))
-                                .and(parts.col("campaign_id").eqNullSafe(point.col("campaign_id"))),
-                        "left")
+        return parts.join(point, sameRow(parts, point), "left")
                 .select(
                         parts.col("period_start"),
                         parts.col("channel"),
@@ -102,13 +104,7 @@ final class ChannelIncrementality {
         // Spend only where the model ran: without incremental credits the mart is empty, not a
         // list of campaigns that seem to have caused nothing.
         Dataset<Row> withModel = bought.join(caused.select("period_start").distinct(), "period_start");
-        Dataset<Row> rows = caused.join(
-                        withModel,
-                        caused.col("period_start")
-                                .equalTo(withModel.col("period_start"))
-                                .and(caused.col("channel").equalTo(withModel.col("channel")))
-                                .and(caused.col("campaign_id").eqNullSafe(withModel.col("campaign_id"))),
-                        "full_outer")
+        Dataset<Row> rows = caused.join(withModel, sameRow(caused, withModel), "full_outer")
                 .select(
                         coalesce(caused.col("period_start"), withModel.col("period_start"))
                                 .as("period_start"),
@@ -120,13 +116,7 @@ final class ChannelIncrementality {
                         coalesce(col("incremental_conversions"), lit(0).cast(ChannelRoiDaily.CONVERSIONS))
                                 .as("incremental_conversions"),
                         coalesce(col("incremental_net_revenue"), zeroMoney).as("incremental_net_revenue"));
-        return rows.join(
-                        intervals,
-                        rows.col("period_start")
-                                .equalTo(intervals.col("period_start"))
-                                .and(rows.col("channel").equalTo(intervals.col("channel")))
-                                .and(rows.col("campaign_id").eqNullSafe(intervals.col("campaign_id"))),
-                        "left")
+        return rows.join(intervals, sameRow(rows, intervals), "left")
                 .select(
                         asOf.as("as_of_date"),
                         rows.col("period_start"),

@@ -125,20 +125,28 @@ public final class Evaluation {
             return out;
         }
         Dataset<Row> replicates = warehouse.read(Table.CREDIT_REPLICATES);
-        Row size = replicates
-                .agg(org.apache.spark.sql.functions.max("replicate"), org.apache.spark.sql.functions.min("replicate"))
-                .first();
+        Row size =
+                replicates.agg(org.apache.spark.sql.functions.max("replicate")).first();
         if (size.isNullAt(0)) {
             return out;
         }
         int n = size.getInt(0) + 1;
-        int m = Math.max(0, -size.getInt(1));
+        // Only a model that kept other specifications has negative replicates, and as many as it kept.
+        Map<String, Integer> kept = new TreeMap<>();
+        for (Row r : replicates
+                .filter(col("replicate").lt(0))
+                .groupBy("model")
+                .agg(org.apache.spark.sql.functions.min("replicate"))
+                .collectAsList()) {
+            kept.put(r.getString(0), -r.getInt(1));
+        }
         for (Row r : replicates
                 .groupBy("model", "channel", "replicate")
                 .agg(
                         org.apache.spark.sql.functions.sum("conversions"),
                         org.apache.spark.sql.functions.sum("net_revenue"))
                 .collectAsList()) {
+            int m = kept.getOrDefault(r.getString(0), 0);
             Totals t = out.computeIfAbsent(r.getString(0), k -> new TreeMap<>())
                     .computeIfAbsent(r.getString(1), k -> new Totals(new double[2][n], new double[2][m]));
             int b = r.getInt(2);
@@ -147,14 +155,6 @@ public final class Evaluation {
             into[0][at] = r.getDecimal(3).doubleValue();
             into[1][at] = r.getDecimal(4).doubleValue();
         }
-        // A model without alternatives has none, not m zeros.
-        out.forEach((model, channels) -> {
-            boolean any = channels.values().stream()
-                    .anyMatch(t -> java.util.Arrays.stream(t.alternatives()[0]).anyMatch(v -> v != 0));
-            if (!any) {
-                channels.replaceAll((c, t) -> new Totals(t.replicates(), new double[2][0]));
-            }
-        });
         return out;
     }
 
