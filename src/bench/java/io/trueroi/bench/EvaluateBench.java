@@ -70,7 +70,7 @@ public final class EvaluateBench {
                     "conf/local.conf",
                     "--conf",
                     conf.toString());
-            run(
+            List<String> nightly = new ArrayList<>(List.of(
                     "nightly",
                     "--from",
                     spec.from().toString(),
@@ -81,7 +81,13 @@ public final class EvaluateBench {
                     "--conf",
                     conf.toString(),
                     "--conf",
-                    dir.resolve("raw/channels.conf").toString());
+                    dir.resolve("raw/channels.conf").toString()));
+            // A world that runs holdout tests calibrates the incremental model with their results.
+            if (Files.exists(dir.resolve("raw/experiments.conf"))) {
+                nightly.addAll(
+                        List.of("--conf", dir.resolve("raw/experiments.conf").toString()));
+            }
+            run(nightly.toArray(String[]::new));
             double seconds = (System.nanoTime() - t0) / 1e9;
             Warehouse warehouse = SparkSessions.warehouse(io.trueroi.config.TrueRoiConfig.load(
                     List.of(Path.of("conf/local.conf"), conf), Map.of("TRUEROI_HASH_KEY", "bench-evaluate-key-0001")));

@@ -21,6 +21,11 @@ import java.util.Map;
  * and the baseline to one conversion. Within a channel the drop is split among its touches by each
  * touch's own decay terms. A negative drop (a synergy fitted negative outweighing the channel)
  * counts as 0. Only the journey's own touches count (a touch counts toward one conversion).
+ *
+ * <p>A channel a lift experiment calibrated ({@link Calibration}) has causal coefficients φ apart
+ * from the fitted θ: its drop is {@code φ_c·x_c}, and the rest of its association,
+ * {@code (θ_c − φ_c)·x_c}, is organic demand, added to that conversion's baseline weight, so the
+ * conversion's probability is the fitted one. Elsewhere φ = θ.
  */
 public final class IncrementalModel implements AttributionModel {
     private static final long serialVersionUID = 1L;
@@ -28,6 +33,8 @@ public final class IncrementalModel implements AttributionModel {
     private final List<String> channels;
     private final ExposureTerms terms;
     private final double[] theta;
+    private final double[] causal;
+    private final boolean calibrated;
     private final double baseline;
     private final String zone;
     private final int halfLifeCount;
@@ -36,13 +43,20 @@ public final class IncrementalModel implements AttributionModel {
     private transient ZoneId zoneId;
 
     IncrementalModel(List<String> channels, ExposureTerms terms, double[] theta, double baseline, ZoneId zone) {
-        if (channels.size() != terms.channels() || theta.length != terms.size()) {
-            throw new IllegalArgumentException("one coefficient per term, cannot be: " + theta.length + " for "
-                    + terms.size() + " terms of " + channels);
+        this(channels, terms, theta, theta, baseline, zone);
+    }
+
+    IncrementalModel(
+            List<String> channels, ExposureTerms terms, double[] theta, double[] causal, double baseline, ZoneId zone) {
+        if (channels.size() != terms.channels() || theta.length != terms.size() || causal.length != theta.length) {
+            throw new IllegalArgumentException("one coefficient per term, cannot be: " + theta.length + " and "
+                    + causal.length + " for " + terms.size() + " terms of " + channels);
         }
         this.channels = List.copyOf(channels);
         this.terms = terms;
         this.theta = theta.clone();
+        this.causal = causal.clone();
+        this.calibrated = !java.util.Arrays.equals(theta, causal);
         this.baseline = baseline;
         this.zone = zone.getId();
         this.halfLifeCount = terms.halfLives().length;
@@ -68,9 +82,14 @@ public final class IncrementalModel implements AttributionModel {
         return channels;
     }
 
-    /** Every term's coefficient, in {@link ExposureTerms}' layout. */
+    /** Every term's fitted coefficient, in {@link ExposureTerms}' layout. */
     double[] coefficients() {
         return theta.clone();
+    }
+
+    /** The causal coefficients the credits use: the fitted ones unless an experiment calibrated them. */
+    double[] causalCoefficients() {
+        return causal.clone();
     }
 
     ExposureTerms terms() {
@@ -93,9 +112,9 @@ public final class IncrementalModel implements AttributionModel {
             double effect = 0;
             for (int age = 0; age < terms.window(); age++) {
                 for (int j = 0; j < terms.halfLives().length; j++) {
-                    effect += theta[terms.decayTerm(c, j)] * terms.decay(j, age);
+                    effect += causal[terms.decayTerm(c, j)] * terms.decay(j, age);
                 }
-                effect += theta[terms.saturationTerm(c)] * Math.log1p(terms.decay(primary, age));
+                effect += causal[terms.saturationTerm(c)] * Math.log1p(terms.decay(primary, age));
             }
             lifts[c] = effect / norm;
         }
@@ -108,31 +127,10 @@ public final class IncrementalModel implements AttributionModel {
 
     @Override
     public void conversionWeights(Touches journey, double[] weights) {
-        if (index == null) {
-            index = new HashMap<>();
-            for (int i = 0; i < channels.size(); i++) {
-                index.put(channels.get(i), i);
-            }
-            zoneId = ZoneId.of(zone);
-        }
         int n = journey.size();
         int[] channel = new int[n];
         int[] age = new int[n];
-        double[] x = new double[terms.size()];
-        for (int i = 0; i < n; i++) {
-            Integer c = index.get(journey.channel(i));
-            channel[i] = c == null ? -1 : c;
-            long micros = journey.touchMicros(i);
-            long touchDay = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L))
-                    .atZone(zoneId)
-                    .toLocalDate()
-                    .toEpochDay();
-            age[i] = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, journey.day() - touchDay));
-            if (c != null) {
-                terms.addTouch(x, c, age[i], 1);
-            }
-        }
-        terms.derive(x);
+        double[] x = terms(journey, channel, age);
         double[] drop = drops(x);
         double[] own = new double[n];
         double[] ownSum = new double[channels.size()];
@@ -157,14 +155,44 @@ public final class IncrementalModel implements AttributionModel {
         }
     }
 
+    /**
+     * The conversion day's terms from the journey's touches; fills each touch's channel index (−1
+     * for a channel the model does not know) and age in days.
+     */
+    private double[] terms(Touches journey, int[] channel, int[] age) {
+        if (index == null) {
+            index = new HashMap<>();
+            for (int i = 0; i < channels.size(); i++) {
+                index.put(channels.get(i), i);
+            }
+            zoneId = ZoneId.of(zone);
+        }
+        double[] x = new double[terms.size()];
+        for (int i = 0; i < journey.size(); i++) {
+            Integer c = index.get(journey.channel(i));
+            channel[i] = c == null ? -1 : c;
+            long micros = journey.touchMicros(i);
+            long touchDay = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L))
+                    .atZone(zoneId)
+                    .toLocalDate()
+                    .toEpochDay();
+            age[i] = (int) Math.max(-1, Math.min(Integer.MAX_VALUE, journey.day() - touchDay));
+            if (c != null) {
+                terms.addTouch(x, c, age[i], 1);
+            }
+        }
+        terms.derive(x);
+        return x;
+    }
+
     /** Per channel, the drop in p when its touches are removed; negative drops are 0. */
     double[] drops(double[] x) {
         int k = channels.size();
         double[] drop = new double[k];
         for (int c = 0; c < k; c++) {
-            double d = theta[terms.saturationTerm(c)] * x[terms.saturationTerm(c)];
+            double d = causal[terms.saturationTerm(c)] * x[terms.saturationTerm(c)];
             for (int j = 0; j < halfLifeCount; j++) {
-                d += theta[terms.decayTerm(c, j)] * x[terms.decayTerm(c, j)];
+                d += causal[terms.decayTerm(c, j)] * x[terms.decayTerm(c, j)];
             }
             drop[c] = d;
         }
@@ -183,7 +211,7 @@ public final class IncrementalModel implements AttributionModel {
     private double touchShare(int c, int touchAge) {
         double s = 0;
         for (int j = 0; j < halfLifeCount; j++) {
-            s += Math.max(0, theta[terms.decayTerm(c, j)]) * terms.decay(j, touchAge);
+            s += Math.max(0, causal[terms.decayTerm(c, j)]) * terms.decay(j, touchAge);
         }
         return s;
     }
@@ -193,9 +221,19 @@ public final class IncrementalModel implements AttributionModel {
         return true;
     }
 
+    /** The baseline, plus the association of calibrated channels that is not their effect. */
     @Override
     public double baselineWeight(Touches journey) {
-        return Math.max(0, baseline);
+        if (!calibrated) {
+            return Math.max(0, baseline);
+        }
+        int n = journey.size();
+        double[] x = terms(journey, new int[n], new int[n]);
+        double organic = baseline;
+        for (int t = 0; t < theta.length; t++) {
+            organic += (theta[t] - causal[t]) * x[t];
+        }
+        return Math.max(0, organic);
     }
 
     @Override

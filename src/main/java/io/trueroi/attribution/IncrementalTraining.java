@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.unix_date;
 
+import io.trueroi.config.Experiment;
 import io.trueroi.config.IncrementalTerms;
 import io.trueroi.spark.Persisted;
 import java.time.LocalDate;
@@ -67,7 +68,8 @@ public final class IncrementalTraining {
 
     /**
      * The fitted model, the specification chosen and those kept as doubt, what it was fitted on,
-     * and the chosen specification's fit on each bootstrap replicate.
+     * the chosen specification's fit on each bootstrap replicate, and how many lift experiments
+     * calibrated it.
      */
     public record Fit(
             IncrementalModel model,
@@ -77,7 +79,8 @@ public final class IncrementalTraining {
             long exposedPersonDays,
             long conversions,
             long unexposedConversions,
-            List<IncrementalModel> replicates) {
+            List<IncrementalModel> replicates,
+            int experiments) {
         Map<String, Long> counters() {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("incremental_people", people);
@@ -88,6 +91,7 @@ public final class IncrementalTraining {
             c.put("incremental_channels", (long) model.channels().size());
             c.put("incremental_terms", (long) model.terms().size());
             c.put("incremental_specs_kept", (long) kept.size());
+            c.put("incremental_experiments", (long) experiments);
             return c;
         }
 
@@ -99,13 +103,22 @@ public final class IncrementalTraining {
 
     /**
      * The model's settings: the training window, the exposure window, the configured half-life,
-     * in days, and which terms may enter.
+     * in days, which terms may enter, and the lift experiments that calibrate it ({@link Calibration}).
      */
     public record Settings(
-            int trainingWindowDays, int exposureWindowDays, double halfLifeDays, IncrementalTerms terms) {
+            int trainingWindowDays,
+            int exposureWindowDays,
+            double halfLifeDays,
+            IncrementalTerms terms,
+            List<Experiment> experiments) {
         /** The one-half-life model. */
         public Settings(int trainingWindowDays, int exposureWindowDays, double halfLifeDays) {
             this(trainingWindowDays, exposureWindowDays, halfLifeDays, IncrementalTerms.linear(halfLifeDays));
+        }
+
+        /** Without experiments. */
+        public Settings(int trainingWindowDays, int exposureWindowDays, double halfLifeDays, IncrementalTerms terms) {
+            this(trainingWindowDays, exposureWindowDays, halfLifeDays, terms, List.of());
         }
     }
 
@@ -139,14 +152,16 @@ public final class IncrementalTraining {
             // Nobody was touched: every conversion has an empty journey, credited to (none) by any
             // model. The empty model says so rather than failing the night.
             IncrementalModel none = new IncrementalModel(List.of(), terms, new double[terms.size()], 0, zone);
-            return new Fit(none, List.of(), 0, 0, 0, 0, 0, List.of());
+            return new Fit(none, List.of(), 0, 0, 0, 0, 0, List.of(), 0);
         }
         Dataset<Row> persons = persons(touches, conversions, channels, from, to);
         persons = Bootstrap.keyed(persons, bootstrap == null ? null : personKeys)
                 .select(col(Bootstrap.PERSON_KEY), col("one_id"), col("events"));
         int tasks = persons.sparkSession().sparkContext().defaultParallelism();
-        ExactSums sums = sums(persons, terms, (int) from.toEpochDay(), days, bootstrap, tasks);
-        return choose(sums, terms, channels, settings.terms(), zone, people, days, bootstrap);
+        Calibration calibration = Calibration.of(settings.experiments(), channels, terms, from, to);
+        ExactSums sums =
+                sums(persons, new PersonSums(terms, (int) from.toEpochDay(), days, calibration), bootstrap, tasks);
+        return choose(sums, terms, calibration, channels, settings.terms(), zone, people, days, bootstrap);
     }
 
     private static Column date(LocalDate d) {
@@ -257,16 +272,14 @@ public final class IncrementalTraining {
      * The folds' and the replicates' sums: slot k &lt; {@link IncrementalSpecs#FOLDS} holds fold k's
      * persons once, slot FOLDS + b every person {@code w_b} times. One pass over the persons.
      */
-    static ExactSums sums(
-            Dataset<Row> persons, ExposureTerms terms, int from, int days, Bootstrap bootstrap, int tasks) {
+    static ExactSums sums(Dataset<Row> persons, PersonSums person, Bootstrap bootstrap, int tasks) {
         int replicates = bootstrap == null ? 0 : bootstrap.replicates();
-        int width = PersonSums.width(terms.size());
+        int width = person.width();
         int slots = IncrementalSpecs.FOLDS + replicates;
         return persons.javaRDD()
                 .coalesce(Math.max(1, tasks))
                 .mapPartitions((Iterator<Row> rows) -> {
                     ExactSums acc = new ExactSums(slots * width);
-                    PersonSums person = new PersonSums(terms, from, days);
                     int[] counts = new int[replicates];
                     while (rows.hasNext()) {
                         add(acc, person, rows.next(), width, bootstrap, counts);
@@ -351,6 +364,7 @@ public final class IncrementalTraining {
     private static Fit choose(
             ExactSums sums,
             ExposureTerms terms,
+            Calibration calibration,
             List<String> channels,
             IncrementalTerms settings,
             ZoneId zone,
@@ -358,7 +372,7 @@ public final class IncrementalTraining {
             int days,
             Bootstrap bootstrap) {
         int f = terms.size();
-        int width = PersonSums.width(f);
+        int width = PersonSums.width(f) + calibration.width();
         int[] foldSlots = new int[IncrementalSpecs.FOLDS];
         double[][] folds = new double[IncrementalSpecs.FOLDS][];
         for (int k = 0; k < foldSlots.length; k++) {
@@ -376,35 +390,28 @@ public final class IncrementalTraining {
         }
         double variance = all[PersonSums.EXPOSED_DAYS] > 0 ? scores[best] / all[PersonSums.EXPOSED_DAYS] : 0;
         double baseline = IncrementalSpecs.baseline(all);
-        if (LOG.isInfoEnabled() && specs.size() > 1) {
-            StringBuilder b = new StringBuilder("incremental fit: held-out deviance over the best, per specification:");
-            for (int s : order(scores, best)) {
-                b.append(String.format(
-                        java.util.Locale.ROOT,
-                        " %s %.2f;",
-                        specs.get(s).name(),
-                        variance > 0 ? (scores[s] - scores[best]) / variance : 0));
-            }
-            LOG.info(b.toString());
-        }
+        logDeviances(specs, scores, best, variance);
         List<IncrementalSpecs.Scored> kept = new ArrayList<>();
         for (int s : order(scores, best)) {
             double deviance = variance > 0 ? (scores[s] - scores[best]) / variance : 0;
             if (s == best || deviance <= settings.specTolerance()) {
                 double[] theta = IncrementalSpecs.fit(specs.get(s), all, f);
+                double[] causal = calibration.causal(terms, theta, all, -1);
                 kept.add(new IncrementalSpecs.Scored(
                         specs.get(s),
                         scores[s],
                         deviance,
-                        new IncrementalModel(channels, terms, theta, baseline, zone)));
+                        new IncrementalModel(channels, terms, theta, causal, baseline, zone)));
             }
         }
         List<IncrementalModel> replicates = new ArrayList<>();
         for (int b = 0; bootstrap != null && b < bootstrap.replicates(); b++) {
             double[] s = IncrementalSpecs.slotSums(sums, width, IncrementalSpecs.FOLDS + b);
             double[] theta = IncrementalSpecs.fit(specs.get(best), s, f);
-            replicates.add(new IncrementalModel(channels, terms, theta, IncrementalSpecs.baseline(s), zone));
+            double[] causal = calibration.causal(terms, theta, s, b);
+            replicates.add(new IncrementalModel(channels, terms, theta, causal, IncrementalSpecs.baseline(s), zone));
         }
+        calibration.log(terms, kept.get(0).model(), all);
         long personDays = people * days;
         return new Fit(
                 kept.get(0).model(),
@@ -414,7 +421,24 @@ public final class IncrementalTraining {
                 Math.round(all[PersonSums.EXPOSED_DAYS]),
                 Math.round(all[PersonSums.PURCHASES]),
                 Math.round(all[PersonSums.PURCHASES] - all[PersonSums.EXPOSED_PURCHASES]),
-                List.copyOf(replicates));
+                List.copyOf(replicates),
+                calibration.size());
+    }
+
+    /** Logs every specification's held-out deviance over the best's. */
+    private static void logDeviances(List<IncrementalSpecs.Spec> specs, double[] scores, int best, double variance) {
+        if (!LOG.isInfoEnabled() || specs.size() < 2) {
+            return;
+        }
+        StringBuilder b = new StringBuilder("incremental fit: held-out deviance over the best, per specification:");
+        for (int s : order(scores, best)) {
+            b.append(String.format(
+                    java.util.Locale.ROOT,
+                    " %s %.2f;",
+                    specs.get(s).name(),
+                    variance > 0 ? (scores[s] - scores[best]) / variance : 0));
+        }
+        LOG.info(b.toString());
     }
 
     private static double[] ridges(IncrementalTerms settings) {

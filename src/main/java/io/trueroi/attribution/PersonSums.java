@@ -14,7 +14,9 @@ import java.util.Arrays;
  * once to units: the same person gives the same units on any partitioning. Cost: per exposed
  * person-day, the window's touches × half-lives plus (active terms)² / 2 multiply-adds.
  */
-final class PersonSums {
+final class PersonSums implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     static final int UNEXPOSED_DAYS = 0;
     static final int PURCHASES = 1;
     static final int EXPOSED_PURCHASES = 2;
@@ -26,22 +28,34 @@ final class PersonSums {
     private final int from;
     private final int days;
     private final int size;
+    private final Calibration calibration;
     /** Reused per person: a day's terms, all F of them. */
     private final double[] x;
+
+    PersonSums(ExposureTerms terms, int from, int days) {
+        this(terms, from, days, Calibration.none(terms));
+    }
 
     /**
      * @param from the first day of the training window, epoch day
      * @param days the training window's length
+     * @param calibration the experiments whose sums follow the layout's main part
      */
-    PersonSums(ExposureTerms terms, int from, int days) {
+    PersonSums(ExposureTerms terms, int from, int days, Calibration calibration) {
         this.terms = terms;
         this.from = from;
         this.days = days;
         this.size = terms.size();
+        this.calibration = calibration;
         this.x = new double[size];
     }
 
-    /** Entries of a slot for {@code f} terms. */
+    /** Entries of this person's slot: the main layout, then the calibration's. */
+    int width() {
+        return width(size) + calibration.width();
+    }
+
+    /** Entries of a slot's main layout for {@code f} terms. */
     static int width(int f) {
         return HEAD + 2 * f + f * (f + 1) / 2;
     }
@@ -119,7 +133,63 @@ final class PersonSums {
                 }
             }
         }
-        return entries(active, sx, sxy, sxx, new double[] {days - exposedDays, allY, exposedY, exposedDays, exposedY2});
+        Entries e = entries(
+                active, sx, sxy, sxx, new double[] {days - exposedDays, allY, exposedY, exposedDays, exposedY2});
+        for (int k = 0; k < calibration.size(); k++) {
+            addTest(e, k, touchDay, touchChannel, touchCount, buyDay, buyCount);
+        }
+        return e;
+    }
+
+    /**
+     * Test k's sums for a person the channel touched during the test: B, the purchases of the
+     * test's days in the window, and per own term of the channel, its values on those days minus
+     * their values without the channel's touches of the test's days.
+     */
+    private void addTest(
+            Entries e, int k, int[] touchDay, int[] touchChannel, long[] touchCount, int[] buyDay, long[] buyCount) {
+        Calibration.Test test = calibration.tests().get(k);
+        int c = test.channel();
+        boolean treated = false;
+        for (int i = 0; i < touchDay.length; i++) {
+            treated |= touchChannel[i] == c && touchDay[i] >= test.from() && touchDay[i] <= test.to();
+        }
+        int first = Math.max(test.from(), from);
+        int last = Math.min(test.to(), from + days - 1);
+        if (!treated || first > last) {
+            return;
+        }
+        double bought = 0;
+        for (int i = 0; i < buyDay.length; i++) {
+            bought += buyDay[i] >= first && buyDay[i] <= last ? buyCount[i] : 0;
+        }
+        int h = terms.halfLives().length;
+        double[] a = new double[h + 1];
+        for (int t = first; t <= last; t++) {
+            double before = 0;
+            double all = 0;
+            for (int i = 0; i < touchDay.length && touchDay[i] <= t; i++) {
+                int age = t - touchDay[i];
+                if (touchChannel[i] != c || age >= terms.window()) {
+                    continue;
+                }
+                double primary = touchCount[i] * terms.decay(terms.primary(), age);
+                all += primary;
+                if (touchDay[i] < test.from()) {
+                    before += primary;
+                    continue;
+                }
+                for (int j = 0; j < h; j++) {
+                    a[j] += touchCount[i] * terms.decay(j, age);
+                }
+            }
+            a[h] += Math.log1p(all) - Math.log1p(before);
+        }
+        int at = calibration.offset(size, k);
+        e.put(at, bought);
+        for (int j = 0; j <= h; j++) {
+            e.put(at + 1 + j, a[j]);
+        }
     }
 
     /** The terms that can be non-zero for a person who touched these channels, ascending. */
@@ -137,7 +207,7 @@ final class PersonSums {
 
     private Entries entries(int[] active, double[] sx, double[] sxy, double[] sxx, double[] head) {
         int m = active.length;
-        Entries e = new Entries(HEAD + 2 * m + sxx.length);
+        Entries e = new Entries(HEAD + 2 * m + sxx.length + calibration.width());
         for (int i = 0; i < HEAD; i++) {
             e.put(i, head[i]);
         }

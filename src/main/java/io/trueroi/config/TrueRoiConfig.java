@@ -43,6 +43,7 @@ public final class TrueRoiConfig {
     private final Map<String, BigDecimal> fxRates;
     private final JourneySettings journeys;
     private final List<ChannelRule> channels;
+    private final List<Experiment> experiments;
     private final AttributionSettings attribution;
     private final MartSettings marts;
     private final RunSettings runs;
@@ -64,6 +65,7 @@ public final class TrueRoiConfig {
         this.fxRates = readFx(c);
         this.journeys = JourneySettings.read(c);
         this.channels = ChannelRule.readAll(c);
+        this.experiments = Experiment.readAll(c, channels);
         this.attribution = AttributionSettings.read(c);
         this.marts = MartSettings.read(c);
         this.runs = RunSettings.read(c);
@@ -128,6 +130,11 @@ public final class TrueRoiConfig {
     /** The channel taxonomy, in order (first match wins). */
     public List<ChannelRule> channels() {
         return channels;
+    }
+
+    /** The lift experiments that calibrate the incremental model, in order. */
+    public List<Experiment> experiments() {
+        return experiments;
     }
 
     public AttributionSettings attribution() {

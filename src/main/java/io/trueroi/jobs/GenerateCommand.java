@@ -124,6 +124,9 @@ final class GenerateCommand extends BaseCommand {
             }
         });
         printer.printf("  ground_truth.json, world.conf and channels.conf (its channel rules: --conf) written%n");
+        if (!world.experiments().isEmpty()) {
+            printer.printf("  experiments.conf (its holdout tests' results: --conf) written%n");
+        }
         printer.flush();
         return 0;
     }

@@ -303,6 +303,9 @@ public final class GenerateAction {
         writeTruth(lost, claims, counters);
         writeText(new Path(out, "world.conf"), world.spec().text());
         writeText(new Path(out, "channels.conf"), world.spec().channelRules());
+        if (!world.spec().experiments().isEmpty()) {
+            writeText(new Path(out, "experiments.conf"), HoldoutTests.measure(spark, group, people, w));
+        }
         Dataset<Row> perConversion = people.flatMap(
                 (FlatMapFunction<Long, Row>) p -> conversionTruthLines(w, p).iterator(), Encoders.row(LINE));
         JobGroup.run(

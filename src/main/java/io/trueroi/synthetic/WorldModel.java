@@ -29,6 +29,11 @@ import java.util.function.IntPredicate;
  * both have a touch in the window, Δ counted from the later of their latest touches. {@code U(i, t)}
  * is uniform and depends only on (seed, i, t).
  *
+ * <p><b>Holdout tests.</b> Of the people a tested channel would touch on a test's days
+ * ({@code world.experiments}), a random share (a draw of their own) is held out: their clicks of
+ * that channel on those days do not happen. The world, its exports and its truth are the world
+ * with the test run.
+ *
  * <p><b>Ground truth.</b> Removing channel c means simulating the same person with c's touches
  * deleted and the same U: a purchase is lost when {@code p_without_c(t) ≤ U(i, t) < p(t)}. The
  * conversions and net revenue lost per channel are summed over people
@@ -42,6 +47,12 @@ public final class WorldModel implements Serializable {
 
     /** One purchase: day, time, amount in cents of CNY before refunds, refund cents, store (-1 online). */
     public record Purchase(int day, long epochSecond, long cents, long refundCents, int store) {}
+
+    /** {@link #group}: not in the test's audience, treated, held out. */
+    public static final int OUTSIDE = -1;
+
+    public static final int TREATED = 0;
+    public static final int HELD_OUT = 1;
 
     private final WorldSpec spec;
     private final long seed;
@@ -146,7 +157,43 @@ public final class WorldModel implements Serializable {
         return from.plusDays(d).toEpochDay() * 86_400L - 8 * 3_600L;
     }
 
+    /**
+     * The person's clicks as they happened: as drawn, less the clicks of a channel on the days of
+     * a holdout test the person was held out of ({@link #group}).
+     */
     public List<Touch> touches(long person) {
+        List<Touch> drawn = drawn(person);
+        List<WorldSpec.Holdout> tests = spec.experiments();
+        for (int e = 0; e < tests.size(); e++) {
+            if (group(person, drawn, e) == HELD_OUT) {
+                WorldSpec.Holdout test = tests.get(e);
+                int first = index(test.from());
+                drawn.removeIf(t -> t.channel() == test.channel() && t.day() >= first && t.day() < first + test.days());
+            }
+        }
+        return drawn;
+    }
+
+    /**
+     * The person's group in holdout test e, from the clicks as drawn: in the audience when the
+     * test's channel would touch them on its days; held out with the test's share, by a draw of
+     * their own.
+     */
+    public int group(long person, List<Touch> drawn, int e) {
+        WorldSpec.Holdout test = spec.experiments().get(e);
+        int first = index(test.from());
+        boolean audience = false;
+        for (Touch t : drawn) {
+            audience |= t.channel() == test.channel() && t.day() >= first && t.day() < first + test.days();
+        }
+        if (!audience) {
+            return OUTSIDE;
+        }
+        return uniform(person, 60 + e, 0) < test.share() ? HELD_OUT : TREATED;
+    }
+
+    /** The person's clicks as drawn, before any holdout test. */
+    public List<Touch> drawn(long person) {
         SplittableRandom r = new SplittableRandom(seed ^ (person * 0x9E3779B97F4A7C15L));
         List<Touch> out = new ArrayList<>();
         if (isBot(person)) {

@@ -68,6 +68,7 @@ public record WorldSpec(
         double organicSigma,
         List<Synergy> synergies,
         Map<String, PlatformClaims.Rule> claimRules,
+        List<Holdout> experiments,
         String text)
         implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -93,7 +94,8 @@ public record WorldSpec(
             "bot-every",
             "channels",
             "distortions",
-            "claims");
+            "claims",
+            "experiments");
     private static final Set<String> CLAIM_KEYS = Set.of("click-window-days", "view-window-days", "view-rate", "sees");
     private static final Set<String> CHANNEL_KEYS = Set.of(
             "name",
@@ -130,6 +132,19 @@ public record WorldSpec(
         /** The campaign ids of this channel start with this, and no other channel's do. */
         public String campaignIdPrefix() {
             return campaignPrefix + "_cmp_";
+        }
+    }
+
+    /**
+     * A randomized holdout run in the world: of the people the channel (index) touches during the
+     * test's days, a random {@code share} never see its ads on those days.
+     */
+    public record Holdout(int channel, LocalDate from, int days, double share) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** The test's last day. */
+        public LocalDate to() {
+            return from.plusDays(days - 1L);
         }
     }
 
@@ -310,6 +325,7 @@ public record WorldSpec(
                     sigma,
                     synergies(d, channels),
                     claimRules(w),
+                    experiments(w, channels, from, to),
                     text);
         }
 
@@ -437,6 +453,46 @@ public record WorldSpec(
                         idx[1],
                         number(s, at, "lift", 0, 1, true),
                         s.hasPath("half-life-days") ? number(s, at, "half-life-days", 0, 10_000, false) : 7));
+            }
+            return List.copyOf(out);
+        }
+
+        /** {@code world.experiments}: holdout tests, each of a channel over days of the world. */
+        List<Holdout> experiments(Config w, List<Channel> channels, LocalDate from, LocalDate to) {
+            if (!w.hasPath("experiments")) {
+                return List.of();
+            }
+            List<? extends ConfigObject> list;
+            try {
+                list = w.getObjectList("experiments");
+            } catch (ConfigException.WrongType e) {
+                throw error("world.experiments", "must be a list of { channel, from, days, holdout } objects");
+            }
+            List<Holdout> out = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String at = "world.experiments[" + i + "]";
+                Config x = list.get(i).toConfig();
+                unknown(x, Set.of("channel", "from", "days", "holdout"), at);
+                String name = string(x, at, "channel");
+                int c = -1;
+                for (int k = 0; k < channels.size(); k++) {
+                    c = channels.get(k).name().equals(name) ? k : c;
+                }
+                if (c < 0) {
+                    throw error(at + ".channel", "is not a channel of this world, cannot be: " + name);
+                }
+                LocalDate start = date(x, at, "from");
+                if (start.isBefore(from) || start.isAfter(to)) {
+                    throw error(
+                            at + ".from",
+                            "must be a day of the world, " + from + " .. " + to + ", cannot be: " + start);
+                }
+                long days = integer(x, at, "days", 1, to.toEpochDay() - start.toEpochDay() + 1);
+                double share = number(x, at, "holdout", 0, 1, false);
+                if (share == 1) {
+                    throw error(at + ".holdout", "must be below 1: a test needs a treated group, cannot be: 1");
+                }
+                out.add(new Holdout(c, start, (int) days, share));
             }
             return List.copyOf(out);
         }

@@ -89,4 +89,46 @@ class IncrementalModelTest {
         assertEquals(0.31629, a, 1e-5, "the hand figure");
         assertArrayEquals(new double[] {a, 0.3}, model().lifts(), 1e-12);
     }
+
+    /**
+     * A calibrated channel: an experiment found a's causal coefficients a quarter of the fitted ones
+     * (φ_a = θ_a / 4; b and the synergy as fitted). For the first journey, a's own terms add
+     * 0.1·1.25 + 0.2·1.5 + 0.05·0.91629 = 0.47081 to p: a quarter, 0.11770, is a's effect, and the
+     * other 0.35311 joins the baseline (0.1 + 0.35311 = 0.45311). The conversion's probability,
+     * drops plus baseline, is the fitted one: 0.1 + 0.47081 + 0.3·0.70711 + 0.04·1.02988 = 0.82414.
+     */
+    @Test
+    void aCalibratedChannelKeepsItsEffectAndGivesTheRestOfItsAssociationToTheBaseline() {
+        IncrementalModel fitted = model();
+        ExposureTerms terms = fitted.terms();
+        double[] phi = fitted.coefficients();
+        for (int t : new int[] {terms.decayTerm(0, 0), terms.decayTerm(0, 1), terms.saturationTerm(0)}) {
+            phi[t] /= 4;
+        }
+        IncrementalModel calibrated =
+                new IncrementalModel(List.of("a", "b"), terms, fitted.coefficients(), phi, 0.1, UTC);
+        Touches journey = Touches.of(
+                new String[] {"a", "b", "a"},
+                new long[] {micros(D.minusDays(2)), micros(D.minusDays(1)), micros(D)},
+                null);
+        journey.day((int) D.toEpochDay());
+        double[] weights = new double[3];
+        calibrated.conversionWeights(journey, weights);
+        double own = 0.1 * 1.25 + 0.2 * 1.5 + 0.05 * Math.log(2.5);
+        double synergy = 0.04 * Math.sqrt(1.5 * Math.pow(2, -0.5));
+        double dropB = 0.3 * Math.pow(2, -0.5) + synergy;
+        assertEquals(0.47081, own, 1e-5, "the hand figure");
+        assertArrayEquals(
+                new double[] {(own / 4 + synergy) * 0.125 / 0.425, dropB, (own / 4 + synergy) * 0.3 / 0.425},
+                weights,
+                1e-12);
+        assertEquals(0.45311, calibrated.baselineWeight(journey), 1e-5);
+        assertEquals(
+                0.82414,
+                weights[0] + weights[1] + weights[2] + calibrated.baselineWeight(journey) - synergy,
+                1e-5,
+                "the fitted probability, the synergy counted once");
+        assertEquals(fitted.lifts()[0] / 4, calibrated.lifts()[0], 1e-15);
+        assertEquals(fitted.lifts()[1], calibrated.lifts()[1], 0.0);
+    }
 }

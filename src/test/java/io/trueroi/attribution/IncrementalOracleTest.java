@@ -238,6 +238,63 @@ class IncrementalOracleTest {
         }
     }
 
+    /**
+     * A lift experiment of channel a over days 8 to 21 of the window measured a lift of 5% (5 of
+     * 100 treated conversions). The causal coefficient of a must be its fitted one scaled so that
+     * a's incremental conversions in the test equal 5% of B: φ_a = θ_a · 0.05·B / (θ_a·a_e) =
+     * 0.05·B / a_e, with B (the purchases of the test's days of the people with a valid touch of a
+     * in the test) and a_e (over those people and days, the decayed exposure to a's touches of the
+     * test's days) computed here from their definition ({@link Calibration}). The fitted
+     * coefficients, and the other channels, are those of the fit without the experiment.
+     */
+    @Test
+    void anExperimentSetsItsChannelsLevelFromSumsComputedByDefinition(SparkSession spark) {
+        LocalDate testFrom = TO.minusDays(21);
+        LocalDate testTo = TO.minusDays(8);
+        IncrementalTraining.Settings settings = new IncrementalTraining.Settings(
+                TRAINING_DAYS,
+                EXPOSURE_DAYS,
+                HALF_LIFE,
+                io.trueroi.config.IncrementalTerms.linear(HALF_LIFE),
+                List.of(new io.trueroi.config.Experiment("t", "a", testFrom, testTo, "holdout", 100, 5, 0, 10, 0.9)));
+        java.util.Set<String> treated = new java.util.TreeSet<>();
+        for (Row t : touches) {
+            LocalDate day = t.getDate(1).toLocalDate();
+            if (!t.getBoolean(4) && t.getString(2).equals("a") && !day.isBefore(testFrom) && !day.isAfter(testTo)) {
+                treated.add(t.getString(0));
+            }
+        }
+        double bought = 0;
+        for (Row c : conversions) {
+            LocalDate day = c.getDate(1).toLocalDate();
+            bought += treated.contains(c.getString(0)) && !day.isBefore(testFrom) && !day.isAfter(testTo) ? 1 : 0;
+        }
+        double exposure = 0;
+        for (Row t : touches) {
+            LocalDate day = t.getDate(1).toLocalDate();
+            if (t.getBoolean(4) || !t.getString(2).equals("a") || day.isBefore(testFrom) || day.isAfter(testTo)) {
+                continue;
+            }
+            for (int age = 0; age < EXPOSURE_DAYS && !day.plusDays(age).isAfter(testTo); age++) {
+                exposure += Math.pow(2, -age / HALF_LIFE);
+            }
+        }
+        IncrementalTraining.Fit plain = fit(spark, 3);
+        IncrementalTraining.Fit calibrated = fit(spark, 3, settings);
+        assertEquals(1, calibrated.experiments());
+        assertArrayEquals(plain.model().coefficients(), calibrated.model().coefficients(), 0.0);
+        double[] phi = calibrated.model().causalCoefficients();
+        double[] theta = plain.model().coefficients();
+        assertEquals(0.05 * bought / exposure, phi[0], 1e-12, "a, from B = " + bought + ", a_e = " + exposure);
+        assertEquals(theta[1], phi[1], 0.0, "b as fitted");
+        assertEquals(theta[2], phi[2], 0.0, "c as fitted");
+        long drawn = calibrated.replicates().stream()
+                .mapToDouble(m -> m.causalCoefficients()[0])
+                .distinct()
+                .count();
+        assertEquals(10, drawn, "each replicate draws its own lift from the test's interval");
+    }
+
     /** One person-day of the training window: its person's fold, purchases and terms. */
     private record PersonDay(int fold, boolean exposed, double y, double[] x) {}
 

@@ -200,6 +200,41 @@ class TrueRoiConfigTest {
                 tolerance);
     }
 
+    /**
+     * A lift experiment reads with its lift and error (z of 90% = 1.6449: (70 − 10) / (2 × 1.6449)
+     * / 400 = 0.045596 by hand); each bad field names the list element's key and its file.
+     */
+    @Test
+    void experimentsAreCheckedByKey() throws Exception {
+        assertEquals(List.of(), TrueRoiConfig.load(List.of(), ENV).experiments(), "shipped: none");
+        String ok = "trueroi.experiments = [ { name = t1, channel = \"Baidu SEM\", from = \"2026-09-01\","
+                + " to = \"2026-09-14\", treated-conversions = 400, incremental-conversions = 40, lo = 10,"
+                + " hi = 70 } ]";
+        Experiment e = TrueRoiConfig.load(List.of(conf(ok)), ENV).experiments().get(0);
+        assertEquals("Baidu SEM", e.channel());
+        assertEquals("holdout", e.design());
+        assertEquals(0.90, e.level());
+        assertEquals(0.1, e.lift(), 1e-15);
+        assertEquals(60 / (2 * 1.6448536269514722) / 400, e.liftStandardError(), 1e-12);
+        Map<String, String> cases = Map.of(
+                ok.replace("Baidu SEM", "Baidu"), "channel: is no channel of trueroi.channels, cannot be: Baidu",
+                ok.replace("2026-09-14", "2026-08-30"), "to: must not be before from",
+                ok.replace("lo = 10", "lo = 50"), "lo: must be below hi with incremental-conversions between",
+                ok.replace("treated-conversions = 400", "treated-conversions = 0"),
+                        "treated-conversions: must be above 0",
+                ok.replace("hi = 70", "hi = 70, level = 90"), "level: must be between 0 and 1",
+                ok.replace("hi = 70", "hi = 70, colour = red"), "colour: unknown key",
+                ok.replace("name = t1, ", ""), "name: is required",
+                ok.replace("2026-09-01", "Sept 1"), "from: must be a date YYYY-MM-DD");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            String message = error(c.getKey(), ENV);
+            assertTrue(message.startsWith("trueroi.experiments[0]." + c.getValue()), message);
+            assertTrue(message.contains(".conf: 1"), "names the file and line: " + message);
+        }
+        String twice = error(ok.replace("} ]", "}, " + ok.substring(ok.indexOf('{'))), ENV);
+        assertTrue(twice.startsWith("trueroi.experiments[1].name: names another experiment already"), twice);
+    }
+
     /** Lifetime value: days by default, weeks as seven days; a unit or rate out of range names its key. */
     @Test
     void clvSettingsAreCheckedByKey() throws Exception {

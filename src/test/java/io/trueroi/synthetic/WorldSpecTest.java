@@ -202,7 +202,13 @@ class WorldSpecTest {
                 "distortions { synergy = [ { channels = [A, A], lift = 0.1 } ] }",
                         "world.distortions.synergy[0].channels: must name two different",
                 "distortions { warp = 1 }", "world.distortions.warp: unknown key",
-                "colour = blue", "world.colour: unknown key");
+                "colour = blue", "world.colour: unknown key",
+                "experiments = [ { channel = C, from = \"2026-09-01\", days = 3, holdout = 0.1 } ]",
+                        "world.experiments[0].channel: is not a channel of this world, cannot be: C",
+                "experiments = [ { channel = A, from = \"2026-09-08\", days = 4, holdout = 0.1 } ]",
+                        "world.experiments[0].days: must be between 1 and 3",
+                "experiments = [ { channel = A, from = \"2026-09-01\", days = 3, holdout = 1 } ]",
+                        "world.experiments[0].holdout: must be below 1");
         cases.forEach((extra, message) -> {
             ConfigError e = assertThrows(ConfigError.class, () -> hand(extra));
             assertTrue(e.getMessage().startsWith("world spec hand.conf: " + message), e.getMessage());
@@ -215,5 +221,48 @@ class WorldSpecTest {
         assertTrue(e.getMessage().contains("world.channels[1].platform: must be one of"), e.getMessage());
         e = assertThrows(ConfigError.class, () -> WorldSpec.load("/no/such/world.conf"));
         assertTrue(e.getMessage().contains("no such file, and not a shipped world"), e.getMessage());
+    }
+
+    /**
+     * A holdout test removes exactly the held-out audience's clicks of its channel on its days:
+     * every other click of every person is the one drawn, the treated keep theirs, and the share
+     * held out is the spec's (1,000 people of a 10-day world with a 4-day test of A, half held out:
+     * the count must lie within 4 standard deviations of half the audience).
+     */
+    @Test
+    void aHoldoutTestRemovesOnlyTheHeldOutAudiencesClicksOfItsChannelOnItsDays() {
+        WorldModel w = hand("experiments = [ { channel = A, from = \"2026-09-03\", days = 4, holdout = 0.5 } ]");
+        int[] groups = new int[2];
+        for (long p = 0; p < 1_000; p++) {
+            List<WorldModel.Touch> drawn = w.drawn(p);
+            int g = w.group(p, drawn, 0);
+            List<WorldModel.Touch> expected = new ArrayList<>(drawn);
+            if (g == WorldModel.HELD_OUT) {
+                expected.removeIf(t -> t.channel() == 0 && t.day() >= 2 && t.day() <= 5);
+                assertTrue(expected.size() < drawn.size(), "an audience member had a click to remove");
+            }
+            List<org.apache.spark.sql.Row> rows = HoldoutTests.rows(w, p);
+            if (g != WorldModel.OUTSIDE) {
+                groups[g]++;
+                long onDays = w.purchases(p, w.touches(p), -1).stream()
+                        .filter(u -> u.day() >= 2 && u.day() <= 5)
+                        .count();
+                assertEquals(
+                        List.of(org.apache.spark.sql.RowFactory.create(
+                                0, g, onDays, rows.get(0).getLong(3))),
+                        rows);
+                assertTrue(g == WorldModel.TREATED || rows.get(0).getLong(3) == 0, "the held out saw nothing to cause");
+                assertTrue(rows.get(0).getLong(3) <= onDays);
+            } else {
+                assertEquals(List.of(), rows, "not in the read-out");
+                assertTrue(drawn.stream().noneMatch(t -> t.channel() == 0 && t.day() >= 2 && t.day() <= 5));
+            }
+            assertEquals(expected, w.touches(p), "person " + p);
+        }
+        int audience = groups[0] + groups[1];
+        assertTrue(audience > 100, "A touches people in the test: " + audience);
+        assertTrue(
+                Math.abs(groups[1] - audience / 2.0) < 4 * Math.sqrt(audience / 4.0),
+                "held out " + groups[1] + " of " + audience);
     }
 }
