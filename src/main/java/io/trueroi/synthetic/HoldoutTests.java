@@ -42,10 +42,14 @@ final class HoldoutTests {
     static String measure(SparkSession spark, String group, Dataset<Long> people, WorldModel w) {
         Dataset<Row> rows =
                 people.flatMap((FlatMapFunction<Long, Row>) p -> rows(w, p).iterator(), Encoders.row(ROW));
-        List<Row> sums = JobGroup.run(spark, group, "generate: read out holdout tests", () -> rows.groupBy(
-                        "test", "grp")
-                .agg(count(lit(1)), sum("conversions"), sum(col("conversions").multiply(col("conversions"))))
-                .collectAsList());
+        List<Row> sums =
+                JobGroup.run(spark, group, "generate: read out holdout tests", () -> rows.groupBy("test", "grp")
+                        .agg(
+                                count(lit(1)),
+                                sum("conversions"),
+                                sum(col("conversions").multiply(col("conversions"))),
+                                sum("caused"))
+                        .collectAsList());
         return conf(w.spec(), sums);
     }
 

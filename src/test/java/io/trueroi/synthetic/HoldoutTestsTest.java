@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A holdout test's read-out, by hand, and its file read back as {@code trueroi.experiments}. */
+@org.junit.jupiter.api.extension.ExtendWith(io.trueroi.testing.SharedSpark.class)
 class HoldoutTestsTest {
     @TempDir
     Path tmp;
@@ -60,5 +61,33 @@ class HoldoutTestsTest {
         assertEquals(-0.65, e.lo());
         assertEquals(8.65, e.hi());
         assertEquals(0.90, e.level());
+    }
+
+    /**
+     * The Spark read-out of 3,000 people of the hand world equals the file made from the same
+     * people's rows summed here in plain Java.
+     */
+    @Test
+    void theSparkReadOutSumsEveryPersonsRows(org.apache.spark.sql.SparkSession spark) {
+        WorldModel w =
+                WorldSpecTest.hand("experiments = [ { channel = A, from = \"2026-09-03\", days = 4, holdout = 0.5 } ]");
+        long[][] sums = new long[2][4];
+        for (long p = 0; p < 3_000; p++) {
+            for (org.apache.spark.sql.Row r : HoldoutTests.rows(w, p)) {
+                long[] g = sums[r.getInt(1)];
+                g[0]++;
+                g[1] += r.getLong(2);
+                g[2] += r.getLong(2) * r.getLong(2);
+                g[3] += r.getLong(3);
+            }
+        }
+        List<org.apache.spark.sql.Row> rows = List.of(
+                RowFactory.create(0, 0, sums[0][0], sums[0][1], sums[0][2], sums[0][3]),
+                RowFactory.create(0, 1, sums[1][0], sums[1][1], sums[1][2], sums[1][3]));
+        assertTrue(sums[0][3] > 0, "A caused some of the treated group's conversions");
+        assertEquals(
+                HoldoutTests.conf(w.spec(), rows),
+                HoldoutTests.measure(
+                        spark, "test", spark.range(0, 3_000, 1, 3).as(org.apache.spark.sql.Encoders.LONG()), w));
     }
 }
