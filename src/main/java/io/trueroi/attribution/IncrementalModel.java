@@ -17,8 +17,11 @@ import java.util.Map;
  * touches are removed: c's decay and saturation terms and every synergy it is part of (removing
  * either channel of a pair removes the pair's term, as the synthetic worlds' truth defines it).
  * The baseline keeps {@code b}, credited to the row {@code (baseline)} ({@link Credits#BASELINE}).
- * Without synergy the drops add up to the probability; with one, {@link Credits} scales the drops
- * and the baseline to one conversion. Within a channel the drop is split among its touches by each
+ * Each drop over the probability is the chance the conversion is lost without that channel, the
+ * truth's definition. Without synergy the drops and {@code b} add up to the probability; with one,
+ * each channel of a pair holds the whole synergy, so the drops count it twice and the baseline's
+ * weight is {@code b} less the synergy (at least 0): the rows still sum to the probability, and
+ * each channel's credit stays its chance of being needed. Within a channel the drop is split among its touches by each
  * touch's own decay terms. A negative drop (a synergy fitted negative outweighing the channel)
  * counts as 0. Only the journey's own touches count (a touch counts toward one conversion).
  *
@@ -224,14 +227,14 @@ public final class IncrementalModel implements AttributionModel {
     /** The baseline, plus the association of calibrated channels that is not their effect. */
     @Override
     public double baselineWeight(Touches journey) {
-        if (!calibrated) {
+        if (!calibrated && terms.pairCount() == 0) {
             return Math.max(0, baseline);
         }
         int n = journey.size();
         double[] x = terms(journey, new int[n], new int[n]);
         double organic = baseline;
         for (int t = 0; t < theta.length; t++) {
-            organic += (theta[t] - causal[t]) * x[t];
+            organic += terms.isSynergy(t) ? -theta[t] * x[t] : (theta[t] - causal[t]) * x[t];
         }
         return Math.max(0, organic);
     }

@@ -205,7 +205,7 @@ public final class IncrementalTraining {
      * Official Account follow or scan, a WeCom add) also tie a person's identities, so purchases
      * become visible after them: paired with a medium, that reads as a synergy it did not cause.
      */
-    private static List<int[]> pairs(
+    static List<int[]> pairs(
             Dataset<Row> touchpoints, Dataset<Row> touches, List<String> channels, IncrementalTerms terms) {
         if (!terms.auto() || terms.synergyMaxPairs() == 0 || channels.size() < 2) {
             return List.of();

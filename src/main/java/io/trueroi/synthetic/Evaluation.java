@@ -374,12 +374,20 @@ public final class Evaluation {
     /** The results as a printed table, best conversion MAE first. */
     public static String table(List<Result> results) {
         StringBuilder b = new StringBuilder(String.format(
-                "%-16s %9s %9s  %-30s %9s %9s  %-30s %8s%n",
-                "model", "conv MAE", "conv max", "(channel)", "rev MAE", "rev max", "(channel)", "coverage"));
+                "%-16s %9s %9s  %-30s %9s %9s  %-30s %8s %9s%n",
+                "model",
+                "conv MAE",
+                "conv max",
+                "(channel)",
+                "rev MAE",
+                "rev max",
+                "(channel)",
+                "coverage",
+                "median ½w"));
         results.stream()
                 .sorted((x, y) -> Double.compare(x.conversionMae(), y.conversionMae()))
                 .forEach(r -> b.append(String.format(
-                        "%-16s %9.4f %9.4f  %-30s %9.4f %9.4f  %-30s %8.2f%n",
+                        "%-16s %9.4f %9.4f  %-30s %9.4f %9.4f  %-30s %8.2f %9.3f%n",
                         r.model(),
                         r.conversionMae(),
                         r.conversionMaxError(),
@@ -387,7 +395,8 @@ public final class Evaluation {
                         r.revenueMae(),
                         r.revenueMaxError(),
                         r.revenueWorst(),
-                        r.coverage())));
+                        r.coverage(),
+                        r.medianHalfWidth())));
         return b.toString();
     }
 }

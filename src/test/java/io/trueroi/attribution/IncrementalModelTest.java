@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
  *   drop(b) = 0.3·0.70711 + 0.04·1.02988 = 0.25333
  * </pre>
  *
- * Removing either channel removes the synergy, so both drops hold it. Within a, each touch by its
- * own decay terms: D−2's 0.1·2^−2 + 0.2·2^−1 = 0.125, D's 0.1 + 0.2 = 0.3, of 0.425.
+ * Removing either channel removes the synergy, so both drops hold it, and the baseline's weight is
+ * b less the synergy counted twice: 0.1 − 0.04·1.02988 = 0.05880, so the rows add up to p. Within
+ * a, each touch by its own decay terms: D−2's 0.1·2^−2 + 0.2·2^−1 = 0.125, D's 0.1 + 0.2 = 0.3,
+ * of 0.425.
  */
 class IncrementalModelTest {
     private static final ZoneId UTC = ZoneOffset.UTC;
@@ -59,7 +61,13 @@ class IncrementalModelTest {
         assertEquals(0.51201, dropA, 1e-5, "the hand figure");
         assertEquals(0.25333, dropB, 1e-5, "the hand figure");
         assertArrayEquals(new double[] {dropA * 0.125 / 0.425, dropB, dropA * 0.3 / 0.425}, weights, 1e-12);
-        assertEquals(0.1, model().baselineWeight(journey), 0.0);
+        assertEquals(0.1 - synergy, model().baselineWeight(journey), 1e-15);
+        assertEquals(0.05880, model().baselineWeight(journey), 1e-5, "the hand figure");
+        assertEquals(
+                0.1 + 0.1 * 1.25 + 0.2 * 1.5 + 0.05 * Math.log(2.5) + 0.3 * Math.pow(2, -0.5) + synergy,
+                weights[0] + weights[1] + weights[2] + model().baselineWeight(journey),
+                1e-15,
+                "the rows add up to the fitted probability");
     }
 
     /**
@@ -94,8 +102,9 @@ class IncrementalModelTest {
      * A calibrated channel: an experiment found a's causal coefficients a quarter of the fitted ones
      * (φ_a = θ_a / 4; b and the synergy as fitted). For the first journey, a's own terms add
      * 0.1·1.25 + 0.2·1.5 + 0.05·0.91629 = 0.47081 to p: a quarter, 0.11770, is a's effect, and the
-     * other 0.35311 joins the baseline (0.1 + 0.35311 = 0.45311). The conversion's probability,
-     * drops plus baseline, is the fitted one: 0.1 + 0.47081 + 0.3·0.70711 + 0.04·1.02988 = 0.82414.
+     * other 0.35311 joins the baseline (0.1 + 0.35311 − the synergy 0.04120 = 0.41192). The
+     * conversion's probability, drops plus baseline, is the fitted one: 0.1 + 0.47081 + 0.3·0.70711
+     * + 0.04·1.02988 = 0.82414.
      */
     @Test
     void aCalibratedChannelKeepsItsEffectAndGivesTheRestOfItsAssociationToTheBaseline() {
@@ -122,12 +131,12 @@ class IncrementalModelTest {
                 new double[] {(own / 4 + synergy) * 0.125 / 0.425, dropB, (own / 4 + synergy) * 0.3 / 0.425},
                 weights,
                 1e-12);
-        assertEquals(0.45311, calibrated.baselineWeight(journey), 1e-5);
+        assertEquals(0.41192, calibrated.baselineWeight(journey), 1e-5);
         assertEquals(
                 0.82414,
-                weights[0] + weights[1] + weights[2] + calibrated.baselineWeight(journey) - synergy,
+                weights[0] + weights[1] + weights[2] + calibrated.baselineWeight(journey),
                 1e-5,
-                "the fitted probability, the synergy counted once");
+                "the fitted probability");
         assertEquals(fitted.lifts()[0] / 4, calibrated.lifts()[0], 1e-15);
         assertEquals(fitted.lifts()[1], calibrated.lifts()[1], 0.0);
     }
