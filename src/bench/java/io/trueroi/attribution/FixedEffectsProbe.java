@@ -1,13 +1,7 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.trueroi.catalog.Table;
 import io.trueroi.config.IncrementalTerms;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.SparkSessions;
@@ -18,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -49,35 +42,15 @@ public final class FixedEffectsProbe {
                 a.incrementalExposureWindowDays(),
                 a.incrementalHalfLifeDays(),
                 new IncrementalTerms(true, t0.halfLivesDays(), 200, maxPairs, List.of(0.03), 2));
-        LocalDate from = to.minusDays(settings.trainingWindowDays() - 1L);
-        LocalDate dataFrom = w.read(Table.TOUCHPOINTS)
-                .agg(org.apache.spark.sql.functions.min("touch_date"))
-                .first()
-                .getDate(0)
-                .toLocalDate();
-        from = dataFrom.isAfter(from) ? dataFrom : from;
-        LocalDate exposedFrom = from.minusDays(settings.exposureWindowDays() - 1L);
-        Dataset<Row> window = w.read(Table.TOUCHPOINTS)
-                .filter(not(col("is_invalid")).and(col("one_id").isNotNull()))
-                .filter(col("touch_date")
-                        .between(
-                                lit(exposedFrom.toString()).cast("date"),
-                                lit(to.toString()).cast("date")));
-        Dataset<Row> touches = window.groupBy("one_id", "touch_date", "channel")
-                .agg(count(lit(1)).as("touches"))
-                .cache();
-        List<String> channels = new ArrayList<>();
-        touches.select("channel")
-                .distinct()
-                .orderBy("channel")
-                .collectAsList()
-                .forEach(r -> channels.add(r.getString(0)));
+        FitInputs in = FitInputs.read(w, settings, to);
+        List<String> channels = in.channels();
         ExposureTerms terms = IncrementalTraining.terms(
-                settings, channels.size(), IncrementalTraining.pairs(window, touches, channels, settings.terms()));
-        List<Row> persons = IncrementalTraining.persons(touches, w.read(Table.CONVERSIONS), channels, from, to)
-                .select(col("one_id"), col("one_id"), col("events"))
-                .collectAsList();
-        int days = (int) (to.toEpochDay() - from.toEpochDay() + 1);
+                settings,
+                channels.size(),
+                IncrementalTraining.pairs(in.window(), in.touches(), channels, settings.terms()));
+        List<Row> persons = in.persons();
+        int days = in.days();
+        LocalDate from = in.from();
         int f = terms.size();
         int width = PersonSums.width(f);
         double[] pooled = new double[width];

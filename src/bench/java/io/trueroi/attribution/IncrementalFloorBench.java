@@ -1,11 +1,5 @@
 package io.trueroi.attribution;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-
-import io.trueroi.catalog.Table;
 import io.trueroi.config.TrueRoiConfig;
 import io.trueroi.spark.SparkSessions;
 import io.trueroi.spark.Warehouse;
@@ -15,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -44,33 +37,11 @@ public final class IncrementalFloorBench {
                 a.incrementalExposureWindowDays(),
                 a.incrementalHalfLifeDays(),
                 a.incrementalTerms());
-        LocalDate from = to.minusDays(settings.trainingWindowDays() - 1L);
-        Row first = w.read(Table.TOUCHPOINTS)
-                .agg(org.apache.spark.sql.functions.min("touch_date"))
-                .first();
-        LocalDate dataFrom = first.getDate(0).toLocalDate();
-        from = dataFrom.isAfter(from) ? dataFrom : from;
-        LocalDate exposedFrom = from.minusDays(settings.exposureWindowDays() - 1L);
-        Dataset<Row> touches = w.read(Table.TOUCHPOINTS)
-                .filter(not(col("is_invalid")).and(col("one_id").isNotNull()))
-                .filter(col("touch_date")
-                        .between(
-                                lit(exposedFrom.toString()).cast("date"),
-                                lit(to.toString()).cast("date")))
-                .groupBy("one_id", "touch_date", "channel")
-                .agg(count(lit(1)).as("touches"))
-                .cache();
-        List<String> channels = new ArrayList<>();
-        touches.select("channel")
-                .distinct()
-                .orderBy("channel")
-                .collectAsList()
-                .forEach(r -> channels.add(r.getString(0)));
-        ExposureTerms terms = IncrementalTraining.terms(settings, channels.size(), List.of());
-        List<Row> persons = IncrementalTraining.persons(touches, w.read(Table.CONVERSIONS), channels, from, to)
-                .select(col("one_id"), col("one_id"), col("events"))
-                .collectAsList();
-        int days = (int) (to.toEpochDay() - from.toEpochDay() + 1);
+        FitInputs in = FitInputs.read(w, settings, to);
+        ExposureTerms terms = IncrementalTraining.terms(settings, in.channels().size(), List.of());
+        List<Row> persons = in.persons();
+        int days = in.days();
+        LocalDate from = in.from();
         PersonSums person = new PersonSums(terms, (int) from.toEpochDay(), days);
         for (int round = 0; round < 2; round++) {
             long t0 = System.nanoTime();

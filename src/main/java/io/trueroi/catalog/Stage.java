@@ -77,7 +77,7 @@ public enum Stage {
                     Table.MARKOV_REMOVAL_EFFECTS,
                     Table.MARKOV_TRANSITIONS,
                     Table.CREDIT_REPLICATES),
-            List.of("trueroi.attribution", "trueroi.business-time-zone")),
+            List.of("trueroi.attribution", "trueroi.experiments", "trueroi.business-time-zone")),
     MARTS(
             "marts",
             "journeys, credits and ad spend -> the mart.* tables",

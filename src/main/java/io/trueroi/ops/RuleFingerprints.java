@@ -150,11 +150,17 @@ public final class RuleFingerprints {
         for (String path : stage.settings()) {
             if (path.equals(KEY_FINGERPRINT)) {
                 picked = picked.withValue(path, ConfigValueFactory.fromAnyRef(keyFingerprint(config.hashKey())));
-            } else if (config.raw().hasPath(path)) {
+            } else if (config.raw().hasPath(path) && !isEmptyList(config.raw().getValue(path))) {
+                // An empty list (no lift experiments) is recorded as no setting, so a warehouse
+                // recorded before the setting existed reads as built with the same rules.
                 picked = picked.withValue(path, config.raw().getValue(path));
             }
         }
         return picked;
+    }
+
+    private static boolean isEmptyList(ConfigValue v) {
+        return v instanceof com.typesafe.config.ConfigList list && list.isEmpty();
     }
 
     /** The leaf keys whose values differ between two renderings, with both values. */

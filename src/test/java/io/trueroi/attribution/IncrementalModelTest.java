@@ -42,17 +42,23 @@ class IncrementalModelTest {
         return new IncrementalModel(List.of("a", "b"), terms, theta, 0.1, UTC);
     }
 
+    /** The conversion of the class comment: a at D−2, b at D−1, a at D. */
+    private static Touches handJourney() {
+        Touches journey = Touches.of(
+                new String[] {"a", "b", "a"},
+                new long[] {micros(D.minusDays(2)), micros(D.minusDays(1)), micros(D)},
+                null);
+        journey.day((int) D.toEpochDay());
+        return journey;
+    }
+
     private static long micros(LocalDate day) {
         return day.atTime(12, 0).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
     }
 
     @Test
     void eachChannelsDropHoldsItsTermsAndEverySynergyItIsPartOf() {
-        Touches journey = Touches.of(
-                new String[] {"a", "b", "a"},
-                new long[] {micros(D.minusDays(2)), micros(D.minusDays(1)), micros(D)},
-                null);
-        journey.day((int) D.toEpochDay());
+        Touches journey = handJourney();
         double[] weights = new double[3];
         model().conversionWeights(journey, weights);
         double synergy = 0.04 * Math.sqrt(1.5 * Math.pow(2, -0.5));
@@ -116,11 +122,7 @@ class IncrementalModelTest {
         }
         IncrementalModel calibrated =
                 new IncrementalModel(List.of("a", "b"), terms, fitted.coefficients(), phi, 0.1, UTC);
-        Touches journey = Touches.of(
-                new String[] {"a", "b", "a"},
-                new long[] {micros(D.minusDays(2)), micros(D.minusDays(1)), micros(D)},
-                null);
-        journey.day((int) D.toEpochDay());
+        Touches journey = handJourney();
         double[] weights = new double[3];
         calibrated.conversionWeights(journey, weights);
         double own = 0.1 * 1.25 + 0.2 * 1.5 + 0.05 * Math.log(2.5);

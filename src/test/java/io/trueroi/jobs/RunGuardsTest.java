@@ -146,6 +146,23 @@ class RunGuardsTest {
         assertTrue(
                 model.getMessage().contains("trueroi.attribution.shapley.min-set-journeys: 20 -> 5"),
                 model.getMessage());
+        // Lift experiments calibrate the incremental credits: a new one is a rule change. None is
+        // recorded as no setting, so a warehouse recorded before experiments existed still passes.
+        assertFalse(
+                w.read(Table.RULE_FINGERPRINTS)
+                        .filter("stage = 'attribution'")
+                        .first()
+                        .getString(2)
+                        .contains("experiments"),
+                "no experiments, no setting");
+        JobFailure tested = assertThrows(JobFailure.class, () -> RuleFingerprints.read(w)
+                .check(
+                        world.config(
+                                "trueroi.experiments = [{ name = t, channel = \"Baidu SEM\", from = \"2026-09-01\","
+                                        + " to = \"2026-09-14\", treated-conversions = 100, incremental-conversions = 5,"
+                                        + " lo = 1, hi = 9 }]\n"),
+                        List.of(Stage.ATTRIBUTION)));
+        assertTrue(tested.getMessage().contains("attribution (trueroi.experiments"), tested.getMessage());
         // So do the lifetime value's: its tables are rebuilt whole, and each fit's row says its unit.
         RuleFingerprints.read(w).record(w, before, Stage.MARTS, first);
         RuleFingerprints.read(w)
