@@ -146,23 +146,6 @@ class RunGuardsTest {
         assertTrue(
                 model.getMessage().contains("trueroi.attribution.shapley.min-set-journeys: 20 -> 5"),
                 model.getMessage());
-        // Lift experiments calibrate the incremental credits: a new one is a rule change. None is
-        // recorded as no setting, so a warehouse recorded before experiments existed still passes.
-        assertFalse(
-                w.read(Table.RULE_FINGERPRINTS)
-                        .filter("stage = 'attribution'")
-                        .first()
-                        .getString(2)
-                        .contains("experiments"),
-                "no experiments, no setting");
-        JobFailure tested = assertThrows(JobFailure.class, () -> RuleFingerprints.read(w)
-                .check(
-                        world.config(
-                                "trueroi.experiments = [{ name = t, channel = \"Baidu SEM\", from = \"2026-09-01\","
-                                        + " to = \"2026-09-14\", treated-conversions = 100, incremental-conversions = 5,"
-                                        + " lo = 1, hi = 9 }]\n"),
-                        List.of(Stage.ATTRIBUTION)));
-        assertTrue(tested.getMessage().contains("attribution (trueroi.experiments"), tested.getMessage());
         // So do the lifetime value's: its tables are rebuilt whole, and each fit's row says its unit.
         RuleFingerprints.read(w).record(w, before, Stage.MARTS, first);
         RuleFingerprints.read(w)
@@ -178,6 +161,33 @@ class RunGuardsTest {
         assertEquals(TrueRoi.EXIT_FAILED, rebuilt.code(), rebuilt.err());
         assertTrue(rebuilt.err().contains(Table.IDENTITY_MAP.qualifiedName()), rebuilt.err());
         assertFalse(rebuilt.err().contains("rules changed"), rebuilt.err());
+    }
+
+    /**
+     * Lift experiments calibrate the incremental credits: a new one is a rule change of attribution.
+     * None is recorded as no setting, so a warehouse recorded before experiments existed passes.
+     */
+    @Test
+    void aNewLiftExperimentIsARuleChange(SparkSession spark) {
+        TestWorld world = new TestWorld(tmp).day(D1);
+        Warehouse w = new Warehouse(spark, world.warehouse.toString());
+        RuleFingerprints.read(w)
+                .record(w, world.config(""), Stage.ATTRIBUTION, RunContext.start("attribution", D1, D1, null));
+        assertFalse(
+                w.read(Table.RULE_FINGERPRINTS)
+                        .filter("stage = 'attribution'")
+                        .first()
+                        .getString(2)
+                        .contains("experiments"),
+                "no experiments, no setting");
+        JobFailure tested = assertThrows(JobFailure.class, () -> RuleFingerprints.read(w)
+                .check(
+                        world.config(
+                                "trueroi.experiments = [{ name = t, channel = \"Baidu SEM\", from = \"2026-09-01\","
+                                        + " to = \"2026-09-14\", treated-conversions = 100, incremental-conversions = 5,"
+                                        + " lo = 1, hi = 9 }]\n"),
+                        List.of(Stage.ATTRIBUTION)));
+        assertTrue(tested.getMessage().contains("attribution (trueroi.experiments"), tested.getMessage());
     }
 
     /**
