@@ -132,9 +132,7 @@ final class Calibration implements Serializable {
             int c = test.channel();
             tested[c] = true;
             target[c] += Math.max(0, lift) * s[at];
-            for (int j = 0; j < ownTerms(); j++) {
-                implied[c] += theta[ownTerm(t, c, j)] * s[at + 1 + j];
-            }
+            implied[c] += ownSum(t, theta, s, e);
             primary[c] += s[at + 1 + t.primary()];
         }
         for (int c = 0; c < tested.length; c++) {
@@ -153,6 +151,19 @@ final class Calibration implements Serializable {
         return phi;
     }
 
+    /**
+     * Test e's incremental conversions under coefficients {@code coef}: the tested channel's own
+     * coefficients times the test's sums a_e.
+     */
+    private double ownSum(ExposureTerms t, double[] coef, double[] s, int e) {
+        int at = offset(coef.length, e);
+        double sum = 0;
+        for (int j = 0; j < ownTerms(); j++) {
+            sum += coef[ownTerm(t, tests.get(e).channel(), j)] * s[at + 1 + j];
+        }
+        return sum;
+    }
+
     /** Logs, per test, the lift it measured against the lift the fitted association implies. */
     void log(ExposureTerms t, IncrementalModel model, double[] s) {
         double[] theta = model.coefficients();
@@ -160,12 +171,8 @@ final class Calibration implements Serializable {
         for (int e = 0; e < tests.size(); e++) {
             Test test = tests.get(e);
             int at = offset(theta.length, e);
-            double associated = 0;
-            double causal = 0;
-            for (int j = 0; j < ownTerms(); j++) {
-                associated += theta[ownTerm(t, test.channel(), j)] * s[at + 1 + j];
-                causal += phi[ownTerm(t, test.channel(), j)] * s[at + 1 + j];
-            }
+            double associated = ownSum(t, theta, s, e);
+            double causal = ownSum(t, phi, s, e);
             LOG.info(String.format(
                     java.util.Locale.ROOT,
                     "incremental fit: experiment %s measured lift %.4f ± %.4f over %.0f conversions the fit sees;"

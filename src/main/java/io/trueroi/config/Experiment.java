@@ -52,7 +52,8 @@ public record Experiment(
             "lo",
             "hi",
             "level");
-    private static final double LEVEL_DEFAULT = 0.90;
+    /** The interval's level when an experiment does not give one. */
+    public static final double LEVEL_DEFAULT = 0.90;
 
     /** The measured relative lift: the share of the treated group's conversions the channel caused. */
     public double lift() {
@@ -64,8 +65,12 @@ public record Experiment(
      * the two-sided normal quantile of the level.
      */
     public double liftStandardError() {
-        double z = Math.sqrt(2) * org.hipparchus.special.Erf.erfInv(level);
-        return (hi - lo) / (2 * z) / treatedConversions;
+        return (hi - lo) / (2 * normalQuantile(level)) / treatedConversions;
+    }
+
+    /** The two-sided standard normal quantile of a central interval at {@code level}: 1.645 at 0.90. */
+    public static double normalQuantile(double level) {
+        return Math.sqrt(2) * org.hipparchus.special.Erf.erfInv(level);
     }
 
     static List<Experiment> readAll(ConfigReader c, List<ChannelRule> channels) {

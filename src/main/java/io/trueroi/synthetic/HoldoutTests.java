@@ -27,8 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * (clicks and purchases drawn again) and one aggregation to a few rows.
  */
 final class HoldoutTests {
-    /** The interval's level, as the attribution intervals'. */
-    static final double LEVEL = 0.90;
+    /** The interval's level: the level {@code trueroi.experiments} assumes when none is given. */
+    static final double LEVEL = io.trueroi.config.Experiment.LEVEL_DEFAULT;
 
     static final StructType ROW = new StructType()
             .add("test", DataTypes.IntegerType)
@@ -62,7 +62,7 @@ final class HoldoutTests {
         List<Row> out = new ArrayList<>();
         List<WorldModel.Touch> drawn = w.drawn(p);
         List<WorldSpec.Holdout> tests = w.spec().experiments();
-        List<WorldModel.Touch> touches = w.touches(p);
+        List<WorldModel.Touch> touches = w.asRun(p, drawn);
         List<WorldModel.Purchase> purchases = null;
         for (int e = 0; e < tests.size(); e++) {
             int g = w.group(p, drawn, e);
@@ -76,8 +76,9 @@ final class HoldoutTests {
             long n = onDays(purchases, first, end);
             long caused = 0;
             if (g == WorldModel.TREATED) {
+                int k = e;
                 List<WorldModel.Touch> without = new ArrayList<>(touches);
-                without.removeIf(t -> t.channel() == test.channel() && t.day() >= first && t.day() < end);
+                without.removeIf(t -> w.inTest(t, k));
                 caused = n - onDays(w.purchases(p, without, -1), first, end);
             }
             out.add(RowFactory.create(e, g, n, caused));
@@ -94,7 +95,7 @@ final class HoldoutTests {
      * A test without two people in each group measured nothing and is left out, with a comment.
      */
     static String conf(WorldSpec spec, List<Row> sums) {
-        double z = Math.sqrt(2) * org.hipparchus.special.Erf.erfInv(LEVEL);
+        double z = io.trueroi.config.Experiment.normalQuantile(LEVEL);
         StringBuilder b = new StringBuilder("# Holdout tests run in world " + spec.name()
                 + " (written by generate; layer with --conf so the incremental model is calibrated by them)\n"
                 + "trueroi.experiments = [\n");

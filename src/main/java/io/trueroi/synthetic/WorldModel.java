@@ -162,16 +162,29 @@ public final class WorldModel implements Serializable {
      * a holdout test the person was held out of ({@link #group}).
      */
     public List<Touch> touches(long person) {
-        List<Touch> drawn = drawn(person);
-        List<WorldSpec.Holdout> tests = spec.experiments();
-        for (int e = 0; e < tests.size(); e++) {
+        return asRun(person, drawn(person));
+    }
+
+    /** The clicks {@link #drawn} for the person, less those of every test they were held out of. */
+    public List<Touch> asRun(long person, List<Touch> drawn) {
+        if (spec.experiments().isEmpty()) {
+            return drawn;
+        }
+        List<Touch> out = new ArrayList<>(drawn);
+        for (int e = 0; e < spec.experiments().size(); e++) {
+            int test = e;
             if (group(person, drawn, e) == HELD_OUT) {
-                WorldSpec.Holdout test = tests.get(e);
-                int first = index(test.from());
-                drawn.removeIf(t -> t.channel() == test.channel() && t.day() >= first && t.day() < first + test.days());
+                out.removeIf(t -> inTest(t, test));
             }
         }
-        return drawn;
+        return out;
+    }
+
+    /** Whether the click is of test e's channel, on one of its days. */
+    public boolean inTest(Touch t, int e) {
+        WorldSpec.Holdout test = spec.experiments().get(e);
+        int first = index(test.from());
+        return t.channel() == test.channel() && t.day() >= first && t.day() < first + test.days();
     }
 
     /**
@@ -180,16 +193,10 @@ public final class WorldModel implements Serializable {
      * their own.
      */
     public int group(long person, List<Touch> drawn, int e) {
-        WorldSpec.Holdout test = spec.experiments().get(e);
-        int first = index(test.from());
-        boolean audience = false;
-        for (Touch t : drawn) {
-            audience |= t.channel() == test.channel() && t.day() >= first && t.day() < first + test.days();
-        }
-        if (!audience) {
+        if (drawn.stream().noneMatch(t -> inTest(t, e))) {
             return OUTSIDE;
         }
-        return uniform(person, 60 + e, 0) < test.share() ? HELD_OUT : TREATED;
+        return uniform(person, 60 + e, 0) < spec.experiments().get(e).share() ? HELD_OUT : TREATED;
     }
 
     /** The person's clicks as drawn, before any holdout test. */

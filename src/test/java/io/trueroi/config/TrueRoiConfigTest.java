@@ -34,6 +34,13 @@ class TrueRoiConfigTest {
                 .getMessage();
     }
 
+    /** The start-up error of a file holding {@code text}, which must start with {@code prefix}. */
+    String assertErrorStarts(String text, String prefix) throws Exception {
+        String message = error(text, ENV);
+        assertTrue(message.startsWith(prefix), message);
+        return message;
+    }
+
     @Test
     void defaultsLoadWithAKeyInTheEnvironment() {
         TrueRoiConfig c = TrueRoiConfig.load(List.of(), ENV);
@@ -186,23 +193,23 @@ class TrueRoiConfigTest {
                 .incrementalTerms();
         assertEquals(false, linear.auto());
         assertEquals(List.of(7.0), linear.halfLivesDays());
-        String terms = error("trueroi.attribution.incremental.terms = all", ENV);
-        assertTrue(
-                terms.startsWith("trueroi.attribution.incremental.terms: must be auto or linear, cannot be: all"),
-                terms);
-        String halfLife = error("trueroi.attribution.incremental.half-lives-days = [3, 0]", ENV);
-        assertTrue(halfLife.startsWith("trueroi.attribution.incremental.half-lives-days: must be positive"), halfLife);
-        String ridge = error("trueroi.attribution.incremental.synergy.ridges = [-1]", ENV);
-        assertTrue(ridge.startsWith("trueroi.attribution.incremental.synergy.ridges: must be non-negative"), ridge);
-        String tolerance = error("trueroi.attribution.incremental.spec-tolerance = -2", ENV);
-        assertTrue(
-                tolerance.startsWith("trueroi.attribution.incremental.spec-tolerance: must be a non-negative"),
-                tolerance);
+        assertErrorStarts(
+                "trueroi.attribution.incremental.terms = all",
+                "trueroi.attribution.incremental.terms: must be auto or linear, cannot be: all");
+        assertErrorStarts(
+                "trueroi.attribution.incremental.half-lives-days = [3, 0]",
+                "trueroi.attribution.incremental.half-lives-days: must be positive");
+        assertErrorStarts(
+                "trueroi.attribution.incremental.synergy.ridges = [-1]",
+                "trueroi.attribution.incremental.synergy.ridges: must be non-negative");
+        assertErrorStarts(
+                "trueroi.attribution.incremental.spec-tolerance = -2",
+                "trueroi.attribution.incremental.spec-tolerance: must be a non-negative");
     }
 
     /**
      * A lift experiment reads with its lift and error (z of 90% = 1.6449: (70 − 10) / (2 × 1.6449)
-     * / 400 = 0.045596 by hand); each bad field names the list element's key and its file.
+     * / 400 = 0.045597 by hand); each bad field names the list element's key and its file.
      */
     @Test
     void experimentsAreCheckedByKey() throws Exception {
@@ -215,7 +222,7 @@ class TrueRoiConfigTest {
         assertEquals("holdout", e.design());
         assertEquals(0.90, e.level());
         assertEquals(0.1, e.lift(), 1e-15);
-        assertEquals(60 / (2 * 1.6448536269514722) / 400, e.liftStandardError(), 1e-12);
+        assertEquals(0.045597, e.liftStandardError(), 5e-7);
         Map<String, String> cases = Map.of(
                 ok.replace("Baidu SEM", "Baidu"), "channel: is no channel of trueroi.channels, cannot be: Baidu",
                 ok.replace("2026-09-14", "2026-08-30"), "to: must not be before from",
@@ -227,12 +234,12 @@ class TrueRoiConfigTest {
                 ok.replace("name = t1, ", ""), "name: is required",
                 ok.replace("2026-09-01", "Sept 1"), "from: must be a date YYYY-MM-DD");
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            String message = error(c.getKey(), ENV);
-            assertTrue(message.startsWith("trueroi.experiments[0]." + c.getValue()), message);
+            String message = assertErrorStarts(c.getKey(), "trueroi.experiments[0]." + c.getValue());
             assertTrue(message.contains(".conf: 1"), "names the file and line: " + message);
         }
-        String twice = error(ok.replace("} ]", "}, " + ok.substring(ok.indexOf('{'))), ENV);
-        assertTrue(twice.startsWith("trueroi.experiments[1].name: names another experiment already"), twice);
+        assertErrorStarts(
+                ok.replace("} ]", "}, " + ok.substring(ok.indexOf('{'))),
+                "trueroi.experiments[1].name: names another experiment already");
     }
 
     /** Lifetime value: days by default, weeks as seven days; a unit or rate out of range names its key. */
